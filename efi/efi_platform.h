@@ -1,0 +1,14 @@
+/* efi_platform.h - UEFI side of the platform interface: setup and teardown. */
+#ifndef IGBTEST_EFI_PLATFORM_H
+#define IGBTEST_EFI_PLATFORM_H
+
+#include <efi.h>
+
+/* Find root bridges, PciIo handles, the serial route; calibrate the clock. */
+EFI_STATUS efi_platform_init(EFI_HANDLE image);
+/* Unmap and free every DMA allocation still held. Returns how many. */
+unsigned efi_platform_fini(void);
+/* One line about the firmware and the console route, for the banner. */
+void efi_platform_describe(char *buf, unsigned long n);
+
+#endif

@@ -1,0 +1,466 @@
+/*
+ * platform.c - src/platform.h on UEFI.
+ *
+ * Config space through EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL (works on every
+ * segment and on extended space, on x86 and Arm alike); MMIO by direct
+ * access, since UEFI identity-maps MMIO; DMA memory through the device's
+ * EFI_PCI_IO_PROTOCOL AllocateBuffer + Map, verified to be identity.
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#include "efi_platform.h"
+#include "platform.h"
+#include "report/fmt.h"
+
+/* ACPI 2.0+ QWORD Address Space Descriptor, as Configuration() and
+ * GetBarAttributes() return them (ACPI 6.4 6.4.3.5.1). */
+#define ACPI_QWORD_ASD		0x8A
+#define ACPI_END_TAG		0x79
+#define ACPI_ASD_TYPE_BUS	2
+struct __attribute__((packed)) acpi_qword_asd {
+	UINT8 desc;
+	UINT16 len;
+	UINT8 res_type;
+	UINT8 gen_flag;
+	UINT8 specific_flag;
+	UINT64 granularity;
+	UINT64 min;
+	UINT64 max;
+	UINT64 translation;
+	UINT64 length;
+};
+
+/* gnu-efi 3.0.15 lacks EFI_PCI_DEVICE_ENABLE (IO | MEMORY | BUS_MASTER). */
+#define EFI_PCI_ATTR_DEVICE_ENABLE 0x700
+
+#define MAX_ROOTS 16
+#define MAX_PCIIO 256
+#define MAX_DMA 256
+
+static struct {
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *rb;
+	struct pci_root r;
+} roots[MAX_ROOTS];
+static unsigned nroots;
+
+static struct {
+	EFI_PCI_IO_PROTOCOL *io;
+	struct pci_bdf bdf;
+} pciio[MAX_PCIIO];
+static unsigned npciio;
+
+static struct {
+	bool used;
+	EFI_PCI_IO_PROTOCOL *io;
+	VOID *mapping;
+	struct dma_mem mem;
+} dma[MAX_DMA];
+
+static EFI_SERIAL_IO_PROTOCOL *serial_direct; /* NULL: ConOut covers serial */
+static bool console_has_serial;
+static UINT64 ticks_per_us;
+
+/* ---- console and serial -------------------------------------------- */
+
+/* True when a device path (possibly multi-instance) includes a UART. */
+static bool path_has_uart(EFI_DEVICE_PATH *p, UINTN size)
+{
+	UINT8 *end = (UINT8 *)p + size;
+
+	while ((UINT8 *)p + sizeof(*p) <= end) {
+		UINTN len = DevicePathNodeLength(p);
+		if (DevicePathType(p) == MESSAGING_DEVICE_PATH &&
+		    DevicePathSubType(p) == MSG_UART_DP)
+			return true;
+		if (DevicePathType(p) == END_DEVICE_PATH_TYPE &&
+		    DevicePathSubType(p) == END_ENTIRE_DEVICE_PATH_SUBTYPE)
+			break;
+		if (len < sizeof(*p))
+			break; /* malformed: stop rather than loop */
+		p = (EFI_DEVICE_PATH *)((UINT8 *)p + len);
+	}
+	return false;
+}
+
+/*
+ * Decide the serial route once. When the firmware's ConOut already drives
+ * a UART terminal (OVMF does, and so do most server firmwares with serial
+ * redirection), ConOut alone puts every line on the serial port once.
+ * Otherwise the console is only a screen, and we also write each line
+ * straight to the first EFI_SERIAL_IO_PROTOCOL, so serial users lose nothing.
+ */
+static void serial_route_init(void)
+{
+	UINTN size = 0;
+	EFI_DEVICE_PATH *conout = LibGetVariableAndSize(L"ConOut",
+						       &gEfiGlobalVariableGuid, &size);
+	EFI_HANDLE *handles = NULL;
+	UINTN n = 0;
+
+	if (conout) {
+		console_has_serial = path_has_uart(conout, size);
+		FreePool(conout);
+	}
+	if (console_has_serial)
+		return;
+	if (BS->LocateHandleBuffer(ByProtocol, &gEfiSerialIoProtocolGuid, NULL, &n,
+				   &handles) == EFI_SUCCESS && n) {
+		BS->HandleProtocol(handles[0], &gEfiSerialIoProtocolGuid,
+				   (VOID **)&serial_direct);
+		FreePool(handles);
+	}
+}
+
+void plat_write(const char *s, size_t len)
+{
+	CHAR16 wbuf[256];
+	char sbuf[256];
+	size_t w = 0, b = 0;
+
+	for (size_t i = 0; i <= len; i++) {
+		bool flush = i == len || w + 3 >= sizeof(wbuf) / sizeof(wbuf[0]);
+		if (flush) {
+			wbuf[w] = 0;
+			if (w && ST->ConOut)
+				ST->ConOut->OutputString(ST->ConOut, wbuf);
+			if (b && serial_direct) {
+				UINTN n = b;
+				serial_direct->Write(serial_direct, &n, sbuf);
+			}
+			w = b = 0;
+			if (i == len)
+				break;
+		}
+		char c = s[i];
+		if (c == '\n') {
+			wbuf[w++] = L'\r';
+			sbuf[b++] = '\r';
+		}
+		wbuf[w++] = (CHAR16)(unsigned char)c;
+		sbuf[b++] = c;
+	}
+}
+
+/* ---- time ---------------------------------------------------------- */
+
+static inline UINT64 read_ticks(void)
+{
+#if defined(__x86_64__)
+	UINT32 lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((UINT64)hi << 32) | lo;
+#elif defined(__aarch64__)
+	UINT64 v;
+	__asm__ volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+#else
+#error "no tick source for this architecture"
+#endif
+}
+
+/* Calibration window against the firmware's Stall(): long enough that a
+ * 1 MHz-granular timer gives < 0.1 % error, short enough not to matter. */
+#define CLOCK_CALIBRATION_US 20000
+
+static void clock_init(void)
+{
+#if defined(__aarch64__)
+	UINT64 frq;
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
+	ticks_per_us = frq / 1000000;
+#else
+	UINT64 t0 = read_ticks();
+	BS->Stall(CLOCK_CALIBRATION_US);
+	ticks_per_us = (read_ticks() - t0) / CLOCK_CALIBRATION_US;
+#endif
+	if (!ticks_per_us)
+		ticks_per_us = 1;
+}
+
+uint64_t plat_now_us(void)
+{
+	return read_ticks() / ticks_per_us;
+}
+
+void plat_udelay(uint32_t us)
+{
+	BS->Stall(us);
+}
+
+/* ---- PCI ----------------------------------------------------------- */
+
+static void roots_init(void)
+{
+	EFI_HANDLE *h = NULL;
+	UINTN n = 0;
+
+	if (BS->LocateHandleBuffer(ByProtocol, &gEfiPciRootBridgeIoProtocolGuid,
+				   NULL, &n, &h) != EFI_SUCCESS)
+		return;
+	for (UINTN i = 0; i < n && nroots < MAX_ROOTS; i++) {
+		EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *rb;
+		UINT8 *res = NULL;
+
+		if (BS->HandleProtocol(h[i], &gEfiPciRootBridgeIoProtocolGuid,
+				       (VOID **)&rb) != EFI_SUCCESS)
+			continue;
+		roots[nroots].rb = rb;
+		roots[nroots].r = (struct pci_root){ (uint16_t)rb->SegmentNumber, 0, 255 };
+		if (rb->Configuration(rb, (VOID **)&res) == EFI_SUCCESS && res) {
+			/* Bounded: a descriptor list longer than this is broken. */
+			for (int d = 0; d < 64 && res[0] == ACPI_QWORD_ASD; d++) {
+				struct acpi_qword_asd *q = (struct acpi_qword_asd *)res;
+				if (q->res_type == ACPI_ASD_TYPE_BUS) {
+					roots[nroots].r.bus_start = (uint8_t)q->min;
+					roots[nroots].r.bus_end = (uint8_t)q->max;
+				}
+				res += 3 + q->len;
+			}
+		}
+		nroots++;
+	}
+	FreePool(h);
+}
+
+static void pciio_init(void)
+{
+	EFI_HANDLE *h = NULL;
+	UINTN n = 0;
+
+	if (BS->LocateHandleBuffer(ByProtocol, &gEfiPciIoProtocolGuid, NULL, &n,
+				   &h) != EFI_SUCCESS)
+		return;
+	for (UINTN i = 0; i < n && npciio < MAX_PCIIO; i++) {
+		EFI_PCI_IO_PROTOCOL *io;
+		UINTN seg, bus, dev, fn;
+
+		if (BS->HandleProtocol(h[i], &gEfiPciIoProtocolGuid, (VOID **)&io) !=
+			    EFI_SUCCESS ||
+		    io->GetLocation(io, &seg, &bus, &dev, &fn) != EFI_SUCCESS)
+			continue;
+		pciio[npciio].io = io;
+		pciio[npciio].bdf = (struct pci_bdf){ (uint16_t)seg, (uint8_t)bus,
+						      (uint8_t)dev, (uint8_t)fn };
+		npciio++;
+	}
+	FreePool(h);
+}
+
+static EFI_PCI_IO_PROTOCOL *pciio_find(struct pci_bdf b)
+{
+	for (unsigned i = 0; i < npciio; i++)
+		if (pciio[i].bdf.seg == b.seg && pciio[i].bdf.bus == b.bus &&
+		    pciio[i].bdf.dev == b.dev && pciio[i].bdf.fn == b.fn)
+			return pciio[i].io;
+	return NULL;
+}
+
+int plat_pci_roots(struct pci_root *out, int max)
+{
+	int n = 0;
+
+	for (unsigned i = 0; i < nroots && n < max; i++)
+		out[n++] = roots[i].r;
+	return nroots ? n : RC_ENODEV;
+}
+
+static EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *root_for(struct pci_bdf b)
+{
+	for (unsigned i = 0; i < nroots; i++)
+		if (roots[i].r.seg == b.seg && b.bus >= roots[i].r.bus_start &&
+		    b.bus <= roots[i].r.bus_end)
+			return roots[i].rb;
+	return NULL;
+}
+
+/* EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_PCI_ADDRESS: Register in bits 7:0,
+ * Function 15:8, Device 23:16, Bus 31:24, ExtendedRegister 63:32 (used
+ * instead of Register when non-zero). */
+static UINT64 rb_address(struct pci_bdf b, uint16_t off)
+{
+	UINT64 a = ((UINT64)b.bus << 24) | ((UINT64)b.dev << 16) | ((UINT64)b.fn << 8);
+	return off < 0x100 ? a | off : a | ((UINT64)off << 32);
+}
+
+static int cfg_args_ok(struct pci_bdf b, uint16_t off, unsigned width)
+{
+	if ((width != 1 && width != 2 && width != 4) || (off & (width - 1)) ||
+	    off > 0x1000 - width || b.dev > 31 || b.fn > 7)
+		return RC_EINVAL;
+	return RC_OK;
+}
+
+static EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL_WIDTH rb_width(unsigned width)
+{
+	return width == 1 ? EfiPciIoWidthUint8 : width == 2 ? EfiPciIoWidthUint16 :
+							    EfiPciIoWidthUint32;
+}
+
+int plat_pci_read(struct pci_bdf b, uint16_t off, unsigned width, uint32_t *val)
+{
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *rb = root_for(b);
+	UINT32 v = 0;
+	int rc = cfg_args_ok(b, off, width);
+
+	*val = 0xffffffffu >> (32 - 8 * (width > 4 ? 4 : width));
+	if (rc)
+		return rc;
+	if (!rb)
+		return RC_ENODEV;
+	if (rb->Pci.Read(rb, rb_width(width), rb_address(b, off), 1, &v) != EFI_SUCCESS)
+		return RC_EIO;
+	*val = v;
+	return RC_OK;
+}
+
+int plat_pci_write(struct pci_bdf b, uint16_t off, unsigned width, uint32_t val)
+{
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *rb = root_for(b);
+	UINT32 v = val;
+	int rc = cfg_args_ok(b, off, width);
+
+	if (rc)
+		return rc;
+	if (!rb)
+		return RC_ENODEV;
+	if (rb->Pci.Write(rb, rb_width(width), rb_address(b, off), 1, &v) != EFI_SUCCESS)
+		return RC_EIO;
+	return RC_OK;
+}
+
+int plat_pci_bar_size(struct pci_bdf b, unsigned bar, uint64_t *size)
+{
+	EFI_PCI_IO_PROTOCOL *io = pciio_find(b);
+	struct acpi_qword_asd *q = NULL;
+	int rc = RC_ENOTSUP;
+
+	if (!io || bar > 5)
+		return RC_ENOTSUP;
+	if (io->GetBarAttributes(io, (UINT8)bar, NULL, (VOID **)&q) != EFI_SUCCESS || !q)
+		return RC_ENOTSUP;
+	if (q->desc == ACPI_QWORD_ASD) {
+		*size = q->length;
+		rc = RC_OK;
+	}
+	FreePool(q);
+	return rc;
+}
+
+/* ---- MMIO ---------------------------------------------------------- */
+
+uint32_t plat_mmio_read32(uint64_t addr)
+{
+	uint32_t v = *(volatile uint32_t *)(uintptr_t)addr;
+	__asm__ volatile("" ::: "memory");
+	return v;
+}
+
+void plat_mmio_write32(uint64_t addr, uint32_t val)
+{
+	__asm__ volatile("" ::: "memory");
+	*(volatile uint32_t *)(uintptr_t)addr = val;
+}
+
+/* ---- DMA memory ---------------------------------------------------- */
+
+int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
+{
+	EFI_PCI_IO_PROTOCOL *io = pciio_find(dev);
+	UINTN pages = (bytes + PLAT_PAGE_SIZE - 1) / PLAT_PAGE_SIZE;
+	UINTN mapped;
+	EFI_PHYSICAL_ADDRESS bus;
+	VOID *host = NULL, *mapping = NULL;
+	unsigned slot;
+
+	if (!bytes || !io)
+		return !bytes ? RC_EINVAL : RC_ENODEV;
+	for (slot = 0; slot < MAX_DMA && dma[slot].used; slot++)
+		;
+	if (slot == MAX_DMA)
+		return RC_ENOMEM;
+	/* AllocateBuffer without DUAL_ADDRESS_CYCLE stays below 4 GiB. */
+	if (io->AllocateBuffer(io, AllocateAnyPages, EfiBootServicesData, pages, &host,
+			       0) != EFI_SUCCESS)
+		return RC_ENOMEM;
+	mapped = pages * PLAT_PAGE_SIZE;
+	if (io->Map(io, EfiPciIoOperationBusMasterCommonBuffer, host, &mapped, &bus,
+		    &mapping) != EFI_SUCCESS) {
+		io->FreeBuffer(io, pages, host);
+		return RC_EIO;
+	}
+	/* Our descriptors carry CPU addresses: insist on identity. */
+	if (bus != (EFI_PHYSICAL_ADDRESS)(UINTN)host || mapped != pages * PLAT_PAGE_SIZE) {
+		io->Unmap(io, mapping);
+		io->FreeBuffer(io, pages, host);
+		return RC_ENOTSUP;
+	}
+	for (UINTN i = 0; i < pages * PLAT_PAGE_SIZE; i++)
+		((volatile UINT8 *)host)[i] = 0;
+	dma[slot].used = true;
+	dma[slot].io = io;
+	dma[slot].mapping = mapping;
+	dma[slot].mem = (struct dma_mem){ host, bus, pages * PLAT_PAGE_SIZE, &dma[slot] };
+	*mem = dma[slot].mem;
+	return RC_OK;
+}
+
+void plat_dma_free(struct dma_mem *mem)
+{
+	for (unsigned i = 0; i < MAX_DMA; i++) {
+		if (!dma[i].used || dma[i].mem.cpu != mem->cpu)
+			continue;
+		dma[i].io->Unmap(dma[i].io, dma[i].mapping);
+		dma[i].io->FreeBuffer(dma[i].io, dma[i].mem.size / PLAT_PAGE_SIZE,
+				      dma[i].mem.cpu);
+		dma[i].used = false;
+		break;
+	}
+	*mem = (struct dma_mem){ 0 };
+}
+
+/* ---- setup --------------------------------------------------------- */
+
+EFI_STATUS efi_platform_init(EFI_HANDLE image)
+{
+	(void)image;
+	serial_route_init();
+	clock_init();
+	roots_init();
+	pciio_init();
+	return nroots ? EFI_SUCCESS : EFI_NOT_FOUND;
+}
+
+unsigned efi_platform_fini(void)
+{
+	unsigned freed = 0;
+
+	for (unsigned i = 0; i < MAX_DMA; i++) {
+		if (dma[i].used) {
+			struct dma_mem m = dma[i].mem;
+			plat_dma_free(&m);
+			freed++;
+		}
+	}
+	return freed;
+}
+
+void efi_platform_describe(char *buf, unsigned long n)
+{
+	char vendor[64];
+	unsigned i = 0;
+
+	for (; ST->FirmwareVendor && ST->FirmwareVendor[i] && i < sizeof(vendor) - 1; i++) {
+		CHAR16 c = ST->FirmwareVendor[i];
+		vendor[i] = (c >= 0x20 && c < 0x7f) ? (char)c : '?';
+	}
+	vendor[i] = '\0';
+	fmt_snprintf(buf, n,
+		     "firmware: %s rev 0x%08x, UEFI %u.%u; %u PCI root bridge%s; "
+		     "serial: %s",
+		     vendor, ST->FirmwareRevision, ST->Hdr.Revision >> 16,
+		     (ST->Hdr.Revision & 0xffff) / 10, nroots, nroots == 1 ? "" : "s",
+		     console_has_serial ? "via the firmware console" :
+		     serial_direct ? "written directly (console is not serial)" :
+				     "none found");
+}

@@ -1,0 +1,162 @@
+/*
+ * basic_tests.c - identity, BAR0, capabilities, first register reads.
+ * Config space is only read here; BAR0 only read.
+ */
+#include "igb/igb_regs.h"
+#include "igb/suite.h"
+#include "pci/pci_regs.h"
+
+#define PCI_CLASS_ETHERNET 0x0200 /* base class 02 network, subclass 00 */
+
+static enum ktap_result t_identify(struct igb_dev *d, struct test_run *t)
+{
+	uint16_t vendor = pci_read16(d->bdf, PCI_VENDOR_ID);
+	uint16_t device = pci_read16(d->bdf, PCI_DEVICE_ID);
+	uint32_t class_code = pci_read32(d->bdf, PCI_CLASS_REVISION) >> 8;
+
+	if (vendor == 0xffff && device == 0xffff)
+		return test_fail(t, "config space reads all-ones (device gone?)");
+	if (!igb_is_82576_pf(vendor, device))
+		return test_fail(t, "IDs %04x:%04x are not an 82576 PF", vendor, device);
+	if ((class_code >> 8) != PCI_CLASS_ETHERNET)
+		return test_fail(t, "class %06x is not an Ethernet controller", class_code);
+	ktap_diag("%s: %s [%04x:%04x] class %06x", t->name, igb_82576_name(device),
+		  vendor, device, class_code);
+	return KTAP_PASS;
+}
+
+static enum ktap_result t_bar0(struct igb_dev *d, struct test_run *t)
+{
+	const struct pci_bar *b = &d->bar[0];
+
+	if (d->bar0_problem[0])
+		return test_fail(t, "%s", d->bar0_problem);
+	if (b->size != IGB_BAR0_SIZE)
+		return test_fail(t, "BAR0 is %llu bytes, expected %u",
+				 (unsigned long long)b->size, IGB_BAR0_SIZE);
+	if (!(pci_read16(d->bdf, PCI_COMMAND) & PCI_COMMAND_MEMORY))
+		return test_fail(t, "memory decode is off");
+	ktap_diag("%s: BAR0 %s%s at 0x%llx, 128 KiB", t->name,
+		  b->kind == PCI_BAR_MEM64 ? "mem64" : "mem32",
+		  b->prefetch ? " prefetchable" : "", (unsigned long long)b->addr);
+	return KTAP_PASS;
+}
+
+/* The MSI-X table/PBA must lie inside a memory BAR we sized. */
+static enum ktap_result msix_region_ok(struct igb_dev *d, struct test_run *t,
+				       const char *what, uint8_t bir,
+				       uint32_t off, uint64_t bytes)
+{
+	const struct pci_bar *b;
+
+	if (bir >= PCI_BAR_COUNT_NORMAL)
+		return test_fail(t, "MSI-X %s BIR %u is not a BAR", what, bir);
+	b = &d->bar[bir];
+	if (b->kind != PCI_BAR_MEM32 && b->kind != PCI_BAR_MEM64)
+		return test_fail(t, "MSI-X %s BAR%u is not a memory BAR", what, bir);
+	if (!b->addr)
+		return test_fail(t, "MSI-X %s BAR%u is unassigned", what, bir);
+	if ((uint64_t)off + bytes > b->size)
+		return test_fail(t, "MSI-X %s at BAR%u+0x%x (%llu bytes) overruns the "
+				 "%llu-byte BAR", what, bir, off,
+				 (unsigned long long)bytes, (unsigned long long)b->size);
+	return KTAP_PASS;
+}
+
+static enum ktap_result t_cap_msix(struct igb_dev *d, struct test_run *t)
+{
+	const struct pci_caps *c = &d->fn->caps;
+	uint64_t pba_bytes = ((c->msix_table_size + 63u) / 64u) * 8u;
+
+	if (!c->msix)
+		return test_fail(t, "no MSI-X capability%s%s",
+				 c->walk_error ? ": walk stopped: " : "",
+				 c->walk_error ? c->walk_error : "");
+	if (msix_region_ok(d, t, "table", c->msix_table_bir, c->msix_table_off,
+			   (uint64_t)c->msix_table_size * PCI_MSIX_ENTRY_SIZE) != KTAP_PASS ||
+	    msix_region_ok(d, t, "PBA", c->msix_pba_bir, c->msix_pba_off,
+			   pba_bytes) != KTAP_PASS)
+		return KTAP_FAIL;
+	ktap_diag("%s: MSI-X at 0x%02x, %u vectors, table BAR%u+0x%x, PBA BAR%u+0x%x",
+		  t->name, c->msix, c->msix_table_size, c->msix_table_bir,
+		  c->msix_table_off, c->msix_pba_bir, c->msix_pba_off);
+	return KTAP_PASS;
+}
+
+static enum ktap_result t_cap_pcie_flr(struct igb_dev *d, struct test_run *t)
+{
+	const struct pci_caps *c = &d->fn->caps;
+
+	if (!c->pcie)
+		return test_fail(t, "no PCI Express capability");
+	if (!c->flr)
+		return test_fail(t, "PCIe DEVCAP does not advertise Function Level Reset");
+	ktap_diag("%s: PCIe at 0x%02x, FLR capable", t->name, c->pcie);
+	return KTAP_PASS;
+}
+
+/* The 82576 PF offers at most 8 VFs (datasheet 7.8). */
+#define IGB_82576_MAX_VFS 8
+
+static enum ktap_result t_cap_sriov(struct igb_dev *d, struct test_run *t)
+{
+	const struct pci_caps *c = &d->fn->caps;
+
+	if (!c->sriov)
+		return test_fail(t, "no SR-IOV extended capability%s",
+				 c->pcie ? "" : " (no PCIe capability either)");
+	if (c->sriov_total_vfs < 1 || c->sriov_total_vfs > IGB_82576_MAX_VFS)
+		return test_fail(t, "TotalVFs %u outside 1..%u", c->sriov_total_vfs,
+				 IGB_82576_MAX_VFS);
+	ktap_diag("%s: SR-IOV at 0x%03x, TotalVFs %u", t->name, c->sriov,
+		  c->sriov_total_vfs);
+	return KTAP_PASS;
+}
+
+static enum ktap_result t_status(struct igb_dev *d, struct test_run *t)
+{
+	uint32_t status = igb_rd32(d, IGB_STATUS);
+
+	if (status == 0xffffffffu)
+		return test_fail(t, "STATUS reads 0xffffffff: BAR0 does not decode");
+	ktap_diag("%s: STATUS 0x%08x (link %s)", t->name, status,
+		  (status & IGB_STATUS_LU) ? "up" : "down");
+	return KTAP_PASS;
+}
+
+static enum ktap_result t_mac_address(struct igb_dev *d, struct test_run *t)
+{
+	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
+	uint8_t m[6] = { ral, ral >> 8, ral >> 16, ral >> 24, rah, rah >> 8 };
+	bool zero = !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]);
+	bool bcast = (m[0] & m[1] & m[2] & m[3] & m[4] & m[5]) == 0xff;
+
+	ktap_diag("%s: RAL0 0x%08x RAH0 0x%08x -> %02x:%02x:%02x:%02x:%02x:%02x%s",
+		  t->name, ral, rah, m[0], m[1], m[2], m[3], m[4], m[5],
+		  (rah & IGB_RAH_AV) ? "" : " (AV clear)");
+	if (zero)
+		return test_fail(t, "MAC address is all zeros");
+	if (bcast)
+		return test_fail(t, "MAC address is all ones");
+	if (m[0] & 0x01)
+		return test_fail(t, "MAC address is multicast (I/G bit set)");
+	return KTAP_PASS;
+}
+
+const struct igb_test igb_basic_tests[] = {
+	{ "identify", "vendor/device ID is an 82576 PF and the class is Ethernet",
+	  NEEDS_NOTHING, t_identify },
+	{ "bar0_mmio_128k", "BAR0 is an assigned memory BAR of 128 KiB, decoding",
+	  NEEDS_NOTHING, t_bar0 },
+	{ "cap_msix", "MSI-X capability present, table and PBA inside a memory BAR",
+	  NEEDS_NOTHING, t_cap_msix },
+	{ "cap_pcie_flr", "PCIe capability present and advertises FLR",
+	  NEEDS_NOTHING, t_cap_pcie_flr },
+	{ "cap_sriov", "SR-IOV capability present with 1..8 TotalVFs",
+	  NEEDS_NOTHING, t_cap_sriov },
+	{ "status_sane", "STATUS register does not read all-ones",
+	  NEEDS_BAR0, t_status },
+	{ "mac_address", "RAL0/RAH0 hold a valid unicast MAC address",
+	  NEEDS_BAR0, t_mac_address },
+};
+const unsigned igb_basic_ntests = sizeof(igb_basic_tests) / sizeof(igb_basic_tests[0]);

@@ -1,0 +1,35 @@
+/* igb.h - the 82576 as igbtest sees it: identity and per-device context. */
+#ifndef IGBTEST_IGB_H
+#define IGBTEST_IGB_H
+
+#include "pci/pci.h"
+#include "platform.h"
+
+/* True for every 82576 physical function ID (Linux e1000_hw.h). */
+bool igb_is_82576_pf(uint16_t vendor, uint16_t device);
+/* The variant's name, e.g. "82576 copper"; NULL when not an 82576 PF. */
+const char *igb_82576_name(uint16_t device);
+bool igb_func_is_82576(const struct pci_func *f);
+
+/* One 82576 PF under test. */
+struct igb_dev {
+	const struct pci_func *fn; /* its inventory entry */
+	struct pci_bdf bdf;
+	char name[32];             /* "0000:00:02.0" */
+	struct pci_bar bar[6];     /* sized by our own probe */
+	uint16_t cmd_at_start;     /* COMMAND as the firmware left it */
+	uint64_t bar0;             /* CSR base; 0 when unusable */
+	char bar0_problem[96];     /* why BAR0 is unusable */
+};
+
+static inline uint32_t igb_rd32(const struct igb_dev *d, uint32_t reg)
+{
+	return plat_mmio_read32(d->bar0 + reg);
+}
+
+static inline void igb_wr32(const struct igb_dev *d, uint32_t reg, uint32_t v)
+{
+	plat_mmio_write32(d->bar0 + reg, v);
+}
+
+#endif

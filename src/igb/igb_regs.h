@@ -1,0 +1,166 @@
+/*
+ * igb_regs.h - Intel 82576 register names and bits.
+ *
+ * Offsets and bits from the 82576 datasheet; every define is checked
+ * against Linux's drivers/net/ethernet/intel/igb/e1000_regs.h,
+ * e1000_defines.h, e1000_82575.h and e1000_mbx.h (names there in the
+ * trailing comment where they differ). Section numbers are the datasheet's.
+ */
+#ifndef IGBTEST_IGB_REGS_H
+#define IGBTEST_IGB_REGS_H
+
+#define IGB_VENDOR_INTEL	0x8086
+#define IGB_BAR0_SIZE		(128u * 1024u)	/* 82576 CSR space */
+
+/* ---- general ---- */
+#define IGB_CTRL		0x00000
+#define  IGB_CTRL_FD		0x00000001
+#define  IGB_CTRL_SLU		0x00000040
+#define  IGB_CTRL_ILOS		0x00000080
+#define  IGB_CTRL_SPD_SEL	0x00000300
+#define  IGB_CTRL_SPD_1000	0x00000200
+#define  IGB_CTRL_FRCSPD	0x00000800
+#define  IGB_CTRL_FRCDPX	0x00001000
+#define  IGB_CTRL_RST		0x04000000
+#define  IGB_CTRL_PHY_RST	0x80000000
+#define IGB_STATUS		0x00008
+#define  IGB_STATUS_FD		0x00000001
+#define  IGB_STATUS_LU		0x00000002
+#define  IGB_STATUS_SPEED_1000	0x00000080
+#define IGB_EECD		0x00010
+#define  IGB_EECD_AUTO_RD	0x00000200
+#define IGB_EERD		0x00014
+#define  IGB_EERD_START		0x00000001	/* E1000_NVM_RW_REG_START */
+#define  IGB_EERD_DONE		0x00000002	/* E1000_NVM_RW_REG_DONE */
+#define  IGB_EERD_ADDR_SHIFT	2		/* E1000_NVM_RW_ADDR_SHIFT */
+#define  IGB_EERD_DATA_SHIFT	16		/* E1000_NVM_RW_REG_DATA */
+#define IGB_CTRL_EXT		0x00018
+#define  IGB_CTRL_EXT_PFRSTD	0x00004000
+#define  IGB_CTRL_EXT_LINK_MODE_MASK 0x00C00000
+#define  IGB_CTRL_EXT_DRV_LOAD	0x10000000
+#define IGB_MDIC		0x00020
+#define  IGB_MDIC_DATA_MASK	0x0000FFFF
+#define  IGB_MDIC_REG_SHIFT	16
+#define  IGB_MDIC_PHY_SHIFT	21
+#define  IGB_MDIC_OP_WRITE	0x04000000
+#define  IGB_MDIC_OP_READ	0x08000000
+#define  IGB_MDIC_READY		0x10000000
+#define  IGB_MDIC_ERROR		0x40000000
+
+/* ---- legacy interrupt causes ---- */
+#define IGB_ICR			0x000C0
+#define IGB_ICS			0x000C8
+#define IGB_IMS			0x000D0
+#define IGB_IMC			0x000D8
+
+/* ---- receive / transmit control ---- */
+#define IGB_RCTL		0x00100
+#define  IGB_RCTL_EN		0x00000002
+#define  IGB_RCTL_SBP		0x00000004
+#define  IGB_RCTL_UPE		0x00000008
+#define  IGB_RCTL_MPE		0x00000010
+#define  IGB_RCTL_LPE		0x00000020
+#define  IGB_RCTL_LBM_MAC	0x00000040
+#define  IGB_RCTL_BAM		0x00008000
+#define  IGB_RCTL_SECRC		0x04000000
+#define IGB_TCTL		0x00400
+#define  IGB_TCTL_EN		0x00000002
+#define  IGB_TCTL_PSP		0x00000008
+
+/* ---- extended interrupts (8.8) ---- */
+#define IGB_GPIE		0x01514
+#define  IGB_GPIE_NSICR		0x00000001
+#define  IGB_GPIE_MSIX_MODE	0x00000010	/* Multiple_MSIX */
+#define  IGB_GPIE_EIAME		0x40000000
+#define  IGB_GPIE_PBA		0x80000000
+#define IGB_EICS		0x01520
+#define IGB_EIMS		0x01524
+#define IGB_EIMC		0x01528
+#define IGB_EIAC		0x0152C
+#define IGB_EIAM		0x01530
+#define IGB_EICR		0x01580
+#define IGB_IVAR0		0x01700
+#define IGB_IVAR(n)		(IGB_IVAR0 + 4 * (n))
+#define  IGB_IVAR_VALID		0x80
+#define IGB_IVAR_MISC		0x01740
+
+/* ---- PCIe ---- */
+#define IGB_GCR			0x05B00
+#define  IGB_GCR_CMPL_TMOUT_RESEND 0x00010000
+
+/* ---- queues: 16 RX and 16 TX (8.10, 8.12) ---- */
+#define IGB_NUM_QUEUES		16
+#define IGB_RDBAL(n)	((n) < 4 ? (0x02800 + ((n) * 0x100)) : (0x0C000 + ((n) * 0x40)))
+#define IGB_RDBAH(n)	((n) < 4 ? (0x02804 + ((n) * 0x100)) : (0x0C004 + ((n) * 0x40)))
+#define IGB_RDLEN(n)	((n) < 4 ? (0x02808 + ((n) * 0x100)) : (0x0C008 + ((n) * 0x40)))
+#define IGB_SRRCTL(n)	((n) < 4 ? (0x0280C + ((n) * 0x100)) : (0x0C00C + ((n) * 0x40)))
+#define  IGB_SRRCTL_BSIZEPKT_SHIFT	10	/* shift bytes to 1 KiB units */
+#define  IGB_SRRCTL_BSIZEPKT_MASK	0x0000007F
+#define  IGB_SRRCTL_DESCTYPE_ADV_ONEBUF	0x02000000
+#define  IGB_SRRCTL_DROP_EN		0x80000000
+#define IGB_RDH(n)	((n) < 4 ? (0x02810 + ((n) * 0x100)) : (0x0C010 + ((n) * 0x40)))
+#define IGB_RDT(n)	((n) < 4 ? (0x02818 + ((n) * 0x100)) : (0x0C018 + ((n) * 0x40)))
+#define IGB_RXDCTL(n)	((n) < 4 ? (0x02828 + ((n) * 0x100)) : (0x0C028 + ((n) * 0x40)))
+#define IGB_TDBAL(n)	((n) < 4 ? (0x03800 + ((n) * 0x100)) : (0x0E000 + ((n) * 0x40)))
+#define IGB_TDBAH(n)	((n) < 4 ? (0x03804 + ((n) * 0x100)) : (0x0E004 + ((n) * 0x40)))
+#define IGB_TDLEN(n)	((n) < 4 ? (0x03808 + ((n) * 0x100)) : (0x0E008 + ((n) * 0x40)))
+#define IGB_TDH(n)	((n) < 4 ? (0x03810 + ((n) * 0x100)) : (0x0E010 + ((n) * 0x40)))
+#define IGB_TDT(n)	((n) < 4 ? (0x03818 + ((n) * 0x100)) : (0x0E018 + ((n) * 0x40)))
+#define IGB_TXDCTL(n)	((n) < 4 ? (0x03828 + ((n) * 0x100)) : (0x0E028 + ((n) * 0x40)))
+#define  IGB_XDCTL_QUEUE_ENABLE	0x02000000	/* E1000_[RT]XDCTL_QUEUE_ENABLE */
+#define IGB_RLPML		0x05004
+
+/* ---- flow control (register test) ---- */
+#define IGB_FCAL		0x00028
+#define IGB_FCAH		0x0002C
+#define IGB_FCT			0x00030
+#define IGB_FCTTV		0x00170
+#define IGB_FCRTL		0x02160
+#define IGB_FCRTH		0x02168
+
+/* ---- receive address and multicast tables ---- */
+#define IGB_RAL(n)	((n) <= 15 ? (0x05400 + ((n) * 8)) : (0x054E0 + (((n) - 16) * 8)))
+#define IGB_RAH(n)	((n) <= 15 ? (0x05404 + ((n) * 8)) : (0x054E4 + (((n) - 16) * 8)))
+#define  IGB_RAH_AV		0x80000000	/* address valid */
+#define IGB_RAR_ENTRIES_82576	24
+#define IGB_MTA			0x05200
+#define IGB_MTA_ENTRIES		128
+
+/* ---- PF/VF mailbox (7.8.2) ---- */
+#define IGB_VMBMEM(n)		(0x00800 + 0x40 * (n))
+#define IGB_P2VMAILBOX(n)	(0x00C00 + 4 * (n))
+#define  IGB_P2VMAILBOX_STS	0x00000001
+#define  IGB_P2VMAILBOX_ACK	0x00000002
+#define  IGB_P2VMAILBOX_VFU	0x00000004
+#define  IGB_P2VMAILBOX_PFU	0x00000008
+#define  IGB_P2VMAILBOX_RVFU	0x00000010
+#define IGB_MBVFICR		0x00C80
+#define IGB_MBVFIMR		0x00C84
+#define IGB_VFLRE		0x00C88
+#define IGB_V2PMAILBOX		0x00C40	/* in the VF's own BAR0 */
+#define  IGB_V2PMAILBOX_REQ	0x00000001
+#define  IGB_V2PMAILBOX_ACK	0x00000002
+#define  IGB_V2PMAILBOX_VFU	0x00000004
+#define  IGB_V2PMAILBOX_PFU	0x00000008
+#define  IGB_V2PMAILBOX_PFSTS	0x00000010
+#define  IGB_V2PMAILBOX_PFACK	0x00000020
+#define  IGB_V2PMAILBOX_RSTI	0x00000040
+#define  IGB_V2PMAILBOX_RSTD	0x00000080
+
+/* ---- PHY (MDIC, internal PHY at address 1) ---- */
+#define IGB_PHY_ADDR		1
+#define IGB_PHY_BMCR		0x00	/* PHY_CONTROL */
+#define  IGB_BMCR_SPEED_1000	0x0040	/* MII_CR_SPEED_1000 */
+#define  IGB_BMCR_FULL_DUPLEX	0x0100
+#define  IGB_BMCR_RESTART_AN	0x0200
+#define  IGB_BMCR_AUTONEG_EN	0x1000
+#define  IGB_BMCR_LOOPBACK	0x4000
+#define  IGB_BMCR_RESET		0x8000
+#define IGB_PHY_ID1		0x02
+#define IGB_PHY_ID2		0x03
+
+/* ---- NVM ---- */
+#define IGB_NVM_CHECKSUM_WORDS	0x40	/* words 0x00..0x3F */
+#define IGB_NVM_SUM		0xBABA
+
+#endif

@@ -1,0 +1,52 @@
+/* suite.h - the per-device test case registry and its runner. */
+#ifndef IGBTEST_SUITE_H
+#define IGBTEST_SUITE_H
+
+#include "igb/igb.h"
+#include "report/ktap.h"
+
+#define TEST_REASON_MAX 160
+
+/* What one test case reports back besides its result. */
+struct test_run {
+	const char *name;
+	char reason[TEST_REASON_MAX]; /* failure or skip reason */
+};
+
+/* Prerequisites the runner checks before calling a case. */
+enum test_needs {
+	NEEDS_NOTHING = 0,
+	NEEDS_BAR0 = 1 << 0, /* a usable CSR window */
+};
+
+struct igb_test {
+	const char *name;
+	const char *desc; /* one line, for --list */
+	unsigned needs;
+	enum ktap_result (*run)(struct igb_dev *d, struct test_run *t);
+};
+
+/* Record a failure (also printed as a diagnostic) and return KTAP_FAIL. */
+enum ktap_result test_fail(struct test_run *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Record why the case cannot run here and return KTAP_SKIP. */
+enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Test cases, by file. */
+extern const struct igb_test igb_basic_tests[];
+extern const unsigned igb_basic_ntests;
+
+/* Process exit statuses (kselftest-like). */
+enum igbtest_exit {
+	IGBTEST_EXIT_PASS = 0,
+	IGBTEST_EXIT_FAIL = 1,
+	IGBTEST_EXIT_USAGE = 2,
+	IGBTEST_EXIT_ERROR = 3,   /* could not run: platform or internal error */
+	IGBTEST_EXIT_NODEV = 4,   /* nothing to test (kselftest's KSFT_SKIP) */
+};
+
+/* Run every case on every 82576 in inv; returns an igbtest_exit status. */
+int suite_run(const struct pci_inventory *inv);
+
+#endif

@@ -1,0 +1,86 @@
+/*
+ * platform.h - the one door from portable igbtest code to the machine.
+ *
+ * Everything under src/ reaches hardware, time, memory and output only
+ * through these functions. efi/platform.c implements them on UEFI;
+ * tests/host/fake_platform.c implements them on the host against fakes.
+ */
+#ifndef IGBTEST_PLATFORM_H
+#define IGBTEST_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Return codes: 0 is success, the rest are negative (iPXE style). */
+enum rc {
+	RC_OK = 0,
+	RC_EINVAL = -1,    /* bad argument */
+	RC_ENODEV = -2,    /* no such device / function absent */
+	RC_EIO = -3,       /* the hardware answered wrongly */
+	RC_ETIMEDOUT = -4, /* a bounded wait ran out */
+	RC_ENOMEM = -5,    /* out of memory or address space */
+	RC_ENOTSUP = -6,   /* not available on this platform */
+	RC_ERANGE = -7,    /* value out of range */
+};
+
+const char *rc_name(int rc);
+
+/* A PCI function address. */
+struct pci_bdf {
+	uint16_t seg;
+	uint8_t bus;
+	uint8_t dev; /* 0..31 */
+	uint8_t fn;  /* 0..7 */
+};
+
+/* A range of bus numbers under one host bridge, to be scanned. */
+struct pci_root {
+	uint16_t seg;
+	uint8_t bus_start;
+	uint8_t bus_end;
+};
+
+/* Root bus ranges; returns how many were stored (at most max), or rc < 0. */
+int plat_pci_roots(struct pci_root *roots, int max);
+
+/*
+ * Configuration space access, offsets 0..0xFFF (extended space included
+ * where the platform has it). width is 1, 2 or 4 and off must be aligned
+ * to it. An absent function reads all-ones, as on a real bus.
+ */
+int plat_pci_read(struct pci_bdf bdf, uint16_t off, unsigned width, uint32_t *val);
+int plat_pci_write(struct pci_bdf bdf, uint16_t off, unsigned width, uint32_t val);
+
+/*
+ * Size of a BAR as the platform already knows it (UEFI's PCI bus driver
+ * sized it at enumeration), without touching the device. RC_ENOTSUP when
+ * the platform does not know. Used for devices that are not ours, whose
+ * BARs we must not write to probe.
+ */
+int plat_pci_bar_size(struct pci_bdf bdf, unsigned bar, uint64_t *size);
+
+/* 32-bit MMIO at a CPU physical address (identity mapped pre-OS). */
+uint32_t plat_mmio_read32(uint64_t addr);
+void plat_mmio_write32(uint64_t addr, uint32_t val);
+
+/* Busy-wait at least us microseconds. */
+void plat_udelay(uint32_t us);
+/* Monotonic microseconds since an arbitrary origin. */
+uint64_t plat_now_us(void);
+
+/* DMA memory: page-aligned, zeroed, reachable by dev at bus == CPU address. */
+struct dma_mem {
+	void *cpu;    /* CPU pointer */
+	uint64_t bus; /* device address; == (uintptr_t)cpu, verified */
+	size_t size;  /* bytes, a multiple of the page size */
+	void *priv;   /* platform bookkeeping */
+};
+#define PLAT_PAGE_SIZE 4096u
+int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem);
+void plat_dma_free(struct dma_mem *mem);
+
+/* Text output: one or more complete lines, '\n' separated, no escapes. */
+void plat_write(const char *s, size_t len);
+
+#endif

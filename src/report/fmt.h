@@ -1,0 +1,19 @@
+/* fmt.h - freestanding snprintf subset for igbtest's reports. */
+#ifndef IGBTEST_FMT_H
+#define IGBTEST_FMT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * Conversions: %d %i %u %x %X %c %s %p %%, flags '-' and '0', a field
+ * width (number or '*'), precision for %s, length modifiers hh h l ll z.
+ * Always NUL-terminates when size > 0; returns the length the whole
+ * output would have had, as C's snprintf does.
+ */
+int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+int fmt_snprintf(char *buf, size_t size, const char *f, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * ktap.h - KTAP version 1 emitter (kernel Documentation/dev-tools/ktap.rst).
+ *
+ * Produces a version line and a plan per level, one result line per test,
+ * "# SKIP reason" directives, "# ..." diagnostics, subtests indented by two
+ * spaces per level with a "# Subtest:" header, and kselftest's closing
+ * "# Totals:" line. Names and diagnostics are sanitised so that a KTAP
+ * line never carries a newline, a control character or an escape sequence.
+ */
+#ifndef IGBTEST_KTAP_H
+#define IGBTEST_KTAP_H
+
+#include <stddef.h>
+
+enum ktap_result {
+	KTAP_PASS,
+	KTAP_FAIL,
+	KTAP_SKIP,
+};
+
+struct ktap_totals {
+	unsigned pass;
+	unsigned fail;
+	unsigned skip;
+	unsigned error;
+};
+
+/* Where complete lines (with '\n') go. */
+typedef void (*ktap_sink_fn)(const char *line, size_t len);
+
+#define KTAP_MAX_DEPTH 4
+#define KTAP_LINE_MAX 320
+
+void ktap_init(ktap_sink_fn sink);
+/* "KTAP version 1" at the current level (diagnostics may follow). */
+void ktap_version(void);
+/* The plan "1..N" at the current level. */
+void ktap_plan(unsigned plan);
+/* A nested block: version line, "# Subtest: name", its plan. */
+void ktap_subtest_begin(const char *name, unsigned plan);
+/* Close the block and print its own result line one level up. */
+void ktap_subtest_end(enum ktap_result r, const char *name, const char *reason);
+/* One test's result at the current level (counted in the totals). */
+void ktap_result(enum ktap_result r, const char *name, const char *reason);
+/* A diagnostic; embedded newlines become separate "# " lines. */
+void ktap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The plan "1..0 # SKIP reason": nothing to test at this level. */
+void ktap_skip_all(const char *reason);
+/* "# Totals: pass:N fail:N xfail:0 xpass:0 skip:N error:N" */
+void ktap_print_totals(void);
+struct ktap_totals ktap_get_totals(void);
+/* Record an error (a test that could not run to a verdict). */
+void ktap_count_error(void);
+unsigned ktap_depth(void);
+
+/* Copy s into out (size n) so that it is safe as a KTAP name. */
+void ktap_escape_name(char *out, size_t n, const char *s);
+
+#endif
