@@ -362,6 +362,26 @@ void plat_mmio_write32(uint64_t addr, uint32_t val)
 	*(volatile uint32_t *)(uintptr_t)addr = val;
 }
 
+void plat_wmb(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dmb oshst" ::: "memory");
+#else
+	/* x86: stores are not reordered with other stores (WB or UC). */
+	__asm__ volatile("" ::: "memory");
+#endif
+}
+
+void plat_rmb(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dmb oshld" ::: "memory");
+#else
+	/* x86: loads are not reordered with other loads. */
+	__asm__ volatile("" ::: "memory");
+#endif
+}
+
 /* ---- DMA memory ---------------------------------------------------- */
 
 int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)

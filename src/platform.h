@@ -64,6 +64,15 @@ int plat_pci_bar_size(struct pci_bdf bdf, unsigned bar, uint64_t *size);
 uint32_t plat_mmio_read32(uint64_t addr);
 void plat_mmio_write32(uint64_t addr, uint32_t val);
 
+/*
+ * Ordering between CPU accesses to DMA memory and MMIO: plat_wmb() before
+ * a doorbell (tail) write makes the descriptors visible to the device
+ * first; plat_rmb() after seeing a DD bit orders the reads of what the
+ * device wrote after it.
+ */
+void plat_wmb(void);
+void plat_rmb(void);
+
 /* Busy-wait at least us microseconds. */
 void plat_udelay(uint32_t us);
 /* Monotonic microseconds since an arbitrary origin. */

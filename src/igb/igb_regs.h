@@ -22,6 +22,8 @@
 #define  IGB_CTRL_FRCSPD	0x00000800
 #define  IGB_CTRL_FRCDPX	0x00001000
 #define  IGB_CTRL_RST		0x04000000
+#define  IGB_CTRL_RFCE		0x08000000	/* receive flow control */
+#define  IGB_CTRL_TFCE		0x10000000	/* transmit flow control */
 #define  IGB_CTRL_PHY_RST	0x80000000
 #define IGB_STATUS		0x00008
 #define  IGB_STATUS_FD		0x00000001
@@ -62,10 +64,16 @@
 #define  IGB_RCTL_LPE		0x00000020
 #define  IGB_RCTL_LBM_MAC	0x00000040
 #define  IGB_RCTL_BAM		0x00008000
+#define  IGB_RCTL_PMCF		0x00800000	/* pass MAC control frames */
 #define  IGB_RCTL_SECRC		0x04000000
 #define IGB_TCTL		0x00400
 #define  IGB_TCTL_EN		0x00000002
 #define  IGB_TCTL_PSP		0x00000008
+#define  IGB_TCTL_CT_SHIFT	4		/* collision threshold */
+#define  IGB_TCTL_COLD_SHIFT	12		/* collision distance */
+#define  IGB_TCTL_RTLC		0x01000000
+#define IGB_COLLISION_THRESHOLD	15		/* Linux igb's values */
+#define IGB_COLLISION_DISTANCE	63
 
 /* ---- extended interrupts (8.8) ---- */
 #define IGB_GPIE		0x01514
@@ -146,6 +154,23 @@
 #define  IGB_V2PMAILBOX_PFACK	0x00000020
 #define  IGB_V2PMAILBOX_RSTI	0x00000040
 #define  IGB_V2PMAILBOX_RSTD	0x00000080
+
+/* ---- descriptors (7.1.5, 7.2.2.3): 16 bytes, rings 128-byte aligned ---- */
+#define IGB_DESC_SIZE		16
+#define IGB_RING_ALIGN		128
+/* Advanced TX data descriptor, cmd_type_len */
+#define  IGB_ADVTXD_DTALEN_MASK	0x0000FFFF
+#define  IGB_ADVTXD_DTYP_DATA	0x00300000
+#define  IGB_ADVTXD_DCMD_EOP	0x01000000
+#define  IGB_ADVTXD_DCMD_IFCS	0x02000000
+#define  IGB_ADVTXD_DCMD_RS	0x08000000
+#define  IGB_ADVTXD_DCMD_DEXT	0x20000000
+/* olinfo_status */
+#define  IGB_ADVTXD_PAYLEN_SHIFT 14
+#define  IGB_TXD_STAT_DD	0x00000001
+/* Advanced RX write-back status_error */
+#define  IGB_RXD_STAT_DD	0x00000001
+#define  IGB_RXD_STAT_EOP	0x00000002
 
 /* ---- PHY (MDIC, internal PHY at address 1) ---- */
 #define IGB_PHY_ADDR		1

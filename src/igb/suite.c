@@ -39,7 +39,24 @@ static const struct {
 	const unsigned *n;
 } registry[] = {
 	{ igb_basic_tests, &igb_basic_ntests },
+	{ igb_dma_tests, &igb_dma_ntests },
 };
+
+int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out)
+{
+	for (unsigned i = 0; i < TEST_MAX_BUFS; i++) {
+		if (t->bufs[i])
+			continue;
+		int rc = dma_alloc(d->bdf, size, &t->bufs[i]);
+		*out = rc ? NULL : t->bufs[i]->cpu;
+		return rc;
+	}
+	*out = NULL;
+	return RC_ENOMEM;
+}
+
+/* The driver of the device under test; one device at a time. */
+static struct igb_drv drv;
 
 static unsigned registry_count(void)
 {
@@ -60,6 +77,7 @@ static void dev_prepare(struct igb_dev *d, const struct pci_func *f)
 	const struct pci_bar *b0;
 
 	*d = (struct igb_dev){ .fn = f, .bdf = f->bdf };
+	drv = (struct igb_drv){ 0 };
 	pci_bdf_str(f->bdf, d->name, sizeof(d->name));
 	d->cmd_at_start = pci_read16(d->bdf, PCI_COMMAND);
 	if (d->cmd_at_start == 0xffff) {
@@ -88,23 +106,47 @@ static void dev_prepare(struct igb_dev *d, const struct pci_func *f)
 	d->bar0 = b0->addr;
 }
 
+/* Leave the device quiesced: driver removed (rings off, reset), COMMAND as
+ * the firmware had it but with bus mastering off. */
 static void dev_release(struct igb_dev *d)
 {
-	if (d->cmd_at_start != 0xffff &&
-	    pci_read16(d->bdf, PCI_COMMAND) != d->cmd_at_start)
-		pci_write16(d->bdf, PCI_COMMAND, d->cmd_at_start);
+	uint16_t cmd = d->cmd_at_start & ~PCI_COMMAND_MASTER;
+
+	if (drv.dev == d)
+		igb_ops.remove(&drv);
+	drv = (struct igb_drv){ 0 };
+	if (d->cmd_at_start != 0xffff && pci_read16(d->bdf, PCI_COMMAND) != cmd)
+		pci_write16(d->bdf, PCI_COMMAND, cmd);
+}
+
+/* Bring the driver up for a NEEDS_LINK case if it is not up already. */
+static int ensure_link(struct igb_dev *d, struct test_run *t)
+{
+	int rc;
+
+	if (drv.up && drv.dev == d)
+		return RC_OK;
+	rc = igb_ops.init(&drv, d);
+	if (rc)
+		test_fail(t, "driver init failed: %s%s%s", rc_name(rc),
+			  drv.last_error[0] ? ": " : "", drv.last_error);
+	return rc;
 }
 
 static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc)
 {
-	struct test_run t = { .name = tc->name };
+	struct test_run t = { .name = tc->name, .drv = &drv };
 	enum ktap_result r;
 	uint64_t t0 = plat_now_us();
 
-	if ((tc->needs & NEEDS_BAR0) && !d->bar0)
+	if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
 		r = test_fail(&t, "%s", d->bar0_problem);
+	else if ((tc->needs & NEEDS_LINK) && ensure_link(d, &t))
+		r = KTAP_FAIL;
 	else
 		r = tc->run(d, &t);
+	for (unsigned i = 0; i < TEST_MAX_BUFS; i++)
+		dma_free(t.bufs[i]);
 	uint64_t us = plat_now_us() - t0;
 	if (us >= 100000)
 		ktap_diag("%s took %llu ms", tc->name, (unsigned long long)(us / 1000));

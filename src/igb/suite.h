@@ -2,21 +2,30 @@
 #ifndef IGBTEST_SUITE_H
 #define IGBTEST_SUITE_H
 
+#include "dma/dma.h"
 #include "igb/igb.h"
+#include "igb/igb_drv.h"
 #include "report/ktap.h"
 
-#define TEST_REASON_MAX 160
+#define TEST_REASON_MAX 200
+#define TEST_MAX_BUFS 4
 
-/* What one test case reports back besides its result. */
+/* What one test case works with and reports back besides its result. */
 struct test_run {
 	const char *name;
 	char reason[TEST_REASON_MAX]; /* failure or skip reason */
+	struct igb_drv *drv;          /* the device's driver (NEEDS_LINK: up) */
+	struct dma_buf *bufs[TEST_MAX_BUFS]; /* scratch, freed by the runner */
 };
+
+/* Scratch DMA memory for one test case; the runner frees it afterwards. */
+int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out);
 
 /* Prerequisites the runner checks before calling a case. */
 enum test_needs {
 	NEEDS_NOTHING = 0,
 	NEEDS_BAR0 = 1 << 0, /* a usable CSR window */
+	NEEDS_LINK = 1 << 1, /* driver initialised, loopback link up */
 };
 
 struct igb_test {
@@ -36,6 +45,8 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 /* Test cases, by file. */
 extern const struct igb_test igb_basic_tests[];
 extern const unsigned igb_basic_ntests;
+extern const struct igb_test igb_dma_tests[];
+extern const unsigned igb_dma_ntests;
 
 /* Process exit statuses (kselftest-like). */
 enum igbtest_exit {

@@ -1,0 +1,77 @@
+/* dma.c - identity-mapped DMA buffers, tracked (see dma.h). */
+#include "dma/dma.h"
+
+static struct dma_buf bufs[DMA_MAX_BUFS];
+
+int dma_alloc(struct pci_bdf dev, size_t size, struct dma_buf **out)
+{
+	struct dma_buf *b = NULL;
+	int rc;
+
+	*out = NULL;
+	if (!size)
+		return RC_EINVAL;
+	for (unsigned i = 0; i < DMA_MAX_BUFS && !b; i++)
+		if (!bufs[i].used)
+			b = &bufs[i];
+	if (!b)
+		return RC_ENOMEM;
+	rc = plat_dma_alloc(dev, size, &b->mem);
+	if (rc)
+		return rc;
+	/* Descriptors carry CPU addresses: anything but identity is unusable. */
+	if (b->mem.bus != (uint64_t)(uintptr_t)b->mem.cpu) {
+		plat_dma_free(&b->mem);
+		return RC_ENOTSUP;
+	}
+	b->cpu = b->mem.cpu;
+	b->bus = b->mem.bus;
+	b->size = size;
+	b->dev = dev;
+	b->used = true;
+	*out = b;
+	return RC_OK;
+}
+
+void dma_free(struct dma_buf *b)
+{
+	if (!b || !b->used)
+		return;
+	plat_dma_free(&b->mem);
+	*b = (struct dma_buf){ 0 };
+}
+
+unsigned dma_free_all(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < DMA_MAX_BUFS; i++) {
+		if (bufs[i].used) {
+			dma_free(&bufs[i]);
+			n++;
+		}
+	}
+	return n;
+}
+
+unsigned dma_count(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < DMA_MAX_BUFS; i++)
+		n += bufs[i].used;
+	return n;
+}
+
+struct dma_buf *dma_lookup(const void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p;
+
+	for (unsigned i = 0; i < DMA_MAX_BUFS; i++) {
+		uintptr_t base = (uintptr_t)bufs[i].cpu;
+		if (bufs[i].used && a >= base && len <= bufs[i].size &&
+		    a - base <= bufs[i].size - len)
+			return &bufs[i];
+	}
+	return NULL;
+}

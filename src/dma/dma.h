@@ -1,0 +1,41 @@
+/*
+ * dma.h - identity-mapped DMA buffers for one device, tracked.
+ *
+ * Every buffer the NIC may touch comes from here, so "is this ours?" has
+ * one answer (dma_lookup) and exit can free everything (dma_free_all).
+ */
+#ifndef IGBTEST_DMA_H
+#define IGBTEST_DMA_H
+
+#include "platform.h"
+
+#define DMA_MAX_BUFS 64
+
+struct dma_buf {
+	void *cpu;
+	uint64_t bus; /* == (uintptr_t)cpu: checked at allocation */
+	size_t size;  /* what was asked for */
+	struct pci_bdf dev;
+	struct dma_mem mem;
+	bool used;
+};
+
+/* Allocate size bytes (page aligned, zeroed) that dev can reach. */
+int dma_alloc(struct pci_bdf dev, size_t size, struct dma_buf **out);
+void dma_free(struct dma_buf *b);
+/* Free every buffer still held (all devices); returns how many. */
+unsigned dma_free_all(void);
+/* Buffers currently held. */
+unsigned dma_count(void);
+/*
+ * The buffer that wholly contains [p, p+len), or NULL: DMA may only ever
+ * be pointed at memory this returns a buffer for.
+ */
+struct dma_buf *dma_lookup(const void *p, size_t len);
+/* Bus address of p inside b. */
+static inline uint64_t dma_bus(const struct dma_buf *b, const void *p)
+{
+	return b->bus + (uint64_t)((const uint8_t *)p - (const uint8_t *)b->cpu);
+}
+
+#endif

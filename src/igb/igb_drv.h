@@ -1,0 +1,116 @@
+/*
+ * igb_drv.h - the 82576 as a DMA copy engine: PHY internal loopback, one
+ * advanced TX ring and one advanced RX ring per queue pair, memcpy through
+ * the wire. Shaped like the Linux VFIO selftest drivers: an ops table of
+ * init, remove, memcpy_start, memcpy_wait (send_msi comes later).
+ */
+#ifndef IGBTEST_IGB_DRV_H
+#define IGBTEST_IGB_DRV_H
+
+#include "dma/dma.h"
+#include "igb/igb.h"
+
+/* Descriptors per ring, as the Linux selftest driver uses (64 KiB rings). */
+#define IGB_RING_DESCS		4096
+/* Largest frame we send: jumbo, inside RLPML and one RX buffer. */
+#define IGB_MAX_FRAME		9000
+/* Smallest frame the MAC sends without padding (no FCS; 7.2.2.3). */
+#define IGB_MIN_FRAME		60
+
+struct igb_tx_desc {
+	uint64_t addr;
+	uint32_t cmd_type_len;
+	uint32_t olinfo_status;
+};
+
+union igb_rx_desc {
+	struct {
+		uint64_t pkt_addr;
+		uint64_t hdr_addr;
+	} read;
+	struct {
+		uint32_t info;
+		uint32_t rss;
+		uint32_t status_error;
+		uint16_t length;
+		uint16_t vlan;
+	} wb;
+};
+
+struct igb_ring {
+	struct dma_buf *mem;
+	unsigned queue;
+	unsigned count;  /* descriptors */
+	unsigned tail;   /* next descriptor software fills */
+};
+
+/* One frame of a copy plan: bytes [off, off+len) of src land in dst. */
+struct igb_frame {
+	uint32_t off;
+	uint16_t len;
+};
+
+/* The copy in flight: memcpy_start posts, memcpy_wait completes. */
+struct igb_copy {
+	const uint8_t *src;
+	uint8_t *dst;
+	uint64_t src_bus, dst_bus;
+	size_t size;
+	unsigned count;       /* repetitions of the whole copy */
+	unsigned frames;      /* frames per repetition */
+	uint64_t total;       /* frames in all */
+	uint64_t posted;      /* frames given to the rings */
+	uint64_t done;        /* frames completed */
+	unsigned batch_first; /* RX index of the first frame in flight */
+	unsigned batch_len;   /* frames in flight */
+	bool bounce;          /* size < IGB_MIN_FRAME: RX lands in a bounce */
+	bool active;
+};
+
+struct igb_drv {
+	struct igb_dev *dev;
+	struct igb_ring tx, rx;
+	struct dma_buf *pad;      /* zeros for short frames; RX bounce */
+	unsigned max_frame;       /* RX buffer and RLPML size, set at init */
+	unsigned frame_size;      /* bytes per frame of a copy, <= max_frame */
+	unsigned queue;           /* queue pair in use */
+	struct igb_copy copy;
+	bool up;                  /* init done, link up */
+	bool auto_rd_seen;        /* EECD.AUTO_RD after reset (silicon) */
+	uint64_t link_up_us;      /* how long LU took at the last init */
+	/* filled on a memcpy_wait timeout, for the failure message */
+	char last_error[160];
+};
+
+struct igb_ops {
+	int (*init)(struct igb_drv *drv, struct igb_dev *dev);
+	void (*remove)(struct igb_drv *drv);
+	int (*memcpy_start)(struct igb_drv *drv, const void *src, void *dst,
+			    size_t size, unsigned count);
+	int (*memcpy_wait)(struct igb_drv *drv);
+};
+
+extern const struct igb_ops igb_ops;
+
+/* Building blocks, exposed for the tests. */
+int igb_reset(struct igb_dev *dev, bool *auto_rd_seen);
+int igb_nvm_read(struct igb_dev *dev, uint16_t word, uint16_t *val);
+int igb_phy_read(struct igb_dev *dev, uint8_t reg, uint16_t *val);
+int igb_phy_write(struct igb_dev *dev, uint8_t reg, uint16_t val);
+int igb_loopback_up(struct igb_dev *dev, uint64_t *took_us);
+/* Use queue pair q (0..15) for the next init. */
+void igb_drv_set_queue(struct igb_drv *drv, unsigned q);
+/* Split copies into frames of this many bytes (clamped to what init set
+ * up); returns the size in force. */
+unsigned igb_drv_set_frame_size(struct igb_drv *drv, unsigned bytes);
+/* Frames a copy of size bytes is split into. */
+unsigned igb_copy_frames(size_t size, unsigned max_frame);
+/* The most repetitions of a size-byte copy that fit in the rings at once
+ * (0 when one copy alone needs more than a ring). */
+unsigned igb_max_count(const struct igb_drv *drv, size_t size);
+/* The completion bound for a batch of frames totalling bytes. */
+uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames);
+/* Ring state for a failure message. */
+void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n);
+
+#endif
