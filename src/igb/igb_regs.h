@@ -2,9 +2,11 @@
  * igb_regs.h - Intel 82576 register names and bits.
  *
  * Offsets and bits from the 82576 datasheet; every define is checked
- * against Linux's drivers/net/ethernet/intel/igb/e1000_regs.h,
- * e1000_defines.h, e1000_82575.h and e1000_mbx.h (names there in the
- * trailing comment where they differ). Section numbers are the datasheet's.
+ * against Linux 6.1's drivers/net/ethernet/intel/igb/e1000_regs.h,
+ * e1000_defines.h, e1000_82575.h and e1000_mbx.h, and for the VF side and
+ * SRRCTL_BSIZEPKT_MASK against ../igbvf/{regs,defines,mbx}.h (names there
+ * in the trailing comment where they differ). Section numbers are the
+ * datasheet's.
  */
 #ifndef IGBTEST_IGB_REGS_H
 #define IGBTEST_IGB_REGS_H
@@ -62,7 +64,9 @@
 #define  IGB_RCTL_UPE		0x00000008
 #define  IGB_RCTL_MPE		0x00000010
 #define  IGB_RCTL_LPE		0x00000020
-#define  IGB_RCTL_LBM_MAC	0x00000040
+#define  IGB_RCTL_LBM_MAC	0x00000040	/* loops back on QEMU only: MAC
+						 * loopback is not implemented on
+						 * 82576 silicon (3.5.6.2) */
 #define  IGB_RCTL_BAM		0x00008000
 #define  IGB_RCTL_PMCF		0x00800000	/* pass MAC control frames */
 #define  IGB_RCTL_SECRC		0x04000000
@@ -125,6 +129,10 @@
 #define IGB_FCTTV		0x00170
 #define IGB_FCRTL		0x02160
 #define IGB_FCRTH		0x02168
+#define IGB_VET			0x00038	/* VLAN ether type */
+#define IGB_TIPG		0x00410	/* transmit inter-packet gap */
+#define IGB_RA			0x05400	/* receive addresses 0..15 (RAL/RAH pairs) */
+#define IGB_RA2			0x054E0	/* receive addresses 16..23 */
 
 /* ---- receive address and multicast tables ---- */
 #define IGB_RAL(n)	((n) <= 15 ? (0x05400 + ((n) * 8)) : (0x054E0 + (((n) - 16) * 8)))

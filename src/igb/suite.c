@@ -39,6 +39,7 @@ static const struct {
 	const unsigned *n;
 } registry[] = {
 	{ igb_basic_tests, &igb_basic_ntests },
+	{ igb_regtest_tests, &igb_regtest_ntests },
 	{ igb_dma_tests, &igb_dma_ntests },
 };
 

@@ -45,6 +45,8 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 /* Test cases, by file. */
 extern const struct igb_test igb_basic_tests[];
 extern const unsigned igb_basic_ntests;
+extern const struct igb_test igb_regtest_tests[];
+extern const unsigned igb_regtest_ntests;
 extern const struct igb_test igb_dma_tests[];
 extern const unsigned igb_dma_ntests;
 
