@@ -350,8 +350,8 @@ static enum ktap_result t_ring_wrap(struct igb_dev *d, struct test_run *t)
 	igb_drv_set_frame_size(t->drv, IGB_MAX_FRAME);
 	if (r != KTAP_PASS)
 		return r;
-	unsigned q = t->drv->queue;
-	uint32_t rdh = igb_rd32(d, IGB_RDH(q)), tdh = igb_rd32(d, IGB_TDH(q));
+	uint32_t rdh = igb_rd32(d, IGB_RDH(t->drv->rx.queue));
+	uint32_t tdh = igb_rd32(d, IGB_TDH(t->drv->tx.queue));
 	ktap_diag("%s: %u frames through %u-entry rings; RDH %u TDH %u, software "
 		  "tails %u/%u", t->name, WRAP_FRAMES, IGB_RING_DESCS, rdh, tdh,
 		  t->drv->rx.tail, t->drv->tx.tail);
@@ -365,8 +365,8 @@ static enum ktap_result t_bad_input(struct igb_dev *d, struct test_run *t)
 {
 	static uint8_t not_dma[256]; /* ours, but not from the DMA allocator */
 	uint8_t *buf;
-	unsigned q = t->drv->queue;
-	uint32_t tdt = igb_rd32(d, IGB_TDT(q)), rdt = igb_rd32(d, IGB_RDT(q));
+	unsigned tq = t->drv->tx.queue, rq = t->drv->rx.queue;
+	uint32_t tdt = igb_rd32(d, IGB_TDT(tq)), rdt = igb_rd32(d, IGB_RDT(rq));
 	int rc;
 
 	if ((rc = test_alloc(t, d, 8192, &buf)))
@@ -381,9 +381,50 @@ static enum ktap_result t_bad_input(struct igb_dev *d, struct test_run *t)
 		return test_fail(t, "a destination outside our DMA buffers was accepted");
 	if (igb_ops.memcpy_start(t->drv, buf, buf + 4096, 4097, 1) != RC_EINVAL)
 		return test_fail(t, "a copy running past its buffer was accepted");
-	if (igb_rd32(d, IGB_TDT(q)) != tdt || igb_rd32(d, IGB_RDT(q)) != rdt)
+	if (igb_rd32(d, IGB_TDT(tq)) != tdt || igb_rd32(d, IGB_RDT(rq)) != rdt)
 		return test_fail(t, "a rejected copy moved the ring tails");
 	return KTAP_PASS;
+}
+
+/* One jumbo frame per pair; its first byte is made unicast for VMDq. */
+#define QUEUE_COPY 8192u
+
+static enum ktap_result t_all_queues(struct igb_dev *d, struct test_run *t)
+{
+	struct igb_drv *drv = t->drv;
+	struct copy_bufs b;
+	enum ktap_result r = KTAP_PASS;
+
+	if (copy_bufs_alloc(t, d, QUEUE_COPY, &b))
+		return KTAP_FAIL;
+	for (unsigned q = 0; q < IGB_NUM_QUEUES && r == KTAP_PASS; q++) {
+		struct copy_job j = { .size = QUEUE_COPY, .count = 1 };
+		unsigned rxq = q % IGB_NUM_POOLS;
+		int rc;
+
+		rc = igb_drv_switch_queues(drv, q, rxq);
+		if (rc) {
+			r = test_fail(t, "%s", drv->last_error);
+			break;
+		}
+		copy_prepare(&b, &j);
+		b.src[GUARD] &= 0xfe; /* unicast destination: the default pool's */
+		r = copy_run(t, &b, &j, NULL);
+		if (r == KTAP_PASS)
+			r = copy_verify(t, &b, &j);
+		if (r == KTAP_PASS &&
+		    (igb_rd32(d, IGB_RDH(rxq)) != drv->rx.tail ||
+		     igb_rd32(d, IGB_TDH(q)) != drv->tx.tail))
+			r = test_fail(t, "queue pair %u/%u: heads did not move as expected",
+				      q, rxq);
+	}
+	if (igb_drv_switch_queues(drv, 0, 0) && r == KTAP_PASS)
+		r = test_fail(t, "back to queue 0: %s", drv->last_error);
+	if (r == KTAP_PASS)
+		ktap_diag("%s: TX queues 0-15 each carried a copy, received on RX queue "
+			  "(TX mod 8) through VMDq default-pool steering; RX queues 8-15 "
+			  "need RSS on IP frames and are not exercised", t->name);
+	return r;
 }
 
 /* At least this much traffic, in copies as large as the rings allow. */
@@ -496,6 +537,8 @@ const struct igb_test igb_dma_tests[] = {
 	  "(ethtool style)", NEEDS_LINK, t_loopback_frames },
 	{ "ring_wrap", "more frames than ring entries: heads and tails wrap, every "
 	  "frame lands once, in order", NEEDS_LINK, t_ring_wrap },
+	{ "all_queues", "a copy through each of the 16 TX queues, received on RX "
+	  "queues 0-7 (VMDq default pool)", NEEDS_LINK, t_all_queues },
 	{ "init_remove", "remove + init 10 times, then a copy still succeeds",
 	  NEEDS_LINK, t_init_remove },
 	{ "memcpy_storm", "the largest copies the rings allow, 256 MiB in all, with "

@@ -223,6 +223,9 @@ static int queue_disable(struct igb_dev *d, uint32_t reg)
 			10, NULL);
 }
 
+/* RLPML counts the FCS and leaves room for one VLAN tag. */
+#define IGB_RLPML_EXTRA 8
+
 /* RX/TX descriptor write-back threshold: one, so every descriptor is
  * written back as soon as it completes (Linux uses 1 on 82576 with MSI-X). */
 #define IGB_XDCTL_WTHRESH_1	(1u << 16)
@@ -262,13 +265,32 @@ static int tx_ring_setup(struct igb_drv *drv)
 	return queue_enable(d, IGB_TXDCTL(q), IGB_XDCTL_WTHRESH_1);
 }
 
-/* RLPML counts the FCS and leaves room for one VLAN tag. */
-#define IGB_RLPML_EXTRA 8
+
+/* Default-pool steering (7.10.3): frames that match no receive address go
+ * to the RX queue's pool; the TX queue's pool must be enabled to send. */
+static void vmdq_steer(struct igb_drv *drv)
+{
+	struct igb_dev *d = drv->dev;
+	unsigned pool = drv->rx.queue;
+
+	igb_wr32(d, IGB_VMOLR(pool), IGB_VMOLR_AUPE | IGB_VMOLR_BAM | IGB_VMOLR_LPE |
+					     IGB_VMOLR_STRCRC |
+					     ((drv->max_frame + IGB_RLPML_EXTRA) &
+					      IGB_VMOLR_RLPML_MASK));
+	igb_wr32(d, IGB_VT_CTL, pool << IGB_VT_CTL_DEF_PL_SHIFT);
+	igb_wr32(d, IGB_VFRE, 1u << pool);
+	igb_wr32(d, IGB_VFTE, 1u << (drv->tx.queue % IGB_NUM_POOLS));
+	igb_wr32(d, IGB_MRQC, IGB_MRQC_ENABLE_VMDQ);
+}
 
 static void mac_rx_tx_enable(struct igb_drv *drv)
 {
 	struct igb_dev *d = drv->dev;
 
+	if (drv->rx.queue)
+		vmdq_steer(drv);
+	else
+		igb_wr32(d, IGB_MRQC, 0); /* one receive queue: queue 0 */
 	igb_wr32(d, IGB_RLPML, drv->max_frame + IGB_RLPML_EXTRA);
 	/*
 	 * Promiscuous (UPE, MPE, BAM) and passing MAC control frames, because
@@ -325,17 +347,17 @@ static void bus_master(struct igb_dev *d, bool on)
 
 static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 {
-	unsigned queue = drv->queue, max_frame = drv->max_frame;
+	unsigned txq = drv->tx_queue, rxq = drv->rx_queue, max_frame = drv->max_frame;
 	uint64_t t0;
 	int rc;
 
-	*drv = (struct igb_drv){ .dev = d, .queue = queue,
+	*drv = (struct igb_drv){ .dev = d, .tx_queue = txq, .rx_queue = rxq,
 				 .max_frame = max_frame ? max_frame : IGB_MAX_FRAME };
 	drv->frame_size = drv->max_frame;
 	if (!d->bar0)
 		return RC_ENODEV;
-	drv->tx = (struct igb_ring){ .queue = queue, .count = IGB_RING_DESCS };
-	drv->rx = (struct igb_ring){ .queue = queue, .count = IGB_RING_DESCS };
+	drv->tx = (struct igb_ring){ .queue = txq, .count = IGB_RING_DESCS };
+	drv->rx = (struct igb_ring){ .queue = rxq, .count = IGB_RING_DESCS };
 
 	bus_master(d, true);
 	rc = igb_reset(d, &drv->auto_rd_seen);
@@ -355,7 +377,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 		goto err_link;
 	if ((rc = rx_ring_setup(drv)) || (rc = tx_ring_setup(drv))) {
 		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
-			     "queue %u did not enable", queue);
+			     "TX queue %u or RX queue %u did not enable", txq, rxq);
 		goto err_rings;
 	}
 	mac_rx_tx_enable(drv);
@@ -373,8 +395,8 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 err_rings:
 	igb_wr32(d, IGB_RCTL, 0);
 	igb_wr32(d, IGB_TCTL, 0);
-	igb_wr32(d, IGB_RXDCTL(queue), 0);
-	igb_wr32(d, IGB_TXDCTL(queue), 0);
+	igb_wr32(d, IGB_RXDCTL(rxq), 0);
+	igb_wr32(d, IGB_TXDCTL(txq), 0);
 err_link:
 	free_buffers(drv);
 err_alloc:
@@ -395,8 +417,8 @@ static void igb_remove(struct igb_drv *drv)
 		return;
 	igb_wr32(d, IGB_RCTL, 0);
 	igb_wr32(d, IGB_TCTL, 0);
-	queue_disable(d, IGB_RXDCTL(drv->queue));
-	queue_disable(d, IGB_TXDCTL(drv->queue));
+	queue_disable(d, IGB_RXDCTL(drv->rx.queue));
+	queue_disable(d, IGB_TXDCTL(drv->tx.queue));
 	igb_phy_write(d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_SPEED_1000 |
 					     IGB_BMCR_FULL_DUPLEX);
 	igb_reset(d, &auto_rd);
@@ -407,9 +429,13 @@ static void igb_remove(struct igb_drv *drv)
 	drv->copy.active = false;
 }
 
-void igb_drv_set_queue(struct igb_drv *drv, unsigned q)
+int igb_drv_set_queues(struct igb_drv *drv, unsigned tx, unsigned rx)
 {
-	drv->queue = q % IGB_NUM_QUEUES;
+	if (tx >= IGB_NUM_QUEUES || rx >= IGB_NUM_POOLS)
+		return RC_ERANGE;
+	drv->tx_queue = tx;
+	drv->rx_queue = rx;
+	return RC_OK;
 }
 
 unsigned igb_drv_set_frame_size(struct igb_drv *drv, unsigned bytes)
@@ -418,6 +444,33 @@ unsigned igb_drv_set_frame_size(struct igb_drv *drv, unsigned bytes)
 
 	drv->frame_size = bytes < IGB_MIN_FRAME ? IGB_MIN_FRAME : bytes > max ? max : bytes;
 	return drv->frame_size;
+}
+
+int igb_drv_switch_queues(struct igb_drv *drv, unsigned tx, unsigned rx)
+{
+	struct igb_dev *d = drv->dev;
+	int rc = igb_drv_set_queues(drv, tx, rx);
+
+	if (rc || !drv->up)
+		return rc;
+	if (drv->copy.active)
+		return RC_EINVAL;
+	igb_wr32(d, IGB_RCTL, 0);
+	igb_wr32(d, IGB_TCTL, 0);
+	if ((rc = queue_disable(d, IGB_RXDCTL(drv->rx.queue))) ||
+	    (rc = queue_disable(d, IGB_TXDCTL(drv->tx.queue))))
+		goto fail;
+	drv->rx.queue = rx;
+	drv->tx.queue = tx;
+	if ((rc = rx_ring_setup(drv)) || (rc = tx_ring_setup(drv)))
+		goto fail;
+	mac_rx_tx_enable(drv);
+	return RC_OK;
+fail:
+	fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+		     "switching to TX queue %u / RX queue %u: %s", tx, rx, rc_name(rc));
+	drv->up = false; /* the next user re-inits */
+	return rc;
 }
 
 /* ---- copy planning ----------------------------------------------------- */
@@ -586,11 +639,11 @@ static unsigned batch_bytes(const struct igb_drv *drv)
 void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n)
 {
 	const struct igb_dev *d = drv->dev;
-	unsigned q = drv->queue;
+	unsigned rq = drv->rx.queue, tq = drv->tx.queue;
 
-	fmt_snprintf(buf, n, "RDH %u RDT %u TDH %u TDT %u STATUS 0x%08x",
-		     igb_rd32(d, IGB_RDH(q)), igb_rd32(d, IGB_RDT(q)),
-		     igb_rd32(d, IGB_TDH(q)), igb_rd32(d, IGB_TDT(q)),
+	fmt_snprintf(buf, n, "RX%u RDH %u RDT %u, TX%u TDH %u TDT %u, STATUS 0x%08x",
+		     rq, igb_rd32(d, IGB_RDH(rq)), igb_rd32(d, IGB_RDT(rq)), tq,
+		     igb_rd32(d, IGB_TDH(tq)), igb_rd32(d, IGB_TDT(tq)),
 		     igb_rd32(d, IGB_STATUS));
 }
 

@@ -73,7 +73,8 @@ struct igb_drv {
 	struct dma_buf *pad;      /* zeros for short frames; RX bounce */
 	unsigned max_frame;       /* RX buffer and RLPML size, set at init */
 	unsigned frame_size;      /* bytes per frame of a copy, <= max_frame */
-	unsigned queue;           /* queue pair in use */
+	unsigned tx_queue;        /* queues in use, chosen before init */
+	unsigned rx_queue;
 	struct igb_copy copy;
 	bool up;                  /* init done, link up */
 	bool auto_rd_seen;        /* EECD.AUTO_RD after reset (silicon) */
@@ -98,8 +99,15 @@ int igb_nvm_read(struct igb_dev *dev, uint16_t word, uint16_t *val);
 int igb_phy_read(struct igb_dev *dev, uint8_t reg, uint16_t *val);
 int igb_phy_write(struct igb_dev *dev, uint8_t reg, uint16_t val);
 int igb_loopback_up(struct igb_dev *dev, uint64_t *took_us);
-/* Use queue pair q (0..15) for the next init. */
-void igb_drv_set_queue(struct igb_drv *drv, unsigned q);
+/*
+ * Use TX queue tx (0..15) and RX queue rx (0..7) from the next init. RX
+ * queues other than 0 are reached through VMDq: the RX queue's pool is the
+ * default pool, which takes every unicast frame that matches no receive
+ * address; copies through it must carry a unicast first byte (bit 0 clear).
+ */
+int igb_drv_set_queues(struct igb_drv *drv, unsigned tx, unsigned rx);
+/* The same on a running driver: rings moved, no reset, link kept. */
+int igb_drv_switch_queues(struct igb_drv *drv, unsigned tx, unsigned rx);
 /* Split copies into frames of this many bytes (clamped to what init set
  * up); returns the size in force. */
 unsigned igb_drv_set_frame_size(struct igb_drv *drv, unsigned bytes);

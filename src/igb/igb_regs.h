@@ -122,6 +122,22 @@
 #define  IGB_XDCTL_QUEUE_ENABLE	0x02000000	/* E1000_[RT]XDCTL_QUEUE_ENABLE */
 #define IGB_RLPML		0x05004
 
+/* ---- VMDq pools (7.10): steer receive traffic to a queue ---- */
+#define IGB_MRQC		0x05818
+#define  IGB_MRQC_ENABLE_VMDQ	0x00000003
+#define IGB_VT_CTL		0x0581C
+#define  IGB_VT_CTL_DEF_PL_SHIFT 7	/* default pool, bits 9:7 */
+#define  IGB_VT_CTL_DIS_DEF_POOL 0x20000000
+#define IGB_VFRE		0x00C8C	/* per-pool receive enable */
+#define IGB_VFTE		0x00C90	/* per-pool transmit enable */
+#define IGB_VMOLR(n)		(0x05AD0 + 4 * (n))
+#define  IGB_VMOLR_RLPML_MASK	0x00003FFF
+#define  IGB_VMOLR_LPE		0x00010000
+#define  IGB_VMOLR_AUPE		0x01000000	/* accept untagged */
+#define  IGB_VMOLR_BAM		0x08000000
+#define  IGB_VMOLR_STRCRC	0x80000000
+#define IGB_NUM_POOLS		8
+
 /* ---- flow control (register test) ---- */
 #define IGB_FCAL		0x00028
 #define IGB_FCAH		0x0002C
