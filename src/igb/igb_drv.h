@@ -9,6 +9,7 @@
 
 #include "dma/dma.h"
 #include "igb/igb.h"
+#include "pci/msix.h"
 
 /* Descriptors per ring, as the Linux selftest driver uses (64 KiB rings). */
 #define IGB_RING_DESCS		4096
@@ -67,6 +68,22 @@ struct igb_copy {
 	bool active;
 };
 
+/*
+ * MSI-X with no interrupt controller: every entry points at a slot of msg,
+ * a DMA page of ours, so a message is a 4-byte write we can watch.
+ */
+#define IGB_MSG_SLOT	64	/* bytes between vectors' slots */
+#define IGB_MAX_VECTORS	32	/* slots in the page we track */
+
+struct igb_irq {
+	struct msix msix;
+	struct dma_buf *msg;
+	unsigned nvec;          /* vectors in use (the capability's count) */
+	uint32_t tag;           /* high half of every message's data */
+	bool on;                /* MSI-X set up on device and function */
+	char why[96];           /* why not, when !on */
+};
+
 struct igb_drv {
 	struct igb_dev *dev;
 	struct igb_ring tx, rx;
@@ -76,6 +93,7 @@ struct igb_drv {
 	unsigned tx_queue;        /* queues in use, chosen before init */
 	unsigned rx_queue;
 	struct igb_copy copy;
+	struct igb_irq irq;
 	bool up;                  /* init done, link up */
 	bool auto_rd_seen;        /* EECD.AUTO_RD after reset (silicon) */
 	uint64_t link_up_us;      /* how long LU took at the last init */
@@ -89,6 +107,7 @@ struct igb_ops {
 	int (*memcpy_start)(struct igb_drv *drv, const void *src, void *dst,
 			    size_t size, unsigned count);
 	int (*memcpy_wait)(struct igb_drv *drv);
+	int (*send_msi)(struct igb_drv *drv, unsigned vector);
 };
 
 extern const struct igb_ops igb_ops;
@@ -118,6 +137,41 @@ unsigned igb_copy_frames(size_t size, unsigned max_frame);
 unsigned igb_max_count(const struct igb_drv *drv, size_t size);
 /* The completion bound for a batch of frames totalling bytes. */
 uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames);
+/* ---- interrupts (igb_irq.c) ---- */
+/* Set up MSI-X on the function and the device; failure is recorded in
+ * drv->irq.why and is not fatal to the copy engine. */
+int igb_irq_setup(struct igb_drv *drv);
+void igb_irq_teardown(struct igb_drv *drv);
+/* ops.send_msi: raise vector's cause through EICS (unmasking it first). */
+int igb_send_msi(struct igb_drv *drv, unsigned vector);
+/* The data vector v's entry carries: the tag in the high half, v low. */
+uint32_t igb_msg_data(const struct igb_drv *drv, unsigned v);
+/* New tag: reprogram every entry's data and clear every slot. */
+void igb_irq_retag(struct igb_drv *drv, uint32_t tag);
+/* What the slot of vector v holds now (0: nothing arrived). */
+uint32_t igb_msg_read(const struct igb_drv *drv, unsigned v);
+void igb_msg_clear(struct igb_drv *drv, unsigned v);
+/*
+ * Wait (bounded) for vector v's message, then for a quiet period that
+ * proves no second message follows. Returns RC_OK with *data when exactly
+ * one arrived, RC_ETIMEDOUT when none did, RC_EIO for a duplicate.
+ */
+int igb_msg_wait(struct igb_drv *drv, unsigned v, uint32_t *data);
+/* Route queue causes to vectors (IVAR) and other causes (IVAR_MISC). */
+void igb_irq_route_rx(struct igb_drv *drv, unsigned queue, unsigned vector);
+void igb_irq_route_tx(struct igb_drv *drv, unsigned queue, unsigned vector);
+void igb_irq_route_other(struct igb_drv *drv, unsigned vector);
+/* EIMS/EIMC for a set of vectors. */
+void igb_irq_unmask(struct igb_drv *drv, uint32_t vectors);
+void igb_irq_mask(struct igb_drv *drv, uint32_t vectors);
+/* EICR's view without its read side effects: EICS reads back EICR. */
+uint32_t igb_irq_causes(const struct igb_drv *drv);
+/* Clear causes: EICR is write-1-to-clear (7.3.4.2); it is never read. */
+void igb_irq_ack(struct igb_drv *drv, uint32_t vectors);
+/* Bound on a message's arrival and the quiet period after it. */
+#define IGB_MSI_TIMEOUT_US	10000
+#define IGB_MSI_QUIET_US	2000
+
 /* Ring state for a failure message. */
 void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n);
 

@@ -41,6 +41,7 @@ static const struct {
 	{ igb_basic_tests, &igb_basic_ntests },
 	{ igb_regtest_tests, &igb_regtest_ntests },
 	{ igb_dma_tests, &igb_dma_ntests },
+	{ igb_irq_tests, &igb_irq_ntests },
 };
 
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out)

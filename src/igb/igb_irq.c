@@ -1,0 +1,193 @@
+/*
+ * igb_irq.c - 82576 MSI-X routing with no interrupt controller.
+ *
+ * Order matters (seed series patch 3, datasheet Table 7-47, 8.8.5/8.8.6):
+ * GPIE.Multiple_MSIX and EIAME first (QEMU ignores EIAC writes until
+ * Multiple_MSIX is set), then EIAC and EIAM, IVAR, and EIMS last. EICR is
+ * only ever cleared by writing ones; nothing here reads it, because a read
+ * while EIAC is set is forbidden on silicon (8.8.5) and clears it on QEMU.
+ */
+#include "igb/igb_drv.h"
+
+#include "igb/igb_regs.h"
+#include "pci/pci_regs.h"
+#include "report/fmt.h"
+
+uint32_t igb_msg_data(const struct igb_drv *drv, unsigned v)
+{
+	return (drv->irq.tag << 16) | 0x8000u | v; /* never 0 */
+}
+
+static volatile uint32_t *slot(const struct igb_drv *drv, unsigned v)
+{
+	return (volatile uint32_t *)((uint8_t *)drv->irq.msg->cpu + v * IGB_MSG_SLOT);
+}
+
+uint32_t igb_msg_read(const struct igb_drv *drv, unsigned v)
+{
+	uint32_t x = *slot(drv, v);
+	plat_rmb();
+	return x;
+}
+
+void igb_msg_clear(struct igb_drv *drv, unsigned v)
+{
+	*slot(drv, v) = 0;
+	plat_wmb();
+}
+
+void igb_irq_retag(struct igb_drv *drv, uint32_t tag)
+{
+	struct igb_irq *irq = &drv->irq;
+
+	irq->tag = tag & 0xffff;
+	for (unsigned v = 0; v < irq->nvec; v++) {
+		igb_msg_clear(drv, v);
+		msix_set_entry(&irq->msix, v, irq->msg->bus + v * IGB_MSG_SLOT,
+			       igb_msg_data(drv, v), false);
+	}
+}
+
+/* Poll every IGB_MSI_POLL_US: a message is one posted write. */
+#define IGB_MSI_POLL_US 10
+
+static bool wait_slot(struct igb_drv *drv, unsigned v, uint32_t us, uint32_t *data)
+{
+	uint64_t start = plat_now_us();
+
+	for (uint32_t i = 0; i <= us / IGB_MSI_POLL_US; i++) {
+		*data = igb_msg_read(drv, v);
+		if (*data || plat_now_us() - start >= us)
+			break;
+		plat_udelay(IGB_MSI_POLL_US);
+	}
+	return *data != 0;
+}
+
+int igb_msg_wait(struct igb_drv *drv, unsigned v, uint32_t *data)
+{
+	uint32_t again;
+
+	if (!wait_slot(drv, v, IGB_MSI_TIMEOUT_US, data))
+		return RC_ETIMEDOUT;
+	/* Clear and watch: a second write of the same data is a duplicate. */
+	igb_msg_clear(drv, v);
+	if (wait_slot(drv, v, IGB_MSI_QUIET_US, &again))
+		return RC_EIO;
+	return RC_OK;
+}
+
+/* IVAR (8.8.15): queue n's causes in IVAR[n & 7]; RX n in byte 0, TX n in
+ * byte 1, RX n+8 in byte 2, TX n+8 in byte 3; each VALID | vector. */
+static void ivar_set(struct igb_drv *drv, unsigned queue, bool tx, unsigned vector)
+{
+	uint32_t reg = IGB_IVAR(queue & 7);
+	unsigned shift = ((queue & 8) << 1) + (tx ? 8 : 0);
+	uint32_t v = igb_rd32(drv->dev, reg);
+
+	v &= ~(0xffu << shift);
+	v |= (uint32_t)(IGB_IVAR_VALID | (vector & 0x1f)) << shift;
+	igb_wr32(drv->dev, reg, v);
+}
+
+void igb_irq_route_rx(struct igb_drv *drv, unsigned queue, unsigned vector)
+{
+	ivar_set(drv, queue, false, vector);
+}
+
+void igb_irq_route_tx(struct igb_drv *drv, unsigned queue, unsigned vector)
+{
+	ivar_set(drv, queue, true, vector);
+}
+
+void igb_irq_route_other(struct igb_drv *drv, unsigned vector)
+{
+	igb_wr32(drv->dev, IGB_IVAR_MISC, (uint32_t)(IGB_IVAR_VALID | (vector & 0x1f)) << 8);
+}
+
+void igb_irq_unmask(struct igb_drv *drv, uint32_t vectors)
+{
+	igb_wr32(drv->dev, IGB_EIMS, vectors);
+}
+
+void igb_irq_mask(struct igb_drv *drv, uint32_t vectors)
+{
+	igb_wr32(drv->dev, IGB_EIMC, vectors);
+}
+
+uint32_t igb_irq_causes(const struct igb_drv *drv)
+{
+	return igb_rd32(drv->dev, IGB_EICS);
+}
+
+void igb_irq_ack(struct igb_drv *drv, uint32_t vectors)
+{
+	igb_wr32(drv->dev, IGB_EICR, vectors);
+}
+
+static uint32_t all_vectors(const struct igb_drv *drv)
+{
+	return drv->irq.nvec >= 32 ? ~0u : (1u << drv->irq.nvec) - 1;
+}
+
+int igb_irq_setup(struct igb_drv *drv)
+{
+	struct igb_irq *irq = &drv->irq;
+	struct igb_dev *d = drv->dev;
+	int rc;
+
+	*irq = (struct igb_irq){ 0 };
+	rc = msix_setup(&irq->msix, d->bdf, &d->fn->caps, d->bar, irq->why,
+			sizeof(irq->why));
+	if (rc)
+		return rc;
+	irq->nvec = irq->msix.nvec < IGB_MAX_VECTORS ? irq->msix.nvec : IGB_MAX_VECTORS;
+	rc = dma_alloc(d->bdf, PLAT_PAGE_SIZE, &irq->msg);
+	if (rc) {
+		fmt_snprintf(irq->why, sizeof(irq->why), "no DMA page for messages: %s",
+			     rc_name(rc));
+		msix_restore(&irq->msix);
+		return rc;
+	}
+	/* Function side: enabled with everything masked, then the entries. */
+	msix_enable(&irq->msix);
+	igb_irq_retag(drv, 1);
+	/* Device side, in the datasheet's order; nothing unmasked in EIMS. */
+	igb_wr32(d, IGB_EIMC, ~0u);
+	igb_wr32(d, IGB_GPIE, IGB_GPIE_MSIX_MODE | IGB_GPIE_EIAME | IGB_GPIE_PBA |
+				      IGB_GPIE_NSICR);
+	igb_wr32(d, IGB_EIAC, all_vectors(drv));
+	igb_wr32(d, IGB_EIAM, all_vectors(drv));
+	igb_irq_ack(drv, ~0u);
+	msix_function_mask(&irq->msix, false);
+	irq->on = true;
+	return RC_OK;
+}
+
+void igb_irq_teardown(struct igb_drv *drv)
+{
+	struct igb_irq *irq = &drv->irq;
+
+	if (drv->dev && drv->dev->bar0) {
+		igb_wr32(drv->dev, IGB_EIMC, ~0u);
+		igb_wr32(drv->dev, IGB_EIAC, 0);
+		igb_wr32(drv->dev, IGB_EIAM, 0);
+	}
+	msix_restore(&irq->msix);
+	dma_free(irq->msg);
+	irq->msg = NULL;
+	irq->on = false;
+}
+
+int igb_send_msi(struct igb_drv *drv, unsigned v)
+{
+	if (!drv->irq.on)
+		return RC_ENOTSUP;
+	if (v >= drv->irq.nvec)
+		return RC_ERANGE;
+	/* EIAME auto-masks a vector after its message on silicon: unmask it
+	 * again, then raise its cause. */
+	igb_wr32(drv->dev, IGB_EIMS, 1u << v);
+	igb_wr32(drv->dev, IGB_EICS, 1u << v);
+	return RC_OK;
+}
