@@ -1,0 +1,660 @@
+#!/usr/bin/env python3
+"""igbtest's QEMU test suite (`make qemu-test`).
+
+Each QEMU test boots the app through scripts/igbtest-qemu (its own serial log
+under build/qemu/<test>/), parses the serial log with scripts/ktap.py (the
+KTAP must parse without errors) and checks what the app saw and did. The
+parser self-tests need no QEMU. Independent boots run two at a time.
+
+usage: python3 tests/qemu/run_tests.py --efi build/x86_64/igbtest.efi
+       [--only NAME ...] [--list] [--jobs N] [--boot-timeout SECONDS]
+
+Prints "ok"/"FAIL" per test with its duration and the reason for a failure,
+then "N passed, N failed" (", N skipped" when some were). Exit status: 0 all
+passed, 1 a test failed, 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import hashlib
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Optional
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import ktap  # noqa: E402
+
+RUNNER = ROOT / "scripts" / "igbtest-qemu"
+OUT = ROOT / "build" / "qemu"
+IGB_ID = "[8086:10c9]"
+E1000E_ID = "[8086:10d3]"
+
+
+class Failure(Exception):
+    pass
+
+
+class Skip(Exception):
+    pass
+
+
+def check(cond: object, msg: str) -> None:
+    if not cond:
+        raise Failure(msg)
+
+
+@dataclass
+class Ctx:
+    efi: Path
+    boot_timeout: float
+
+
+# --- booting through the runner --------------------------------------------------
+
+@dataclass
+class Boot:
+    status: int
+    stdout: str
+    stderr: str
+    sidecar: Optional[dict]
+    report: ktap.Report
+    dir: Path
+
+    @property
+    def summary(self) -> str:
+        lines = [l for l in self.stdout.splitlines() if l.startswith("igbtest-qemu:")]
+        err = self.stderr.strip().splitlines()
+        return (lines[-1] if lines else err[-1] if err else "(no output)")
+
+
+def run_runner(ctx: Ctx, name: str, *args: str, efi: Optional[str] = None,
+               timeout: Optional[float] = None) -> tuple[subprocess.CompletedProcess, Path]:
+    d = OUT / name
+    shutil.rmtree(d, ignore_errors=True)
+    cmd = [sys.executable, str(RUNNER), "--efi", efi or str(ctx.efi),
+           "--serial-log", str(d / "serial.log"), "--quiet",
+           "--timeout", str(timeout or ctx.boot_timeout), *args]
+    p = subprocess.run(cmd, capture_output=True, text=True,
+                       timeout=(timeout or ctx.boot_timeout) + 60)
+    return p, d
+
+
+def boot(ctx: Ctx, name: str, *args: str, expect: int) -> Boot:
+    """Boot, require runner exit status `expect` and error-free KTAP."""
+    p, d = run_runner(ctx, name, *args)
+    log = d / "serial.log"
+    sidecar_path = d / "serial.log.json"
+    sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.exists() else None
+    report = ktap.parse_file(str(log)) if log.exists() else ktap.parse("")
+    b = Boot(p.returncode, p.stdout, p.stderr, sidecar, report, d)
+    check(b.status == expect,
+          f"runner exited {b.status}, expected {expect}: {b.summary} (log {log})")
+    check(sidecar is not None, f"no JSON sidecar {sidecar_path}")
+    check(not report.errors, "KTAP does not parse cleanly: " + "; ".join(report.errors[:3]))
+    return b
+
+
+# --- reading the app's output ---------------------------------------------------
+
+BDF_RE = re.compile(r"([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])")
+
+
+def inventory_line(report: ktap.Report, bdf: str) -> str:
+    """The top-level inventory diagnostic for one function."""
+    for d in report.diagnostics:
+        if d.startswith(bdf + " ["):
+            return d
+    raise Failure(f"no inventory line for {bdf}")
+
+
+def inventory_with(report: ktap.Report, ids: str) -> list[str]:
+    return [d for d in report.diagnostics if BDF_RE.match(d) and ids in d]
+
+
+def device_bdf(test: ktap.Test) -> str:
+    m = BDF_RE.search(test.name)
+    check(m, f"device subtest name {test.name!r} has no BDF")
+    return m.group(0)
+
+
+def check_all_ok(report: ktap.Report, min_leaves: int = 7) -> None:
+    bad = [" / ".join(path) + f" ({t.result})"
+           for path, t in report.walk() if t.result != "ok"]
+    check(not bad, f"not every case is ok: {', '.join(bad[:5])}")
+    leaves = report.leaves()
+    check(len(leaves) >= min_leaves, f"only {len(leaves)} leaf cases, expected >= {min_leaves}")
+    check(report.totals is not None, "no '# Totals:' line")
+    for k in ("pass", "fail", "skip"):
+        check(report.totals[k] == report.counts[k],
+              f"Totals {k}:{report.totals[k]} but {report.counts[k]} counted")
+    check(report.totals["pass"] == len(leaves), "Totals pass != number of leaves")
+
+
+def check_device_subtests(report: ktap.Report, n: int) -> list[ktap.Test]:
+    check(report.plan == n, f"top-level plan is {report.plan}, expected {n}")
+    check(len(report.tests) == n, f"{len(report.tests)} device subtests, expected {n}")
+    for t in report.tests:
+        check(t.has_block and t.name.startswith("82576 "),
+              f"top-level test {t.number} {t.name!r} is not a device subtest")
+    return report.tests
+
+
+# --- QEMU tests -------------------------------------------------------------------
+
+def t_one_igb_root_bus(ctx: Ctx) -> None:
+    b = boot(ctx, "one_igb_root_bus", "--igb", "1", expect=0)
+    (dev,) = check_device_subtests(b.report, 1)
+    check_all_ok(b.report)
+    bdf = device_bdf(dev)
+    check(bdf.split(":")[1] == "00", f"tested {bdf}, expected a device on bus 00")
+    check("behind root" in inventory_line(b.report, bdf), "igb on pcie.0 not 'behind root'")
+
+
+def t_igb_behind_root_port(ctx: Ctx) -> None:
+    b = boot(ctx, "igb_behind_root_port", "--root-port", expect=0)
+    (dev,) = check_device_subtests(b.report, 1)
+    check_all_ok(b.report)
+    bdf = device_bdf(dev)
+    check(bdf.split(":")[1] != "00", f"tested {bdf}: expected a non-zero bus")
+    line = inventory_line(b.report, bdf)
+    check("will be tested" in line, f"inventory line lacks 'will be tested': {line!r}")
+    check("behind root" not in line, f"inventory says behind root: {line!r}")
+    m = re.search(r"\(behind (\S+)\)", line)
+    check(m, f"inventory line names no upstream bridge: {line!r}")
+    check("bridge" in inventory_line(b.report, m.group(1)),
+          f"{m.group(1)} (upstream of {bdf}) is not listed as a bridge")
+
+
+# Trace lines with -msg timestamp=on: "TID@SECONDS.MICROS:event args".
+TRACE_RE = re.compile(r"(\d+)@(\d+\.\d+):(\w+) (.*)$")
+CFG_RE = re.compile(r"(\S+) ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7]) @(0x[0-9a-f]+) <- (0x[0-9a-f]+)")
+MR_RE = re.compile(r"cpu (-?\d+) mr \S+ addr (0x[0-9a-f]+) value (0x[0-9a-f]+) "
+                   r"size \d+ name '([^']*)'")
+
+
+@dataclass
+class TraceLine:
+    tid: int
+    ts: float
+    event: str
+    args: str
+    owner: Optional[str] = None   # e1000e_core_write: the MMIO region written
+
+
+def read_trace(path: Path) -> list[TraceLine]:
+    out, unstamped = [], 0
+    last_mr: dict[int, str] = {}
+    for raw in path.read_text(errors="replace").splitlines():
+        m = TRACE_RE.match(raw)
+        if not m:
+            unstamped += 1
+            continue
+        t = TraceLine(int(m.group(1)), float(m.group(2)), m.group(3), m.group(4))
+        if t.event == "memory_region_ops_write":
+            mr = MR_RE.match(t.args)
+            check(mr, f"unexpected memory_region_ops_write format: {raw!r}")
+            last_mr[t.tid] = mr.group(4)
+        elif t.event == "e1000e_core_write":
+            # QEMU traces the region write, then calls the device's write
+            # handler on the same thread; igb_core_write also emits
+            # e1000e_core_write, so this is how a line is attributed.
+            t.owner = last_mr.get(t.tid)
+        out.append(t)
+    check(out, f"no timestamped lines in {path} ({unstamped} without a stamp)")
+    return out
+
+
+def serial_ktap_time(trace: list[TraceLine]) -> Optional[float]:
+    """When the guest wrote the 'K' of "KTAP version 1" to the UART (THR
+    writes in the memory_region_ops_write trace): the same moment as the
+    runner's arrival stamp, without the pipe's delay."""
+    chars: list[tuple[str, float]] = []
+    for t in trace:
+        if t.event == "memory_region_ops_write" and t.args.endswith("name 'serial'"):
+            m = MR_RE.match(t.args)
+            if m and int(m.group(2), 16) == 0x3f8:
+                chars.append((chr(int(m.group(3), 16) & 0x7f), t.ts))
+    text = "".join(c for c, _ in chars)
+    i = text.find("KTAP version 1")
+    return chars[i][1] if i >= 0 else None
+
+
+def t_two_igbs_and_e1000e(ctx: Ctx) -> None:
+    b = boot(ctx, "two_igbs_and_e1000e", "--igb", "2", "--e1000e", "1",
+             "--trace", "pci_cfg_write", "--trace", "e1000e_core_write",
+             "--trace", "memory_region_ops_write", expect=0)
+    devs = check_device_subtests(b.report, 2)
+    check_all_ok(b.report, min_leaves=14)
+    check(len({device_bdf(d) for d in devs}) == 2, "both subtests test the same device")
+    check_e1000e_untouched(b.report, Path(b.sidecar["trace_log"]),
+                           b.sidecar["ktap_started_at"])
+
+
+def check_e1000e_untouched(report: ktap.Report, trace_path: Path,
+                           arrival: Optional[float]) -> None:
+    """The e1000e in the inventory is not marked for testing, and the trace
+    shows the app never wrote to it: no config write after KTAP started, no
+    MMIO/IO write to its regions, no e1000e_core_write from its registers.
+    Also proves the method: the igbs' app-phase config writes are visible."""
+    e_lines = inventory_with(report, E1000E_ID)
+    check(len(e_lines) == 1, f"expected one {E1000E_ID} in the inventory, got {e_lines}")
+    check("will be tested" not in e_lines[0], f"e1000e marked for testing: {e_lines[0]!r}")
+    e_slot = BDF_RE.match(e_lines[0]).group(0)[5:]          # "00:02.0"
+    igb_slots = sorted(device_bdf(t)[5:] for t in report.tests)
+
+    trace = read_trace(trace_path)
+    check(arrival, "the runner recorded no KTAP arrival time")
+    written = serial_ktap_time(trace)
+    check(written is not None and written <= arrival + 0.01,
+          f"KTAP written to the UART at {written}, after its arrival {arrival}?")
+    app_start = min(arrival, written)   # the stricter of the two
+
+    cfg = [(t, CFG_RE.match(t.args)) for t in trace if t.event == "pci_cfg_write"]
+    check(all(m for _, m in cfg), "unexpected pci_cfg_write line format")
+    e_cfg = [(t, m) for t, m in cfg if m.group(2) == e_slot]
+    check(e_cfg and all(m.group(1) == "e1000e" for _, m in e_cfg),
+          f"trace does not show {e_slot} as the e1000e (firmware should have set it up)")
+    late = [t for t, _ in e_cfg if t.ts >= app_start]
+    check(not late, f"{len(late)} config write(s) to the e1000e {e_slot} after KTAP "
+                    f"started, first: {late[0].args if late else ''}")
+    for slot in igb_slots:   # the method can see app-phase writes
+        check(any(m.group(2) == slot and t.ts >= app_start for t, m in cfg),
+              f"no config write to igb {slot} after KTAP started: the trace "
+              f"does not capture the app's writes")
+
+    mr = [t for t in trace if t.event == "memory_region_ops_write"]
+    check(mr, "no memory_region_ops_write lines: MMIO writes are not traced")
+    e_mr = [t for t in mr if MR_RE.match(t.args).group(4).startswith("e1000e")]
+    check(not e_mr, f"{len(e_mr)} MMIO/IO write(s) to the e1000e, first: "
+                    f"{e_mr[0].args if e_mr else ''}")
+    core = [t for t in trace if t.event == "e1000e_core_write"]
+    wrong = [t for t in core if not (t.owner or "").startswith("igb")]
+    check(not wrong, f"{len(wrong)} e1000e_core_write line(s) not from an igb register "
+                     f"write (region {wrong[0].owner if wrong else ''!r})")
+
+
+def t_no_igb(ctx: Ctx) -> None:
+    b = boot(ctx, "no_igb", "--igb", "0", "--e1000e", "1", expect=4)
+    r = b.report
+    check(r.plan == 0 and r.skipped_all, f"top-level plan is {r.plan}, expected 1..0 # SKIP")
+    check(r.skip_all_reason and "82576" in r.skip_all_reason,
+          f"skip reason {r.skip_all_reason!r} does not mention the 82576")
+    check(not r.tests, "results after a skip-all plan")
+    check(inventory_with(r, E1000E_ID), f"inventory does not list the e1000e {E1000E_ID}")
+    check(not inventory_with(r, IGB_ID), "inventory lists an 82576 that is not there")
+    check(any(re.search(r"no Intel 82576 found among the \d+ PCI function", d)
+              for d in r.diagnostics), "no diagnostic saying what was found instead")
+    check(b.sidecar["app_exit_status"] == 4, "the app did not report exit status 4")
+
+
+def t_runner_bad_efi(ctx: Ctx) -> None:
+    p, d = run_runner(ctx, "runner_bad_efi", efi=str(OUT / "does-not-exist.efi"))
+    check(p.returncode == 2, f"exit {p.returncode}, expected 2")
+    check("--efi file not found" in p.stderr, f"unclear message: {p.stderr.strip()!r}")
+    check(not (d / "serial.log.json").exists(), "a sidecar was written for a setup error")
+
+
+def t_runner_timeout(ctx: Ctx) -> None:
+    t0 = time.monotonic()
+    p, d = run_runner(ctx, "runner_timeout", timeout=2)
+    took = time.monotonic() - t0
+    check(p.returncode == 3, f"exit {p.returncode}, expected 3: {p.stdout.strip()}")
+    check("timed out" in p.stdout, f"summary does not say 'timed out': {p.stdout.strip()!r}")
+    check(took < 15, f"took {took:.1f} s to give up after a 2 s timeout")
+    s = json.loads((d / "serial.log.json").read_text())
+    check(s["timed_out"] and s["qemu_exit_code"] is None and s["exit_status"] == 3,
+          f"sidecar does not record the timeout: {s['verdict']}")
+
+
+# --- parser self-tests (no QEMU) ------------------------------------------------------
+
+ESC = "\x1b"
+GOOD = (f"{ESC}[2J{ESC}[01;01H{ESC}[=3h{ESC}[2J{ESC}[01;01HBdsDxe: starting Boot0001\r\n"
+        "KTAP version 1\r\n"
+        "# igbtest 0.1.0: banner\r\n"
+        "1..2\r\n"
+        "  KTAP version 1\r\n"
+        "  # Subtest: 82576 0000:00:01.0\r\n"
+        "  1..3\r\n"
+        "  # identify: fine\r\n"
+        "  ok 1 identify\r\n"
+        "  ok 2 loopback # SKIP no link\r\n"
+        "  ok 3 a \\# b\r\n"
+        "ok 1 82576 0000:00:01.0\r\n"
+        "  KTAP version 1\r\n"
+        "  # Subtest: 82576 0000:00:03.0\r\n"
+        "  1..1\r\n"
+        "  ok 1 identify\r\n"
+        "ok 2 82576 0000:00:03.0\r\n"
+        "# Totals: pass:3 fail:0 xfail:0 xpass:0 skip:1 error:0\r\n"
+        "# igbtest: exit status 0 (all tests passed)\r\n")
+
+
+def expect_errors(text: str, *fragments: str) -> ktap.Report:
+    r = ktap.parse(text)
+    check(r.verdict == "invalid" and r.exit_status == 3,
+          f"verdict {r.verdict}, expected invalid; errors {r.errors}")
+    for f in fragments:
+        check(any(f in e for e in r.errors), f"no error mentioning {f!r} in {r.errors}")
+    return r
+
+
+def t_parse_good(ctx: Ctx) -> None:
+    r = ktap.parse(GOOD)
+    check(not r.errors, f"errors: {r.errors}")
+    check(r.verdict == "pass" and r.exit_status == 0, f"verdict {r.verdict}")
+    check(r.start_line == 2, f"KTAP starts at line {r.start_line}, expected 2")
+    check(r.counts == {"pass": 3, "fail": 0, "skip": 1, "xfail": 0, "xpass": 0},
+          f"counts {r.counts}")
+    d0 = r.tests[0]
+    check([t.name for t in d0.subtests] == ["identify", "loopback", "a # b"],
+          f"names {[t.name for t in d0.subtests]}")
+    check(d0.plan == 3 and d0.block_name == "82576 0000:00:01.0", "block plan/name")
+    check(d0.subtests[1].result == "skip" and d0.subtests[1].skip_reason == "no link",
+          "skip not parsed")
+    check(d0.subtests[0].diagnostics == ["identify: fine"],
+          f"diagnostics {d0.subtests[0].diagnostics}")
+    check(r.totals["skip"] == 1 and r.diagnostics[0] == "igbtest 0.1.0: banner", "totals/diags")
+
+
+def t_parse_skip_all(ctx: Ctx) -> None:
+    r = ktap.parse("noise\nKTAP version 1\n# no Intel 82576 found among the 5 PCI functions\n"
+                   "1..0 # SKIP no Intel 82576 found\n"
+                   "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:0\n")
+    check(not r.errors, f"errors: {r.errors}")
+    check(r.verdict == "skip" and r.exit_status == 4, f"verdict {r.verdict}")
+    check(r.skip_all_reason == "no Intel 82576 found", f"reason {r.skip_all_reason!r}")
+
+
+def t_parse_failure(ctx: Ctx) -> None:
+    r = ktap.parse("KTAP version 1\n1..1\n  KTAP version 1\n  # Subtest: d\n  1..2\n"
+                   "  ok 1 a\n  # b: register 0x10 read 0x0\n  not ok 2 b\nnot ok 1 d\n"
+                   "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0\n")
+    check(not r.errors, f"errors: {r.errors}")
+    check(r.verdict == "fail" and r.exit_status == 1, f"verdict {r.verdict}")
+    check(r.counts["fail"] == 1 and r.counts["pass"] == 1, f"counts {r.counts}")
+
+
+def t_parse_missing_plan(ctx: Ctx) -> None:
+    expect_errors("KTAP version 1\nok 1 a\n", "no plan")
+    expect_errors("KTAP version 1\n1..1\n  KTAP version 1\n  ok 1 x\nok 1 d\n",
+                  "line 3: subtest '?' has no plan")
+
+
+def t_parse_count_mismatch(ctx: Ctx) -> None:
+    expect_errors("KTAP version 1\n1..3\nok 1 a\nok 2 b\n", "planned 3 test(s) but has 2")
+    expect_errors("KTAP version 1\n1..2\nok 1 a\nok 3 b\n", "test number 3 out of order")
+    expect_errors("KTAP version 1\n1..1\n1..1\nok 1 a\n", "duplicate plan")
+
+
+def t_parse_unclosed_subtest(ctx: Ctx) -> None:
+    # The output stops inside a subtest (the app hung or the VM died).
+    expect_errors("KTAP version 1\n1..1\n  KTAP version 1\n  # Subtest: d\n  1..2\n  ok 1 a\n",
+                  "planned 2 test(s) but has 1", "not closed by a result line")
+    # A second subtest starts before the first one got its result line.
+    expect_errors("KTAP version 1\n1..2\n  KTAP version 1\n  # Subtest: d0\n  1..1\n  ok 1 a\n"
+                  "  KTAP version 1\n  # Subtest: d1\n  1..1\n  ok 1 a\nok 1 d1\n",
+                  "subtest 'd0' (line 3) not closed")
+
+
+def t_parse_bad_totals(ctx: Ctx) -> None:
+    expect_errors("KTAP version 1\n1..2\nok 1 a\nok 2 b # SKIP x\n"
+                  "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0\n",
+                  "disagrees", "pass 2 != counted 1", "skip 0 != counted 1")
+
+
+def t_parse_noise(ctx: Ctx) -> None:
+    # Firmware noise at column 0 inside a nested block is ignored; escapes and
+    # CRs inside KTAP lines are stripped.
+    text = ("junk\r\nKTAP version 1\r\n1..1\r\n  KTAP version 1\r\n  1..2\r\n"
+            f"{ESC}[0mFloppy: something the firmware said\r\n"
+            f"  ok 1 a{ESC}[37m\r\n{ESC}[2J  ok 2 b\r\nok 1 d\r\n")
+    r = ktap.parse(text)
+    check(not r.errors, f"errors: {r.errors}")
+    check(len(r.noise) == 1 and r.noise[0][0] == 6, f"noise {r.noise}")
+    check(r.counts["pass"] == 2, f"counts {r.counts}")
+    # ...but an unknown line at the block's own indentation is an error.
+    expect_errors("KTAP version 1\n1..1\n  KTAP version 1\n  1..1\n  garbage here\n"
+                  "  ok 1 a\nok 1 d\n", "line 5: unparseable line")
+    # At the top level (indentation 0) a foreign line is an error while the
+    # block is open, and ignored after its last result.
+    expect_errors("KTAP version 1\n1..1\nBdsDxe: x\nok 1 a\n", "line 3: unparseable line")
+    r = ktap.parse("KTAP version 1\n1..1\nok 1 a\nShell> exit\n")
+    check(not r.errors and r.noise == [(4, "Shell> exit")], f"{r.errors} {r.noise}")
+    check(ktap.strip_escapes(f"{ESC}[=3h{ESC}[2J{ESC}[01;01Hok 1 x\r") == "ok 1 x",
+          "strip_escapes left something")
+
+
+def t_parse_no_ktap(ctx: Ctx) -> None:
+    expect_errors("BdsDxe: loading Boot0001\r\nShell>\r\n", "no 'KTAP version 1' line")
+    expect_errors("", "no 'KTAP version 1' line")
+
+
+SYNTH_KTAP = ("KTAP version 1\n# 0000:00:01.0 [8086:10c9] rev 01 class 020000 <- 82576, "
+              "will be tested (behind root)\n# 0000:00:02.0 [8086:10d3] rev 00 class 020000 "
+              "(behind root)\n1..1\n  KTAP version 1\n  # Subtest: 82576 0000:00:01.0\n"
+              "  1..1\n  ok 1 identify\nok 1 82576 0000:00:01.0\n")
+
+
+def synth_trace(path: Path, extra: list[str], igb_late: bool = True) -> float:
+    """A trace as QEMU writes it: firmware-phase config writes, the UART
+    receiving "KTAP version 1", then app-phase writes plus `extra` lines
+    (each "EVENT ARGS"). Returns the KTAP arrival time to pass along."""
+    t, lines = 1000.0, []
+
+    def add(ev: str) -> None:
+        nonlocal t
+        t += 0.0001
+        lines.append(f"42@{t:.6f}:{ev}")
+    add("pci_cfg_write e1000e 00:02.0 @0x4 <- 0x7")
+    add("pci_cfg_write igb 00:01.0 @0x4 <- 0x7")
+    for ch in "KTAP version 1\r\n":
+        add(f"memory_region_ops_write cpu 0 mr 0x1 addr 0x3f8 value {ord(ch):#x} "
+            f"size 1 name 'serial'")
+    arrival = t + 0.0005
+    if igb_late:
+        add("pci_cfg_write igb 00:01.0 @0x10 <- 0xffffffff")
+    add("memory_region_ops_write cpu 0 mr 0x2 addr 0xc0020000 value 0x1 size 4 name 'igb-mmio'")
+    add("e1000e_core_write Write to register 0x14, 4 byte(s), value: 0x1")
+    for ev in extra:
+        add(ev)
+    path.write_text("\n".join(lines) + "\n")
+    return arrival
+
+
+def t_trace_method(ctx: Ctx) -> None:
+    """check_e1000e_untouched() passes a clean trace and catches each kind of
+    write to the e1000e (no QEMU: synthetic trace lines)."""
+    report = ktap.parse(SYNTH_KTAP)
+    check(not report.errors, f"synthetic KTAP: {report.errors}")
+    bad = {
+        "config write": ["pci_cfg_write e1000e 00:02.0 @0x4 <- 0x0"],
+        "MMIO/IO write": ["memory_region_ops_write cpu 0 mr 0x3 addr 0xc0060000 value 0x1 "
+                          "size 4 name 'e1000e-mmio'"],
+        "not from an igb": ["memory_region_ops_write cpu 0 mr 0x3 addr 0xc0060000 value 0x1 "
+                            "size 4 name 'mystery-mmio'",
+                            "e1000e_core_write Write to register 0x0, 4 byte(s), value: 0x1"],
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp, "trace.log")
+        check_e1000e_untouched(report, path, synth_trace(path, []))
+        for what, extra in bad.items():
+            arrival = synth_trace(path, extra)
+            try:
+                check_e1000e_untouched(report, path, arrival)
+            except Failure as e:
+                check(what in str(e), f"wrong complaint for a {what}: {e}")
+            else:
+                raise Failure(f"a {what} to the e1000e went unnoticed")
+        arrival = synth_trace(path, [], igb_late=False)
+        try:
+            check_e1000e_untouched(report, path, arrival)
+        except Failure as e:
+            check("does not capture" in str(e), f"wrong complaint: {e}")
+        else:
+            raise Failure("a trace without app-phase igb writes was accepted")
+
+
+def t_parse_cli(ctx: Ctx) -> None:
+    """scripts/ktap.py exit statuses, with every python3 we are asked to support."""
+    cases = {
+        "pass.log": (GOOD, 0),
+        "fail.log": ("KTAP version 1\n1..1\nnot ok 1 a\n", 1),
+        "bad.log": ("KTAP version 1\n1..2\nok 1 a\n", 3),
+        "skip.log": ("KTAP version 1\n1..0 # SKIP nothing\n", 4),
+    }
+    pythons = [sys.executable] + [p for p in ("/usr/bin/python3",) if Path(p).exists()]
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (text, _) in cases.items():
+            Path(tmp, name).write_text(text)
+        for py in pythons:
+            for name, (_, want) in cases.items():
+                p = subprocess.run([py, str(ROOT / "scripts/ktap.py"), str(Path(tmp, name))],
+                                   capture_output=True, text=True)
+                check(p.returncode == want, f"{py} ktap.py {name}: exit {p.returncode}, "
+                                            f"expected {want}: {p.stdout}{p.stderr}")
+            p = subprocess.run([py, str(ROOT / "scripts/ktap.py"), str(Path(tmp, "none"))],
+                               capture_output=True, text=True)
+            check(p.returncode == 2, f"{py} ktap.py on a missing file: exit {p.returncode}")
+
+
+# --- the registry and the driver ------------------------------------------------------
+
+@dataclass
+class Case:
+    name: str
+    fn: Callable[[Ctx], None]
+    boots: bool   # needs QEMU (runs in the worker pool)
+
+
+CASES = [
+    Case("parse_good", t_parse_good, False),
+    Case("parse_skip_all", t_parse_skip_all, False),
+    Case("parse_failure", t_parse_failure, False),
+    Case("parse_missing_plan", t_parse_missing_plan, False),
+    Case("parse_count_mismatch", t_parse_count_mismatch, False),
+    Case("parse_unclosed_subtest", t_parse_unclosed_subtest, False),
+    Case("parse_bad_totals", t_parse_bad_totals, False),
+    Case("parse_noise", t_parse_noise, False),
+    Case("parse_no_ktap", t_parse_no_ktap, False),
+    Case("parse_cli", t_parse_cli, False),
+    Case("trace_method", t_trace_method, False),
+    # Longest boots first so the two workers finish together.
+    Case("two_igbs_and_e1000e", t_two_igbs_and_e1000e, True),
+    Case("one_igb_root_bus", t_one_igb_root_bus, True),
+    Case("igb_behind_root_port", t_igb_behind_root_port, True),
+    Case("no_igb", t_no_igb, True),
+    Case("runner_timeout", t_runner_timeout, True),
+    Case("runner_bad_efi", t_runner_bad_efi, True),
+]
+
+
+@dataclass
+class Result:
+    case: Case
+    outcome: str   # "ok" | "FAIL" | "skip"
+    reason: str
+    seconds: float
+
+
+def run_case(case: Case, ctx: Ctx) -> Result:
+    t0 = time.monotonic()
+    try:
+        case.fn(ctx)
+        outcome, reason = "ok", ""
+    except Failure as e:
+        outcome, reason = "FAIL", str(e)
+    except Skip as e:
+        outcome, reason = "skip", str(e)
+    except Exception as e:  # a bug in the test itself is a failure too
+        outcome, reason = "FAIL", f"{type(e).__name__}: {e}"
+    return Result(case, outcome, reason, time.monotonic() - t0)
+
+
+def report_line(r: Result) -> str:
+    why = f": {r.reason}" if r.reason else ""
+    return f"{r.outcome:4} {r.case.name} ({r.seconds:.1f} s){why}"
+
+
+def select(only: list[str]) -> list[Case]:
+    if not only:
+        return CASES
+    patterns = [p for arg in only for p in arg.split(",") if p]
+    unknown = [p for p in patterns if not any(fnmatch.fnmatchcase(c.name, p) for c in CASES)]
+    if unknown:
+        raise SystemExit(f"run_tests.py: no test matches {', '.join(unknown)} (see --list)")
+    return [c for c in CASES if any(fnmatch.fnmatchcase(c.name, p) for p in patterns)]
+
+
+def snapshot(efi: Path) -> Path:
+    """Boot one copy of the app in every test, so that a rebuild of --efi
+    while the suite runs cannot mix two builds in one result."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    copy = OUT / "igbtest-under-test.efi"
+    shutil.copyfile(efi, copy)
+    digest = hashlib.sha256(copy.read_bytes()).hexdigest()[:16]
+    print(f"# testing {efi} ({copy.stat().st_size} bytes, sha256 {digest}...)", flush=True)
+    return copy
+
+
+def main(argv: list[str]) -> int:
+    ap = argparse.ArgumentParser(prog="run_tests.py", description=__doc__.split("\n\n")[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--efi", default=str(ROOT / "build/x86_64/igbtest.efi"),
+                    help="the app to boot (default: %(default)s)")
+    ap.add_argument("--only", action="append", default=[], metavar="NAME",
+                    help="run only these tests (repeatable, comma lists and "
+                         "shell patterns such as 'parse_*' work)")
+    ap.add_argument("--list", action="store_true", help="list the tests and exit")
+    ap.add_argument("--jobs", "-j", type=int, default=2, metavar="N",
+                    help="QEMU boots at a time (default 2)")
+    ap.add_argument("--boot-timeout", type=float, default=120, metavar="SECONDS",
+                    help="per-boot limit passed to igbtest-qemu --timeout (default 120)")
+    args = ap.parse_args(argv)
+    if args.list:
+        for c in CASES:
+            print(f"{c.name}{'' if c.boots else '  (no QEMU)'}")
+        return 0
+    try:
+        cases = select(args.only)
+    except SystemExit as e:
+        print(e, file=sys.stderr)
+        return 2
+    efi = Path(args.efi).resolve()
+    if any(c.boots for c in cases) and not efi.is_file():
+        print(f"run_tests.py: --efi file not found: {args.efi} (run make first)", file=sys.stderr)
+        return 2
+    if any(c.boots for c in cases):
+        efi = snapshot(efi)
+    ctx = Ctx(efi=efi, boot_timeout=args.boot_timeout)
+
+    t0 = time.monotonic()
+    results: list[Result] = []
+    for c in (c for c in cases if not c.boots):
+        results.append(run_case(c, ctx))
+        print(report_line(results[-1]), flush=True)
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        futures = [pool.submit(run_case, c, ctx) for c in cases if c.boots]
+        for f in as_completed(futures):
+            results.append(f.result())
+            print(report_line(results[-1]), flush=True)
+
+    n = {k: sum(r.outcome == k for r in results) for k in ("ok", "FAIL", "skip")}
+    print(f"# suite took {time.monotonic() - t0:.1f} s", flush=True)
+    print(f"{n['ok']} passed, {n['FAIL']} failed" + (f", {n['skip']} skipped" if n["skip"] else ""))
+    return 1 if n["FAIL"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
