@@ -33,7 +33,7 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Isrc -Itests/host \
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_OBJS := $(patsubst %.c,$(HOST_OUT)/%.o,$(PORTABLE) $(HOST_TEST_SRCS))
 
-.PHONY: all run test host-test qemu-test deps clean
+.PHONY: all run test host-test qemu-test bench deps clean
 all: $(EFI_OUT)/igbtest.efi
 
 $(EFI_OUT)/%.o: %.c $(HEADERS) Makefile
@@ -62,6 +62,13 @@ deps:
 # The main job: boot igbtest in QEMU+OVMF against one emulated 82576.
 run: deps all
 	$(PYTHON) scripts/igbtest-qemu --efi $(EFI_OUT)/igbtest.efi $(RUN_ARGS)
+
+# Copy-engine throughput on the emulated 82576 (figures, not a pass/fail).
+BENCH_LOG := $(BUILD)/qemu/bench/serial.log
+bench: deps all
+	$(PYTHON) scripts/igbtest-qemu --quiet --efi $(EFI_OUT)/igbtest.efi \
+		--serial-log $(BENCH_LOG) $(RUN_ARGS); \
+	grep -aE 'memcpy_(throughput|storm): .*(MB/s|ratio)' $(BENCH_LOG) | tr -d '\r'
 
 host-test: $(HOST_OUT)/unit_tests
 	$(HOST_OUT)/unit_tests
