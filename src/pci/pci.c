@@ -257,6 +257,8 @@ uint64_t pci_bar_size_from_mask(uint64_t readback, enum pci_bar_kind kind)
 	switch (kind) {
 	case PCI_BAR_IO:
 		mask = readback & PCI_BASE_ADDRESS_IO_MASK & 0xffffffffu;
+		if (!mask)
+			return 0; /* no writable address bit: not implemented */
 		/* 16-bit I/O decoders leave the upper half 0 */
 		if (!(mask & 0xffff0000u))
 			mask |= 0xffff0000u;

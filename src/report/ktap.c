@@ -9,6 +9,7 @@
 static struct {
 	ktap_sink_fn sink;
 	unsigned depth;
+	unsigned flattened; /* open subtests past KTAP_MAX_DEPTH, not nested */
 	unsigned next[KTAP_MAX_DEPTH + 1]; /* next test number per level */
 	struct ktap_totals totals;
 } k;
@@ -17,6 +18,7 @@ void ktap_init(ktap_sink_fn sink)
 {
 	k.sink = sink;
 	k.depth = 0;
+	k.flattened = 0;
 	for (unsigned i = 0; i <= KTAP_MAX_DEPTH; i++)
 		k.next[i] = 1;
 	k.totals = (struct ktap_totals){ 0 };
@@ -116,6 +118,8 @@ void ktap_subtest_begin(const char *name, unsigned plan)
 	ktap_escape_name(n, sizeof(n), name);
 	if (k.depth < KTAP_MAX_DEPTH)
 		k.depth++;
+	else
+		k.flattened++;
 	emit(k.depth, "KTAP version 1");
 	emitf(k.depth, "# Subtest: %s", n);
 	emitf(k.depth, "1..%u", plan);
@@ -144,7 +148,11 @@ static void result_line(enum ktap_result r, const char *name, const char *reason
 
 void ktap_subtest_end(enum ktap_result r, const char *name, const char *reason)
 {
-	if (k.depth)
+	/* Close what the matching begin opened: a flattened level never
+	 * nested, so it must not pop one of its parents. */
+	if (k.flattened)
+		k.flattened--;
+	else if (k.depth)
 		k.depth--;
 	result_line(r, name, reason);
 }

@@ -1,0 +1,327 @@
+/*
+ * fake_platform.c - MMIO, time, DMA and output for the host build, and the
+ * per-test reset (the PCI world is in fake_pci.c).
+ */
+#include "fake_platform.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dma/dma.h"
+#include "pci/pci_regs.h"
+
+#define FAKE_MAX_MMIO 32
+#define FAKE_MAX_DMA 256
+/* plat_now_us calls without time passing before we call it a hang. */
+#define FAKE_MAX_IDLE_POLLS 1000000u
+
+static struct fake_mmio *mmio[FAKE_MAX_MMIO];
+static unsigned nmmio;
+
+static uint64_t now_us;
+static unsigned idle_polls;
+
+static struct dma_mem dma[FAKE_MAX_DMA];
+static unsigned ndma_live, ndma_total, dma_fail;
+
+static char **lines;
+static unsigned nlines, lines_cap;
+
+/* ---- MMIO ---- */
+
+static void mmio_reset(void)
+{
+	for (unsigned i = 0; i < nmmio; i++) {
+		if (mmio[i]->own_priv)
+			free(mmio[i]->priv);
+		free(mmio[i]->regs);
+		free(mmio[i]);
+	}
+	nmmio = 0;
+}
+
+struct fake_mmio *fake_mmio_add(uint64_t base, uint64_t size)
+{
+	struct fake_mmio *m;
+
+	if (nmmio == FAKE_MAX_MMIO || !size || (size & 3) || (base & 3))
+		harness_fatal(__FILE__, __LINE__, "fake_mmio_add(0x%llx, 0x%llx) refused",
+			      (unsigned long long)base, (unsigned long long)size);
+	m = calloc(1, sizeof(*m));
+	if (m)
+		m->regs = calloc(size / 4, sizeof(uint32_t));
+	if (!m || !m->regs)
+		harness_fatal(__FILE__, __LINE__, "fake_mmio_add: out of memory");
+	m->base = base;
+	m->size = size;
+	mmio[nmmio++] = m;
+	return m;
+}
+
+/* The region holding a 4-byte access at addr; ends the test if none. */
+static struct fake_mmio *mmio_find(uint64_t addr, const char *what)
+{
+	if (addr & 3)
+		harness_fatal(__FILE__, __LINE__, "misaligned MMIO %s at 0x%llx", what,
+			      (unsigned long long)addr);
+	for (unsigned i = 0; i < nmmio; i++)
+		if (addr >= mmio[i]->base && addr - mmio[i]->base < mmio[i]->size)
+			return mmio[i];
+	harness_fatal(__FILE__, __LINE__, "MMIO %s at 0x%llx hits no fake region", what,
+		      (unsigned long long)addr);
+}
+
+static bool mmio_decodes(const struct fake_mmio *m)
+{
+	const struct fake_fn *o = m->owner;
+
+	return !o || (!o->all_ones && (fake_get16(o, PCI_COMMAND) & PCI_COMMAND_MEMORY));
+}
+
+uint32_t plat_mmio_read32(uint64_t addr)
+{
+	struct fake_mmio *m = mmio_find(addr, "read");
+	uint32_t off = (uint32_t)(addr - m->base);
+
+	if (!mmio_decodes(m)) {
+		m->undecoded++;
+		return 0xffffffffu;
+	}
+	m->reads++;
+	return m->read ? m->read(m, off) : m->regs[off / 4];
+}
+
+void plat_mmio_write32(uint64_t addr, uint32_t val)
+{
+	struct fake_mmio *m = mmio_find(addr, "write");
+	uint32_t off = (uint32_t)(addr - m->base);
+
+	if (!mmio_decodes(m)) {
+		m->undecoded++;
+		return;
+	}
+	m->writes++;
+	if (m->write)
+		m->write(m, off, val);
+	else
+		m->regs[off / 4] = val;
+}
+
+/* Barriers: the host build is one thread, so a compiler barrier is all. */
+void plat_wmb(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+void plat_rmb(void)
+{
+	__asm__ volatile("" ::: "memory");
+}
+
+/* ---- time ---- */
+
+void plat_udelay(uint32_t us)
+{
+	now_us += us;
+	idle_polls = 0;
+}
+
+uint64_t plat_now_us(void)
+{
+	if (++idle_polls > FAKE_MAX_IDLE_POLLS)
+		harness_fatal(__FILE__, __LINE__, "plat_now_us polled %u times with no "
+			      "plat_udelay: a wait that never sleeps?", FAKE_MAX_IDLE_POLLS);
+	return now_us;
+}
+
+uint64_t fake_now_us(void)
+{
+	return now_us;
+}
+
+/* ---- DMA ---- */
+
+static void dma_reset(void)
+{
+	for (unsigned i = 0; i < FAKE_MAX_DMA; i++) {
+		free(dma[i].cpu);
+		dma[i] = (struct dma_mem){ 0 };
+	}
+	ndma_live = ndma_total = dma_fail = 0;
+}
+
+int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
+{
+	size_t size = (bytes + PLAT_PAGE_SIZE - 1) / PLAT_PAGE_SIZE * PLAT_PAGE_SIZE;
+	unsigned slot;
+
+	if (!bytes)
+		return RC_EINVAL;
+	if (!fake_fn_find(dev))
+		return RC_ENODEV;
+	if (dma_fail) {
+		dma_fail--;
+		return RC_ENOMEM;
+	}
+	for (slot = 0; slot < FAKE_MAX_DMA && dma[slot].cpu; slot++)
+		;
+	if (slot == FAKE_MAX_DMA)
+		return RC_ENOMEM;
+	void *p = aligned_alloc(PLAT_PAGE_SIZE, size);
+	if (!p)
+		return RC_ENOMEM;
+	memset(p, 0, size);
+	dma[slot] = (struct dma_mem){ p, (uint64_t)(uintptr_t)p, size, &dma[slot] };
+	*mem = dma[slot];
+	ndma_live++;
+	ndma_total++;
+	return RC_OK;
+}
+
+void plat_dma_free(struct dma_mem *mem)
+{
+	for (unsigned i = 0; i < FAKE_MAX_DMA; i++) {
+		if (!mem->cpu || dma[i].cpu != mem->cpu)
+			continue;
+		if (mem->priv != &dma[i] || mem->size != dma[i].size)
+			harness_fatal(__FILE__, __LINE__, "plat_dma_free: descriptor of %p "
+				      "was altered", mem->cpu);
+		free(dma[i].cpu);
+		dma[i] = (struct dma_mem){ 0 };
+		ndma_live--;
+		*mem = (struct dma_mem){ 0 };
+		return;
+	}
+	harness_fatal(__FILE__, __LINE__, "plat_dma_free(%p): not a live allocation",
+		      mem->cpu);
+}
+
+unsigned fake_dma_outstanding(void)
+{
+	return ndma_live;
+}
+
+unsigned fake_dma_allocations(void)
+{
+	return ndma_total;
+}
+
+void fake_dma_fail_next(unsigned n)
+{
+	dma_fail = n;
+}
+
+/* ---- output ---- */
+
+static void output_reset(void)
+{
+	for (unsigned i = 0; i < nlines; i++)
+		free(lines[i]);
+	free(lines);
+	lines = NULL;
+	nlines = lines_cap = 0;
+}
+
+static void add_line(const char *s, size_t len)
+{
+	if (nlines == lines_cap) {
+		lines_cap = lines_cap ? 2 * lines_cap : 64;
+		lines = realloc(lines, lines_cap * sizeof(*lines));
+		if (!lines)
+			harness_fatal(__FILE__, __LINE__, "output: out of memory");
+	}
+	char *l = malloc(len + 1);
+	if (!l)
+		harness_fatal(__FILE__, __LINE__, "output: out of memory");
+	memcpy(l, s, len);
+	l[len] = '\0';
+	lines[nlines++] = l;
+}
+
+/* The platform.h contract: complete lines of printable ASCII. */
+static void write_check(const char *s, size_t len)
+{
+	if (!len || s[len - 1] != '\n')
+		harness_fatal(__FILE__, __LINE__, "plat_write: %zu bytes not ending "
+			      "in a newline", len);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c != '\n' && (c < 0x20 || c > 0x7e))
+			harness_fatal(__FILE__, __LINE__, "plat_write: byte 0x%02x at %zu "
+				      "in \"%.*s\"", c, i, (int)len - 1, s);
+	}
+}
+
+void plat_write(const char *s, size_t len)
+{
+	size_t start = 0;
+
+	write_check(s, len);
+	if (getenv("IGBTEST_ECHO"))
+		fwrite(s, 1, len, stdout);
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n') {
+			add_line(s + start, i - start);
+			start = i + 1;
+		}
+	}
+}
+
+unsigned fake_output_nlines(void)
+{
+	return nlines;
+}
+
+const char *fake_output_line(unsigned i)
+{
+	return i < nlines ? lines[i] : NULL;
+}
+
+int fake_output_find(const char *s, unsigned from)
+{
+	for (unsigned i = from; i < nlines; i++)
+		if (!strcmp(lines[i], s))
+			return (int)i;
+	return -1;
+}
+
+bool fake_output_has(const char *s)
+{
+	return fake_output_find(s, 0) >= 0;
+}
+
+bool fake_output_contains(const char *sub)
+{
+	for (unsigned i = 0; i < nlines; i++)
+		if (strstr(lines[i], sub))
+			return true;
+	return false;
+}
+
+void fake_output_dump(void)
+{
+	printf("    captured output (%u lines):\n", nlines);
+	for (unsigned i = 0; i < nlines; i++)
+		printf("    | %s\n", lines[i]);
+}
+
+/* ---- reset ---- */
+
+void fake_reset(void)
+{
+	/* src/dma keeps a table of what it holds: empty it while the memory
+	 * is still there, so no test inherits entries for freed memory. */
+	dma_free_all();
+	fake_pci_reset();
+	mmio_reset();
+	dma_reset();
+	output_reset();
+	now_us = 0;
+	idle_polls = 0;
+}
+
+__attribute__((constructor)) static void fake_fixture(void)
+{
+	harness_fixture(fake_reset, fake_reset);
+}

@@ -1,0 +1,147 @@
+/*
+ * fake_platform.h - src/platform.h on the host, against fakes.
+ *
+ * A PCI world of fake functions with 4 KiB config spaces and per-bit write
+ * masks, a log of every config write, fake root buses, MMIO regions for
+ * fake BARs, simulated time, tracked DMA memory and captured output.
+ * Everything is reset before each test (harness fixture).
+ */
+#ifndef IGBTEST_FAKE_PLATFORM_H
+#define IGBTEST_FAKE_PLATFORM_H
+
+#include "harness.h"
+#include "platform.h"
+
+#define FAKE_CFG_SIZE 4096
+
+/* One PCI function. cfg is what reads return; wmask says which bits a
+ * config write may change (1 = writable); everything else is read-only. */
+struct fake_fn {
+	struct pci_bdf bdf;
+	uint8_t cfg[FAKE_CFG_SIZE];
+	uint8_t wmask[FAKE_CFG_SIZE];
+	uint64_t bar_size[6];     /* what plat_pci_bar_size says; 0 = unknown */
+	bool all_ones;            /* config reads all-ones (surprise removal) */
+	bool bar_holds_ones[6];   /* BAR register last written with all-ones */
+	unsigned decode_violations; /* writes leaving decode on over such a BAR */
+	uint8_t last_cap;         /* tail of the standard list (builders) */
+	uint16_t last_ext_cap;    /* tail of the extended list (builders) */
+};
+
+/* One logged config write. */
+struct fake_cfg_write {
+	struct pci_bdf bdf;
+	uint16_t off;
+	unsigned width;
+	uint32_t val;
+	uint16_t cmd; /* COMMAND just before the write (0xffff if absent) */
+};
+
+/* Reset the whole world (the harness does this before every test). */
+void fake_reset(void);
+/* The PCI part of fake_reset (fake_pci.c). */
+void fake_pci_reset(void);
+
+/* ---- PCI functions ---- */
+struct fake_fn *fake_fn_add(uint8_t bus, uint8_t dev, uint8_t fn);
+struct fake_fn *fake_fn_add_bdf(struct pci_bdf bdf);
+struct fake_fn *fake_fn_find(struct pci_bdf bdf);
+struct pci_bdf fake_bdf(uint8_t bus, uint8_t dev, uint8_t fn);
+bool fake_bdf_eq(struct pci_bdf a, struct pci_bdf b);
+
+/* Raw config access for setting up and inspecting fakes: not logged,
+ * ignores write masks and all_ones. */
+void fake_set8(struct fake_fn *f, uint16_t off, uint8_t v);
+void fake_set16(struct fake_fn *f, uint16_t off, uint16_t v);
+void fake_set32(struct fake_fn *f, uint16_t off, uint32_t v);
+uint8_t fake_get8(const struct fake_fn *f, uint16_t off);
+uint16_t fake_get16(const struct fake_fn *f, uint16_t off);
+uint32_t fake_get32(const struct fake_fn *f, uint16_t off);
+/* Make bits of a 1, 2 or 4 byte register writable by config writes. */
+void fake_writable(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mask);
+
+void fake_fn_ids(struct fake_fn *f, uint16_t vendor, uint16_t device,
+		 uint32_t class_code, uint8_t revision);
+void fake_fn_multifunction(struct fake_fn *f);
+/* Type 1 header with writable bus numbers; class 0x060400. */
+void fake_fn_bridge(struct fake_fn *f, uint8_t primary, uint8_t secondary,
+		    uint8_t subordinate);
+
+/* BARs: address bits the size covers read back 0 after an all-ones write;
+ * the type bits are read-only. bar_size[] is set for plat_pci_bar_size. */
+void fake_bar_mem32(struct fake_fn *f, unsigned bar, uint32_t addr,
+		    uint32_t size, bool prefetch);
+void fake_bar_mem64(struct fake_fn *f, unsigned bar, uint64_t addr,
+		    uint64_t size, bool prefetch);
+/* I/O BAR; io32 false models a 16-bit decoder (upper half hardwired 0). */
+void fake_bar_io(struct fake_fn *f, unsigned bar, uint32_t addr,
+		 uint32_t size, bool io32);
+
+/* Append a capability (id at off, next 0) to the standard list; sets
+ * PCI_STATUS_CAP_LIST and the 0x34 pointer for the first one. */
+void fake_cap_add(struct fake_fn *f, uint8_t off, uint8_t id);
+/* Append an extended capability header at off (>= 0x100). */
+void fake_ext_cap_add(struct fake_fn *f, uint16_t off, uint16_t id, uint8_t ver);
+
+/* ---- the config write log ---- */
+const struct fake_cfg_write *fake_cfg_log(unsigned *n);
+unsigned fake_cfg_writes_to(struct pci_bdf bdf);
+unsigned fake_cfg_writes_total(void);
+
+/* ---- roots and platform knowledge ---- */
+/* Default: one root, segment 0, buses 0..255. */
+void fake_roots_set(const struct pci_root *roots, int n);
+void fake_roots_fail(int rc);
+/* Whether plat_pci_bar_size knows sizes (default true). */
+void fake_bar_size_known(bool known);
+
+/* ---- MMIO ---- */
+struct fake_mmio;
+typedef uint32_t (*fake_mmio_read_fn)(struct fake_mmio *m, uint32_t off);
+typedef void (*fake_mmio_write_fn)(struct fake_mmio *m, uint32_t off, uint32_t v);
+
+struct fake_mmio {
+	uint64_t base;
+	uint64_t size;
+	uint32_t *regs;           /* size / 4 words of backing store */
+	fake_mmio_read_fn read;   /* optional hooks; default: regs[] */
+	fake_mmio_write_fn write;
+	void *priv;
+	bool own_priv;            /* free(priv) at reset */
+	/* When set, the region decodes only while the owner's COMMAND has
+	 * memory decode on and its config space answers; otherwise reads
+	 * return all-ones, writes are dropped and 'undecoded' counts them. */
+	struct fake_fn *owner;
+	unsigned reads, writes, undecoded;
+};
+
+/* A region of zeroed registers; an access outside every region ends the
+ * test with a message. */
+struct fake_mmio *fake_mmio_add(uint64_t base, uint64_t size);
+
+/* ---- time ---- */
+uint64_t fake_now_us(void);
+
+/* ---- DMA ---- */
+unsigned fake_dma_outstanding(void);
+unsigned fake_dma_allocations(void);
+/* Make the next n plat_dma_alloc calls fail with RC_ENOMEM. */
+void fake_dma_fail_next(unsigned n);
+
+/* ---- output ---- */
+/* Output is echoed to stdout when IGBTEST_ECHO is set in the environment. */
+unsigned fake_output_nlines(void);
+const char *fake_output_line(unsigned i);
+/* Index of the first line equal to s at or after from, or -1. */
+int fake_output_find(const char *s, unsigned from);
+bool fake_output_has(const char *s);
+/* True when some line contains sub. */
+bool fake_output_contains(const char *sub);
+/* Print the captured output (for failure reports). */
+void fake_output_dump(void);
+
+/* Check a line is present; dump the output when it is not. */
+#define CHECK_LINE(s)                                      \
+	(CHECK(fake_output_has(s)) ? true : (fake_output_dump(), false))
+
+#endif
