@@ -63,9 +63,24 @@ static enum ktap_result msix_region_ok(struct igb_dev *d, struct test_run *t,
 	return KTAP_PASS;
 }
 
+/* Capabilities as the device shows them now, not as the scan saw them: a
+ * device that has gone reads all-ones and must fail here. */
+static bool caps_now(struct igb_dev *d, struct test_run *t, struct pci_caps *c)
+{
+	if (pci_read16(d->bdf, PCI_VENDOR_ID) == 0xffff) {
+		test_fail(t, "config space reads all-ones (device gone?)");
+		return false;
+	}
+	pci_decode_caps(d->bdf, c);
+	return true;
+}
+
 static enum ktap_result t_cap_msix(struct igb_dev *d, struct test_run *t)
 {
-	const struct pci_caps *c = &d->fn->caps;
+	struct pci_caps caps, *c = &caps;
+
+	if (!caps_now(d, t, c))
+		return KTAP_FAIL;
 	uint64_t pba_bytes = ((c->msix_table_size + 63u) / 64u) * 8u;
 
 	if (!c->msix)
@@ -85,8 +100,10 @@ static enum ktap_result t_cap_msix(struct igb_dev *d, struct test_run *t)
 
 static enum ktap_result t_cap_pcie_flr(struct igb_dev *d, struct test_run *t)
 {
-	const struct pci_caps *c = &d->fn->caps;
+	struct pci_caps caps, *c = &caps;
 
+	if (!caps_now(d, t, c))
+		return KTAP_FAIL;
 	if (!c->pcie)
 		return test_fail(t, "no PCI Express capability");
 	if (!c->flr)
@@ -100,8 +117,10 @@ static enum ktap_result t_cap_pcie_flr(struct igb_dev *d, struct test_run *t)
 
 static enum ktap_result t_cap_sriov(struct igb_dev *d, struct test_run *t)
 {
-	const struct pci_caps *c = &d->fn->caps;
+	struct pci_caps caps, *c = &caps;
 
+	if (!caps_now(d, t, c))
+		return KTAP_FAIL;
 	if (!c->sriov)
 		return test_fail(t, "no SR-IOV extended capability%s",
 				 c->pcie ? "" : " (no PCIe capability either)");
