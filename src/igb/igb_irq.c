@@ -100,9 +100,13 @@ void igb_irq_route_tx(struct igb_drv *drv, unsigned queue, unsigned vector)
 	ivar_set(drv, queue, true, vector);
 }
 
+/* Other causes go through IVAR_MISC byte 1 (8.8.16). Byte 0 (the TCP
+ * timer's on silicon) gets the same vector: QEMU routes ICR.DRSTA there. */
 void igb_irq_route_other(struct igb_drv *drv, unsigned vector)
 {
-	igb_wr32(drv->dev, IGB_IVAR_MISC, (uint32_t)(IGB_IVAR_VALID | (vector & 0x1f)) << 8);
+	uint32_t e = IGB_IVAR_VALID | (vector & 0x1f);
+
+	igb_wr32(drv->dev, IGB_IVAR_MISC, e | e << 8);
 }
 
 void igb_irq_unmask(struct igb_drv *drv, uint32_t vectors)
@@ -152,8 +156,12 @@ int igb_irq_setup(struct igb_drv *drv)
 	/* Function side: enabled with everything masked, then the entries. */
 	msix_enable(&irq->msix);
 	igb_irq_retag(drv, 1);
-	/* Device side, in the datasheet's order; nothing unmasked in EIMS. */
+	/* Device side, in the datasheet's order; nothing unmasked in EIMS.
+	 * EITR 0: no throttling, so one cause is one message (QEMU sends an
+	 * extra message when a throttle timer expires). */
 	igb_wr32(d, IGB_EIMC, ~0u);
+	for (unsigned v = 0; v < irq->nvec; v++)
+		igb_wr32(d, IGB_EITR(v), 0);
 	igb_wr32(d, IGB_GPIE, IGB_GPIE_MSIX_MODE | IGB_GPIE_EIAME | IGB_GPIE_PBA |
 				      IGB_GPIE_NSICR);
 	igb_wr32(d, IGB_EIAC, all_vectors(drv));
@@ -164,14 +172,31 @@ int igb_irq_setup(struct igb_drv *drv)
 	return RC_OK;
 }
 
+/*
+ * Pending bits survive a device reset (only delivery clears them), and a
+ * restored entry that the firmware had unmasked would then write to its
+ * address, which is not ours. So deliver anything pending into our page
+ * first: every entry still points there.
+ */
+static void drain_pending(struct igb_drv *drv)
+{
+	struct msix *m = &drv->irq.msix;
+
+	for (unsigned v = 0; v < drv->irq.nvec; v++)
+		if (msix_pending(m, v))
+			msix_mask_entry(m, v, false);
+	msix_function_mask(m, false);
+}
+
 void igb_irq_teardown(struct igb_drv *drv)
 {
 	struct igb_irq *irq = &drv->irq;
 
-	if (drv->dev && drv->dev->bar0) {
+	if (irq->on && drv->dev->bar0) {
 		igb_wr32(drv->dev, IGB_EIMC, ~0u);
-		igb_wr32(drv->dev, IGB_EIAC, 0);
-		igb_wr32(drv->dev, IGB_EIAM, 0);
+		/* EIAC/EIAM/GPIE go back to 0 with the reset that follows in
+		 * remove (QEMU ignores clearing EIAC by a write). */
+		drain_pending(drv);
 	}
 	msix_restore(&irq->msix);
 	dma_free(irq->msg);

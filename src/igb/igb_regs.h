@@ -91,10 +91,14 @@
 #define IGB_EIAC		0x0152C
 #define IGB_EIAM		0x01530
 #define IGB_EICR		0x01580
+#define IGB_EITR(n)		(0x01680 + 4 * (n))	/* interrupt throttle */
 #define IGB_IVAR0		0x01700
 #define IGB_IVAR(n)		(IGB_IVAR0 + 4 * (n))
 #define  IGB_IVAR_VALID		0x80
-#define IGB_IVAR_MISC		0x01740
+#define IGB_IVAR_MISC		0x01740	/* byte 0 TCP timer, byte 1 other causes */
+/* Legacy causes software may raise through ICS on the 82576 (Linux
+ * igb_ethtool.c igb_intr_test's ics_mask). */
+#define IGB_82576_ICS_MASK	0x77D4FBFD
 
 /* ---- PCIe ---- */
 #define IGB_GCR			0x05B00

@@ -60,13 +60,23 @@ int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out
 /* The driver of the device under test; one device at a time. */
 static struct igb_drv drv;
 
-static unsigned registry_count(void)
+unsigned suite_case_count(void)
 {
 	unsigned n = 0;
 
 	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
 		n += *registry[i].n;
 	return n;
+}
+
+const struct igb_test *suite_case(unsigned i)
+{
+	for (size_t r = 0; r < sizeof(registry) / sizeof(registry[0]); r++) {
+		if (i < *registry[r].n)
+			return &registry[r].tests[i];
+		i -= *registry[r].n;
+	}
+	return NULL;
 }
 
 /*
@@ -164,17 +174,15 @@ static enum ktap_result run_device(const struct pci_func *f)
 
 	dev_prepare(&d, f);
 	fmt_snprintf(title, sizeof(title), "82576 %s", d.name);
-	ktap_subtest_begin(title, registry_count());
+	ktap_subtest_begin(title, suite_case_count());
 	ktap_diag("%s [%04x:%04x] %s", d.name, f->vendor, f->device,
 		  igb_82576_name(f->device));
 	if (!d.bar0)
 		ktap_diag("BAR0 unusable: %s", d.bar0_problem);
-	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
-		for (unsigned j = 0; j < *registry[i].n; j++) {
-			enum ktap_result r = run_one(&d, &registry[i].tests[j]);
-			pass += r == KTAP_PASS;
-			fail += r == KTAP_FAIL;
-		}
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		enum ktap_result r = run_one(&d, suite_case(i));
+		pass += r == KTAP_PASS;
+		fail += r == KTAP_FAIL;
 	}
 	dev_release(&d);
 	enum ktap_result r = fail ? KTAP_FAIL : pass ? KTAP_PASS : KTAP_SKIP;

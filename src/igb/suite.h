@@ -52,6 +52,10 @@ extern const unsigned igb_irq_ntests;
 extern const struct igb_test igb_dma_tests[];
 extern const unsigned igb_dma_ntests;
 
+/* The registry in run order: how many cases, and case i. */
+unsigned suite_case_count(void);
+const struct igb_test *suite_case(unsigned i);
+
 /* Process exit statuses (kselftest-like). */
 enum igbtest_exit {
 	IGBTEST_EXIT_PASS = 0,

@@ -127,6 +127,15 @@ static void igb_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 	}
 }
 
+static uint32_t igb_read(struct fake_mmio *m, uint32_t off)
+{
+	struct fake_igb *g = m->priv;
+
+	if (off == IGB_EICR && reg_get(m, IGB_EIAC))
+		g->eicr_reads_with_eiac++;
+	return reg_get(m, off);
+}
+
 struct fake_igb *fake_igb_model(struct fake_mmio *m)
 {
 	struct fake_igb *g = calloc(1, sizeof(*g));
@@ -139,5 +148,6 @@ struct fake_igb *fake_igb_model(struct fake_mmio *m)
 	m->priv = g;
 	m->own_priv = true;
 	m->write = igb_write;
+	m->read = igb_read;
 	return g;
 }

@@ -18,6 +18,9 @@ struct fake_igb {
 	uint16_t nvm[FAKE_IGB_NVM_WORDS]; /* words 0-2 the MAC, sum 0xBABA */
 	uint16_t phy[FAKE_IGB_PHY_REGS];
 	unsigned resets;                  /* CTRL.RST writes */
+	/* EICR reads while EIAC had bits set: forbidden on silicon (8.8.5),
+	 * so any count here is a driver bug. */
+	unsigned eicr_reads_with_eiac;
 };
 
 /*
@@ -25,7 +28,8 @@ struct fake_igb {
  * restores STATUS (link down), RAL0/RAH0 and EECD.AUTO_RD; STATUS is
  * read-only; EERD reads the NVM at once; MDIC reaches PHY address 1 at
  * once (others set ERROR); the link comes up when the PHY is put in
- * loopback. Other registers are plain storage.
+ * loopback. Reading EICR while EIAC is non-zero is counted as a protocol
+ * violation. Other registers are plain storage.
  */
 struct fake_igb *fake_igb_model(struct fake_mmio *m);
 

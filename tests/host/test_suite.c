@@ -12,6 +12,7 @@
 
 #include "fake_devices.h"
 #include "harness.h"
+#include "igb/igb_regs.h"
 #include "igb/suite.h"
 #include "igbtest.h"
 #include "ktap_parse.h"
@@ -22,17 +23,6 @@
 #define BAR0_A 0xfebc0000u
 #define BAR0_B 0xfeb00000u
 #define COMMAND_QUIESCED (FAKE_82576_COMMAND & ~PCI_COMMAND_MASTER)
-
-/* The case tables this file knows; the runner may hold more. */
-static const struct {
-	const struct igb_test *t;
-	const unsigned *n;
-} tables[] = {
-	{ igb_basic_tests, &igb_basic_ntests },
-	{ igb_regtest_tests, &igb_regtest_ntests },
-	{ igb_dma_tests, &igb_dma_ntests },
-	{ igb_irq_tests, &igb_irq_ntests },
-};
 
 /* The cases the fake satisfies, with the diagnostic each prints (NULL:
  * the verdict only; the wording is the case's own business). */
@@ -72,15 +62,15 @@ static void parse(struct kp_doc *d)
 /* Every known case ran, each table in its order, and no case twice. */
 static void check_all_cases_ran(const struct kp_block *b)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
-		unsigned at = 0;
-		for (unsigned j = 0; j < *tables[i].n; j++) {
-			const char *name = tables[i].t[j].name;
-			harness_note("%s: case %s", b->name, name);
-			while (at < b->n && strcmp(b->c[at].name, name))
-				at++;
-			CHECK(at < b->n);
-		}
+	unsigned at = 0;
+
+	CHECK_EQ(b->n, suite_case_count());
+	for (unsigned j = 0; j < suite_case_count(); j++) {
+		const char *name = suite_case(j)->name;
+		harness_note("%s: case %s", b->name, name);
+		while (at < b->n && strcmp(b->c[at].name, name))
+			at++;
+		CHECK(at < b->n);
 	}
 	for (unsigned i = 0; i < b->n; i++)
 		for (unsigned j = i + 1; j < b->n; j++)
@@ -123,16 +113,14 @@ static void check_bar0_cases_fail(const struct kp_block *b, const char *reason)
 {
 	char diag[256];
 
-	for (size_t i = 0; i < ARRAY_SIZE(tables); i++) {
-		for (unsigned j = 0; j < *tables[i].n; j++) {
-			const struct igb_test *t = &tables[i].t[j];
-			if (!needs_bar0(t) && strcmp(t->name, "bar0_mmio_128k"))
-				continue;
-			snprintf(diag, sizeof(diag), "%s: %s", t->name, reason);
-			harness_note("%s: case %s", b->name, t->name);
-			CHECK_EQ(kp_verdict_of(b, t->name), KP_NOT_OK);
-			CHECK(kp_block_has_diag(b, diag));
-		}
+	for (unsigned j = 0; j < suite_case_count(); j++) {
+		const struct igb_test *t = suite_case(j);
+		if (!needs_bar0(t) && strcmp(t->name, "bar0_mmio_128k"))
+			continue;
+		snprintf(diag, sizeof(diag), "%s: %s", t->name, reason);
+		harness_note("%s: case %s", b->name, t->name);
+		CHECK_EQ(kp_verdict_of(b, t->name), KP_NOT_OK);
+		CHECK(kp_block_has_diag(b, diag));
 	}
 	harness_note("%s", "");
 }
@@ -211,8 +199,23 @@ TEST(suite_good_82576)
 	CHECK(p.bar0->reads >= 3);
 	CHECK_EQ(p.bar0->undecoded, 0);
 	CHECK(p.model->resets > 0);
+	CHECK_EQ(p.model->eicr_reads_with_eiac, 0);
 	CHECK(fake_dma_allocations() > 0);
 	CHECK_EQ(fake_dma_outstanding(), 0);
+}
+
+/* The detector behind the check above works: such a read is counted. */
+TEST(fake_igb_counts_eicr_read_with_eiac)
+{
+	machine();
+	struct fake_82576 p = fake_82576_add(1, 0, 0, BAR0_A);
+
+	fake_set16(p.fn, PCI_COMMAND, PCI_COMMAND_MEMORY);
+	(void)plat_mmio_read32(BAR0_A + IGB_EICR);
+	CHECK_EQ(p.model->eicr_reads_with_eiac, 0);
+	plat_mmio_write32(BAR0_A + IGB_EIAC, 1);
+	(void)plat_mmio_read32(BAR0_A + IGB_EICR);
+	CHECK_EQ(p.model->eicr_reads_with_eiac, 1);
 }
 
 TEST(suite_inventory_lines)
