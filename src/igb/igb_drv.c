@@ -348,10 +348,12 @@ static void bus_master(struct igb_dev *d, bool on)
 static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 {
 	unsigned txq = drv->tx_queue, rxq = drv->rx_queue, max_frame = drv->max_frame;
+	unsigned recoveries = drv->recoveries;
 	uint64_t t0;
 	int rc;
 
 	*drv = (struct igb_drv){ .dev = d, .tx_queue = txq, .rx_queue = rxq,
+				 .recoveries = recoveries,
 				 .max_frame = max_frame ? max_frame : IGB_MAX_FRAME };
 	drv->frame_size = drv->max_frame;
 	if (!d->bar0)
@@ -703,6 +705,38 @@ static int wait_batch(struct igb_drv *drv)
 	return RC_OK;
 }
 
+int igb_recover(struct igb_drv *drv, struct flr_report *rep)
+{
+	struct igb_dev *d = drv->dev;
+	int rc;
+
+	igb_remove(drv);
+	rc = pci_flr(d->bdf, &d->fn->caps, rep);
+	if (rc)
+		return rc;
+	return igb_init(drv, d);
+}
+
+/* After a timeout: recover, and append what recovery did to last_error. */
+static void recover_after(struct igb_drv *drv)
+{
+	struct flr_report rep;
+	size_t n = 0;
+	int rc = igb_recover(drv, &rep);
+
+	while (n < sizeof(drv->last_error) && drv->last_error[n])
+		n++;
+	if (rc)
+		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
+			     "; recovery by FLR failed: %s", rc_name(rc));
+	else
+		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
+			     "; recovered by FLR (%llu ms) and re-init",
+			     (unsigned long long)(rep.pending_us + rep.reset_us +
+						  rep.restore_us) / 1000);
+	drv->recoveries++;
+}
+
 static int igb_memcpy_wait(struct igb_drv *drv)
 {
 	struct igb_copy *c = &drv->copy;
@@ -721,6 +755,8 @@ static int igb_memcpy_wait(struct igb_drv *drv)
 		for (size_t i = 0; i < c->size; i++)
 			c->dst[i] = bounce(drv)[i];
 	c->active = false;
+	if (rc == RC_ETIMEDOUT)
+		recover_after(drv);
 	return rc;
 }
 

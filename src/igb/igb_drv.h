@@ -9,6 +9,7 @@
 
 #include "dma/dma.h"
 #include "igb/igb.h"
+#include "pci/flr.h"
 #include "pci/msix.h"
 
 /* Descriptors per ring, as the Linux selftest driver uses (64 KiB rings). */
@@ -98,7 +99,8 @@ struct igb_drv {
 	bool auto_rd_seen;        /* EECD.AUTO_RD after reset (silicon) */
 	uint64_t link_up_us;      /* how long LU took at the last init */
 	/* filled on a memcpy_wait timeout, for the failure message */
-	char last_error[160];
+	char last_error[240];
+	unsigned recoveries;      /* FLR recoveries done by memcpy_wait */
 };
 
 struct igb_ops {
@@ -137,6 +139,14 @@ unsigned igb_copy_frames(size_t size, unsigned max_frame);
 unsigned igb_max_count(const struct igb_drv *drv, size_t size);
 /* The completion bound for a batch of frames totalling bytes. */
 uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames);
+/*
+ * Recovery after a hung or faulted copy (seed series patch 8): CTRL.RST
+ * does not un-wedge the 82576's descriptor engine after a DMA read fault,
+ * Function Level Reset does. Quiesce, FLR (config space restored), full
+ * init (rings, link, MSI-X re-armed). rep gets the FLR phase times.
+ */
+int igb_recover(struct igb_drv *drv, struct flr_report *rep);
+
 /* ---- interrupts (igb_irq.c) ---- */
 /* Set up MSI-X on the function and the device; failure is recorded in
  * drv->irq.why and is not fatal to the copy engine. */

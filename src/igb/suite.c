@@ -42,6 +42,7 @@ static const struct {
 	{ igb_regtest_tests, &igb_regtest_ntests },
 	{ igb_dma_tests, &igb_dma_ntests },
 	{ igb_irq_tests, &igb_irq_ntests },
+	{ igb_fault_tests, &igb_fault_ntests },
 };
 
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out)

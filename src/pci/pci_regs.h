@@ -19,6 +19,7 @@
 #define PCI_STATUS		0x06
 #define  PCI_STATUS_CAP_LIST	0x0010
 #define PCI_CLASS_REVISION	0x08	/* revision 7:0, class code 31:8 */
+#define PCI_CACHE_LINE_SIZE	0x0c
 #define PCI_HEADER_TYPE		0x0e
 #define  PCI_HEADER_TYPE_MASK	0x7f
 #define  PCI_HEADER_TYPE_NORMAL	0
