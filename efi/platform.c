@@ -362,6 +362,85 @@ void plat_mmio_write32(uint64_t addr, uint32_t val)
 	*(volatile uint32_t *)(uintptr_t)addr = val;
 }
 
+uint64_t plat_mmio_read64(uint64_t addr)
+{
+	uint64_t v = *(volatile uint64_t *)(uintptr_t)addr;
+	__asm__ volatile("" ::: "memory");
+	return v;
+}
+
+void plat_mmio_write64(uint64_t addr, uint64_t val)
+{
+	__asm__ volatile("" ::: "memory");
+	*(volatile uint64_t *)(uintptr_t)addr = val;
+}
+
+/* ---- ACPI ------------------------------------------------------------ */
+
+/* ACPI 6.4 5.2.5.3 RSDP (revision 2) and 5.2.6 system description header. */
+struct __attribute__((packed)) acpi_rsdp {
+	char signature[8];
+	UINT8 checksum;
+	char oem_id[6];
+	UINT8 revision;
+	UINT32 rsdt;
+	UINT32 length;
+	UINT64 xsdt;
+	UINT8 ext_checksum;
+	UINT8 reserved[3];
+};
+
+struct __attribute__((packed)) acpi_header {
+	char signature[4];
+	UINT32 length;
+	UINT8 revision;
+	UINT8 checksum;
+	char oem_id[6];
+	char oem_table_id[8];
+	UINT32 oem_revision;
+	UINT32 creator_id;
+	UINT32 creator_revision;
+};
+
+/* XSDT entries we look at before calling the table broken. */
+#define ACPI_MAX_TABLES 256
+
+static bool sig_eq(const char *a, const char *b, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+const void *plat_acpi_table(const char sig[4])
+{
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	const struct acpi_rsdp *rsdp = NULL;
+
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
+		if (!CompareGuid(&t->VendorGuid, &acpi20))
+			rsdp = t->VendorTable;
+	}
+	if (!rsdp || !sig_eq(rsdp->signature, "RSD PTR ", 8) || rsdp->revision < 2 ||
+	    !rsdp->xsdt)
+		return NULL;
+	const struct acpi_header *xsdt = (const void *)(UINTN)rsdp->xsdt;
+	if (!sig_eq(xsdt->signature, "XSDT", 4) || xsdt->length < sizeof(*xsdt))
+		return NULL;
+	UINTN n = (xsdt->length - sizeof(*xsdt)) / 8;
+	const UINT8 *entries = (const UINT8 *)(xsdt + 1);
+	for (UINTN i = 0; i < n && i < ACPI_MAX_TABLES; i++) {
+		UINT64 a;
+		CopyMem(&a, (VOID *)(entries + 8 * i), sizeof(a)); /* unaligned */
+		const struct acpi_header *h = (const void *)(UINTN)a;
+		if (h && sig_eq(h->signature, sig, 4))
+			return h;
+	}
+	return NULL;
+}
+
 void plat_wmb(void)
 {
 #if defined(__aarch64__)

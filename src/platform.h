@@ -60,9 +60,19 @@ int plat_pci_write(struct pci_bdf bdf, uint16_t off, unsigned width, uint32_t va
  */
 int plat_pci_bar_size(struct pci_bdf bdf, unsigned bar, uint64_t *size);
 
+/*
+ * The ACPI table with this 4-character signature (e.g. "DMAR"), found
+ * through the firmware's RSDP and XSDT, or NULL. The pointer is to the
+ * table itself (identity-mapped), which stays valid while we run.
+ */
+const void *plat_acpi_table(const char sig[4]);
+
 /* 32-bit MMIO at a CPU physical address (identity mapped pre-OS). */
 uint32_t plat_mmio_read32(uint64_t addr);
 void plat_mmio_write32(uint64_t addr, uint32_t val);
+/* 64-bit MMIO, for registers that must be accessed whole (VT-d). */
+uint64_t plat_mmio_read64(uint64_t addr);
+void plat_mmio_write64(uint64_t addr, uint64_t val);
 
 /*
  * Ordering between CPU accesses to DMA memory and MMIO: plat_wmb() before

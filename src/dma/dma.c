@@ -2,8 +2,33 @@
 #include "dma/dma.h"
 
 static struct dma_buf bufs[DMA_MAX_BUFS];
+static const struct dma_mapper *mapper;
+
+static bool mappable(const struct dma_buf *b)
+{
+	return b->used && !(b->flags & DMA_UNMAPPED);
+}
+
+int dma_set_mapper(const struct dma_mapper *m)
+{
+	mapper = m;
+	for (unsigned i = 0; m && i < DMA_MAX_BUFS; i++) {
+		if (!mappable(&bufs[i]))
+			continue;
+		int rc = m->map(m->ctx, bufs[i].bus, bufs[i].mem.size);
+		if (rc)
+			return rc;
+	}
+	return RC_OK;
+}
 
 int dma_alloc(struct pci_bdf dev, size_t size, struct dma_buf **out)
+{
+	return dma_alloc_flags(dev, size, 0, out);
+}
+
+int dma_alloc_flags(struct pci_bdf dev, size_t size, unsigned flags,
+		    struct dma_buf **out)
 {
 	struct dma_buf *b = NULL;
 	int rc;
@@ -28,7 +53,15 @@ int dma_alloc(struct pci_bdf dev, size_t size, struct dma_buf **out)
 	b->bus = b->mem.bus;
 	b->size = size;
 	b->dev = dev;
+	b->flags = flags;
 	b->used = true;
+	if (mapper && mappable(b)) {
+		rc = mapper->map(mapper->ctx, b->bus, b->mem.size);
+		if (rc) {
+			dma_free(b);
+			return rc;
+		}
+	}
 	*out = b;
 	return RC_OK;
 }
@@ -37,6 +70,8 @@ void dma_free(struct dma_buf *b)
 {
 	if (!b || !b->used)
 		return;
+	if (mapper && mappable(b))
+		mapper->unmap(mapper->ctx, b->bus, b->mem.size);
 	plat_dma_free(&b->mem);
 	*b = (struct dma_buf){ 0 };
 }

@@ -11,17 +11,37 @@
 
 #define DMA_MAX_BUFS 64
 
+/* Flags for dma_alloc_flags. */
+enum dma_flags {
+	DMA_UNMAPPED = 1 << 0, /* never given to the IOMMU: tables, fault targets */
+};
+
 struct dma_buf {
 	void *cpu;
 	uint64_t bus; /* == (uintptr_t)cpu: checked at allocation */
 	size_t size;  /* what was asked for */
 	struct pci_bdf dev;
 	struct dma_mem mem;
+	unsigned flags;
 	bool used;
 };
 
+/*
+ * The IOMMU layer's hook: every buffer the device may reach is mapped
+ * when allocated (or when the hook is installed) and unmapped when freed.
+ */
+struct dma_mapper {
+	int (*map)(void *ctx, uint64_t bus, size_t size);
+	void (*unmap)(void *ctx, uint64_t bus, size_t size);
+	void *ctx;
+};
+/* Install m (NULL: none) and map every buffer already held. */
+int dma_set_mapper(const struct dma_mapper *m);
+
 /* Allocate size bytes (page aligned, zeroed) that dev can reach. */
 int dma_alloc(struct pci_bdf dev, size_t size, struct dma_buf **out);
+int dma_alloc_flags(struct pci_bdf dev, size_t size, unsigned flags,
+		    struct dma_buf **out);
 void dma_free(struct dma_buf *b);
 /* Free every buffer still held (all devices); returns how many. */
 unsigned dma_free_all(void);

@@ -5,6 +5,7 @@
 #include "igb/igb_regs.h"
 #include "igb/suite.h"
 #include "pci/pci_regs.h"
+#include "report/fmt.h"
 
 #define FLR_COPY (64u * 1024u)
 
@@ -105,9 +106,235 @@ static enum ktap_result t_flr_repeat(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
+/* ---- DMA faults ------------------------------------------------------------ */
+
+#define FAULT_BYTES	PLAT_PAGE_SIZE
+#define FAULT_PATTERN	0xA5	/* what the unreachable page holds */
+#define DST_PATTERN	0x3C
+#define SRC_PATTERN	0x96
+
+/*
+ * A page the device must not reach. Under strict VT-d it is one of ours,
+ * filled with FAULT_PATTERN and deliberately left out of the mapping, so
+ * the checks are exact. Under off and passthrough the device reaches all
+ * memory, and a target would have to be an address proven to have nothing
+ * behind it; we do not prove one, so those modes skip.
+ */
+static enum ktap_result fault_target(struct test_run *t, struct igb_dev *d, uint8_t **page)
+{
+	int rc;
+
+	if (iommu_current() != IOMMU_STRICT)
+		return test_skip(t, "mode %s: the device reaches all memory, and no address "
+				 "is proven to have nothing behind it",
+				 iommu_mode_name(iommu_current()));
+	rc = test_alloc_flags(t, d, FAULT_BYTES, DMA_UNMAPPED, page);
+	if (rc)
+		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+	for (size_t i = 0; i < FAULT_BYTES; i++)
+		(*page)[i] = FAULT_PATTERN;
+	return KTAP_PASS;
+}
+
+static void fill(uint8_t *p, size_t n, uint8_t v)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = v;
+}
+
+/* A faulting copy: it must end (bounded) on a fault the IOMMU recorded for
+ * our device at the unreachable page, in the expected direction. */
+static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, const void *src,
+				     void *dst, const uint8_t *page, bool read)
+{
+	struct igb_drv *drv = t->drv;
+	uint64_t t0 = plat_now_us();
+	int rc = igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1);
+
+	if (rc)
+		return test_fail(t, "memcpy_start: %s", rc_name(rc));
+	rc = igb_ops.memcpy_wait(drv);
+	uint64_t us = plat_now_us() - t0;
+	if (!rc)
+		return test_fail(t, "the copy %s an unmapped page completed with no IOMMU "
+				 "fault", read ? "from" : "to");
+	if (!drv->faulted)
+		return test_fail(t, "the copy failed (%s) but no IOMMU fault was recorded: %s",
+				 rc_name(rc), drv->last_error);
+	if (drv->fault.sid != iommu_sid(d->bdf) || drv->fault.read != read ||
+	    drv->fault.addr != (uint64_t)(uintptr_t)page)
+		return test_fail(t, "fault recorded for %04x, %s of 0x%llx; expected %04x, %s "
+				 "of 0x%llx", drv->fault.sid, drv->fault.read ? "read" : "write",
+				 (unsigned long long)drv->fault.addr, iommu_sid(d->bdf),
+				 read ? "read" : "write", (unsigned long long)(uintptr_t)page);
+	ktap_diag("%s: ended in %llu us on an IOMMU fault: source %02x:%02x.%u, %s of "
+		  "0x%llx, %s; %s", t->name, (unsigned long long)us, drv->fault.sid >> 8,
+		  (drv->fault.sid >> 3) & 0x1f, drv->fault.sid & 7,
+		  read ? "read" : "write", (unsigned long long)drv->fault.addr,
+		  vtd_reason_str(drv->fault.reason), drv->last_error);
+	return KTAP_PASS;
+}
+
+/* No MSI-X message anywhere (every vector masked in EIMS during faults). */
+static enum ktap_result no_msi(struct test_run *t)
+{
+	struct igb_drv *drv = t->drv;
+
+	for (unsigned v = 0; drv->irq.on && v < drv->irq.nvec; v++)
+		if (igb_msg_read(drv, v))
+			return test_fail(t, "vector %u fired during the faulting copy", v);
+	return KTAP_PASS;
+}
+
+static void msi_quiet(struct igb_drv *drv)
+{
+	if (!drv->irq.on)
+		return;
+	igb_irq_mask(drv, ~0u);
+	igb_irq_retag(drv, 0xfa17);
+}
+
+static enum ktap_result t_from_unmapped(struct igb_dev *d, struct test_run *t)
+{
+	uint8_t *page, *dst, *src;
+	enum ktap_result r;
+	int rc;
+
+	if ((r = fault_target(t, d, &page)) != KTAP_PASS)
+		return r;
+	if ((rc = test_alloc(t, d, FLR_COPY, &dst)) || (rc = test_alloc(t, d, FLR_COPY, &src)))
+		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+	fill(dst, FAULT_BYTES, DST_PATTERN);
+	msi_quiet(t->drv);
+	if ((r = expect_fault(t, d, page, dst, page, true)) != KTAP_PASS ||
+	    (r = no_msi(t)) != KTAP_PASS)
+		return r;
+	size_t same = 0;
+	for (size_t i = 0; i < FAULT_BYTES; i++)
+		same += dst[i] == FAULT_PATTERN;
+	if (same == FAULT_BYTES)
+		return test_fail(t, "the destination holds the unreachable page's pattern");
+	if (!t->drv->up)
+		return test_fail(t, "not recovered: %s", t->drv->last_error);
+	return good_copy(t, src, dst, 7);
+}
+
+static enum ktap_result t_to_unmapped(struct igb_dev *d, struct test_run *t)
+{
+	uint8_t *page, *src, *dst;
+	enum ktap_result r;
+	int rc;
+
+	if ((r = fault_target(t, d, &page)) != KTAP_PASS)
+		return r;
+	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
+		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+	fill(src, FAULT_BYTES, SRC_PATTERN);
+	msi_quiet(t->drv);
+	if ((r = expect_fault(t, d, src, page, page, false)) != KTAP_PASS ||
+	    (r = no_msi(t)) != KTAP_PASS)
+		return r;
+	for (size_t i = 0; i < FAULT_BYTES; i++)
+		if (page[i] != FAULT_PATTERN)
+			return test_fail(t, "the unreachable page changed at byte %zu: 0x%02x",
+					 i, page[i]);
+	if (!t->drv->up)
+		return test_fail(t, "not recovered: %s", t->drv->last_error);
+	return good_copy(t, src, dst, 9);
+}
+
+/* After a read fault: does CTRL.RST + re-init bring copies back (silicon:
+ * no, the engine stays wedged), and does FLR (it must)? */
+static enum ktap_result t_recovery_needs_flr(struct igb_dev *d, struct test_run *t)
+{
+	struct igb_drv *drv = t->drv;
+	struct flr_report rep;
+	uint8_t *page, *src, *dst;
+	enum ktap_result r, probe;
+	int rc;
+
+	if ((r = fault_target(t, d, &page)) != KTAP_PASS)
+		return r;
+	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
+		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+	drv->no_auto_recover = true;
+	r = expect_fault(t, d, page, dst, page, true);
+	if (r == KTAP_PASS) {
+		igb_ops.remove(drv); /* includes CTRL.RST */
+		rc = igb_ops.init(drv, d);
+		probe = rc ? KTAP_FAIL : good_copy(t, src, dst, 3);
+		ktap_diag("%s: CTRL.RST + re-init: %s%s", t->name,
+			  rc ? "init failed" : probe == KTAP_PASS ? "copies work again" :
+				"copies still fail",
+			  probe == KTAP_PASS ? " (this device does not wedge on a read "
+					       "fault: QEMU does not emulate it)" : "");
+		t->reason[0] = '\0'; /* the probe's failure is information */
+		rc = igb_recover(drv, &rep);
+		if (rc)
+			r = test_fail(t, "FLR + re-init: %s: %s", rc_name(rc), drv->last_error);
+		else
+			ktap_diag("%s: FLR (%llu ms) + re-init", t->name,
+				  (unsigned long long)rep.reset_us / 1000);
+	}
+	drv->no_auto_recover = false;
+	return r == KTAP_PASS ? good_copy(t, src, dst, 5) : r;
+}
+
+/* Under strict, real work touches only mapped pages: not one fault. */
+#define CONFINE_COPY (4u << 20)
+#define CONFINE_FRAME 1024u
+
+static enum ktap_result t_strict_confinement(struct igb_dev *d, struct test_run *t)
+{
+	struct igb_drv *drv = t->drv;
+	uint8_t *src, *dst;
+	int rc;
+
+	if (iommu_current() != IOMMU_STRICT)
+		return test_skip(t, "only meaningful under strict translation (mode %s)",
+				 iommu_mode_name(iommu_current()));
+	if ((rc = test_alloc(t, d, CONFINE_COPY, &src)) ||
+	    (rc = test_alloc(t, d, CONFINE_COPY, &dst)))
+		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+	for (size_t i = 0; i < CONFINE_COPY; i++)
+		src[i] = (uint8_t)(i ^ (i >> 9));
+	/* Small frames: the rings wrap twice over. */
+	igb_drv_set_frame_size(drv, CONFINE_FRAME);
+	rc = igb_ops.memcpy_start(drv, src, dst, CONFINE_COPY, 1);
+	if (!rc)
+		rc = igb_ops.memcpy_wait(drv);
+	igb_drv_set_frame_size(drv, IGB_MAX_FRAME);
+	if (rc)
+		return test_fail(t, "copy: %s: %s", rc_name(rc), drv->last_error);
+	for (size_t i = 0; i < CONFINE_COPY; i++)
+		if (dst[i] != src[i])
+			return test_fail(t, "copy: byte %zu differs", i);
+	if (drv->irq.on) {
+		uint32_t data;
+		igb_irq_retag(drv, 0xc0f1);
+		igb_ops.send_msi(drv, 0);
+		if (igb_msg_wait(drv, 0, &data))
+			return test_fail(t, "send_msi under strict: no single message");
+	}
+	if (drv->faulted || iommu_fault_pending())
+		return test_fail(t, "an IOMMU fault was recorded: the mapping misses a page "
+				 "the device uses");
+	ktap_diag("%s: %u-byte copy in %u-byte frames, rings wrapped, an MSI-X message: "
+		  "no fault", t->name, CONFINE_COPY, CONFINE_FRAME);
+	return KTAP_PASS;
+}
+
 const struct igb_test igb_fault_tests[] = {
 	{ "flr_idle", "FLR on an idle device: config space restored, then a copy passes",
 	  NEEDS_LINK, t_flr_idle },
 	{ "flr_repeat", "20 x (FLR + re-init + copy)", NEEDS_LINK, t_flr_repeat },
+	{ "memcpy_from_unmapped_iova", "a copy from an unmapped page ends on an IOMMU "
+	  "fault, delivers nothing, no MSI; recovered", NEEDS_LINK, t_from_unmapped },
+	{ "memcpy_to_unmapped_iova", "a copy to an unmapped page ends on an IOMMU fault, "
+	  "the page unchanged, no MSI; recovered", NEEDS_LINK, t_to_unmapped },
+	{ "fault_recovery_needs_flr", "after a read fault: what CTRL.RST does, then FLR "
+	  "brings copies back", NEEDS_LINK, t_recovery_needs_flr },
+	{ "strict_confinement", "under strict: copies, ring wraps and MSI-X cause no "
+	  "fault at all", NEEDS_LINK, t_strict_confinement },
 };
 const unsigned igb_fault_ntests = sizeof(igb_fault_tests) / sizeof(igb_fault_tests[0]);

@@ -348,12 +348,17 @@ static void bus_master(struct igb_dev *d, bool on)
 static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 {
 	unsigned txq = drv->tx_queue, rxq = drv->rx_queue, max_frame = drv->max_frame;
+	/* What outlives a re-init: settings, and what the last copy saw. */
 	unsigned recoveries = drv->recoveries;
+	bool no_auto_recover = drv->no_auto_recover, faulted = drv->faulted;
+	struct vtd_fault fault = drv->fault;
 	uint64_t t0;
 	int rc;
 
 	*drv = (struct igb_drv){ .dev = d, .tx_queue = txq, .rx_queue = rxq,
 				 .recoveries = recoveries,
+				 .no_auto_recover = no_auto_recover,
+				 .faulted = faulted, .fault = fault,
 				 .max_frame = max_frame ? max_frame : IGB_MAX_FRAME };
 	drv->frame_size = drv->max_frame;
 	if (!d->bar0)
@@ -610,6 +615,7 @@ static int igb_memcpy_start(struct igb_drv *drv, const void *src, void *dst,
 	uintptr_t s = (uintptr_t)src, t = (uintptr_t)dst;
 
 	drv->last_error[0] = '\0';
+	drv->faulted = false;
 	if (!drv->up)
 		return RC_ENODEV;
 	if (c->active)
@@ -653,6 +659,29 @@ void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n)
 		     igb_rd32(d, IGB_STATUS));
 }
 
+/*
+ * Under VT-d a fault for our device ends the wait at once: on silicon the
+ * engine wedges and no DD would ever come, and on QEMU the copy "succeeds"
+ * with the wrong bytes. Faults of other requesters are reported and dropped.
+ */
+static bool own_fault(struct igb_drv *drv)
+{
+	struct vtd_fault f;
+	uint16_t sid = iommu_sid(drv->dev->bdf);
+
+	while (iommu_fault_pending() && iommu_fault_take(&f)) {
+		if (f.sid == sid) {
+			drv->fault = f;
+			drv->faulted = true;
+		} else {
+			ktap_diag("IOMMU fault from another requester %02x:%02x.%u at 0x%llx: %s",
+				  f.sid >> 8, (f.sid >> 3) & 0x1f, f.sid & 7,
+				  (unsigned long long)f.addr, vtd_reason_str(f.reason));
+		}
+	}
+	return drv->faulted;
+}
+
 /* Wait for the batch in flight; check every frame's write-back. */
 static int wait_batch(struct igb_drv *drv)
 {
@@ -664,12 +693,23 @@ static int wait_batch(struct igb_drv *drv)
 	bool dd = false;
 
 	for (uint64_t i = 0; i <= max_iter && !dd; i++) {
+		if (own_fault(drv))
+			break;
 		dd = rx_desc(drv, last)->wb.status_error & IGB_RXD_STAT_DD;
 		if (dd || plat_now_us() - start >= bound)
 			break;
 		plat_udelay(IGB_DD_POLL_US);
 	}
 	plat_rmb();
+	if (own_fault(drv)) {
+		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+			     "IOMMU fault: %s of 0x%llx, %s (%llu of %llu frames done)",
+			     drv->fault.read ? "read" : "write",
+			     (unsigned long long)drv->fault.addr,
+			     vtd_reason_str(drv->fault.reason),
+			     (unsigned long long)c->done, (unsigned long long)c->total);
+		return RC_EIO;
+	}
 	if (!dd) {
 		unsigned seen = 0;
 		char rings[96];
@@ -755,7 +795,7 @@ static int igb_memcpy_wait(struct igb_drv *drv)
 		for (size_t i = 0; i < c->size; i++)
 			c->dst[i] = bounce(drv)[i];
 	c->active = false;
-	if (rc == RC_ETIMEDOUT)
+	if ((rc == RC_ETIMEDOUT || drv->faulted) && !drv->no_auto_recover)
 		recover_after(drv);
 	return rc;
 }

@@ -8,6 +8,7 @@
 #define IGBTEST_IGB_DRV_H
 
 #include "dma/dma.h"
+#include "dma/iommu.h"
 #include "igb/igb.h"
 #include "pci/flr.h"
 #include "pci/msix.h"
@@ -101,6 +102,9 @@ struct igb_drv {
 	/* filled on a memcpy_wait timeout, for the failure message */
 	char last_error[240];
 	unsigned recoveries;      /* FLR recoveries done by memcpy_wait */
+	bool no_auto_recover;     /* a test wants to see the wedged state */
+	bool faulted;             /* the last copy ended on an IOMMU fault */
+	struct vtd_fault fault;   /* that fault (ours) */
 };
 
 struct igb_ops {

@@ -47,10 +47,16 @@ static const struct {
 
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out)
 {
+	return test_alloc_flags(t, d, size, 0, out);
+}
+
+int test_alloc_flags(struct test_run *t, struct igb_dev *d, size_t size,
+		     unsigned flags, uint8_t **out)
+{
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++) {
 		if (t->bufs[i])
 			continue;
-		int rc = dma_alloc(d->bdf, size, &t->bufs[i]);
+		int rc = dma_alloc_flags(d->bdf, size, flags, &t->bufs[i]);
 		*out = rc ? NULL : t->bufs[i]->cpu;
 		return rc;
 	}

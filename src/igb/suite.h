@@ -20,6 +20,9 @@ struct test_run {
 
 /* Scratch DMA memory for one test case; the runner frees it afterwards. */
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out);
+/* The same with dma_alloc_flags' flags (DMA_UNMAPPED: a fault target). */
+int test_alloc_flags(struct test_run *t, struct igb_dev *d, size_t size,
+		     unsigned flags, uint8_t **out);
 
 /* Prerequisites the runner checks before calling a case. */
 enum test_needs {

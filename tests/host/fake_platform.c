@@ -108,6 +108,20 @@ void plat_mmio_write32(uint64_t addr, uint32_t val)
 		m->regs[off / 4] = val;
 }
 
+/* 64-bit accesses as two 32-bit ones, low half first (little endian). */
+uint64_t plat_mmio_read64(uint64_t addr)
+{
+	uint64_t lo = plat_mmio_read32(addr);
+
+	return lo | (uint64_t)plat_mmio_read32(addr + 4) << 32;
+}
+
+void plat_mmio_write64(uint64_t addr, uint64_t val)
+{
+	plat_mmio_write32(addr, (uint32_t)val);
+	plat_mmio_write32(addr + 4, (uint32_t)(val >> 32));
+}
+
 /* Barriers: the host build is one thread, so a compiler barrier is all. */
 void plat_wmb(void)
 {
@@ -253,6 +267,21 @@ static void write_check(const char *s, size_t len)
 	}
 }
 
+/* No ACPI tables unless a test installs one. */
+static const void *fake_acpi;
+static char fake_acpi_sig[4];
+
+void fake_set_acpi_table(const char sig[4], const void *table)
+{
+	memcpy(fake_acpi_sig, sig, 4);
+	fake_acpi = table;
+}
+
+const void *plat_acpi_table(const char sig[4])
+{
+	return fake_acpi && !memcmp(sig, fake_acpi_sig, 4) ? fake_acpi : NULL;
+}
+
 void plat_write(const char *s, size_t len)
 {
 	size_t start = 0;
@@ -311,8 +340,11 @@ void fake_output_dump(void)
 void fake_reset(void)
 {
 	/* src/dma keeps a table of what it holds: empty it while the memory
-	 * is still there, so no test inherits entries for freed memory. */
+	 * is still there, so no test inherits entries for freed memory. An
+	 * IOMMU mapper a test left installed goes first: it maps nothing now. */
+	dma_set_mapper(NULL);
 	dma_free_all();
+	fake_acpi = NULL;
 	fake_pci_reset();
 	mmio_reset();
 	dma_reset();

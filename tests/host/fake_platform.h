@@ -144,4 +144,7 @@ void fake_output_dump(void);
 #define CHECK_LINE(s)                                      \
 	(CHECK(fake_output_has(s)) ? true : (fake_output_dump(), false))
 
+/* Make plat_acpi_table(sig) return table (NULL: none). */
+void fake_set_acpi_table(const char sig[4], const void *table);
+
 #endif

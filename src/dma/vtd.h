@@ -1,0 +1,65 @@
+/*
+ * vtd.h - one Intel VT-d remapping unit, programmed by hand pre-OS:
+ * found in the ACPI DMAR table, legacy-mode root and context tables,
+ * second-level page tables, register-based invalidation, translation on
+ * and off with status checks, and the primary fault log.
+ */
+#ifndef IGBTEST_VTD_H
+#define IGBTEST_VTD_H
+
+#include "dma/dma.h"
+#include "pci/pci.h"
+
+/* Pages for root, context and page tables: enough for a few hundred MiB
+ * of 4 KiB mappings plus a context table per bus in use. */
+#define VTD_TABLE_PAGES 512
+
+struct vtd_fault {
+	uint16_t sid;     /* requester: bus << 8 | dev << 3 | fn */
+	uint8_t reason;
+	bool read;
+	uint64_t addr;    /* page address */
+};
+
+struct vtd_unit {
+	uint64_t base;    /* register base */
+	uint16_t segment;
+	bool include_all;
+	uint64_t cap, ecap;
+	unsigned levels;  /* page-table levels: 3 or 4 */
+	/* firmware's state, put back by vtd_stop */
+	uint32_t gsts_at_start, fectl_at_start;
+	uint64_t rtaddr_at_start;
+	/* our tables */
+	struct dma_buf *pool;
+	unsigned pool_used;
+	uint64_t *root;
+	uint64_t *slpt;   /* our device's top-level page table (strict) */
+	uint16_t did;     /* our domain */
+	bool running;
+	unsigned faults_seen;
+};
+
+/* The unit whose scope covers dev (or the segment's INCLUDE_PCI_ALL unit).
+ * RC_ENODEV with why when there is no DMAR table or no unit for dev. */
+int vtd_find(struct vtd_unit *u, struct pci_bdf dev, char *why, size_t n);
+/*
+ * Take the unit over: refuse (with why) if translation or queued
+ * invalidation is already on or the unit cannot do what we need; build
+ * root and context tables where every function in inv but dev passes
+ * through untranslated and dev is translated (strict) or passes through
+ * (passthrough); enable translation and check it took.
+ */
+int vtd_start(struct vtd_unit *u, struct pci_bdf dev, bool strict,
+	      const struct pci_inventory *inv, char *why, size_t n);
+/* Identity-map (strict) [addr, addr+len) read/write for dev. */
+int vtd_map(struct vtd_unit *u, uint64_t addr, size_t len);
+void vtd_unmap(struct vtd_unit *u, uint64_t addr, size_t len);
+/* Translation off, firmware's registers back, tables freed. Idempotent. */
+void vtd_stop(struct vtd_unit *u);
+bool vtd_fault_pending(const struct vtd_unit *u);
+/* Take the oldest recorded fault off the log and clear it. */
+bool vtd_fault_take(struct vtd_unit *u, struct vtd_fault *f);
+const char *vtd_reason_str(uint8_t reason);
+
+#endif
