@@ -461,6 +461,28 @@ void plat_rmb(void)
 #endif
 }
 
+/* Smallest cache line of the CPUs we run on: flushing at this stride
+ * touches every line (a bigger real line is flushed more than once). */
+#define CACHE_LINE_MIN 32
+
+void plat_cache_flush(const void *p, size_t len)
+{
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)(CACHE_LINE_MIN - 1);
+
+	for (; a < (uintptr_t)p + len; a += CACHE_LINE_MIN) {
+#if defined(__x86_64__)
+		__asm__ volatile("clflush (%0)" ::"r"(a) : "memory");
+#elif defined(__aarch64__)
+		__asm__ volatile("dc cvac, %0" ::"r"(a) : "memory");
+#endif
+	}
+#if defined(__x86_64__)
+	__asm__ volatile("mfence" ::: "memory");
+#elif defined(__aarch64__)
+	__asm__ volatile("dsb sy" ::: "memory");
+#endif
+}
+
 /* ---- DMA memory ---------------------------------------------------- */
 
 int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)

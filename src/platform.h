@@ -82,6 +82,11 @@ void plat_mmio_write64(uint64_t addr, uint64_t val);
  */
 void plat_wmb(void);
 void plat_rmb(void);
+/*
+ * Write [p, p+len) back from the CPU caches to memory, for a reader that
+ * does not snoop them (a VT-d unit whose ECAP.C is 0 walks tables that way).
+ */
+void plat_cache_flush(const void *p, size_t len);
 
 /* Busy-wait at least us microseconds. */
 void plat_udelay(uint32_t us);

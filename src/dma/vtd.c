@@ -151,6 +151,10 @@ static bool invalidate_all(struct vtd_unit *u)
 {
 	uint32_t iotlb = VTD_ECAP_IRO(u->ecap) + VTD_IOTLB_REG;
 
+	/* A unit that does not snoop (ECAP.C = 0) reads the tables from
+	 * memory: write back every table page in use first (6.1, 9.x). */
+	if (!VTD_ECAP_C(u->ecap) && u->pool)
+		plat_cache_flush(u->pool->cpu, (size_t)u->pool_used * PLAT_PAGE_SIZE);
 	plat_wmb();
 	if (!flush_write_buffer(u))
 		return false;
@@ -280,9 +284,6 @@ static int check_unit(struct vtd_unit *u, char *why, size_t n)
 	if (!VTD_ECAP_PT(u->ecap))
 		return refuse(why, n, "no pass-through (ECAP.PT): the firmware's own "
 			      "devices could not keep working while translation is on");
-	if (!VTD_ECAP_C(u->ecap))
-		return refuse(why, n, "page walks are not cache-coherent (ECAP.C=0): "
-			      "would need cache flushes we do not do");
 	if (VTD_CAP_SAGAW(u->cap) & VTD_SAGAW_48)
 		u->levels = 4;
 	else if (VTD_CAP_SAGAW(u->cap) & VTD_SAGAW_39)

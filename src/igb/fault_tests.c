@@ -167,11 +167,13 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 				 "of 0x%llx", drv->fault.sid, drv->fault.read ? "read" : "write",
 				 (unsigned long long)drv->fault.addr, iommu_sid(d->bdf),
 				 read ? "read" : "write", (unsigned long long)(uintptr_t)page);
-	ktap_diag("%s: ended in %llu us on an IOMMU fault: source %02x:%02x.%u, %s of "
-		  "0x%llx, %s; %s", t->name, (unsigned long long)us, drv->fault.sid >> 8,
+	ktap_diag("%s: IOMMU fault from %02x:%02x.%u, %s of 0x%llx (%s); start to "
+		  "return %llu us%s", t->name, drv->fault.sid >> 8,
 		  (drv->fault.sid >> 3) & 0x1f, drv->fault.sid & 7,
 		  read ? "read" : "write", (unsigned long long)drv->fault.addr,
-		  vtd_reason_str(drv->fault.reason), drv->last_error);
+		  vtd_reason_str(drv->fault.reason), (unsigned long long)us,
+		  drv->no_auto_recover ? "" : ", recovery included");
+	ktap_diag("%s: %s", t->name, drv->last_error);
 	return KTAP_PASS;
 }
 

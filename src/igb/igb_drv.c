@@ -761,11 +761,16 @@ int igb_recover(struct igb_drv *drv, struct flr_report *rep)
 static void recover_after(struct igb_drv *drv)
 {
 	struct flr_report rep;
+	char what[sizeof(drv->last_error)];
 	size_t n = 0;
-	int rc = igb_recover(drv, &rep);
+	int rc;
 
-	while (n < sizeof(drv->last_error) && drv->last_error[n])
-		n++;
+	/* init starts the driver afresh: keep what went wrong. */
+	fmt_snprintf(what, sizeof(what), "%s", drv->last_error);
+	rc = igb_recover(drv, &rep);
+	n = (size_t)fmt_snprintf(drv->last_error, sizeof(drv->last_error), "%s", what);
+	if (n >= sizeof(drv->last_error))
+		n = sizeof(drv->last_error) - 1;
 	if (rc)
 		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
 			     "; recovery by FLR failed: %s", rc_name(rc));
