@@ -6,8 +6,44 @@ EFI_OUT   := $(BUILD)/$(ARCH)
 HOST_OUT  := $(BUILD)/host
 PYTHON    ?= python3
 
-EFI_INC   := /usr/include/efi
-EFI_LIBDIR:= /usr/lib
+# Per-architecture toolchain, gnu-efi tree, flags and PE conversion.
+# x86_64 builds with the host's cc/ld, the installed gnu-efi and objcopy's
+# efi-app-x86_64 target. aarch64 cross-builds with Debian's
+# gcc-aarch64-linux-gnu and gnu-efi:arm64, which conflicts with the amd64
+# gnu-efi package (same paths), so scripts/install-deps.sh unpacks it under
+# GNU_EFI_ARM64; its crt0 carries its own PE header: objcopy -O binary,
+# then `scripts/efi-pe pad` fills the file out to what that header declares.
+GNU_EFI_ARM64 ?= /opt/igbtest/gnu-efi-arm64
+ifeq ($(ARCH),x86_64)
+EFI_ROOT     :=
+ARCH_CFLAGS  := -mno-red-zone -maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI
+ARCH_LDFLAGS :=
+OBJCOPY_FMT  := --target efi-app-$(ARCH) --subsystem=10
+EFI_OBJCOPY  := objcopy
+EFI_PAD      :=
+else ifeq ($(ARCH),aarch64)
+EFI_ROOT     := $(GNU_EFI_ARM64)
+CROSS        ?= aarch64-linux-gnu-
+ifeq ($(origin CC),default)
+CC           := $(CROSS)gcc
+endif
+ifeq ($(origin LD),default)
+LD           := $(CROSS)ld
+endif
+EFI_OBJCOPY  := $(CROSS)objcopy
+# EFI_SUBSYSTEM: the crt0's PE header takes the subsystem from the link
+# (10 = EFI application). gnu-efi's linker script puts code and data in
+# one RWX ELF segment; the ELF is only objcopy's input (the firmware maps
+# the PE sections), so that warning says nothing about the image.
+ARCH_CFLAGS  :=
+ARCH_LDFLAGS := --defsym=EFI_SUBSYSTEM=10 --no-warn-rwx-segments
+OBJCOPY_FMT  := -O binary
+EFI_PAD       = $(PYTHON) scripts/efi-pe pad $@
+else
+$(error ARCH=$(ARCH) is not supported: use ARCH=x86_64 (default) or ARCH=aarch64)
+endif
+EFI_INC   := $(EFI_ROOT)/usr/include/efi
+EFI_LIBDIR:= $(EFI_ROOT)/usr/lib
 CRT0      := $(EFI_LIBDIR)/crt0-efi-$(ARCH).o
 EFI_LDS   := $(EFI_LIBDIR)/elf_$(ARCH)_efi.lds
 
@@ -18,11 +54,10 @@ HEADERS   := $(wildcard src/*.h src/*/*.h efi/*.h tests/host/*.h)
 
 # Firmware build: freestanding C11, gnu-efi's crt0 and linker script.
 EFI_CFLAGS := -std=c11 -O2 $(WARN) -ffreestanding -fno-stack-protector \
-	-fno-stack-check -fpic -fshort-wchar -mno-red-zone \
-	-maccumulate-outgoing-args -DGNU_EFI_USE_MS_ABI \
+	-fno-stack-check -fpic -fshort-wchar $(ARCH_CFLAGS) \
 	-I$(EFI_INC) -I$(EFI_INC)/$(ARCH) -Isrc -Iefi
 EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -T $(EFI_LDS) \
-	-L$(EFI_LIBDIR)
+	-L$(EFI_LIBDIR) $(ARCH_LDFLAGS)
 EFI_OBJS := $(patsubst %.c,$(EFI_OUT)/%.o,$(PORTABLE) $(EFI_SRCS))
 
 # Host build of the same portable sources, under ASan and UBSan.
@@ -44,9 +79,10 @@ $(EFI_OUT)/igbtest.so: $(EFI_OBJS)
 	$(LD) $(EFI_LDFLAGS) $(CRT0) $^ -o $@ -lefi -lgnuefi
 
 $(EFI_OUT)/igbtest.efi: $(EFI_OUT)/igbtest.so
-	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
+	$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
 		-j .rela -j .rel.* -j .rela.* -j .reloc \
-		--target efi-app-$(ARCH) --subsystem=10 $< $@
+		$(OBJCOPY_FMT) $< $@
+	$(EFI_PAD)
 	@echo "built $@"
 
 $(HOST_OUT)/%.o: %.c $(HEADERS) Makefile
@@ -56,17 +92,19 @@ $(HOST_OUT)/%.o: %.c $(HEADERS) Makefile
 $(HOST_OUT)/unit_tests: $(HOST_OBJS)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 
+# What building and booting ARCH needs (make test: every TEST_ARCHES).
+INSTALL_DEPS = GNU_EFI_ARM64=$(GNU_EFI_ARM64) scripts/install-deps.sh
 deps:
-	@scripts/install-deps.sh
+	@$(INSTALL_DEPS) --arch $(ARCH)
 
 # The main job: boot igbtest in QEMU+OVMF against one emulated 82576.
 run: deps all
-	$(PYTHON) scripts/igbtest-qemu --efi $(EFI_OUT)/igbtest.efi $(RUN_ARGS)
+	$(PYTHON) scripts/igbtest-qemu --arch $(ARCH) --efi $(EFI_OUT)/igbtest.efi $(RUN_ARGS)
 
 # Copy-engine throughput on the emulated 82576 (figures, not a pass/fail).
-BENCH_LOG := $(BUILD)/qemu/bench/serial.log
+BENCH_LOG := $(BUILD)/qemu/$(filter-out x86_64/,$(ARCH)/)bench/serial.log
 bench: deps all
-	$(PYTHON) scripts/igbtest-qemu --quiet --efi $(EFI_OUT)/igbtest.efi \
+	$(PYTHON) scripts/igbtest-qemu --quiet --arch $(ARCH) --efi $(EFI_OUT)/igbtest.efi \
 		--serial-log $(BENCH_LOG) $(RUN_ARGS); \
 	grep -aE 'memcpy_(throughput|storm): .*(MB/s|ratio)' $(BENCH_LOG) | tr -d '\r'
 
@@ -74,12 +112,17 @@ host-test: $(HOST_OUT)/unit_tests
 	$(HOST_OUT)/unit_tests
 
 qemu-test: deps all
-	$(PYTHON) tests/qemu/run_tests.py --efi $(EFI_OUT)/igbtest.efi
+	$(PYTHON) tests/qemu/run_tests.py --arch $(ARCH) --efi $(EFI_OUT)/igbtest.efi
 
-# The whole suite: host unit tests, then the QEMU tests.
-test: deps
+# The whole suite: host unit tests, then the QEMU tests for each
+# architecture in TEST_ARCHES (every one runs even if an earlier one failed).
+TEST_ARCHES ?= x86_64 aarch64
+test:
+	@$(INSTALL_DEPS) $(addprefix --arch ,$(TEST_ARCHES))
 	$(MAKE) host-test
-	$(MAKE) qemu-test
+	@rc=0; for a in $(TEST_ARCHES); do \
+		$(MAKE) ARCH=$$a qemu-test || rc=1; \
+	done; exit $$rc
 
 clean:
 	rm -rf $(BUILD)

@@ -1,56 +1,106 @@
 #!/usr/bin/env bash
-# Install what igbtest needs to build and to boot in QEMU+OVMF, on Debian 12.
+# Install what igbtest needs to build and to boot in QEMU, on Debian 12.
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 
+GNU_EFI_ARM64=${GNU_EFI_ARM64:-/opt/igbtest/gnu-efi-arm64}
+
 usage() {
-    cat <<'USAGE'
-usage: scripts/install-deps.sh [--check] [--help]
+    cat <<USAGE
+usage: scripts/install-deps.sh [--arch ARCH]... [--check] [--help]
 
-Installs, when missing: gcc, make, gnu-efi, ovmf, mtools, dosfstools,
-python3, and qemu-system-x86 >= 8 from bookworm-backports (bookworm's own
-QEMU 7.2 has no igb device). Adds the bookworm-backports suite to APT when
-it is not configured. Needs root (or sudo).
+Installs, when missing, what building and booting igbtest for each ARCH
+needs (default: x86_64; repeat --arch, or --arch all, for several):
 
+  always    make, python3, mtools, dosfstools, and the bookworm-backports
+            suite in APT (bookworm's own QEMU 7.2 has no igb device)
+  x86_64    gcc, binutils, gnu-efi, ovmf, qemu-system-x86 >= 8 (backports)
+  aarch64   gcc-aarch64-linux-gnu, qemu-efi-aarch64 (AAVMF),
+            qemu-system-arm >= 8 (backports), and gnu-efi for arm64:
+            gnu-efi:arm64 cannot be installed next to gnu-efi:amd64 (same
+            paths), so its .deb is fetched with apt-get download (arm64 is
+            added to dpkg's architectures) and unpacked into
+            GNU_EFI_ARM64 (now ${GNU_EFI_ARM64}), where the Makefile
+            looks for it
+
+Needs root (or sudo).
+
+  --arch A  x86_64, aarch64 or all
   --check   only report what is missing; exit 1 if anything is
   --help    this text
+
+exit status: 0 everything present (or installed), 1 missing (--check),
+2 usage, 3 an install step failed or left something missing.
 USAGE
 }
 
 check_only=0
-for a in "$@"; do
-    case "$a" in
-        --check) check_only=1 ;;
+arches=()
+want() { [[ " ${arches[*]} " == *" $1 "* ]]; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --arch)
+            [ $# -ge 2 ] || { echo "install-deps: --arch needs a value" >&2; exit 2; }
+            case "$2" in
+                x86_64|aarch64) want "$2" || arches+=("$2") ;;
+                all) arches=(x86_64 aarch64) ;;
+                *) echo "install-deps: unknown architecture '$2' (x86_64, aarch64, all)" >&2
+                   exit 2 ;;
+            esac
+            shift 2 ;;
+        --check) check_only=1; shift ;;
         -h|--help) usage; exit 0 ;;
-        *) echo "install-deps: unknown option '$a'" >&2; usage >&2; exit 2 ;;
+        *) echo "install-deps: unknown option '$1'" >&2; usage >&2; exit 2 ;;
     esac
 done
+[ ${#arches[@]} -gt 0 ] || arches=(x86_64)
 
-# Files that prove a package is usable (not just dpkg state).
-need_files=(
-    /usr/lib/crt0-efi-x86_64.o
-    /usr/lib/elf_x86_64_efi.lds
-    /usr/include/efi/efi.h
-    /usr/share/OVMF/OVMF_CODE_4M.fd
-    /usr/share/OVMF/OVMF_VARS_4M.fd
-    /usr/bin/mcopy
-    /usr/sbin/mkfs.vfat
-    /usr/bin/python3
-)
-
+# QEMU binary $1 exists and offers -device igb.
 qemu_ok() {
-    command -v qemu-system-x86_64 >/dev/null 2>&1 || return 1
-    qemu-system-x86_64 -device help 2>/dev/null | grep -q '"igb"'
+    command -v "$1" >/dev/null 2>&1 || return 1
+    "$1" -device help 2>/dev/null | grep -q '"igb"'
 }
 
-missing=()
-for f in "${need_files[@]}"; do [ -e "$f" ] || missing+=("$f"); done
-qemu_ok || missing+=("qemu-system-x86_64 with -device igb")
-command -v gcc >/dev/null 2>&1 || missing+=(gcc)
-command -v make >/dev/null 2>&1 || missing+=(make)
+# Files that prove a package is usable (not just dpkg state).
+need_files=(/usr/bin/mcopy /usr/sbin/mkfs.vfat /usr/bin/python3)
+if want x86_64; then
+    need_files+=(
+        /usr/lib/crt0-efi-x86_64.o
+        /usr/lib/elf_x86_64_efi.lds
+        /usr/include/efi/efi.h
+        /usr/share/OVMF/OVMF_CODE_4M.fd
+        /usr/share/OVMF/OVMF_VARS_4M.fd
+    )
+fi
+if want aarch64; then
+    need_files+=(
+        "$GNU_EFI_ARM64/usr/lib/crt0-efi-aarch64.o"
+        "$GNU_EFI_ARM64/usr/lib/elf_aarch64_efi.lds"
+        "$GNU_EFI_ARM64/usr/lib/libefi.a"
+        "$GNU_EFI_ARM64/usr/include/efi/aarch64/efibind.h"
+        /usr/share/AAVMF/AAVMF_CODE.fd
+        /usr/share/AAVMF/AAVMF_VARS.fd
+    )
+fi
 
+# Sets missing=(what is not there yet).
+find_missing() {
+    missing=()
+    for f in "${need_files[@]}"; do [ -e "$f" ] || missing+=("$f"); done
+    command -v make >/dev/null 2>&1 || missing+=(make)
+    if want x86_64; then
+        command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+        qemu_ok qemu-system-x86_64 || missing+=("qemu-system-x86_64 with -device igb")
+    fi
+    if want aarch64; then
+        command -v aarch64-linux-gnu-gcc >/dev/null 2>&1 || missing+=(aarch64-linux-gnu-gcc)
+        qemu_ok qemu-system-aarch64 || missing+=("qemu-system-aarch64 with -device igb")
+    fi
+}
+
+find_missing
 if [ ${#missing[@]} -eq 0 ]; then
-    echo "install-deps: everything present"
+    echo "install-deps: everything present (${arches[*]})"
     exit 0
 fi
 echo "install-deps: missing: ${missing[*]}"
@@ -69,12 +119,51 @@ if ! grep -rqs "${codename}-backports" /etc/apt/sources.list /etc/apt/sources.li
     echo "deb http://deb.debian.org/debian ${codename}-backports main" |
         $SUDO tee /etc/apt/sources.list.d/igbtest-backports.list >/dev/null
 fi
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends \
-    gcc make binutils gnu-efi ovmf mtools dosfstools python3 >/dev/null
-if ! qemu_ok; then
-    $SUDO apt-get install -y -qq --no-install-recommends \
-        -t "${codename}-backports" qemu-system-x86 >/dev/null
+if want aarch64 && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    echo "install-deps: adding arm64 to dpkg's architectures (for gnu-efi:arm64)"
+    $SUDO dpkg --add-architecture arm64
 fi
-qemu_ok || { echo "install-deps: qemu-system-x86_64 still has no igb device" >&2; exit 3; }
-echo "install-deps: done ($(qemu-system-x86_64 --version | head -1))"
+$SUDO apt-get update -qq
+
+pkgs=(make mtools dosfstools python3)
+backports=()
+if want x86_64; then
+    pkgs+=(gcc binutils gnu-efi ovmf)
+    qemu_ok qemu-system-x86_64 || backports+=(qemu-system-x86)
+fi
+if want aarch64; then
+    pkgs+=(gcc-aarch64-linux-gnu qemu-efi-aarch64)
+    qemu_ok qemu-system-aarch64 || backports+=(qemu-system-arm)
+fi
+$SUDO apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+if [ ${#backports[@]} -gt 0 ]; then
+    $SUDO apt-get install -y -qq --no-install-recommends \
+        -t "${codename}-backports" "${backports[@]}" >/dev/null
+fi
+
+# gnu-efi:arm64 unpacked beside the system, never installed: installing it
+# would remove the amd64 gnu-efi the x86_64 build uses.
+if want aarch64 && [ ! -e "$GNU_EFI_ARM64/usr/lib/crt0-efi-aarch64.o" ]; then
+    tmp=$(mktemp -d)
+    # apt downloads as its sandbox user, who must be able to write here.
+    if id _apt >/dev/null 2>&1; then $SUDO chown _apt "$tmp"; fi
+    trap 'rm -rf "$tmp"' EXIT
+    (cd "$tmp" && $SUDO apt-get download -qq gnu-efi:arm64)
+    deb=$(ls "$tmp"/gnu-efi_*_arm64.deb 2>/dev/null | head -1)
+    [ -n "$deb" ] || { echo "install-deps: apt-get download gnu-efi:arm64 gave no .deb" >&2; exit 3; }
+    $SUDO rm -rf "$GNU_EFI_ARM64"
+    $SUDO mkdir -p "$GNU_EFI_ARM64"
+    $SUDO dpkg-deb -x "$deb" "$GNU_EFI_ARM64"
+    dpkg-deb -f "$deb" Version | $SUDO tee "$GNU_EFI_ARM64/VERSION" >/dev/null
+    echo "install-deps: gnu-efi arm64 $(cat "$GNU_EFI_ARM64/VERSION") unpacked in $GNU_EFI_ARM64"
+fi
+
+find_missing
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: still missing after install: ${missing[*]}" >&2
+    exit 3
+fi
+for a in "${arches[@]}"; do
+    echo "install-deps: $(qemu-system-$a --version | head -1) (qemu-system-$a)"
+done
+echo "install-deps: done (${arches[*]})"

@@ -6,8 +6,12 @@ under build/qemu/<test>/), parses the serial log with scripts/ktap.py (the
 KTAP must parse without errors) and checks what the app saw and did. The
 parser self-tests need no QEMU. Independent boots run two at a time.
 
-usage: python3 tests/qemu/run_tests.py --efi build/x86_64/igbtest.efi
+usage: python3 tests/qemu/run_tests.py [--arch x86_64|aarch64]
+       --efi build/ARCH/igbtest.efi
        [--only NAME ...] [--list] [--jobs N] [--boot-timeout SECONDS]
+
+--arch aarch64 boots every case in qemu-system-aarch64 -M virt with AAVMF
+(scripts/igbtest-qemu --arch aarch64); its logs go under build/qemu/aarch64/.
 
 Prints "ok"/"FAIL" per test with its duration and the reason for a failure,
 then "N passed, N failed" (", N skipped" when some were). Exit status: 0 all
@@ -22,6 +26,7 @@ import hashlib
 import json
 import re
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -36,7 +41,11 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import ktap  # noqa: E402
 
 RUNNER = ROOT / "scripts" / "igbtest-qemu"
+EFI_PE = ROOT / "scripts" / "efi-pe"
 OUT = ROOT / "build" / "qemu"
+# The firmware console's UART as QEMU's memory_region_ops_write trace names
+# it, and the absolute address of its transmit register.
+UARTS = {"x86_64": ("serial", 0x3F8), "aarch64": ("pl011", 0x9000000)}
 IGB_ID = "[8086:10c9]"
 E1000E_ID = "[8086:10d3]"
 
@@ -58,6 +67,12 @@ def check(cond: object, msg: str) -> None:
 class Ctx:
     efi: Path
     boot_timeout: float
+    arch: str = "x86_64"
+
+    @property
+    def out(self) -> Path:
+        """Where this architecture's logs go (x86_64 keeps build/qemu/)."""
+        return OUT if self.arch == "x86_64" else OUT / self.arch
 
 
 # --- booting through the runner --------------------------------------------------
@@ -80,9 +95,9 @@ class Boot:
 
 def run_runner(ctx: Ctx, name: str, *args: str, efi: Optional[str] = None,
                timeout: Optional[float] = None) -> tuple[subprocess.CompletedProcess, Path]:
-    d = OUT / name
+    d = ctx.out / name
     shutil.rmtree(d, ignore_errors=True)
-    cmd = [sys.executable, str(RUNNER), "--efi", efi or str(ctx.efi),
+    cmd = [sys.executable, str(RUNNER), "--arch", ctx.arch, "--efi", efi or str(ctx.efi),
            "--serial-log", str(d / "serial.log"), "--quiet",
            "--timeout", str(timeout or ctx.boot_timeout), *args]
     p = subprocess.run(cmd, capture_output=True, text=True,
@@ -235,15 +250,15 @@ def read_trace(path: Path) -> list[TraceLine]:
     return out
 
 
-def serial_ktap_time(trace: list[TraceLine]) -> Optional[float]:
+def serial_ktap_time(trace: list[TraceLine], uart: tuple[str, int]) -> Optional[float]:
     """When the guest wrote the 'K' of "KTAP version 1" to the UART (THR
     writes in the memory_region_ops_write trace): the same moment as the
     runner's arrival stamp, without the pipe's delay."""
     chars: list[tuple[str, float]] = []
     for t in trace:
-        if t.event == "memory_region_ops_write" and t.args.endswith("name 'serial'"):
+        if t.event == "memory_region_ops_write" and t.args.endswith(f"name '{uart[0]}'"):
             m = MR_RE.match(t.args)
-            if m and int(m.group(2), 16) == 0x3f8:
+            if m and int(m.group(2), 16) == uart[1]:
                 chars.append((chr(int(m.group(3), 16) & 0x7f), t.ts))
     text = "".join(c for c, _ in chars)
     i = text.find("KTAP version 1")
@@ -257,11 +272,11 @@ def t_two_igbs_and_e1000e(ctx: Ctx) -> None:
     devs = check_device_subtests(b.report, 2)
     check_all_ok(b.report, min_leaves=14)
     check(len({device_bdf(d) for d in devs}) == 2, "both subtests test the same device")
-    check_e1000e_untouched(b.report, Path(b.sidecar["trace_log"]),
+    check_e1000e_untouched(b.report, UARTS[ctx.arch], Path(b.sidecar["trace_log"]),
                            b.sidecar["ktap_started_at"])
 
 
-def check_e1000e_untouched(report: ktap.Report, trace_path: Path,
+def check_e1000e_untouched(report: ktap.Report, uart: tuple[str, int], trace_path: Path,
                            arrival: Optional[float]) -> None:
     """The e1000e in the inventory is not marked for testing, and the trace
     shows the app never wrote to it: no config write after KTAP started, no
@@ -275,7 +290,7 @@ def check_e1000e_untouched(report: ktap.Report, trace_path: Path,
 
     trace = read_trace(trace_path)
     check(arrival, "the runner recorded no KTAP arrival time")
-    written = serial_ktap_time(trace)
+    written = serial_ktap_time(trace, uart)
     check(written is not None and written <= arrival + 0.01,
           f"KTAP written to the UART at {written}, after its arrival {arrival}?")
     app_start = min(arrival, written)   # the stricter of the two
@@ -319,7 +334,7 @@ def t_no_igb(ctx: Ctx) -> None:
 
 
 def t_runner_bad_efi(ctx: Ctx) -> None:
-    p, d = run_runner(ctx, "runner_bad_efi", efi=str(OUT / "does-not-exist.efi"))
+    p, d = run_runner(ctx, "runner_bad_efi", efi=str(ctx.out / "does-not-exist.efi"))
     check(p.returncode == 2, f"exit {p.returncode}, expected 2")
     check("--efi file not found" in p.stderr, f"unclear message: {p.stderr.strip()!r}")
     check(not (d / "serial.log.json").exists(), "a sidecar was written for a setup error")
@@ -467,7 +482,8 @@ SYNTH_KTAP = ("KTAP version 1\n# 0000:00:01.0 [8086:10c9] rev 01 class 020000 <-
               "  1..1\n  ok 1 identify\nok 1 82576 0000:00:01.0\n")
 
 
-def synth_trace(path: Path, extra: list[str], igb_late: bool = True) -> float:
+def synth_trace(path: Path, uart: tuple[str, int], extra: list[str],
+                igb_late: bool = True) -> float:
     """A trace as QEMU writes it: firmware-phase config writes, the UART
     receiving "KTAP version 1", then app-phase writes plus `extra` lines
     (each "EVENT ARGS"). Returns the KTAP arrival time to pass along."""
@@ -480,8 +496,8 @@ def synth_trace(path: Path, extra: list[str], igb_late: bool = True) -> float:
     add("pci_cfg_write e1000e 00:02.0 @0x4 <- 0x7")
     add("pci_cfg_write igb 00:01.0 @0x4 <- 0x7")
     for ch in "KTAP version 1\r\n":
-        add(f"memory_region_ops_write cpu 0 mr 0x1 addr 0x3f8 value {ord(ch):#x} "
-            f"size 1 name 'serial'")
+        add(f"memory_region_ops_write cpu 0 mr 0x1 addr {uart[1]:#x} value {ord(ch):#x} "
+            f"size 1 name '{uart[0]}'")
     arrival = t + 0.0005
     if igb_late:
         add("pci_cfg_write igb 00:01.0 @0x10 <- 0xffffffff")
@@ -495,7 +511,9 @@ def synth_trace(path: Path, extra: list[str], igb_late: bool = True) -> float:
 
 def t_trace_method(ctx: Ctx) -> None:
     """check_e1000e_untouched() passes a clean trace and catches each kind of
-    write to the e1000e (no QEMU: synthetic trace lines)."""
+    write to the e1000e (no QEMU: synthetic trace lines, with this
+    architecture's UART)."""
+    uart = UARTS[ctx.arch]
     report = ktap.parse(SYNTH_KTAP)
     check(not report.errors, f"synthetic KTAP: {report.errors}")
     bad = {
@@ -508,18 +526,18 @@ def t_trace_method(ctx: Ctx) -> None:
     }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp, "trace.log")
-        check_e1000e_untouched(report, path, synth_trace(path, []))
+        check_e1000e_untouched(report, uart, path, synth_trace(path, uart, []))
         for what, extra in bad.items():
-            arrival = synth_trace(path, extra)
+            arrival = synth_trace(path, uart, extra)
             try:
-                check_e1000e_untouched(report, path, arrival)
+                check_e1000e_untouched(report, uart, path, arrival)
             except Failure as e:
                 check(what in str(e), f"wrong complaint for a {what}: {e}")
             else:
                 raise Failure(f"a {what} to the e1000e went unnoticed")
-        arrival = synth_trace(path, [], igb_late=False)
+        arrival = synth_trace(path, uart, [], igb_late=False)
         try:
-            check_e1000e_untouched(report, path, arrival)
+            check_e1000e_untouched(report, uart, path, arrival)
         except Failure as e:
             check("does not capture" in str(e), f"wrong complaint: {e}")
         else:
@@ -549,6 +567,62 @@ def t_parse_cli(ctx: Ctx) -> None:
             check(p.returncode == 2, f"{py} ktap.py on a missing file: exit {p.returncode}")
 
 
+# --- the PE image (no QEMU) ------------------------------------------------------------
+
+def efi_pe(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, str(EFI_PE), *args], capture_output=True, text=True)
+
+
+def t_pe_headers(ctx: Ctx) -> None:
+    """The image under test is a PE32+ EFI application for ctx.arch whose
+    file holds every byte its section table declares (AAVMF refuses one
+    that ends short)."""
+    p = efi_pe("check", "--arch", ctx.arch, str(ctx.efi))
+    check(p.returncode == 0, f"efi-pe check: exit {p.returncode}: {p.stderr.strip()}")
+    other = next(a for a in UARTS if a != ctx.arch)
+    p = efi_pe("check", "--arch", other, str(ctx.efi))
+    check(p.returncode == 1 and "machine" in p.stderr,
+          f"the {ctx.arch} image passed as {other}: {p.returncode} {p.stderr.strip()}")
+
+
+def t_pe_pad(ctx: Ctx) -> None:
+    """efi-pe notices a file that ends before its declared raw data (the
+    objcopy -O binary trap) and pad fills it out; a broken header is refused."""
+    data = ctx.efi.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        short = Path(tmp, "short.efi")
+        declared = max_raw_end(data)
+        short.write_bytes(data[:declared - 0x50])
+        p = efi_pe("check", str(short))
+        check(p.returncode == 1 and "0x50 short" in p.stderr,
+              f"a file 0x50 bytes short passed: {p.returncode} {p.stderr.strip()}")
+        p = efi_pe("pad", str(short))
+        check(p.returncode == 0 and short.stat().st_size == declared,
+              f"pad gave {short.stat().st_size} bytes, declared {declared}: {p.stdout}{p.stderr}")
+        check(short.read_bytes()[:declared - 0x50] == data[:declared - 0x50]
+              and short.read_bytes()[declared - 0x50:] == bytes(0x50),
+              "pad changed the image or padded with something other than zeros")
+        p = efi_pe("check", "--arch", ctx.arch, str(short))
+        check(p.returncode == 0, f"padded file still fails: {p.stderr.strip()}")
+        p = efi_pe("pad", str(short))
+        check(p.returncode == 0 and "no padding needed" in p.stdout, f"second pad: {p.stdout}")
+        bad = Path(tmp, "bad.efi")
+        bad.write_bytes(b"MZ" + data[2:0x3c] + b"\xf0\xff\xff\x7f" + data[0x40:])
+        p = efi_pe("check", str(bad))
+        check(p.returncode == 1 and "runs past the end" in p.stderr,
+              f"a PE offset past the end passed: {p.returncode} {p.stderr.strip()}")
+
+
+def max_raw_end(data: bytes) -> int:
+    """The declared end of the raw data, read independently of efi-pe."""
+    pe = struct.unpack_from("<I", data, 0x3C)[0]
+    nsec, opt_size = struct.unpack_from("<H", data, pe + 6)[0], \
+        struct.unpack_from("<H", data, pe + 20)[0]
+    table = pe + 24 + opt_size
+    ends = [sum(struct.unpack_from("<II", data, table + 40 * i + 16)) for i in range(nsec)]
+    return max(ends)
+
+
 # --- the registry and the driver ------------------------------------------------------
 
 @dataclass
@@ -556,6 +630,11 @@ class Case:
     name: str
     fn: Callable[[Ctx], None]
     boots: bool   # needs QEMU (runs in the worker pool)
+    reads_efi: bool = False   # needs the --efi file without booting it
+
+    @property
+    def needs_efi(self) -> bool:
+        return self.boots or self.reads_efi
 
 
 CASES = [
@@ -570,6 +649,8 @@ CASES = [
     Case("parse_no_ktap", t_parse_no_ktap, False),
     Case("parse_cli", t_parse_cli, False),
     Case("trace_method", t_trace_method, False),
+    Case("pe_headers", t_pe_headers, False, reads_efi=True),
+    Case("pe_pad", t_pe_pad, False, reads_efi=True),
     # Longest boots first so the two workers finish together.
     Case("two_igbs_and_e1000e", t_two_igbs_and_e1000e, True),
     Case("one_igb_root_bus", t_one_igb_root_bus, True),
@@ -617,11 +698,11 @@ def select(only: list[str]) -> list[Case]:
     return [c for c in CASES if any(fnmatch.fnmatchcase(c.name, p) for p in patterns)]
 
 
-def snapshot(efi: Path) -> Path:
+def snapshot(efi: Path, out: Path) -> Path:
     """Boot one copy of the app in every test, so that a rebuild of --efi
     while the suite runs cannot mix two builds in one result."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    copy = OUT / "igbtest-under-test.efi"
+    out.mkdir(parents=True, exist_ok=True)
+    copy = out / "igbtest-under-test.efi"
     shutil.copyfile(efi, copy)
     digest = hashlib.sha256(copy.read_bytes()).hexdigest()[:16]
     print(f"# testing {efi} ({copy.stat().st_size} bytes, sha256 {digest}...)", flush=True)
@@ -631,8 +712,9 @@ def snapshot(efi: Path) -> Path:
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="run_tests.py", description=__doc__.split("\n\n")[1],
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--efi", default=str(ROOT / "build/x86_64/igbtest.efi"),
-                    help="the app to boot (default: %(default)s)")
+    ap.add_argument("--arch", choices=sorted(UARTS), default="x86_64",
+                    help="guest architecture, passed to igbtest-qemu (default %(default)s)")
+    ap.add_argument("--efi", help="the app to boot (default: build/ARCH/igbtest.efi)")
     ap.add_argument("--only", action="append", default=[], metavar="NAME",
                     help="run only these tests (repeatable, comma lists and "
                          "shell patterns such as 'parse_*' work)")
@@ -651,13 +733,15 @@ def main(argv: list[str]) -> int:
     except SystemExit as e:
         print(e, file=sys.stderr)
         return 2
+    args.efi = args.efi or str(ROOT / "build" / args.arch / "igbtest.efi")
     efi = Path(args.efi).resolve()
-    if any(c.boots for c in cases) and not efi.is_file():
+    ctx = Ctx(efi=efi, boot_timeout=args.boot_timeout, arch=args.arch)
+    if any(c.needs_efi for c in cases) and not efi.is_file():
         print(f"run_tests.py: --efi file not found: {args.efi} (run make first)", file=sys.stderr)
         return 2
-    if any(c.boots for c in cases):
-        efi = snapshot(efi)
-    ctx = Ctx(efi=efi, boot_timeout=args.boot_timeout)
+    if any(c.needs_efi for c in cases):
+        ctx.efi = snapshot(efi, ctx.out)
+    print(f"# architecture {ctx.arch}", flush=True)
 
     t0 = time.monotonic()
     results: list[Result] = []
