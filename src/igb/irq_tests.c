@@ -9,7 +9,6 @@
 #include "igb/suite.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
-#include "wait_bound.h"
 
 /* Distinct message data per test, so a stale write is never mistaken. */
 enum irq_tag {
@@ -57,8 +56,8 @@ static enum ktap_result expect_one(struct test_run *t, unsigned v, const char *w
 		return KTAP_PASS;
 	describe(drv, v, state, sizeof(state));
 	if (rc == RC_ETIMEDOUT)
-		return test_fail(t, "%s: no message on vector %u within %llu us; %s", what, v,
-				 (unsigned long long)wait_bound_us(IGB_MSI_TIMEOUT_US), state);
+		return test_fail(t, "%s: no message on vector %u within %u us; %s", what, v,
+				 IGB_MSI_TIMEOUT_US, state);
 	if (rc == RC_EIO)
 		return test_fail(t, "%s: vector %u fired more than once; %s", what, v, state);
 	return test_fail(t, "%s: vector %u wrote 0x%08x, expected 0x%08x", what, v,
@@ -318,11 +317,14 @@ static enum ktap_result t_legacy_causes(struct igb_dev *d, struct test_run *t)
 	igb_irq_mask(drv, ~0u);
 	igb_irq_route_other(drv, VEC_OTHER);
 	legacy_clear(drv);
-	igb_irq_unmask(drv, 1u << VEC_OTHER);
 	for (unsigned bit = 0; bit < 31; bit++) {
 		uint32_t cause = 1u << bit;
 		if (!(cause & IGB_82576_ICS_MASK))
 			continue;
+		/* Silicon auto-masks the vector after each message (EIAM with
+		 * GPIE.EIAME, 8.8.6): re-enable it every time, as Linux's
+		 * igb_msix_other does. QEMU ignores EIAM. */
+		igb_irq_unmask(drv, 1u << VEC_OTHER);
 		fmt_snprintf(what, sizeof(what), "ICR bit %u masked in IMS", bit);
 		igb_wr32(drv->dev, IGB_ICS, cause);
 		if ((r = expect_none(t, what)) != KTAP_PASS)

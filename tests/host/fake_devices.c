@@ -48,11 +48,11 @@ static void fake_82576_caps(struct fake_fn *f)
 	fake_set16(f, 0x42, 0xc823);
 	fake_cap_add(f, 0x50, PCI_CAP_ID_MSI);
 	fake_set16(f, 0x52, 0x0180);
-	msix_cap(f, 0x70, 10, 3, 0x0000, 0x2000);
-	pcie_cap(f, 0xa0, PCI_EXP_TYPE_ENDPOINT, 0x10008cc2, 1, 4);
+	msix_cap(f, FAKE_82576_MSIX_CAP, 10, 3, 0x0000, 0x2000);
+	pcie_cap(f, FAKE_82576_PCIE_CAP, PCI_EXP_TYPE_ENDPOINT, 0x10008cc2, 1, 4);
 	fake_ext_cap_add(f, 0x100, PCI_EXT_CAP_ID_ERR, 2);
 	fake_ext_cap_add(f, 0x150, PCI_EXT_CAP_ID_ARI, 1);
-	sriov_cap(f, 0x160, 8, 0x10ca);
+	sriov_cap(f, FAKE_82576_SRIOV_CAP, 8, 0x10ca);
 }
 
 uint64_t fake_82576_bar3(uint8_t bus, uint8_t dev, uint8_t fn)
@@ -61,18 +61,13 @@ uint64_t fake_82576_bar3(uint8_t bus, uint8_t dev, uint8_t fn)
 	       (uint64_t)fn << 14;
 }
 
-static struct fake_mmio *fake_82576_csr(struct fake_fn *f, uint32_t bar0)
+struct fake_82576 fake_82576_add(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t bar0)
 {
-	struct fake_mmio *m = fake_mmio_add(bar0, FAKE_82576_BAR0_SIZE);
-
-	m->owner = f;
-	m->regs[IGB_STATUS / 4] = FAKE_82576_STATUS;
-	m->regs[IGB_RAL(0) / 4] = FAKE_82576_RAL0;
-	m->regs[IGB_RAH(0) / 4] = FAKE_82576_RAH0;
-	return m;
+	return fake_82576_add_as(bus, dev, fn, bar0, MODEL_QEMU);
 }
 
-struct fake_82576 fake_82576_add(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t bar0)
+struct fake_82576 fake_82576_add_as(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t bar0,
+				    enum model_personality pers)
 {
 	struct fake_82576 p = { .fn = fake_fn_add(bus, dev, fn) };
 	struct fake_fn *f = p.fn;
@@ -86,12 +81,13 @@ struct fake_82576 fake_82576_add(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t 
 	fake_bar_mem64(f, 3, fake_82576_bar3(bus, dev, fn), FAKE_82576_BAR3_SIZE, false);
 	fake_82576_caps(f);
 	fake_set16(f, PCI_COMMAND, FAKE_82576_COMMAND);
-	if (bar0) {
-		p.bar0 = fake_82576_csr(f, bar0);
-		p.model = fake_igb_model(p.bar0);
-	}
 	p.bar3 = fake_mmio_add(fake_82576_bar3(bus, dev, fn), FAKE_82576_BAR3_SIZE);
 	p.bar3->owner = f;
+	if (bar0) {
+		p.bar0 = fake_mmio_add(bar0, FAKE_82576_BAR0_SIZE);
+		p.bar0->owner = f;
+		p.model = model_igb_attach(f, p.bar0, p.bar3, pers);
+	}
 	return p;
 }
 

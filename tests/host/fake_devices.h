@@ -5,8 +5,8 @@
 #ifndef IGBTEST_FAKE_DEVICES_H
 #define IGBTEST_FAKE_DEVICES_H
 
-#include "fake_igb.h"
 #include "fake_platform.h"
+#include "model_igb.h"
 
 #define FAKE_82576_BAR0_SIZE	0x20000u
 #define FAKE_82576_BAR3_SIZE	0x4000u
@@ -17,11 +17,15 @@
 /* 52:54:00:12:34:56 with Address Valid */
 #define FAKE_82576_RAL0		0x12005452u
 #define FAKE_82576_RAH0		0x80005634u
+/* Where the capabilities sit (QEMU's layout). */
+#define FAKE_82576_MSIX_CAP	0x70
+#define FAKE_82576_PCIE_CAP	0xa0
+#define FAKE_82576_SRIOV_CAP	0x160
 
 struct fake_82576 {
 	struct fake_fn *fn;
 	struct fake_mmio *bar0; /* CSR registers; NULL when BAR0 is 0 */
-	struct fake_igb *model; /* their behaviour; NULL when BAR0 is 0 */
+	struct model_igb *model; /* its behaviour; NULL when BAR0 is 0 */
 	struct fake_mmio *bar3; /* MSI-X table and PBA (all zero) */
 };
 
@@ -30,12 +34,16 @@ struct fake_82576 {
  * BAR2 32-byte I/O, BAR3 64-bit 16 KiB above 4 GiB; PM@0x40 -> MSI@0x50 ->
  * MSI-X@0x70 (10 vectors, table BAR3+0, PBA BAR3+0x2000) -> PCIe@0xA0
  * (endpoint, FLR, 2.5GT/s x4); AER@0x100 -> ARI@0x150 -> SR-IOV@0x160
- * (TotalVFs 8). BAR0's MMIO region holds STATUS, RAL0 and RAH0 and
- * behaves as fake_igb.h describes (reset, NVM, PHY, link; no DMA); it and
- * BAR3's region decode only while COMMAND.MEM is set. In config space
- * COMMAND and the MSI-X Enable and Function Mask bits are writable.
+ * (TotalVFs 8). With a BAR0 address, the function behaves as the 82576
+ * model (model_igb.h) with QEMU's personality; its BAR0 and BAR3 regions
+ * decode only while COMMAND.MEM is set and the BAR holds their address.
+ * In config space COMMAND, the MSI-X Enable and Function Mask bits and
+ * PCIe Device Control (FLR) are writable.
  */
 struct fake_82576 fake_82576_add(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t bar0);
+/* The same with the model's personality chosen. */
+struct fake_82576 fake_82576_add_as(uint8_t bus, uint8_t dev, uint8_t fn, uint32_t bar0,
+				    enum model_personality pers);
 /* Where fake_82576_add puts that function's BAR3. */
 uint64_t fake_82576_bar3(uint8_t bus, uint8_t dev, uint8_t fn);
 

@@ -210,6 +210,18 @@ void fake_bar_io(struct fake_fn *f, unsigned bar, uint32_t addr,
 	f->bar_size[bar] = size;
 }
 
+uint64_t fake_bar_addr(const struct fake_fn *f, unsigned bar)
+{
+	uint32_t lo = fake_get32(f, bar_reg(bar));
+
+	if (lo & PCI_BASE_ADDRESS_SPACE_IO)
+		return lo & PCI_BASE_ADDRESS_IO_MASK;
+	if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64)
+		return (lo & PCI_BASE_ADDRESS_MEM_MASK) |
+		       (uint64_t)fake_get32(f, bar_reg(bar + 1)) << 32;
+	return lo & PCI_BASE_ADDRESS_MEM_MASK;
+}
+
 /* ---- capability lists ---- */
 
 void fake_cap_add(struct fake_fn *f, uint8_t off, uint8_t id)
@@ -329,6 +341,8 @@ int plat_pci_write(struct pci_bdf bdf, uint16_t off, unsigned width, uint32_t va
 		f->cfg[off + i] = (uint8_t)((f->cfg[off + i] & ~m) | (v & m));
 	}
 	track_probe(f, off, width, val);
+	if (f->cfg_written)
+		f->cfg_written(f, off, width, f->cfg_priv);
 	return RC_OK;
 }
 

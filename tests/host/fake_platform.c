@@ -15,12 +15,19 @@
 #define FAKE_MAX_DMA 256
 /* plat_now_us calls without time passing before we call it a hang. */
 #define FAKE_MAX_IDLE_POLLS 1000000u
+#define FAKE_MAX_TICKS 16
 
 static struct fake_mmio *mmio[FAKE_MAX_MMIO];
 static unsigned nmmio;
 
 static uint64_t now_us;
 static unsigned idle_polls;
+
+static struct {
+	void (*fn)(void *ctx);
+	void *ctx;
+} ticks[FAKE_MAX_TICKS];
+static unsigned nticks;
 
 static struct dma_mem dma[FAKE_MAX_DMA];
 static unsigned ndma_live, ndma_total, dma_fail;
@@ -76,7 +83,8 @@ static bool mmio_decodes(const struct fake_mmio *m)
 {
 	const struct fake_fn *o = m->owner;
 
-	return !o || (!o->all_ones && (fake_get16(o, PCI_COMMAND) & PCI_COMMAND_MEMORY));
+	return !o || (!o->all_ones && (fake_get16(o, PCI_COMMAND) & PCI_COMMAND_MEMORY) &&
+		      (!m->at_bar || fake_bar_addr(o, m->bar) == m->base));
 }
 
 uint32_t plat_mmio_read32(uint64_t addr)
@@ -146,6 +154,18 @@ void plat_udelay(uint32_t us)
 {
 	now_us += us;
 	idle_polls = 0;
+	for (unsigned i = 0; i < nticks; i++)
+		ticks[i].fn(ticks[i].ctx);
+}
+
+void fake_on_tick(void (*fn)(void *ctx), void *ctx)
+{
+	if (nticks == FAKE_MAX_TICKS)
+		harness_fatal(__FILE__, __LINE__, "fake_on_tick: more than %d hooks",
+			      FAKE_MAX_TICKS);
+	ticks[nticks].fn = fn;
+	ticks[nticks].ctx = ctx;
+	nticks++;
 }
 
 uint64_t plat_now_us(void)
@@ -233,10 +253,17 @@ void fake_dma_fail_next(unsigned n)
 	dma_fail = n;
 }
 
-/* ---- output ---- */
+void *fake_dma_ptr(uint64_t bus, size_t len)
+{
+	for (unsigned i = 0; i < FAKE_MAX_DMA; i++) {
+		if (dma[i].cpu && bus >= dma[i].bus && len <= dma[i].size &&
+		    bus - dma[i].bus <= dma[i].size - len)
+			return (uint8_t *)dma[i].cpu + (bus - dma[i].bus);
+	}
+	return NULL;
+}
 
-/* plat_write_sync(): lines made durable, and how many calls. */
-static unsigned synced_lines, syncs;
+/* ---- output ---- */
 
 static void output_reset(void)
 {
@@ -245,7 +272,6 @@ static void output_reset(void)
 	free(lines);
 	lines = NULL;
 	nlines = lines_cap = 0;
-	synced_lines = syncs = 0;
 }
 
 static void add_line(const char *s, size_t len)
@@ -308,19 +334,6 @@ void plat_write(const char *s, size_t len)
 	}
 }
 
-void plat_write_sync(void)
-{
-	synced_lines = nlines;
-	syncs++;
-}
-
-unsigned fake_output_synced(unsigned *calls)
-{
-	if (calls)
-		*calls = syncs;
-	return synced_lines;
-}
-
 unsigned fake_output_nlines(void)
 {
 	return nlines;
@@ -369,6 +382,7 @@ void fake_reset(void)
 	dma_set_mapper(NULL);
 	dma_free_all();
 	fake_acpi = NULL;
+	nticks = 0; /* before the models they call are freed */
 	fake_pci_reset();
 	mmio_reset();
 	dma_reset();

@@ -26,6 +26,11 @@ struct fake_fn {
 	unsigned decode_violations; /* writes leaving decode on over such a BAR */
 	uint8_t last_cap;         /* tail of the standard list (builders) */
 	uint16_t last_ext_cap;    /* tail of the extended list (builders) */
+	/* A device model's hook, called after each config write that reached
+	 * the function (FLR, MSI-X control); NULL for plain fakes. */
+	void (*cfg_written)(struct fake_fn *f, uint16_t off, unsigned width,
+			    void *priv);
+	void *cfg_priv;
 };
 
 /* One logged config write. */
@@ -63,6 +68,8 @@ void fake_writable(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mas
 void fake_fn_ids(struct fake_fn *f, uint16_t vendor, uint16_t device,
 		 uint32_t class_code, uint8_t revision);
 void fake_fn_multifunction(struct fake_fn *f);
+/* The address memory BAR bar holds now (both halves of a 64-bit one). */
+uint64_t fake_bar_addr(const struct fake_fn *f, unsigned bar);
 /* Type 1 header with writable bus numbers; class 0x060400. */
 void fake_fn_bridge(struct fake_fn *f, uint8_t primary, uint8_t secondary,
 		    uint8_t subordinate);
@@ -112,6 +119,10 @@ struct fake_mmio {
 	 * memory decode on and its config space answers; otherwise reads
 	 * return all-ones, writes are dropped and 'undecoded' counts them. */
 	struct fake_fn *owner;
+	/* With owner and at_bar: decode only while BAR 'bar' of the owner
+	 * holds base (a BAR cleared by FLR or moved decodes nothing). */
+	bool at_bar;
+	unsigned bar;
 	unsigned reads, writes, undecoded;
 };
 
@@ -121,18 +132,22 @@ struct fake_mmio *fake_mmio_add(uint64_t base, uint64_t size);
 
 /* ---- time ---- */
 uint64_t fake_now_us(void);
+/* Call fn(ctx) after every plat_udelay (time moved): device models run
+ * their timers and DMA engines from here. Cleared by fake_reset. */
+void fake_on_tick(void (*fn)(void *ctx), void *ctx);
 
 /* ---- DMA ---- */
 unsigned fake_dma_outstanding(void);
 unsigned fake_dma_allocations(void);
 /* Make the next n plat_dma_alloc calls fail with RC_ENOMEM. */
 void fake_dma_fail_next(unsigned n);
+/* The CPU pointer for bus addresses [bus, bus + len) when they lie inside
+ * one live allocation, else NULL: what a device may reach by DMA. */
+void *fake_dma_ptr(uint64_t bus, size_t len);
 
 /* ---- output ---- */
 /* Output is echoed to stdout when IGBTEST_ECHO is set in the environment. */
 unsigned fake_output_nlines(void);
-/* Lines written before the last plat_write_sync(); *calls: how many syncs. */
-unsigned fake_output_synced(unsigned *calls);
 const char *fake_output_line(unsigned i);
 /* Index of the first line equal to s at or after from, or -1. */
 int fake_output_find(const char *s, unsigned from);

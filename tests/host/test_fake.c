@@ -260,89 +260,9 @@ TEST(fake_output_capture_and_contract)
 	CHECK_EQ(fake_output_nlines(), 3);
 }
 
-/* ---- the 82576 register model (fake_igb.c) ---- */
+/* The 82576 model's own tests are in test_model*.c. */
 
 #define CSR 0xfebc0000ull
-
-static uint32_t csr(uint32_t reg)
-{
-	return plat_mmio_read32(CSR + reg);
-}
-
-static void csr_wr(uint32_t reg, uint32_t v)
-{
-	plat_mmio_write32(CSR + reg, v);
-}
-
-TEST(fake_igb_reset_restores_defaults)
-{
-	struct fake_82576 p = fake_82576_add(0, 2, 0, (uint32_t)CSR);
-
-	CHECK_EQ(csr(IGB_STATUS), FAKE_82576_STATUS);
-	csr_wr(IGB_STATUS, 0);
-	CHECK_EQ(csr(IGB_STATUS), FAKE_82576_STATUS); /* read-only */
-	csr_wr(IGB_RAL(0), 0x11111111);
-	csr_wr(IGB_RCTL, IGB_RCTL_EN);
-	csr_wr(IGB_CTRL, IGB_CTRL_RST | IGB_CTRL_SLU);
-	CHECK_EQ(csr(IGB_CTRL), IGB_CTRL_SLU); /* RST self-clears */
-	CHECK_EQ(csr(IGB_RCTL), 0);
-	CHECK_EQ(csr(IGB_RAL(0)), FAKE_82576_RAL0);
-	CHECK_EQ(csr(IGB_RAH(0)), FAKE_82576_RAH0);
-	CHECK_EQ(csr(IGB_STATUS), FAKE_82576_STATUS & ~IGB_STATUS_LU);
-	CHECK_EQ(csr(IGB_EECD) & IGB_EECD_AUTO_RD, IGB_EECD_AUTO_RD);
-	CHECK_EQ(p.model->resets, 1);
-}
-
-TEST(fake_igb_nvm_through_eerd)
-{
-	uint16_t sum = 0;
-
-	fake_82576_add(0, 2, 0, (uint32_t)CSR);
-	for (uint32_t w = 0; w < IGB_NVM_CHECKSUM_WORDS; w++) {
-		csr_wr(IGB_EERD, w << IGB_EERD_ADDR_SHIFT | IGB_EERD_START);
-		uint32_t v = csr(IGB_EERD);
-		harness_note("word %u", w);
-		CHECK(v & IGB_EERD_DONE);
-		CHECK_EQ((v >> IGB_EERD_ADDR_SHIFT) & 0x3fff, w);
-		sum = (uint16_t)(sum + (v >> IGB_EERD_DATA_SHIFT));
-		if (w == 1)
-			CHECK_EQ(v >> IGB_EERD_DATA_SHIFT, 0x1200);
-	}
-	harness_note("%s", "");
-	CHECK_EQ(sum, IGB_NVM_SUM);
-}
-
-static uint32_t mdic(uint32_t phy, uint32_t op, uint32_t reg, uint16_t data)
-{
-	csr_wr(IGB_MDIC, data | reg << IGB_MDIC_REG_SHIFT | phy << IGB_MDIC_PHY_SHIFT | op);
-	return csr(IGB_MDIC);
-}
-
-TEST(fake_igb_phy_through_mdic)
-{
-	uint32_t v;
-
-	fake_82576_add(0, 2, 0, (uint32_t)CSR);
-	v = mdic(IGB_PHY_ADDR, IGB_MDIC_OP_READ, IGB_PHY_ID1, 0);
-	CHECK_EQ(v & (IGB_MDIC_READY | IGB_MDIC_ERROR), IGB_MDIC_READY);
-	CHECK_EQ(v & IGB_MDIC_DATA_MASK, FAKE_IGB_PHY_ID1);
-	v = mdic(IGB_PHY_ADDR, IGB_MDIC_OP_READ, IGB_PHY_ID2, 0);
-	CHECK_EQ(v & IGB_MDIC_DATA_MASK, FAKE_IGB_PHY_ID2);
-	v = mdic(2, IGB_MDIC_OP_READ, IGB_PHY_ID1, 0);
-	CHECK_EQ(v & IGB_MDIC_ERROR, IGB_MDIC_ERROR);
-	/* loopback brings the link up; leaving it takes the link down */
-	csr_wr(IGB_CTRL, IGB_CTRL_RST);
-	CHECK_EQ(csr(IGB_STATUS) & IGB_STATUS_LU, 0);
-	mdic(IGB_PHY_ADDR, IGB_MDIC_OP_WRITE, IGB_PHY_BMCR, 0x4140);
-	CHECK_EQ(csr(IGB_STATUS) & IGB_STATUS_LU, IGB_STATUS_LU);
-	v = mdic(IGB_PHY_ADDR, IGB_MDIC_OP_READ, IGB_PHY_BMCR, 0);
-	CHECK_EQ(v & IGB_MDIC_DATA_MASK, 0x4140);
-	mdic(IGB_PHY_ADDR, IGB_MDIC_OP_WRITE, IGB_PHY_BMCR, 0x1140);
-	CHECK_EQ(csr(IGB_STATUS) & IGB_STATUS_LU, 0);
-	mdic(IGB_PHY_ADDR, IGB_MDIC_OP_WRITE, IGB_PHY_BMCR, IGB_BMCR_RESET);
-	v = mdic(IGB_PHY_ADDR, IGB_MDIC_OP_READ, IGB_PHY_BMCR, 0);
-	CHECK_EQ(v & IGB_MDIC_DATA_MASK, 0x1140);
-}
 
 TEST(fake_msix_control_bits_writable)
 {

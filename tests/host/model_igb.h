@@ -1,0 +1,156 @@
+/*
+ * model_igb.h - a behaviour model of the Intel 82576 PF for the host tests.
+ *
+ * It sits behind a fake PCI function (fake_devices.h builds one) and
+ * implements what the driver touches: the BAR0 register file with its
+ * access semantics (write-1-to-clear, read-to-clear, self-clearing and
+ * read-only bits), CTRL.RST, MDIC and the PHY, NVM through EERD, TX/RX
+ * advanced descriptor rings processed from the fake's DMA memory with PHY
+ * (or, on QEMU, MAC) loopback, VMDq default-pool steering, the extended
+ * interrupt registers and IVARs, the MSI-X table and PBA in BAR3 with
+ * messages written into DMA memory, and the PCIe config side: FLR, MSI-X
+ * control, BARs that stop decoding when cleared.
+ *
+ * Time is the fake platform's simulated clock: plat_udelay() runs the
+ * model (link timers, EITR, MDIO/EERD latency, the wire), so a run is fast
+ * and the same every time.
+ *
+ * Two personalities, chosen when the device is built:
+ *   MODEL_QEMU     what QEMU 10.0's -device igb does (facts/qemu-igb.md and
+ *                  hw/net/igb_core.c): MAC or PHY loopback, LU only 500 ms
+ *                  after an autoneg restart, SLU ignored, DMA errors silent,
+ *                  no AUTO_RD, EIAC writes only in Multiple_MSIX mode and
+ *                  OR-ing, EIAM inert, EICS reads 0, TX/RX synchronous.
+ *   MODEL_SILICON  what the datasheet and the seed series say real 82576
+ *                  silicon does: no MAC loopback (3.5.6.2); PHY loopback
+ *                  only with the forced link (FRCSPD/FRCDPX/SLU), LU follows
+ *                  it; legacy TX descriptors flagged, not sent as data;
+ *                  SRRCTL.DESCTYPE 0 gives the legacy RX write-back; EICR
+ *                  read with EIAC set recorded; a DMA read outside mapped
+ *                  memory wedges the descriptor engine until FLR (CTRL.RST
+ *                  leaves it wedged), endlessly retried while
+ *                  GCR.Completion_Timeout_Resend is set; AUTO_RD after
+ *                  reset; frames take their 1 Gb/s wire time; EIAM/EIAME
+ *                  auto-mask; MDIC/EERD take time; FLR takes 100 ms.
+ *
+ * Things a driver must not do on silicon are counted in violations[]: a
+ * test run against the model is clean only when model_violations() is 0.
+ */
+#ifndef IGBTEST_MODEL_IGB_H
+#define IGBTEST_MODEL_IGB_H
+
+#include "fake_platform.h"
+
+enum model_personality { MODEL_QEMU, MODEL_SILICON };
+
+/* Faults to inject (model_inject), for both personalities. */
+enum model_fault {
+	MODEL_FAULT_MDIC_NEVER_READY = 1u << 0, /* MDIC.READY never sets */
+	MODEL_FAULT_NVM_CHECKSUM = 1u << 1,     /* word 0x3F off by one */
+	MODEL_FAULT_LINK_NEVER_UP = 1u << 2,    /* STATUS.LU stays 0 */
+	MODEL_FAULT_NO_RX_WRITEBACK = 1u << 3,  /* data lands, DD never does */
+};
+
+/* Driver actions that are bugs on silicon (recorded by that personality;
+ * MV_DMA_OUTSIDE and MV_MSI_OUTSIDE by both: DMA only to our buffers). */
+enum model_violation {
+	MV_EICR_READ_WITH_EIAC,  /* 8.8.5 forbids it */
+	MV_LEGACY_TX_DESC,       /* a legacy TX descriptor was fetched */
+	MV_ACCESS_IN_RESET,      /* register access < 1 ms after CTRL.RST */
+	MV_RESEND_STORM,         /* faulting read retried past the limit */
+	MV_ACCESS_IN_FLR,        /* BAR access < 100 ms after FLR */
+	MV_DMA_OUTSIDE,          /* descriptor/buffer DMA outside our memory */
+	MV_MSI_OUTSIDE,          /* an MSI-X message aimed outside our memory */
+	MV_COUNT
+};
+
+#define MODEL_NVM_WORDS 64
+#define MODEL_PHY_REGS 32
+#define MODEL_QUEUES 16
+#define MODEL_VECTORS 25   /* EICR bits in Multiple_MSIX mode */
+#define MODEL_MSIX_VECTORS 10 /* PF MSI-X table entries */
+#define MODEL_MAX_FRAME 16384 /* largest frame the TX gather accepts */
+
+/* A frame fetched by the TX engine, on the wire until done_ns. */
+struct model_tx_frame {
+	bool valid;
+	unsigned queue;
+	unsigned head, ndesc;   /* descriptors it consumed */
+	unsigned legacy;        /* of which legacy (silicon: flagged) */
+	uint64_t rs;            /* bit i: descriptor head+i had RS */
+	bool has_data;          /* false: only legacy/context descriptors */
+	uint32_t len;
+	uint64_t done_ns;
+	uint8_t data[MODEL_MAX_FRAME + 4];
+};
+
+struct model_igb {
+	enum model_personality pers;
+	struct fake_fn *fn;
+	struct fake_mmio *bar0, *bar3;
+	unsigned faults;
+
+	/* ---- what a test reads back ---- */
+	unsigned resets;               /* CTRL.RST writes */
+	unsigned flrs;                 /* Function Level Resets */
+	unsigned eicr_reads_with_eiac; /* EICR reads while EIAC != 0 (both) */
+	unsigned violations[MV_COUNT];
+	uint64_t frames_tx, frames_rx; /* frames sent; frames written to a ring */
+	uint64_t frames_to_wire;       /* sent with no loopback: lost */
+	uint64_t rx_drop_filter, rx_drop_size, rx_drop_nodesc, rx_drop_off;
+	uint64_t legacy_rx_writebacks; /* silicon, DESCTYPE 0 */
+	unsigned dma_read_faults, dma_write_faults;
+	unsigned resend_retries;
+	bool wedged;                   /* silicon: descriptor engine stuck */
+	uint64_t wedge_addr;
+	uint64_t msi_sent[MODEL_VECTORS]; /* messages written, per vector */
+	uint64_t msi_pended, msi_dropped;
+	uint64_t tdt_writes;
+
+	/* ---- internal state ---- */
+	uint64_t now_ns;               /* time of the last sync */
+	uint16_t nvm[MODEL_NVM_WORDS];
+	uint16_t phy[MODEL_PHY_REGS];
+	bool lu;                       /* STATUS.LU */
+	uint64_t autoneg_done_ns;      /* QEMU: 0 = no autoneg running */
+	uint64_t mdic_done_ns, eerd_done_ns; /* silicon latencies, 0 = idle */
+	uint32_t mdic_result, eerd_result;
+	uint64_t reset_start_ns, reset_done_ns, auto_rd_ns; /* silicon CTRL.RST */
+	bool in_reset;
+	uint64_t flr_done_ns;          /* silicon: inaccessible until then */
+	bool in_flr;
+	unsigned flr_undecoded;        /* BAR accesses refused before FLR */
+	uint16_t devctl_reset;         /* PCIe Device Control after FLR */
+	uint64_t next_retry_ns;        /* silicon resend of a faulting read */
+	bool resending;
+	uint32_t eitr_running;         /* throttle timers armed */
+	uint32_t eitr_pending;         /* silicon: a message waits for one */
+	uint64_t eitr_deadline_ns[MODEL_VECTORS];
+	uint64_t wire_free_ns;         /* silicon: the wire is busy until */
+	bool in_tdt;                   /* QEMU: inside a TDT write */
+	uint32_t tdt_eic;              /* QEMU: TX causes of this TDT write */
+	uint64_t remove_at_us;         /* surprise removal, 0 = never */
+	uint64_t remove_after_tdt;     /* ... or after this many TDT writes */
+	bool removed;
+	struct model_tx_frame tx;
+	uint8_t rxbuf[MODEL_MAX_FRAME + 4];
+};
+
+/* Give fake function fn (with BAR0 region bar0 and BAR3 region bar3) the
+ * 82576's behaviour; freed with the fake world. */
+struct model_igb *model_igb_attach(struct fake_fn *fn, struct fake_mmio *bar0,
+				   struct fake_mmio *bar3, enum model_personality p);
+const char *model_personality_name(enum model_personality p);
+
+void model_inject(struct model_igb *g, unsigned faults);
+/* Surprise removal (config space and BARs read all-ones, no more DMA) at
+ * simulated time at_us, or right after the n-th TDT write. */
+void model_remove_at(struct model_igb *g, uint64_t at_us);
+void model_remove_after_tdt(struct model_igb *g, uint64_t n);
+
+/* Sum of violations[]; describe them ("" when none). */
+unsigned model_violations(const struct model_igb *g);
+void model_describe_violations(const struct model_igb *g, char *buf, size_t n);
+const char *model_violation_name(enum model_violation v);
+
+#endif

@@ -1,0 +1,363 @@
+/*
+ * model_irq.c - the 82576 model's interrupts: legacy causes (ICR, ICS,
+ * IMS, IMC), extended causes (EICR, EICS, EIMS, EIMC, EIAC, EIAM), GPIE,
+ * IVAR, EITR, and the MSI-X table and PBA in BAR3 that turn a vector into
+ * a 4-byte write of the entry's data to the entry's address in DMA memory.
+ *
+ * The raise path is QEMU's (igb_raise_interrupts): a message goes out on a
+ * rising edge of EICR & EIMS, at once when EITR is 0. Personalities differ
+ * where model_igb.h says.
+ */
+#include <string.h>
+
+#include "model_priv.h"
+
+/* EICR bits in Multiple_MSIX mode (QEMU's E1000_EICR_MSIX_MASK); we use
+ * the same mask outside it, where no message is sent per vector. */
+#define EICR_MASK ((1u << MODEL_VECTORS) - 1)
+/* Legacy causes IMS keeps (QEMU igb_set_ims; Linux's 82576 ics_mask). */
+#define IMS_MASK IGB_82576_ICS_MASK
+/* QEMU keeps EITR bits 14:1 (igb_set_eitr). */
+#define QEMU_EITR_MASK 0x7ffe
+/* Silicon: EITR interval bits 14:2, in microseconds (8.8.12). */
+#define SI_EITR_INTERVAL(v) (((v) >> 2) & 0x1fff)
+
+/* MSI-X table entry (PCI 3.0 6.8.2). */
+#define ENTRY_ADDR_LO 0
+#define ENTRY_ADDR_HI 4
+#define ENTRY_DATA 8
+#define ENTRY_CTRL 12
+
+static bool msix_mode(const struct model_igb *g)
+{
+	return REG(g, IGB_GPIE) & IGB_GPIE_MSIX_MODE;
+}
+
+/* ---- MSI-X at the PCI level -------------------------------------------- */
+
+static uint32_t *table(struct model_igb *g, unsigned v, unsigned field)
+{
+	return &g->bar3->regs[(v * PCI_MSIX_ENTRY_SIZE + field) / 4];
+}
+
+static uint32_t *pba(struct model_igb *g)
+{
+	return &g->bar3->regs[MODEL_MSIX_PBA_OFF / 4];
+}
+
+static uint16_t msix_flags(const struct model_igb *g)
+{
+	uint16_t cap = 0x70; /* fake_devices.h: MSI-X at 0x70 */
+
+	return fake_get16(g->fn, cap + PCI_MSIX_FLAGS);
+}
+
+static bool msix_masked(struct model_igb *g, unsigned v)
+{
+	uint16_t f = msix_flags(g);
+
+	return !(f & PCI_MSIX_FLAGS_ENABLE) || (f & PCI_MSIX_FLAGS_MASKALL) ||
+	       (*table(g, v, ENTRY_CTRL) & MODEL_MSIX_ENTRY_CTRL_MASKBIT);
+}
+
+/* The message itself: a DMA write, so bus mastering must be on (QEMU
+ * drops it silently otherwise) and the target must be ours. */
+static void msix_write(struct model_igb *g, unsigned v)
+{
+	uint64_t addr = *table(g, v, ENTRY_ADDR_LO) |
+			(uint64_t)*table(g, v, ENTRY_ADDR_HI) << 32;
+	uint32_t data = *table(g, v, ENTRY_DATA);
+	void *p;
+
+	if (!dma_master(g) || g->removed) {
+		g->msi_dropped++;
+		return;
+	}
+	p = fake_dma_ptr(addr, sizeof(data));
+	if (!p) {
+		model_violate(g, MV_MSI_OUTSIDE);
+		g->msi_dropped++;
+		return;
+	}
+	memcpy(p, &data, sizeof(data));
+	g->msi_sent[v]++;
+}
+
+/* Signal vector v: written now, or held in the PBA while masked. */
+static void msix_notify(struct model_igb *g, unsigned v)
+{
+	if (v >= MODEL_MSIX_VECTORS)
+		return; /* QEMU: "vector unavailable for PF" */
+	if (msix_masked(g, v)) {
+		*pba(g) |= 1u << v;
+		g->msi_pended++;
+		return;
+	}
+	msix_write(g, v);
+}
+
+/* Deliver, once, every pending vector that is no longer masked. */
+void msix_deliver_unmasked(struct model_igb *g)
+{
+	for (unsigned v = 0; v < MODEL_MSIX_VECTORS; v++) {
+		if (!(*pba(g) & (1u << v)) || msix_masked(g, v))
+			continue;
+		*pba(g) &= ~(1u << v);
+		msix_write(g, v);
+	}
+}
+
+/* Function reset: every entry masked and cleared, nothing pending. */
+void msix_reset(struct model_igb *g)
+{
+	for (unsigned v = 0; v < MODEL_MSIX_VECTORS; v++) {
+		*table(g, v, ENTRY_ADDR_LO) = *table(g, v, ENTRY_ADDR_HI) = 0;
+		*table(g, v, ENTRY_DATA) = 0;
+		*table(g, v, ENTRY_CTRL) = MODEL_MSIX_ENTRY_CTRL_MASKBIT;
+	}
+	*pba(g) = 0;
+}
+
+static bool in_table(uint32_t off)
+{
+	return off < MODEL_MSIX_VECTORS * PCI_MSIX_ENTRY_SIZE;
+}
+
+static uint32_t bar3_read(struct fake_mmio *m, uint32_t off)
+{
+	struct model_igb *g = m->priv;
+
+	model_sync(g);
+	if (in_table(off) || off == MODEL_MSIX_PBA_OFF)
+		return m->regs[off / 4];
+	return 0;
+}
+
+static void bar3_write(struct fake_mmio *m, uint32_t off, uint32_t v)
+{
+	struct model_igb *g = m->priv;
+
+	model_sync(g);
+	if (!in_table(off))
+		return; /* the PBA is read-only; the rest is unimplemented */
+	m->regs[off / 4] = v;
+	if (off % PCI_MSIX_ENTRY_SIZE == ENTRY_CTRL)
+		msix_deliver_unmasked(g);
+}
+
+void msix_attach(struct model_igb *g)
+{
+	g->bar3->priv = g; /* freed with BAR0's region */
+	g->bar3->read = bar3_read;
+	g->bar3->write = bar3_write;
+	msix_reset(g);
+}
+
+/* ---- the device's causes ----------------------------------------------- */
+
+/* Auto-clear (EIAC, both) and, on silicon, auto-mask (EIAM with
+ * GPIE.EIAME) after a message attempt, sent or held pending. */
+static void notify(struct model_igb *g, unsigned v)
+{
+	uint32_t bit = 1u << v;
+
+	msix_notify(g, v);
+	REG(g, IGB_EICR) &= ~(REG(g, IGB_EIAC) & bit);
+	if (model_silicon(g) && (REG(g, IGB_GPIE) & IGB_GPIE_EIAME))
+		REG(g, IGB_EIMS) &= ~(REG(g, IGB_EIAM) & bit);
+}
+
+static uint64_t eitr_ns(const struct model_igb *g, unsigned v)
+{
+	uint32_t e = REG(g, IGB_EITR(v));
+
+	return model_silicon(g) ? SI_EITR_INTERVAL(e) * 1000ull :
+				  (e & QEMU_EITR_MASK) * MODEL_QEMU_EITR_NS;
+}
+
+/* One vector's turn (igb_send_msix): while its throttle timer runs the
+ * message waits for it; otherwise it goes now and, with EITR set, arms
+ * the timer. */
+static void send(struct model_igb *g, unsigned v)
+{
+	uint32_t bit = 1u << v;
+
+	if (g->eitr_running & bit) {
+		g->eitr_pending |= bit;
+		return;
+	}
+	if (eitr_ns(g, v)) {
+		g->eitr_running |= bit;
+		g->eitr_deadline_ns[v] = g->now_ns + eitr_ns(g, v);
+	}
+	notify(g, v);
+}
+
+/* Timer expiry: QEMU sends a message whatever the state (the extra one
+ * the brief measured); silicon sends only what waited. */
+static void eitr_expire(struct model_igb *g, unsigned v)
+{
+	uint32_t bit = 1u << v;
+	bool waited = g->eitr_pending & bit;
+
+	g->eitr_running &= ~bit;
+	g->eitr_pending &= ~bit;
+	if (!model_silicon(g) || waited)
+		send(g, v);
+}
+
+void irq_sync(struct model_igb *g)
+{
+	for (unsigned v = 0; g->eitr_running >> v; v++)
+		if (((g->eitr_running >> v) & 1) && g->now_ns >= g->eitr_deadline_ns[v])
+			eitr_expire(g, v);
+}
+
+/* Legacy causes newly set and enabled raise the "other" vector: IVAR_MISC
+ * byte 1; QEMU routes DRSTA through byte 0 (the TCP timer's on silicon). */
+static void other_cause(struct model_igb *g, uint32_t raised)
+{
+	uint32_t misc = REG(g, IGB_IVAR_MISC);
+	uint32_t other = raised;
+
+	if (!model_silicon(g) && (raised & MODEL_ICR_DRSTA)) {
+		if (misc & IGB_IVAR_VALID)
+			REG(g, IGB_EICR) |= 1u << (misc & 0x1f);
+		other &= ~MODEL_ICR_DRSTA;
+	}
+	if (other && ((misc >> 8) & IGB_IVAR_VALID))
+		REG(g, IGB_EICR) |= 1u << ((misc >> 8) & 0x1f);
+}
+
+/* Set causes (or enables) in reg and send what that newly unmasked. */
+static void raise_in(struct model_igb *g, uint32_t reg, uint32_t causes)
+{
+	uint32_t old_c = REG(g, IGB_ICR) & REG(g, IGB_IMS);
+	uint32_t old_e = REG(g, IGB_EICR) & REG(g, IGB_EIMS);
+	uint32_t raised;
+
+	REG(g, reg) |= causes;
+	raised = REG(g, IGB_ICR) & REG(g, IGB_IMS) & ~old_c;
+	if (!msix_mode(g)) {
+		/* One vector for everything: MSI-X vector 0 if enabled (QEMU);
+		 * INTx/MSI are not modelled. */
+		if (raised)
+			msix_notify(g, 0);
+		return;
+	}
+	if (raised)
+		other_cause(g, raised);
+	raised = REG(g, IGB_EICR) & REG(g, IGB_EIMS) & ~old_e;
+	for (unsigned v = 0; raised >> v; v++)
+		if ((raised >> v) & 1)
+			send(g, v);
+}
+
+void irq_raise(struct model_igb *g, uint32_t icr_causes, uint32_t eicr_causes)
+{
+	if (eicr_causes)
+		raise_in(g, IGB_EICR, eicr_causes);
+	if (icr_causes)
+		raise_in(g, IGB_ICR, icr_causes);
+}
+
+uint32_t irq_queue_bit(const struct model_igb *g, unsigned queue, bool tx)
+{
+	unsigned shift = ((queue & 8) << 1) + (tx ? 8 : 0);
+	uint32_t e = (REG(g, IGB_IVAR(queue & 7)) >> shift) & 0xff;
+
+	return (e & IGB_IVAR_VALID) ? 1u << (e & 0x1f) : 0;
+}
+
+/* Reset: QEMU delivers what its throttle timers held (igb_intrmgr_reset),
+ * then everything clears with the registers. */
+void irq_reset(struct model_igb *g, bool hard)
+{
+	(void)hard;
+	while (!model_silicon(g) && g->eitr_running) {
+		unsigned v = (unsigned)__builtin_ctz(g->eitr_running);
+		g->eitr_running &= ~(1u << v);
+		notify(g, v);
+	}
+	g->eitr_running = g->eitr_pending = 0;
+}
+
+bool irq_read(struct model_igb *g, uint32_t off, uint32_t *val)
+{
+	switch (off) {
+	case IGB_EICR:
+		if (REG(g, IGB_EIAC)) {
+			g->eicr_reads_with_eiac++;
+			if (model_silicon(g))
+				model_violate(g, MV_EICR_READ_WITH_EIAC);
+		}
+		*val = REG(g, IGB_EICR); /* read to clear */
+		REG(g, IGB_EICR) = 0;
+		return true;
+	case IGB_EICS: /* write-only: QEMU has no read handler */
+	case IGB_EIMC:
+		*val = 0;
+		return true;
+	case IGB_IMC:
+		*val = model_silicon(g) ? 0 : REG(g, IGB_IMS); /* QEMU: 8.8.10 */
+		return true;
+	case IGB_ICR:
+		*val = REG(g, IGB_ICR);
+		/* Cleared on read when nothing could be lost (igb_mac_icr_read):
+		 * NSICR set, no causes enabled, or MSI-X not in use. */
+		if ((REG(g, IGB_GPIE) & IGB_GPIE_NSICR) || !REG(g, IGB_IMS) ||
+		    !(msix_flags(g) & PCI_MSIX_FLAGS_ENABLE))
+			REG(g, IGB_ICR) = 0;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool irq_write(struct model_igb *g, uint32_t off, uint32_t v)
+{
+	if (off >= IGB_EITR(0) && off <= IGB_EITR(MODEL_VECTORS - 1)) {
+		REG(g, off) = model_silicon(g) ? v : v & QEMU_EITR_MASK;
+		return true;
+	}
+	switch (off) {
+	case IGB_ICR:
+		REG(g, IGB_ICR) &= ~v; /* write 1 to clear */
+		return true;
+	case IGB_ICS:
+		irq_raise(g, model_silicon(g) ? v & IGB_82576_ICS_MASK : v, 0);
+		return true;
+	case IGB_IMS:
+		raise_in(g, IGB_IMS, v & IMS_MASK);
+		return true;
+	case IGB_IMC:
+		REG(g, IGB_IMS) &= ~v;
+		return true;
+	case IGB_EICR:
+		REG(g, IGB_EICR) &= ~(v & EICR_MASK);
+		return true;
+	case IGB_EICS:
+		raise_in(g, IGB_EICR, v & EICR_MASK);
+		return true;
+	case IGB_EIMS:
+		raise_in(g, IGB_EIMS, v & EICR_MASK);
+		return true;
+	case IGB_EIMC:
+		REG(g, IGB_EIMS) &= ~(v & EICR_MASK);
+		return true;
+	case IGB_EIAC:
+		if (model_silicon(g))
+			REG(g, IGB_EIAC) = v & EICR_MASK;
+		else if (msix_mode(g)) /* QEMU: only in Multiple_MSIX mode, OR-ing */
+			REG(g, IGB_EIAC) |= v & EICR_MASK;
+		return true;
+	case IGB_EIAM:
+		if (model_silicon(g))
+			REG(g, IGB_EIAM) = v & EICR_MASK;
+		else /* QEMU's igb_set_eiam, stored as it does; it has no effect */
+			REG(g, IGB_EIAM) |= ~(v & EICR_MASK);
+		return true;
+	default:
+		return false;
+	}
+}

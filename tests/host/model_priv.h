@@ -1,0 +1,119 @@
+/*
+ * model_priv.h - what the 82576 model's files share (see model_igb.h).
+ *
+ * Register names come from src/igb/igb_regs.h. The few bits below are ones
+ * the driver never uses but the model needs to behave; each is checked
+ * against Linux 6.1 drivers/net/ethernet/intel/igb (name in the comment).
+ */
+#ifndef IGBTEST_MODEL_PRIV_H
+#define IGBTEST_MODEL_PRIV_H
+
+#include "igb/igb_regs.h"
+#include "model_igb.h"
+#include "pci/pci_regs.h"
+
+#define MODEL_EECD_PRES		0x00000100 /* E1000_EECD_PRES */
+#define MODEL_CTRL_GIO_MASTER_DISABLE 0x00000004 /* E1000_CTRL_GIO_MASTER_DISABLE */
+#define MODEL_STATUS_GIO_MASTER_ENABLE 0x00080000 /* E1000_STATUS_GIO_MASTER_ENABLE */
+#define MODEL_ICR_TXDW		0x00000001 /* E1000_ICR_TXDW */
+#define MODEL_ICR_LSC		0x00000004 /* E1000_ICR_LSC */
+#define MODEL_ICR_RXT0		0x00000080 /* E1000_ICR_RXT0 (QEMU: RXDW) */
+#define MODEL_ICR_DRSTA		0x40000000 /* E1000_ICR_DRSTA */
+#define MODEL_RAH_POOL_MASK	0x03FC0000 /* E1000_RAH_POOL_MASK */
+#define MODEL_RAH_POOL_SHIFT	18	   /* E1000_RAH_POOL_1 == 1 << 18 */
+#define MODEL_SRRCTL_DESCTYPE_MASK 0x0E000000 /* SRRCTL.DESCTYPE, bits 27:25 (8.10.2) */
+#define MODEL_ADVTXD_DTYP_MASK	0x00F00000 /* DTYP, bits 23:20 (7.2.2.3) */
+#define MODEL_ADVTXD_DTYP_CTXT	0x00200000 /* E1000_ADVTXD_DTYP_CTXT */
+#define MODEL_MSIX_ENTRY_CTRL_MASKBIT 0x1 /* PCI_MSIX_ENTRY_CTRL_MASKBIT */
+#define MODEL_MSIX_PBA_OFF	0x2000	/* PBA in BAR3 (facts/82576.md) */
+#define MODEL_ETH_TYPE_MAC_CONTROL 0x8808 /* IEEE 802.3 MAC control */
+/* The PHY identifier QEMU's igb reports (IGP03E1000_E_PHY_ID, rev 1);
+ * the model uses it for both personalities. */
+#define MODEL_PHY_ID1		0x02a8
+#define MODEL_PHY_ID2		0x0391
+
+/* Reset values of registers the driver relies on. */
+#define MODEL_CTRL_RESET	(IGB_CTRL_FD | IGB_CTRL_SPD_1000) /* QEMU's, less LRST */
+#define MODEL_RLPML_RESET	0x2600	/* 9728 (QEMU; datasheet 8.10.x) */
+#define MODEL_GCR_RESET		IGB_GCR_CMPL_TMOUT_RESEND /* resend on at reset */
+#define MODEL_RX_BUF_DEFAULT	2048	/* RCTL.BSIZE 00b */
+#define MODEL_ETH_MIN_FRAME	60	/* without FCS */
+#define MODEL_ETH_MAX_FRAME	1514	/* LPE off: 1500 bytes of payload */
+#define MODEL_ETH_FCS		4
+
+/* ---- time (simulated; ns for the wire, us from the fake clock) ---- */
+
+/* QEMU: STATUS.LU 500 ms (virtual) after an autoneg restart (igb_core.c
+ * e1000x_restart_autoneg / igb_autoneg_timer). */
+#define MODEL_QEMU_AUTONEG_NS		500000000ull
+/* QEMU: EITR counts in 256 ns units (E1000_INTR_DELAY_NS_RES). */
+#define MODEL_QEMU_EITR_NS		256ull
+/* Silicon: an MDIO frame is 64 bits at 2.5 MHz (about 26 us). */
+#define MODEL_SI_MDIO_NS		30000ull
+/* Silicon: one EERD word read from the SPI NVM; a few microseconds. */
+#define MODEL_SI_EERD_NS		10000ull
+/* Silicon: CTRL.RST reads 1 this long; nothing may be accessed for 1 ms
+ * after setting it (4.2.1.6.1). */
+#define MODEL_SI_RST_BUSY_NS		100000ull
+#define MODEL_SI_RST_QUIET_NS		1000000ull
+/* Silicon: NVM auto-load done (EECD.AUTO_RD) this long after CTRL.RST;
+ * inside Linux's 10 ms AUTO_READ_DONE_TIMEOUT. */
+#define MODEL_SI_AUTO_RD_NS		2000000ull
+/* Silicon: FLR completes within 100 ms (PCIe Base 6.6.2); modelled as the
+ * full 100 ms, during which the function answers nothing. */
+#define MODEL_SI_FLR_NS			100000000ull
+/* Silicon: a non-posted read that gets no completion times out inside the
+ * PCIe default range (GCR timeout value 0: 50 us to 50 ms); 10 ms. */
+#define MODEL_SI_CPL_TIMEOUT_NS		10000000ull
+/* Silicon: retries of a timed-out read we tolerate before calling it the
+ * unbounded resend stream the seed series warns of (patch 5). */
+#define MODEL_SI_RESEND_LIMIT		3
+/* Silicon: 1 Gb/s is 8 ns a byte; a frame adds preamble+SFD (8) and the
+ * inter-frame gap (12) to its bytes with FCS, at least 64 of those. */
+#define MODEL_SI_NS_PER_BYTE		8ull
+#define MODEL_SI_WIRE_OVERHEAD		20u
+#define MODEL_SI_MIN_WIRE_FRAME		64u
+
+#define REG(g, off) ((g)->bar0->regs[(off) / 4])
+
+static inline bool model_silicon(const struct model_igb *g)
+{
+	return g->pers == MODEL_SILICON;
+}
+
+static inline void model_violate(struct model_igb *g, enum model_violation v)
+{
+	g->violations[v]++;
+}
+
+/* model_regs.c */
+void model_sync(struct model_igb *g);
+void model_device_reset(struct model_igb *g, bool hard);
+/* After each TDT write: the surprise-removal trigger counts them. */
+void model_tdt_counted(struct model_igb *g);
+
+/* model_irq.c: EICR/EIMS/..., ICR/IMS/..., IVAR, EITR, MSI-X table/PBA */
+bool irq_read(struct model_igb *g, uint32_t off, uint32_t *val);
+bool irq_write(struct model_igb *g, uint32_t off, uint32_t val);
+void irq_raise(struct model_igb *g, uint32_t icr_causes, uint32_t eicr_causes);
+uint32_t irq_queue_bit(const struct model_igb *g, unsigned queue, bool tx);
+void irq_sync(struct model_igb *g);
+void irq_reset(struct model_igb *g, bool hard);
+void msix_reset(struct model_igb *g);
+void msix_deliver_unmasked(struct model_igb *g);
+void msix_attach(struct model_igb *g);
+
+/* model_dma.c: DMA access, TX/RX engine, wedge and resend */
+bool dma_read(struct model_igb *g, uint64_t addr, void *buf, size_t len);
+void dma_write(struct model_igb *g, uint64_t addr, const void *buf, size_t len);
+bool dma_master(const struct model_igb *g);
+void dma_run(struct model_igb *g);
+void dma_tdt_written(struct model_igb *g, unsigned queue);
+void dma_sync(struct model_igb *g);
+void dma_reset(struct model_igb *g, bool hard);
+
+/* model_pci.c: config space side (FLR, MSI-X control) */
+void model_pci_attach(struct model_igb *g);
+void model_pci_sync(struct model_igb *g);
+
+#endif

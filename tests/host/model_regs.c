@@ -1,0 +1,548 @@
+/*
+ * model_regs.c - the 82576 model's BAR0 register file, reset, NVM, PHY and
+ * link, and the clock that drives the rest (see model_igb.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_devices.h"
+#include "model_priv.h"
+
+#define NVM_CHECKSUM_WORD (IGB_NVM_CHECKSUM_WORDS - 1)
+/* Silicon's NVM is larger than the 64 words we model; the rest reads as
+ * erased flash. EERD's address field is 14 bits. */
+#define NVM_ADDR_MASK 0x3fff
+#define NVM_ERASED 0xffff
+
+/* PHY register numbers (IEEE 802.3 clause 22) and QEMU's reset values. */
+#define PHY_BMSR 1
+#define PHY_BMSR_LINK 0x0004
+#define PHY_BMSR_AN_DONE 0x0020
+#define PHY_BMCR_RESET_VALUE (IGB_BMCR_AUTONEG_EN | IGB_BMCR_SPEED_1000 | IGB_BMCR_FULL_DUPLEX)
+#define PHY_BMSR_RESET_VALUE 0x794d /* igb_phy_reg_init: capabilities + link */
+/* QEMU clears BMCR bits 5:0 and the self-clearing RESET/RESTART_AN. */
+#define PHY_BMCR_QEMU_KEEP (~(0x3fu | IGB_BMCR_RESET | IGB_BMCR_RESTART_AN) & 0xffff)
+
+/* Which PHY registers QEMU's igb answers (igb_phy_regcap): R, W or both;
+ * anything else sets MDIC.ERROR. Silicon answers all 32. */
+enum { PHY_R = 1, PHY_W = 2, PHY_RW = 3 };
+static const uint8_t qemu_phy_access[MODEL_PHY_REGS] = {
+	[0x00] = PHY_RW, [0x01] = PHY_R, [0x02] = PHY_R, [0x03] = PHY_R,
+	[0x04] = PHY_RW, [0x05] = PHY_R, [0x06] = PHY_R, [0x07] = PHY_RW,
+	[0x08] = PHY_R,  [0x09] = PHY_RW, [0x0a] = PHY_R, [0x0f] = PHY_R,
+	[0x10] = PHY_RW, [0x11] = PHY_R, [0x12] = PHY_RW, [0x13] = PHY_R,
+	[0x19] = PHY_RW, [0x1f] = PHY_W,
+};
+
+static uint64_t clock_ns(void)
+{
+	return fake_now_us() * 1000;
+}
+
+/* ---- NVM, PHY, link ---------------------------------------------------- */
+
+static void nvm_init(struct model_igb *g)
+{
+	uint16_t sum = 0;
+
+	memset(g->nvm, 0, sizeof(g->nvm));
+	g->nvm[0] = (uint16_t)FAKE_82576_RAL0;
+	g->nvm[1] = (uint16_t)(FAKE_82576_RAL0 >> 16);
+	g->nvm[2] = (uint16_t)FAKE_82576_RAH0;
+	for (unsigned i = 0; i < NVM_CHECKSUM_WORD; i++)
+		sum = (uint16_t)(sum + g->nvm[i]);
+	g->nvm[NVM_CHECKSUM_WORD] = (uint16_t)(IGB_NVM_SUM - sum);
+}
+
+static void phy_reset(struct model_igb *g)
+{
+	memset(g->phy, 0, sizeof(g->phy));
+	g->phy[IGB_PHY_BMCR] = PHY_BMCR_RESET_VALUE;
+	g->phy[PHY_BMSR] = PHY_BMSR_RESET_VALUE;
+	g->phy[IGB_PHY_ID1] = MODEL_PHY_ID1;
+	g->phy[IGB_PHY_ID2] = MODEL_PHY_ID2;
+}
+
+/* Silicon: the MAC link is the forced one (no cable here). */
+static bool forced_link(const struct model_igb *g)
+{
+	uint32_t need = IGB_CTRL_SLU | IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX;
+
+	return (REG(g, IGB_CTRL) & need) == need;
+}
+
+static void link_set(struct model_igb *g, bool up)
+{
+	if (g->faults & MODEL_FAULT_LINK_NEVER_UP)
+		up = false;
+	if (up == g->lu)
+		return;
+	g->lu = up;
+	if (up)
+		g->phy[PHY_BMSR] |= PHY_BMSR_LINK;
+	else
+		g->phy[PHY_BMSR] &= ~PHY_BMSR_LINK;
+	irq_raise(g, MODEL_ICR_LSC, 0);
+}
+
+static void link_sync(struct model_igb *g)
+{
+	if (model_silicon(g)) {
+		link_set(g, forced_link(g));
+	} else if (g->autoneg_done_ns && g->now_ns >= g->autoneg_done_ns) {
+		g->autoneg_done_ns = 0;
+		g->phy[PHY_BMSR] |= PHY_BMSR_AN_DONE;
+		link_set(g, true);
+	}
+}
+
+/* QEMU's BMCR write (igb_set_phy_ctrl): an autoneg restart drops the link
+ * and brings it up 500 ms later, whatever is written after it. */
+static void qemu_bmcr(struct model_igb *g, uint16_t v)
+{
+	g->phy[IGB_PHY_BMCR] = v & PHY_BMCR_QEMU_KEEP;
+	if ((v & IGB_BMCR_RESTART_AN) && (v & IGB_BMCR_AUTONEG_EN)) {
+		link_set(g, false);
+		g->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
+		g->autoneg_done_ns = g->now_ns + MODEL_QEMU_AUTONEG_NS;
+	}
+}
+
+/* Silicon: RESET restores the PHY; an autoneg restart finds no partner. */
+static void silicon_bmcr(struct model_igb *g, uint16_t v)
+{
+	if (v & IGB_BMCR_RESET) {
+		phy_reset(g);
+		return;
+	}
+	g->phy[IGB_PHY_BMCR] = v & ~IGB_BMCR_RESTART_AN;
+}
+
+/* One MDIC operation; returns the register's new value (READY set). */
+static uint32_t mdic_op(struct model_igb *g, uint32_t v)
+{
+	uint32_t phy = (v >> IGB_MDIC_PHY_SHIFT) & 0x1f;
+	uint32_t reg = (v >> IGB_MDIC_REG_SHIFT) & 0x1f;
+	uint8_t access = model_silicon(g) ? PHY_RW : qemu_phy_access[reg];
+
+	if (phy != IGB_PHY_ADDR)
+		return (model_silicon(g) ? v : REG(g, IGB_MDIC)) | IGB_MDIC_ERROR |
+		       IGB_MDIC_READY;
+	if (v & IGB_MDIC_OP_READ) {
+		if (!(access & PHY_R))
+			return v | IGB_MDIC_ERROR | IGB_MDIC_READY;
+		return (v & ~IGB_MDIC_DATA_MASK) | g->phy[reg] | IGB_MDIC_READY;
+	}
+	if (v & IGB_MDIC_OP_WRITE) {
+		if (!(access & PHY_W))
+			return v | IGB_MDIC_ERROR | IGB_MDIC_READY;
+		if (reg == IGB_PHY_BMCR && model_silicon(g))
+			silicon_bmcr(g, (uint16_t)v);
+		else if (reg == IGB_PHY_BMCR)
+			qemu_bmcr(g, (uint16_t)v);
+		else
+			g->phy[reg] = (uint16_t)v;
+	}
+	return v | IGB_MDIC_READY;
+}
+
+static void mdic_write(struct model_igb *g, uint32_t v)
+{
+	if (g->faults & MODEL_FAULT_MDIC_NEVER_READY) {
+		REG(g, IGB_MDIC) = v & ~IGB_MDIC_READY;
+		return;
+	}
+	if (!model_silicon(g)) {
+		REG(g, IGB_MDIC) = mdic_op(g, v);
+		return;
+	}
+	/* The frame goes out now; READY (and read data) after the MDIO time. */
+	g->mdic_result = mdic_op(g, v);
+	REG(g, IGB_MDIC) = v & ~(IGB_MDIC_READY | IGB_MDIC_ERROR);
+	g->mdic_done_ns = g->now_ns + MODEL_SI_MDIO_NS;
+}
+
+static void eerd_write(struct model_igb *g, uint32_t v)
+{
+	uint32_t addr = (v >> IGB_EERD_ADDR_SHIFT) & NVM_ADDR_MASK;
+	uint16_t data = addr < MODEL_NVM_WORDS ? g->nvm[addr] : NVM_ERASED;
+	uint32_t done = (uint32_t)data << IGB_EERD_DATA_SHIFT |
+			addr << IGB_EERD_ADDR_SHIFT | IGB_EERD_DONE;
+
+	if (!(v & IGB_EERD_START)) {
+		REG(g, IGB_EERD) = v & ~IGB_EERD_DONE;
+		return;
+	}
+	if (!model_silicon(g)) {
+		/* QEMU answers at once, and only inside its 64-word image. */
+		REG(g, IGB_EERD) = addr < MODEL_NVM_WORDS ? done :
+							    addr << IGB_EERD_ADDR_SHIFT;
+		return;
+	}
+	g->eerd_result = done;
+	REG(g, IGB_EERD) = v & ~IGB_EERD_DONE;
+	g->eerd_done_ns = g->now_ns + MODEL_SI_EERD_NS;
+}
+
+/* ---- reset ------------------------------------------------------------- */
+
+/*
+ * Registers to their reset values. hard: power-on or FLR (also the PHY,
+ * EITR and, on silicon, the wedged engine); soft: CTRL.RST, which on
+ * silicon leaves the PHY and a wedged descriptor engine alone and makes
+ * the device unusable for 1 ms.
+ */
+void model_device_reset(struct model_igb *g, bool hard)
+{
+	uint32_t eitr[MODEL_VECTORS];
+
+	for (unsigned v = 0; v < MODEL_VECTORS; v++)
+		eitr[v] = REG(g, IGB_EITR(v));
+	irq_reset(g, hard); /* QEMU fires pending EITR timers first */
+	memset(g->bar0->regs, 0, g->bar0->size);
+	if (!hard) /* QEMU keeps EITR over CTRL.RST (igb_reset, sw) */
+		for (unsigned v = 0; v < MODEL_VECTORS; v++)
+			REG(g, IGB_EITR(v)) = eitr[v];
+	REG(g, IGB_CTRL) = MODEL_CTRL_RESET;
+	REG(g, IGB_EECD) = MODEL_EECD_PRES;
+	REG(g, IGB_RAL(0)) = (uint32_t)g->nvm[0] | (uint32_t)g->nvm[1] << 16;
+	REG(g, IGB_RAH(0)) = g->nvm[2] | IGB_RAH_AV;
+	REG(g, IGB_TXDCTL(0)) = IGB_XDCTL_QUEUE_ENABLE;
+	REG(g, IGB_RXDCTL(0)) = IGB_XDCTL_QUEUE_ENABLE;
+	REG(g, IGB_TCTL) = IGB_TCTL_PSP |
+			   (IGB_COLLISION_THRESHOLD << IGB_TCTL_CT_SHIFT);
+	REG(g, IGB_RLPML) = MODEL_RLPML_RESET;
+	REG(g, IGB_GCR) = MODEL_GCR_RESET;
+	REG(g, IGB_VFRE) = (1u << IGB_NUM_POOLS) - 1;
+	REG(g, IGB_VFTE) = (1u << IGB_NUM_POOLS) - 1;
+	for (unsigned p = 0; p < IGB_NUM_POOLS; p++)
+		REG(g, IGB_VMOLR(p)) = MODEL_RLPML_RESET | IGB_VMOLR_STRCRC;
+	g->mdic_done_ns = g->eerd_done_ns = 0;
+	g->autoneg_done_ns = 0;
+	if (hard || !model_silicon(g))
+		phy_reset(g);
+	g->lu = false; /* every reset drops the link (no LSC: IMS is 0) */
+	g->phy[PHY_BMSR] &= ~PHY_BMSR_LINK;
+	dma_reset(g, hard);
+	if (model_silicon(g) && !hard) {
+		g->in_reset = true;
+		g->reset_start_ns = g->now_ns;
+		g->reset_done_ns = g->now_ns + MODEL_SI_RST_BUSY_NS;
+		g->auto_rd_ns = g->now_ns + MODEL_SI_AUTO_RD_NS;
+	} else if (model_silicon(g)) {
+		REG(g, IGB_EECD) |= IGB_EECD_AUTO_RD;
+	}
+}
+
+static void reset_sync(struct model_igb *g)
+{
+	if (!g->in_reset)
+		return;
+	if (g->now_ns >= g->auto_rd_ns)
+		REG(g, IGB_EECD) |= IGB_EECD_AUTO_RD;
+	if (g->now_ns >= g->reset_start_ns + MODEL_SI_RST_QUIET_NS &&
+	    g->now_ns >= g->auto_rd_ns)
+		g->in_reset = false;
+}
+
+/* ---- the clock --------------------------------------------------------- */
+
+static void remove_now(struct model_igb *g)
+{
+	g->removed = true;
+	g->fn->all_ones = true;
+}
+
+void model_sync(struct model_igb *g)
+{
+	g->now_ns = clock_ns();
+	if (g->remove_at_us && !g->removed && fake_now_us() >= g->remove_at_us)
+		remove_now(g);
+	model_pci_sync(g);
+	reset_sync(g);
+	if (g->mdic_done_ns && g->now_ns >= g->mdic_done_ns) {
+		REG(g, IGB_MDIC) = g->mdic_result;
+		g->mdic_done_ns = 0;
+	}
+	if (g->eerd_done_ns && g->now_ns >= g->eerd_done_ns) {
+		REG(g, IGB_EERD) = g->eerd_result;
+		g->eerd_done_ns = 0;
+	}
+	link_sync(g);
+	irq_sync(g);
+	dma_sync(g);
+}
+
+static void tick(void *ctx)
+{
+	model_sync(ctx);
+}
+
+/* ---- register access --------------------------------------------------- */
+
+/* Silicon: nothing may touch the device for 1 ms after CTRL.RST. */
+static void access_check(struct model_igb *g)
+{
+	if (g->in_reset && g->now_ns < g->reset_start_ns + MODEL_SI_RST_QUIET_NS)
+		model_violate(g, MV_ACCESS_IN_RESET);
+}
+
+/*
+ * Queue register decode: off -> RX or TX, queue, and the register's offset
+ * inside the queue's block (IGB_xDBAL(q) + field). Queues 0-3 sit at
+ * 0x2800/0x3800 with a 0x100 stride, 4-15 at 0xC000/0xE000 with 0x40.
+ */
+static bool queue_reg(uint32_t off, bool *tx, unsigned *q, uint32_t *field)
+{
+	static const struct {
+		uint32_t start, end, stride;
+		bool tx;
+	} blocks[] = {
+		{ 0x2800, 0x2c00, 0x100, false }, { 0x3800, 0x3c00, 0x100, true },
+		{ 0xc100, 0xc400, 0x40, false },  { 0xe100, 0xe400, 0x40, true },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(blocks); i++) {
+		if (off < blocks[i].start || off >= blocks[i].end)
+			continue;
+		*tx = blocks[i].tx;
+		*q = blocks[i].stride == 0x100 ? (off - blocks[i].start) / 0x100 :
+						 (off - 0xc000 - (*tx ? 0x2000 : 0)) / 0x40;
+		*field = off - (*tx ? IGB_TDBAL(*q) : IGB_RDBAL(*q));
+		return true;
+	}
+	return false;
+}
+
+#define FIELD_BAL (IGB_RDBAL(0) - IGB_RDBAL(0))
+#define FIELD_LEN (IGB_RDLEN(0) - IGB_RDBAL(0))
+#define FIELD_HEAD (IGB_RDH(0) - IGB_RDBAL(0))
+#define FIELD_TAIL (IGB_RDT(0) - IGB_RDBAL(0))
+/* QEMU keeps RDBAL/TDBAL bits 31:5, silicon 31:7 (128-byte rings); both
+ * keep RDLEN/TDLEN bits 19:4 (Linux's register test mask) and 16-bit
+ * heads and tails. */
+#define QEMU_BAL_MASK 0xffffffe0u
+#define SILICON_BAL_MASK 0xffffff80u
+#define LEN_MASK 0x000ffff0u
+#define HEAD_TAIL_MASK 0x0000ffffu
+
+static void queue_write(struct model_igb *g, uint32_t off, uint32_t v, bool tx,
+			unsigned q, uint32_t field)
+{
+	switch (field) {
+	case FIELD_BAL:
+		REG(g, off) = v & (model_silicon(g) ? SILICON_BAL_MASK : QEMU_BAL_MASK);
+		break;
+	case FIELD_LEN:
+		REG(g, off) = v & LEN_MASK;
+		break;
+	case FIELD_HEAD:
+		REG(g, off) = v & HEAD_TAIL_MASK;
+		break;
+	case FIELD_TAIL:
+		REG(g, off) = v & HEAD_TAIL_MASK;
+		if (tx)
+			dma_tdt_written(g, q);
+		break;
+	default:
+		REG(g, off) = v;
+		break;
+	}
+}
+
+/* Registers with bits that read back 0 (Linux's reg_test_82576 masks and
+ * QEMU's 16-bit setters). */
+static const struct {
+	uint32_t reg, mask;
+} rw_masks[] = {
+	{ IGB_FCAH, 0x0000ffff }, { IGB_FCT, 0x0000ffff }, { IGB_FCTTV, 0x0000ffff },
+	{ IGB_FCRTH, 0x0000fff8 }, { IGB_TIPG, 0x3fffffff },
+};
+
+static void bar0_write(struct fake_mmio *m, uint32_t off, uint32_t v)
+{
+	struct model_igb *g = m->priv;
+	unsigned q;
+	uint32_t field;
+	bool tx;
+
+	model_sync(g);
+	access_check(g);
+	if (irq_write(g, off, v))
+		return;
+	if (queue_reg(off, &tx, &q, &field)) {
+		queue_write(g, off, v, tx, q, field);
+		return;
+	}
+	switch (off) {
+	case IGB_CTRL:
+		if (v & IGB_CTRL_RST) {
+			g->resets++;
+			model_device_reset(g, false);
+			return;
+		}
+		REG(g, IGB_CTRL) = v;
+		if (model_silicon(g) && (v & IGB_CTRL_PHY_RST))
+			phy_reset(g);
+		link_sync(g);
+		return;
+	case IGB_STATUS:
+		return; /* read-only */
+	case IGB_EECD: {
+		uint32_t ro = MODEL_EECD_PRES | IGB_EECD_AUTO_RD;
+		REG(g, IGB_EECD) = (REG(g, IGB_EECD) & ro) | (v & ~ro);
+		return;
+	}
+	case IGB_EERD:
+		eerd_write(g, v);
+		return;
+	case IGB_MDIC:
+		mdic_write(g, v);
+		return;
+	default:
+		break;
+	}
+	if (off >= IGB_RA && off < IGB_RA + 8 * 16 && (off & 4) && model_silicon(g))
+		v &= 0x83ffffff; /* RAH bits 30:26 reserved (Linux mask) */
+	for (size_t i = 0; i < ARRAY_SIZE(rw_masks); i++)
+		if (off == rw_masks[i].reg)
+			v &= rw_masks[i].mask;
+	REG(g, off) = v;
+}
+
+static uint32_t status_read(struct model_igb *g)
+{
+	uint32_t s = FAKE_82576_STATUS & ~(IGB_STATUS_LU | MODEL_STATUS_GIO_MASTER_ENABLE);
+
+	if (g->lu)
+		s |= IGB_STATUS_LU;
+	if (!(REG(g, IGB_CTRL) & MODEL_CTRL_GIO_MASTER_DISABLE))
+		s |= MODEL_STATUS_GIO_MASTER_ENABLE;
+	return s;
+}
+
+static uint32_t bar0_read(struct fake_mmio *m, uint32_t off)
+{
+	struct model_igb *g = m->priv;
+	uint32_t v;
+
+	model_sync(g);
+	access_check(g);
+	if (irq_read(g, off, &v))
+		return v;
+	switch (off) {
+	case IGB_STATUS:
+		return status_read(g);
+	case IGB_CTRL:
+		v = REG(g, IGB_CTRL);
+		if (g->in_reset && g->now_ns < g->reset_done_ns)
+			v |= IGB_CTRL_RST; /* silicon: still resetting */
+		return v;
+	default:
+		return REG(g, off);
+	}
+}
+
+/* ---- setup, faults, reporting ------------------------------------------ */
+
+struct model_igb *model_igb_attach(struct fake_fn *fn, struct fake_mmio *bar0,
+				   struct fake_mmio *bar3, enum model_personality p)
+{
+	struct model_igb *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		harness_fatal(__FILE__, __LINE__, "model_igb_attach: out of memory");
+	g->pers = p;
+	g->fn = fn;
+	g->bar0 = bar0;
+	g->bar3 = bar3;
+	g->now_ns = clock_ns();
+	nvm_init(g);
+	phy_reset(g);
+	bar0->priv = g;
+	bar0->own_priv = true;
+	bar0->read = bar0_read;
+	bar0->write = bar0_write;
+	model_pci_attach(g);
+	msix_attach(g);
+	model_device_reset(g, true);
+	/* As the firmware left it: on QEMU, OVMF's autonegotiation finished
+	 * (link up, as -device igb boots); silicon has no cable here. */
+	if (!model_silicon(g)) {
+		g->lu = true;
+		g->phy[PHY_BMSR] |= PHY_BMSR_LINK | PHY_BMSR_AN_DONE;
+	}
+	fake_on_tick(tick, g);
+	return g;
+}
+
+const char *model_personality_name(enum model_personality p)
+{
+	return p == MODEL_SILICON ? "silicon" : "qemu";
+}
+
+void model_inject(struct model_igb *g, unsigned faults)
+{
+	g->faults |= faults;
+	if (faults & MODEL_FAULT_NVM_CHECKSUM)
+		g->nvm[NVM_CHECKSUM_WORD]++;
+	if (faults & MODEL_FAULT_LINK_NEVER_UP)
+		g->lu = false;
+}
+
+void model_remove_at(struct model_igb *g, uint64_t at_us)
+{
+	g->remove_at_us = at_us ? at_us : 1;
+}
+
+void model_remove_after_tdt(struct model_igb *g, uint64_t n)
+{
+	g->remove_after_tdt = n;
+}
+
+void model_tdt_counted(struct model_igb *g)
+{
+	if (g->remove_after_tdt && g->tdt_writes >= g->remove_after_tdt && !g->removed)
+		remove_now(g);
+}
+
+static const char *const violation_names[MV_COUNT] = {
+	[MV_EICR_READ_WITH_EIAC] = "EICR read while EIAC set (8.8.5)",
+	[MV_LEGACY_TX_DESC] = "legacy TX descriptor fetched",
+	[MV_ACCESS_IN_RESET] = "register access within 1 ms of CTRL.RST (4.2.1.6.1)",
+	[MV_RESEND_STORM] = "faulting read retried endlessly (GCR resend left on, 8.6.1)",
+	[MV_ACCESS_IN_FLR] = "BAR access within 100 ms of FLR (PCIe 6.6.2)",
+	[MV_DMA_OUTSIDE] = "descriptor/buffer DMA outside our DMA memory",
+	[MV_MSI_OUTSIDE] = "MSI-X message aimed outside our DMA memory",
+};
+
+const char *model_violation_name(enum model_violation v)
+{
+	return v < MV_COUNT ? violation_names[v] : "?";
+}
+
+unsigned model_violations(const struct model_igb *g)
+{
+	unsigned n = 0;
+
+	for (unsigned v = 0; v < MV_COUNT; v++)
+		n += g->violations[v];
+	return n;
+}
+
+void model_describe_violations(const struct model_igb *g, char *buf, size_t n)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned v = 0; v < MV_COUNT && at < n; v++) {
+		if (!g->violations[v])
+			continue;
+		int w = snprintf(buf + at, n - at, "%s%u x %s", at ? "; " : "",
+				 g->violations[v], violation_names[v]);
+		if (w < 0)
+			break;
+		at += (size_t)w;
+	}
+}
