@@ -8,6 +8,7 @@
 
 void *memmove(void *dst, const void *src, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
 
 void *memmove(void *dst, const void *src, size_t n)
 {
@@ -32,4 +33,13 @@ int memcmp(const void *a, const void *b, size_t n)
 		if (*x != *y)
 			return *x - *y;
 	return 0;
+}
+
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	return n;
 }

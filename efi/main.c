@@ -6,6 +6,9 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "efi_banner.h"
+#include "efi_files.h"
+#include "efi_options.h"
 #include "efi_platform.h"
 #include "igb/suite.h"
 #include "igbtest.h"
@@ -21,18 +24,73 @@ static void say(const char *s)
 	plat_write(s, __builtin_strlen(s));
 }
 
+/* What --end=exit returns to the shell or boot manager, per exit status. */
+static EFI_STATUS efi_status_of(int status)
+{
+	switch (status) {
+	case IGBTEST_EXIT_PASS: return EFI_SUCCESS;
+	case IGBTEST_EXIT_FAIL: return EFI_ABORTED;
+	case IGBTEST_EXIT_USAGE: return EFI_INVALID_PARAMETER;
+	case IGBTEST_EXIT_NODEV: return EFI_NOT_FOUND;
+	default: return EFI_DEVICE_ERROR;
+	}
+}
+
+/* Write the machine-readable summary next to the results file. */
+static void close_results(int status)
+{
+	size_t len = igbtest_summary_json(NULL, 0, status);
+	char *json = AllocatePool(len + 1);
+
+	if (json)
+		igbtest_summary_json(json, len + 1, status);
+	efi_results_close(json, json ? len : 0);
+	if (json)
+		FreePool(json);
+}
+
+/* --end: power off (ends QEMU), reset, or return (to the shell). */
+static EFI_STATUS end_run(enum opt_end end, bool shell, int status)
+{
+	if (end == OPT_END_AUTO)
+		end = shell ? OPT_END_EXIT : OPT_END_SHUTDOWN;
+	if (end == OPT_END_WAIT && ST->ConIn) {
+		UINTN idx;
+		EFI_INPUT_KEY key;
+		say("# igbtest: done; press a key to return\n");
+		ST->ConIn->Reset(ST->ConIn, FALSE);
+		BS->WaitForEvent(1, &ST->ConIn->WaitForKey, &idx);
+		ST->ConIn->ReadKeyStroke(ST->ConIn, &key);
+	}
+	BS->Stall(EXIT_SERIAL_DRAIN_US);
+	if (end == OPT_END_SHUTDOWN || end == OPT_END_REBOOT)
+		RT->ResetSystem(end == OPT_END_REBOOT ? EfiResetWarm : EfiResetShutdown,
+				efi_status_of(status), 0, NULL);
+	return efi_status_of(status);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
-	char banner[200];
+	static struct options opt;
+	char banner[720], platform[200], machine[160], from[160], results[200] = "";
+	bool shell = false;
 	int status;
 
 	InitializeLib(image, systab);
 	if (efi_platform_init(image) != EFI_SUCCESS) {
 		say("igbtest: no PCI root bridge I/O protocol: cannot reach PCI\n");
 		status = IGBTEST_EXIT_ERROR;
+		options_defaults(&opt);
 	} else {
-		efi_platform_describe(banner, sizeof(banner));
-		status = igbtest_main(banner);
+		efi_boot_volume_open(image);
+		efi_options_load(image, &opt, &shell, from, sizeof(from));
+		if (opt.action == OPT_RUN && !opt.error[0])
+			efi_results_open(opt.results, results, sizeof(results));
+		efi_platform_describe(platform, sizeof(platform));
+		efi_describe_machine(machine, sizeof(machine));
+		fmt_snprintf(banner, sizeof(banner), "%s\n%s\n%s%s%s", platform, machine,
+			     from, results[0] ? "\n" : "", results);
+		status = igbtest_run(&opt, banner);
 	}
 	unsigned leaked = efi_platform_fini();
 	if (leaked) {
@@ -42,9 +100,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			     leaked, leaked == 1 ? "" : "s");
 		say(msg);
 	}
-	BS->Stall(EXIT_SERIAL_DRAIN_US);
-	/* Power off: under QEMU this ends the VM; returning would drop into
-	 * the firmware's boot menu and never exit. */
-	RT->ResetSystem(EfiResetShutdown, status ? EFI_ABORTED : EFI_SUCCESS, 0, NULL);
-	return EFI_SUCCESS;
+	close_results(status);
+	efi_boot_volume_close();
+	/* By default power off when not started from the shell: under QEMU
+	 * this ends the VM; returning would drop into the firmware's boot
+	 * menu and never exit. */
+	return end_run(opt.end, shell, status);
 }

@@ -4,6 +4,7 @@
 #include "igb/igb.h"
 #include "igb/suite.h"
 #include "pci/pci.h"
+#include "report/fmt.h"
 #include "report/ktap.h"
 
 const char *rc_name(int rc)
@@ -40,25 +41,183 @@ static void ktap_to_platform(const char *line, size_t len)
 /* Large: lives in static storage, not on the firmware's small stack. */
 static struct pci_inventory inventory;
 
-int igbtest_main(const char *platform_banner)
+/* The inventory marks what will be tested: an 82576 that --device selects. */
+static bool will_test(const struct pci_func *f)
 {
+	return suite_device_selected(f);
+}
+
+static int finish(int status)
+{
+	ktap_diag_at(KTAP_ALWAYS, "igbtest: exit status %d (%s)", status,
+		     exit_meaning(status));
+	return status;
+}
+
+/* Nothing runs: the document is a skip-all plan, then the exit status. */
+static int nothing_run(const char *why, int status)
+{
+	ktap_skip_all(why);
+	ktap_print_totals();
+	return finish(status);
+}
+
+static int usage_error(const char *what)
+{
+	ktap_diag_at(KTAP_ALWAYS, "usage error: %s", what);
+	ktap_diag_at(KTAP_ALWAYS, "igbtest --help lists the options; nothing was run");
+	return nothing_run("usage error", IGBTEST_EXIT_USAGE);
+}
+
+/* Patterns that match no case are typos: refuse them before anything runs. */
+static int check_selection(const struct options *o)
+{
+	char msg[OPT_ERROR_MAX];
+	unsigned selected = 0;
+
+	for (unsigned p = 0; p < o->n_only + o->n_exclude; p++) {
+		bool only = p < o->n_only;
+		const char *pat = only ? o->only[p] : o->exclude[p - o->n_only];
+		bool hit = false;
+		for (unsigned i = 0; i < suite_case_count() && !hit; i++)
+			hit = options_glob(pat, suite_case(i)->name);
+		if (!hit) {
+			fmt_snprintf(msg, sizeof(msg), "--%s: '%s' matches no test case "
+				     "(--list shows them)", only ? "only" : "exclude", pat);
+			return usage_error(msg);
+		}
+	}
+	for (unsigned i = 0; i < suite_case_count(); i++)
+		selected += options_case_selected(o, suite_case(i)->name);
+	if (!selected)
+		return usage_error("--only and --exclude together leave no test case to run");
+	return RC_OK;
+}
+
+static int list_cases(void)
+{
+	unsigned n = suite_case_count();
+
+	ktap_diag_at(KTAP_ALWAYS, "%u test cases, run on each 82576 in this order:", n);
+	for (unsigned i = 0; i < n; i++)
+		ktap_diag_at(KTAP_ALWAYS, "  %-24s %s", suite_case(i)->name,
+			     suite_case(i)->desc);
+	return nothing_run("--list: nothing run", IGBTEST_EXIT_PASS);
+}
+
+/* One line saying what this run was asked to do, when it is not the default. */
+static void describe_options(const struct options *o)
+{
+	char line[KTAP_LINE_MAX];
+	unsigned selected = 0, n = 0;
+
+	for (unsigned i = 0; i < suite_case_count(); i++)
+		selected += options_case_selected(o, suite_case(i)->name);
+	n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, "options: %u of %u cases",
+				    selected, suite_case_count());
+	if (o->n_devices)
+		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", %u device%s named",
+					    o->n_devices, o->n_devices == 1 ? "" : "s");
+	if (o->duration_s)
+		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", rounds for %u s",
+					    o->duration_s);
+	else if (o->repeat > 1)
+		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", %u rounds",
+					    o->repeat);
+	if (o->storm_mib != OPT_DEFAULT_STORM_MIB)
+		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", storm %u MiB",
+					    o->storm_mib);
+	if (o->timeout_pct != 100 && n < sizeof(line))
+		fmt_snprintf(line + n, sizeof(line) - n, ", waits x%u.%02u",
+			     o->timeout_pct / 100, o->timeout_pct % 100);
+	ktap_diag("%s", line);
+}
+
+static enum ktap_level level_of(enum opt_verbosity v)
+{
+	return v == OPT_QUIET ? KTAP_ALWAYS : v == OPT_VERBOSE ? KTAP_VERBOSE : KTAP_NORMAL;
+}
+
+int igbtest_run(const struct options *o, const char *platform_banner)
+{
+	static struct options defaults;
 	int status, rc;
 
+	if (!o) {
+		options_defaults(&defaults);
+		o = &defaults;
+	}
 	ktap_init(ktap_to_platform);
+	ktap_set_level(level_of(o->verbosity));
+	suite_configure(o);
 	ktap_version();
-	ktap_diag("igbtest %s: Intel 82576 qualification, pre-OS", IGBTEST_VERSION);
+	ktap_diag_at(KTAP_ALWAYS, "igbtest %s (build %s): Intel 82576 qualification, pre-OS",
+		     IGBTEST_VERSION, IGBTEST_BUILD_ID);
 	if (platform_banner)
-		ktap_diag("%s", platform_banner);
+		ktap_diag_at(KTAP_ALWAYS, "%s", platform_banner);
+
+	if (o->error[0])
+		return usage_error(o->error);
+	if (o->action == OPT_HELP) {
+		/* Line by line: the text is longer than one diagnostic holds. */
+		for (const char *p = options_usage; *p;) {
+			int len = 0;
+			while (p[len] && p[len] != '\n')
+				len++;
+			ktap_diag_at(KTAP_ALWAYS, "%.*s", len, p);
+			p += len + (p[len] == '\n');
+		}
+		return nothing_run("--help: nothing run", IGBTEST_EXIT_PASS);
+	}
+	if (o->action == OPT_VERSION)
+		return nothing_run("--version: nothing run", IGBTEST_EXIT_PASS);
+	if (o->action == OPT_LIST)
+		return list_cases();
+	rc = check_selection(o);
+	if (rc)
+		return rc;
+	describe_options(o);
 
 	rc = pci_scan(&inventory);
 	if (rc) {
-		ktap_diag("PCI scan failed: %s", rc_name(rc));
-		ktap_skip_all("PCI scan failed");
-		status = IGBTEST_EXIT_ERROR;
-	} else {
-		pci_print_inventory(&inventory, igb_func_is_82576);
-		status = suite_run(&inventory);
+		ktap_diag_at(KTAP_ALWAYS, "PCI scan failed: %s", rc_name(rc));
+		return nothing_run("PCI scan failed", IGBTEST_EXIT_ERROR);
 	}
-	ktap_diag("igbtest: exit status %d (%s)", status, exit_meaning(status));
-	return status;
+	pci_print_inventory(&inventory, will_test);
+	status = suite_run(&inventory);
+	return finish(status);
+}
+
+int igbtest_main(const char *platform_banner)
+{
+	return igbtest_run(NULL, platform_banner);
+}
+
+size_t igbtest_summary_json(char *buf, size_t n, int status)
+{
+	size_t at = 0;
+	char bdf[16];
+
+#define PUT(...)                                                              \
+	do {                                                                  \
+		int w_ = fmt_snprintf(at < n ? buf + at : NULL,               \
+				      at < n ? n - at : 0, __VA_ARGS__);      \
+		at += w_ > 0 ? (size_t)w_ : 0;                                \
+	} while (0)
+
+	PUT("{\n  \"igbtest\": \"%s\",\n  \"build\": \"%s\",\n"
+	    "  \"exit_status\": %d,\n  \"exit_meaning\": \"%s\",\n  \"results\": [",
+	    IGBTEST_VERSION, IGBTEST_BUILD_ID, status, exit_meaning(status));
+	for (unsigned i = 0; i < suite_record_count(); i++) {
+		const struct suite_record *r = suite_record(i);
+		pci_bdf_str(r->bdf, bdf, sizeof(bdf));
+		PUT("%s\n    {\"device\": \"%s\", \"case\": \"%s\", \"result\": \"%s\", "
+		    "\"runs\": %u, \"failed_runs\": %u, \"ms\": %llu}",
+		    i ? "," : "", bdf, r->tc->name,
+		    r->result == KTAP_PASS ? "pass" : r->result == KTAP_FAIL ? "fail" : "skip",
+		    r->runs, r->fails, (unsigned long long)(r->us / 1000));
+	}
+	PUT("\n  ]\n}\n");
+#undef PUT
+	return at;
 }

@@ -2,9 +2,32 @@
 #ifndef IGBTEST_H
 #define IGBTEST_H
 
-#define IGBTEST_VERSION "0.1.0"
+#include <stddef.h>
 
-/* Scan, print the inventory, test every 82576; returns an igbtest_exit. */
+#include "report/options.h"
+
+#define IGBTEST_VERSION "0.1.0"
+/* The build: the Makefile passes the git commit (and "-dirty"). */
+#ifndef IGBTEST_BUILD_ID
+#define IGBTEST_BUILD_ID "unknown"
+#endif
+
+/*
+ * Do what o asks (o NULL: test everything with the defaults): print the
+ * banner (version, build, then platform_banner's lines), then either the
+ * usage error in o->error, --help, --version, --list, or scan, print the
+ * inventory, test the selected 82576s and print the summary table.
+ * Everything goes out as one KTAP document. Returns an igbtest_exit.
+ */
+int igbtest_run(const struct options *o, const char *platform_banner);
+/* igbtest_run(NULL, platform_banner). */
 int igbtest_main(const char *platform_banner);
+
+/*
+ * The machine-readable summary of the last run as JSON: version, build,
+ * exit status, and per device and case the result, runs, failures and
+ * milliseconds. Returns the length it needed (like snprintf).
+ */
+size_t igbtest_summary_json(char *buf, size_t n, int status);
 
 #endif

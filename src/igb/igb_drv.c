@@ -13,6 +13,7 @@
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
 #include "report/ktap.h"
+#include "wait_bound.h"
 
 /* ---- bounds on every wait (each cites its source) ---------------------- */
 
@@ -57,10 +58,11 @@ static int poll_reg(const struct igb_dev *d, uint32_t reg, uint32_t mask,
 		    uint32_t *last)
 {
 	uint64_t start = plat_now_us();
-	uint32_t max_iter = timeout_us / step_us + 1;
+	uint64_t limit = wait_bound_us(timeout_us);
+	uint64_t max_iter = limit / step_us + 1;
 	uint32_t v = 0;
 
-	for (uint32_t i = 0; i <= max_iter; i++) {
+	for (uint64_t i = 0; i <= max_iter; i++) {
 		v = igb_rd32(d, reg);
 		if (v == 0xffffffffu) {
 			if (last)
@@ -72,7 +74,7 @@ static int poll_reg(const struct igb_dev *d, uint32_t reg, uint32_t mask,
 				*last = v;
 			return RC_OK;
 		}
-		if (plat_now_us() - start >= timeout_us)
+		if (plat_now_us() - start >= limit)
 			break;
 		plat_udelay(step_us);
 	}
@@ -535,7 +537,7 @@ uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames)
 	uint64_t wire_ns = (bytes + frames * IGB_FRAME_OVERHEAD_BYTES) * IGB_WIRE_NS_PER_BYTE;
 	uint64_t us = wire_ns * IGB_COPY_TIMEOUT_MARGIN / 1000;
 
-	return us < IGB_COPY_TIMEOUT_MIN_US ? IGB_COPY_TIMEOUT_MIN_US : us;
+	return wait_bound_us(us < IGB_COPY_TIMEOUT_MIN_US ? IGB_COPY_TIMEOUT_MIN_US : us);
 }
 
 static struct igb_tx_desc *tx_desc(struct igb_drv *drv, unsigned i)

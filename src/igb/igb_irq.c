@@ -12,6 +12,7 @@
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
+#include "wait_bound.h"
 
 uint32_t igb_msg_data(const struct igb_drv *drv, unsigned v)
 {
@@ -51,11 +52,13 @@ void igb_irq_retag(struct igb_drv *drv, uint32_t tag)
 /* Poll every IGB_MSI_POLL_US: a message is one posted write. */
 #define IGB_MSI_POLL_US 10
 
-static bool wait_slot(struct igb_drv *drv, unsigned v, uint32_t us, uint32_t *data)
+static bool wait_slot(struct igb_drv *drv, unsigned v, uint32_t bound_us,
+		      uint32_t *data)
 {
 	uint64_t start = plat_now_us();
+	uint64_t us = wait_bound_us(bound_us);
 
-	for (uint32_t i = 0; i <= us / IGB_MSI_POLL_US; i++) {
+	for (uint64_t i = 0; i <= us / IGB_MSI_POLL_US; i++) {
 		*data = igb_msg_read(drv, v);
 		if (*data || plat_now_us() - start >= us)
 			break;

@@ -9,6 +9,7 @@
 #include "igb/suite.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
+#include "wait_bound.h"
 
 /* Distinct message data per test, so a stale write is never mistaken. */
 enum irq_tag {
@@ -56,8 +57,8 @@ static enum ktap_result expect_one(struct test_run *t, unsigned v, const char *w
 		return KTAP_PASS;
 	describe(drv, v, state, sizeof(state));
 	if (rc == RC_ETIMEDOUT)
-		return test_fail(t, "%s: no message on vector %u within %u us; %s", what, v,
-				 IGB_MSI_TIMEOUT_US, state);
+		return test_fail(t, "%s: no message on vector %u within %llu us; %s", what, v,
+				 (unsigned long long)wait_bound_us(IGB_MSI_TIMEOUT_US), state);
 	if (rc == RC_EIO)
 		return test_fail(t, "%s: vector %u fired more than once; %s", what, v, state);
 	return test_fail(t, "%s: vector %u wrote 0x%08x, expected 0x%08x", what, v,

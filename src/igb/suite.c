@@ -6,6 +6,7 @@
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
+#include "wait_bound.h"
 
 static void vreason(struct test_run *t, const char *fmt, va_list ap)
 {
@@ -19,7 +20,7 @@ enum ktap_result test_fail(struct test_run *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreason(t, fmt, ap);
 	va_end(ap);
-	ktap_diag("%s: %s", t->name, t->reason);
+	ktap_diag_at(KTAP_ALWAYS, "%s: %s", t->name, t->reason);
 	return KTAP_FAIL;
 }
 
@@ -66,6 +67,44 @@ int test_alloc_flags(struct test_run *t, struct igb_dev *d, size_t size,
 
 /* The driver of the device under test; one device at a time. */
 static struct igb_drv drv;
+
+/* The run's options (suite_configure), or the defaults. */
+static const struct options *opt;
+static struct options default_opt;
+
+/* Outcomes per (device, case), for the summary table and file. */
+static struct suite_record records[SUITE_MAX_RECORDS];
+static unsigned nrecords;
+static struct suite_record overflow_record; /* when records[] is full */
+
+void suite_configure(const struct options *o)
+{
+	opt = o;
+}
+
+static const struct options *run_opt(void)
+{
+	if (!opt) {
+		options_defaults(&default_opt);
+		opt = &default_opt;
+	}
+	return opt;
+}
+
+bool suite_device_selected(const struct pci_func *f)
+{
+	return igb_func_is_82576(f) && options_device_selected(run_opt(), f->bdf);
+}
+
+unsigned suite_record_count(void)
+{
+	return nrecords;
+}
+
+const struct suite_record *suite_record(unsigned i)
+{
+	return i < nrecords ? &records[i] : NULL;
+}
 
 unsigned suite_case_count(void)
 {
@@ -152,9 +191,49 @@ static int ensure_link(struct igb_dev *d, struct test_run *t)
 	return rc;
 }
 
-static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc)
+static const char *result_word(enum ktap_result r)
 {
-	struct test_run t = { .name = tc->name, .drv = &drv };
+	return r == KTAP_PASS ? "pass" : r == KTAP_FAIL ? "fail" : "skip";
+}
+
+/*
+ * The one-line-per-result form (for LAVA's monitors and grep): always
+ * printed, right after the KTAP result it repeats, and matched by the
+ * regular expression documented in lava/README.md:
+ *   # result: <device>.<case>[.r<round>] <pass|fail|skip> <ms> ms
+ * The device is its BDF with '-' for ':' (LAVA's test case id alphabet).
+ */
+static void print_result_line(const struct igb_dev *d, const struct igb_test *tc,
+			      unsigned round, enum ktap_result r, uint64_t us)
+{
+	char id[80], rnd[16] = "";
+	unsigned n = 0;
+
+	for (const char *p = d->name; *p && n < sizeof(id) - 1; p++)
+		id[n++] = *p == ':' ? '-' : *p;
+	id[n] = '\0';
+	if (round)
+		fmt_snprintf(rnd, sizeof(rnd), ".r%u", round);
+	ktap_diag_at(KTAP_ALWAYS, "result: %s.%s%s %s %llu ms", id, tc->name, rnd,
+		     result_word(r), (unsigned long long)(us / 1000));
+}
+
+static void record(struct suite_record *rec, enum ktap_result r, uint64_t us)
+{
+	rec->runs++;
+	rec->us += us;
+	if (r == KTAP_FAIL) {
+		rec->fails++;
+		rec->result = KTAP_FAIL;
+	} else if (r == KTAP_PASS && rec->result == KTAP_SKIP) {
+		rec->result = KTAP_PASS;
+	}
+}
+
+static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
+				struct suite_record *rec, unsigned round)
+{
+	struct test_run t = { .name = tc->name, .drv = &drv, .opt = run_opt() };
 	enum ktap_result r;
 	uint64_t t0 = plat_now_us();
 
@@ -170,50 +249,186 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc)
 	if (us >= 100000)
 		ktap_diag("%s took %llu ms", tc->name, (unsigned long long)(us / 1000));
 	ktap_result(r, tc->name, r == KTAP_SKIP ? t.reason : NULL);
+	print_result_line(d, tc, round, r, us);
+	record(rec, r, us);
+	/* Everything up to this result survives a hang or reset from here on. */
+	plat_write_sync();
 	return r;
+}
+
+/* Fold results: any failure fails; otherwise any pass passes. */
+static enum ktap_result fold(unsigned pass, unsigned fail)
+{
+	return fail ? KTAP_FAIL : pass ? KTAP_PASS : KTAP_SKIP;
+}
+
+static unsigned selected_count(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < suite_case_count(); i++)
+		n += options_case_selected(run_opt(), suite_case(i)->name);
+	return n;
+}
+
+/* Every selected case once; recs[k] is the k-th selected case's record. */
+static enum ktap_result run_cases(struct igb_dev *d, struct suite_record **recs,
+				  unsigned round)
+{
+	unsigned pass = 0, fail = 0, k = 0, nsel = selected_count();
+
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		const struct igb_test *tc = suite_case(i);
+		if (!options_case_selected(run_opt(), tc->name))
+			continue;
+		ktap_diag_at(KTAP_VERBOSE, "[%u/%u] %s: %s", k + 1, nsel, tc->name, tc->desc);
+		enum ktap_result r = run_one(d, tc, recs[k++], round);
+		pass += r == KTAP_PASS;
+		fail += r == KTAP_FAIL;
+	}
+	return fold(pass, fail);
+}
+
+/* Soak: rounds as subtests, --repeat of them or as many as --duration allows. */
+static enum ktap_result run_rounds(struct igb_dev *d, struct suite_record **recs)
+{
+	const struct options *o = run_opt();
+	uint64_t t0 = plat_now_us(), limit = (uint64_t)o->duration_s * 1000000;
+	unsigned pass = 0, fail = 0, nsel = selected_count();
+	char name[32];
+
+	for (unsigned round = 1;; round++) {
+		uint64_t spent = plat_now_us() - t0;
+		if (o->duration_s ? round > 1 && spent >= limit : round > o->repeat)
+			break;
+		if (o->duration_s)
+			ktap_diag("round %u: %llu s of %u s done", round,
+				  (unsigned long long)(spent / 1000000), o->duration_s);
+		else
+			ktap_diag("round %u of %u", round, o->repeat);
+		fmt_snprintf(name, sizeof(name), "round %u", round);
+		ktap_subtest_begin(name, nsel);
+		enum ktap_result r = run_cases(d, recs, round);
+		ktap_subtest_end(r, name, r == KTAP_SKIP ? "every case skipped" : NULL);
+		pass += r == KTAP_PASS;
+		fail += r == KTAP_FAIL;
+	}
+	if (o->duration_s)
+		ktap_trailing_plan();
+	return fold(pass, fail);
 }
 
 static enum ktap_result run_device(const struct pci_func *f)
 {
+	const struct options *o = run_opt();
+	static struct suite_record *recs[SUITE_MAX_RECORDS];
 	struct igb_dev d;
 	char title[64];
-	unsigned pass = 0, fail = 0;
+	unsigned nsel = selected_count();
+	bool soak = o->repeat > 1 || o->duration_s;
+	enum ktap_result r;
 
 	dev_prepare(&d, f);
+	for (unsigned i = 0, k = 0; i < suite_case_count() && k < nsel; i++) {
+		if (!options_case_selected(o, suite_case(i)->name))
+			continue;
+		struct suite_record *rec = nrecords < SUITE_MAX_RECORDS ?
+			&records[nrecords++] : &overflow_record;
+		*rec = (struct suite_record){ .bdf = d.bdf, .tc = suite_case(i),
+					      .result = KTAP_SKIP };
+		recs[k++] = rec;
+	}
 	fmt_snprintf(title, sizeof(title), "82576 %s", d.name);
-	ktap_subtest_begin(title, suite_case_count());
+	if (soak && o->duration_s)
+		ktap_subtest_begin_unplanned(title);
+	else
+		ktap_subtest_begin(title, soak ? o->repeat : nsel);
 	ktap_diag("%s [%04x:%04x] %s", d.name, f->vendor, f->device,
 		  igb_82576_name(f->device));
 	if (!d.bar0)
-		ktap_diag("BAR0 unusable: %s", d.bar0_problem);
-	for (unsigned i = 0; i < suite_case_count(); i++) {
-		enum ktap_result r = run_one(&d, suite_case(i));
-		pass += r == KTAP_PASS;
-		fail += r == KTAP_FAIL;
-	}
+		ktap_diag_at(KTAP_ALWAYS, "BAR0 unusable: %s", d.bar0_problem);
+	r = soak ? run_rounds(&d, recs) : run_cases(&d, recs, 0);
 	dev_release(&d);
-	enum ktap_result r = fail ? KTAP_FAIL : pass ? KTAP_PASS : KTAP_SKIP;
 	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every case skipped" : NULL);
 	return r;
 }
 
+/* Tenths of a second, for the table. */
+static void secs(char *buf, size_t n, uint64_t us)
+{
+	uint64_t ds = (us + 50000) / 100000;
+
+	fmt_snprintf(buf, n, "%llu.%llu s", (unsigned long long)(ds / 10),
+		     (unsigned long long)(ds % 10));
+}
+
+/* The human-readable end: one row per device and case, before the totals. */
+static void print_summary(void)
+{
+	unsigned pass = 0, fail = 0, skip = 0;
+
+	for (unsigned i = 0; i < nrecords; i++) {
+		pass += records[i].result == KTAP_PASS;
+		fail += records[i].result == KTAP_FAIL;
+		skip += records[i].result == KTAP_SKIP;
+	}
+	ktap_diag_at(KTAP_ALWAYS, "summary: %u passed, %u failed, %u skipped%s", pass,
+		     fail, skip, nrecords == SUITE_MAX_RECORDS ? " (table full)" : "");
+	ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-24s %-6s %9s", "device", "case", "result",
+		     "time");
+	for (unsigned i = 0; i < nrecords; i++) {
+		const struct suite_record *r = &records[i];
+		char bdf[16], t[24], runs[48] = "";
+
+		pci_bdf_str(r->bdf, bdf, sizeof(bdf));
+		secs(t, sizeof(t), r->us);
+		if (r->runs > 1)
+			fmt_snprintf(runs, sizeof(runs), "  %u runs, %u failed", r->runs,
+				     r->fails);
+		ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-24s %-6s %9s%s", bdf, r->tc->name,
+			     r->result == KTAP_FAIL ? "FAIL" : result_word(r->result), t, runs);
+	}
+}
+
 int suite_run(const struct pci_inventory *inv)
 {
-	unsigned count = 0, failed = 0;
+	const struct options *o = run_opt();
+	unsigned count = 0, failed = 0, igbs = 0;
 
-	for (unsigned i = 0; i < inv->n; i++)
-		count += igb_func_is_82576(&inv->f[i]);
+	nrecords = 0;
+	wait_bound_set_scale(o->timeout_pct);
+	for (unsigned i = 0; i < inv->n; i++) {
+		igbs += igb_func_is_82576(&inv->f[i]);
+		count += suite_device_selected(&inv->f[i]);
+	}
+	for (unsigned i = 0; i < o->n_devices; i++) {
+		const struct pci_bdf *b = &o->devices[i];
+		bool found = false;
+		for (unsigned j = 0; j < inv->n && !found; j++)
+			found = igb_func_is_82576(&inv->f[j]) &&
+				options_device_matches(o, i, inv->f[j].bdf);
+		if (!found)
+			ktap_diag_at(KTAP_ALWAYS, "--device %s%04x:%02x:%02x.%u: no 82576 there",
+				     o->device_has_seg[i] ? "" : "(any segment) ", b->seg,
+				     b->bus, b->dev, b->fn);
+	}
 	if (!count) {
-		ktap_diag("no Intel 82576 found among the %u PCI function%s listed above",
-			  inv->n, inv->n == 1 ? "" : "s");
-		ktap_skip_all("no Intel 82576 found");
+		if (igbs)
+			ktap_diag_at(KTAP_ALWAYS, "none of the %u 82576%s found is selected "
+				     "by --device", igbs, igbs == 1 ? "" : "s");
+		else
+			ktap_diag_at(KTAP_ALWAYS, "no Intel 82576 found among the %u PCI "
+				     "function%s listed above", inv->n,
+				     inv->n == 1 ? "" : "s");
+		ktap_skip_all(igbs ? "no selected 82576 found" : "no Intel 82576 found");
 		ktap_print_totals();
 		return IGBTEST_EXIT_NODEV;
 	}
 	ktap_plan(count);
 	for (unsigned i = 0; i < inv->n; i++)
-		if (igb_func_is_82576(&inv->f[i]))
+		if (suite_device_selected(&inv->f[i]))
 			failed += run_device(&inv->f[i]) == KTAP_FAIL;
+	print_summary();
 	ktap_print_totals();
 	return failed ? IGBTEST_EXIT_FAIL : IGBTEST_EXIT_PASS;
 }

@@ -6,6 +6,7 @@
 #include "igb/igb.h"
 #include "igb/igb_drv.h"
 #include "report/ktap.h"
+#include "report/options.h"
 
 #define TEST_REASON_MAX 200
 #define TEST_MAX_BUFS 4
@@ -16,6 +17,7 @@ struct test_run {
 	char reason[TEST_REASON_MAX]; /* failure or skip reason */
 	struct igb_drv *drv;          /* the device's driver (NEEDS_LINK: up) */
 	struct dma_buf *bufs[TEST_MAX_BUFS]; /* scratch, freed by the runner */
+	const struct options *opt;    /* the run's options (e.g. storm size) */
 };
 
 /* Scratch DMA memory for one test case; the runner frees it afterwards. */
@@ -72,5 +74,26 @@ enum igbtest_exit {
 
 /* Run every case on every 82576 in inv; returns an igbtest_exit status. */
 int suite_run(const struct pci_inventory *inv);
+
+/*
+ * The options suite_run follows: case selection (--only/--exclude),
+ * devices (--device), rounds (--repeat/--duration), verbosity, storm size.
+ * NULL (the default): every case once on every 82576.
+ */
+void suite_configure(const struct options *o);
+/* Whether suite_run would test this function (an 82576 --device selects). */
+bool suite_device_selected(const struct pci_func *f);
+
+/* One (device, case) outcome of the last suite_run, rounds folded in. */
+struct suite_record {
+	struct pci_bdf bdf;
+	const struct igb_test *tc;
+	enum ktap_result result; /* FAIL if any round failed, SKIP if all skipped */
+	unsigned runs, fails;
+	uint64_t us;             /* time spent in the case, all rounds */
+};
+#define SUITE_MAX_RECORDS 1024
+unsigned suite_record_count(void);
+const struct suite_record *suite_record(unsigned i);
 
 #endif

@@ -2,6 +2,7 @@
 #include "pci/flr.h"
 
 #include "pci/pci_regs.h"
+#include "wait_bound.h"
 
 /* PCIe Base 4.0 6.6.2: a function must complete FLR within 100 ms. */
 #define FLR_COMPLETION_US		100000
@@ -27,11 +28,12 @@ static bool poll_cfg16(struct pci_bdf b, uint16_t off, uint16_t mask, uint16_t w
 		       uint32_t timeout_us, uint32_t step_us)
 {
 	uint64_t start = plat_now_us();
+	uint64_t limit = wait_bound_us(timeout_us);
 
-	for (uint32_t i = 0; i <= timeout_us / step_us; i++) {
+	for (uint64_t i = 0; i <= limit / step_us; i++) {
 		if ((pci_read16(b, off) & mask) == want)
 			return true;
-		if (plat_now_us() - start >= timeout_us)
+		if (plat_now_us() - start >= limit)
 			break;
 		plat_udelay(step_us);
 	}
@@ -42,11 +44,12 @@ static bool poll_cfg16(struct pci_bdf b, uint16_t off, uint16_t mask, uint16_t w
 static bool wait_present(struct pci_bdf b)
 {
 	uint64_t start = plat_now_us();
+	uint64_t limit = wait_bound_us(FLR_READY_TIMEOUT_US);
 
-	for (uint32_t i = 0; i <= FLR_READY_TIMEOUT_US / FLR_READY_POLL_US; i++) {
+	for (uint64_t i = 0; i <= limit / FLR_READY_POLL_US; i++) {
 		if (pci_read16(b, PCI_VENDOR_ID) != 0xffff)
 			return true;
-		if (plat_now_us() - start >= FLR_READY_TIMEOUT_US)
+		if (plat_now_us() - start >= limit)
 			break;
 		plat_udelay(FLR_READY_POLL_US);
 	}

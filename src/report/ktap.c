@@ -12,6 +12,7 @@ static struct {
 	unsigned flattened; /* open subtests past KTAP_MAX_DEPTH, not nested */
 	unsigned next[KTAP_MAX_DEPTH + 1]; /* next test number per level */
 	struct ktap_totals totals;
+	enum ktap_level level; /* diagnostics above it are dropped */
 } k;
 
 void ktap_init(ktap_sink_fn sink)
@@ -22,6 +23,12 @@ void ktap_init(ktap_sink_fn sink)
 	for (unsigned i = 0; i <= KTAP_MAX_DEPTH; i++)
 		k.next[i] = 1;
 	k.totals = (struct ktap_totals){ 0 };
+	k.level = KTAP_NORMAL;
+}
+
+void ktap_set_level(enum ktap_level max)
+{
+	k.level = max;
 }
 
 unsigned ktap_depth(void)
@@ -111,7 +118,7 @@ void ktap_skip_all(const char *reason)
 	emitf(k.depth, "1..0 # SKIP %s", r);
 }
 
-void ktap_subtest_begin(const char *name, unsigned plan)
+void ktap_subtest_begin_unplanned(const char *name)
 {
 	char n[KTAP_LINE_MAX / 2];
 
@@ -122,8 +129,18 @@ void ktap_subtest_begin(const char *name, unsigned plan)
 		k.flattened++;
 	emit(k.depth, "KTAP version 1");
 	emitf(k.depth, "# Subtest: %s", n);
-	emitf(k.depth, "1..%u", plan);
 	k.next[k.depth] = 1;
+}
+
+void ktap_subtest_begin(const char *name, unsigned plan)
+{
+	ktap_subtest_begin_unplanned(name);
+	emitf(k.depth, "1..%u", plan);
+}
+
+void ktap_trailing_plan(void)
+{
+	emitf(k.depth, "1..%u", k.next[k.depth] - 1);
 }
 
 static void result_line(enum ktap_result r, const char *name, const char *reason)
@@ -168,16 +185,36 @@ void ktap_result(enum ktap_result r, const char *name, const char *reason)
 		k.totals.skip++;
 }
 
+static void vdiag(enum ktap_level level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
 void ktap_diag(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(KTAP_NORMAL, fmt, ap);
+	va_end(ap);
+}
+
+void ktap_diag_at(enum ktap_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vdiag(level, fmt, ap);
+	va_end(ap);
+}
+
+static void vdiag(enum ktap_level level, const char *fmt, va_list ap)
 {
 	char text[KTAP_LINE_MAX];
 	char line[KTAP_LINE_MAX];
-	va_list ap;
 	size_t n = 0;
 
-	va_start(ap, fmt);
+	if (level > k.level)
+		return;
 	fmt_vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 
 	line[n++] = '#';
 	line[n++] = ' ';

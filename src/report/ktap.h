@@ -44,6 +44,21 @@ void ktap_subtest_end(enum ktap_result r, const char *name, const char *reason);
 void ktap_result(enum ktap_result r, const char *name, const char *reason);
 /* A diagnostic; embedded newlines become separate "# " lines. */
 void ktap_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * How much commentary a run prints (--quiet / --verbose). ktap_diag() is
+ * KTAP_NORMAL: dropped when quiet. Results, plans and totals are always
+ * printed; so are diagnostics given KTAP_ALWAYS (failure reasons, the exit
+ * status). KTAP_VERBOSE ones only when verbose.
+ */
+enum ktap_level { KTAP_ALWAYS, KTAP_NORMAL, KTAP_VERBOSE };
+void ktap_set_level(enum ktap_level max);
+void ktap_diag_at(enum ktap_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A block whose length is known only at its end (a soak for a time): no
+ * plan now; ktap_trailing_plan() prints "1..N" after its N results. */
+void ktap_subtest_begin_unplanned(const char *name);
+void ktap_trailing_plan(void);
 /* The plan "1..0 # SKIP reason": nothing to test at this level. */
 void ktap_skip_all(const char *reason);
 /* "# Totals: pass:N fail:N xfail:0 xpass:0 skip:N error:N" */

@@ -265,6 +265,9 @@ void *fake_dma_ptr(uint64_t bus, size_t len)
 
 /* ---- output ---- */
 
+/* plat_write_sync(): lines made durable, and how many calls. */
+static unsigned synced_lines, syncs;
+
 static void output_reset(void)
 {
 	for (unsigned i = 0; i < nlines; i++)
@@ -272,6 +275,7 @@ static void output_reset(void)
 	free(lines);
 	lines = NULL;
 	nlines = lines_cap = 0;
+	synced_lines = syncs = 0;
 }
 
 static void add_line(const char *s, size_t len)
@@ -332,6 +336,19 @@ void plat_write(const char *s, size_t len)
 			start = i + 1;
 		}
 	}
+}
+
+void plat_write_sync(void)
+{
+	synced_lines = nlines;
+	syncs++;
+}
+
+unsigned fake_output_synced(unsigned *calls)
+{
+	if (calls)
+		*calls = syncs;
+	return synced_lines;
 }
 
 unsigned fake_output_nlines(void)

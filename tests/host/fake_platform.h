@@ -148,6 +148,8 @@ void *fake_dma_ptr(uint64_t bus, size_t len);
 /* ---- output ---- */
 /* Output is echoed to stdout when IGBTEST_ECHO is set in the environment. */
 unsigned fake_output_nlines(void);
+/* Lines written before the last plat_write_sync(); *calls: how many syncs. */
+unsigned fake_output_synced(unsigned *calls);
 const char *fake_output_line(unsigned i);
 /* Index of the first line equal to s at or after from, or -1. */
 int fake_output_find(const char *s, unsigned from);

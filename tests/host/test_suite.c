@@ -226,7 +226,8 @@ TEST(suite_inventory_lines)
 	fake_82576_add(1, 0, 0, BAR0_A);
 	igbtest_main("fake platform");
 	CHECK_EQ(fake_output_find("KTAP version 1", 0), 0);
-	CHECK_LINE("# igbtest " IGBTEST_VERSION ": Intel 82576 qualification, pre-OS");
+	CHECK_LINE("# igbtest " IGBTEST_VERSION " (build " IGBTEST_BUILD_ID "): Intel 82576 "
+		   "qualification, pre-OS");
 	CHECK_LINE("# fake platform");
 	CHECK_LINE("# PCI inventory: 4 functions");
 	CHECK_LINE("# 0000:00:00.0 [8086:29c0] rev 02 class 060000 (behind root)");

@@ -1,0 +1,100 @@
+/*
+ * banner.c - the machine in one line for the banner: CPU, memory, clock.
+ *
+ * A lab log names the host it came from: the CPU's brand string (CPUID
+ * leaves 0x80000002-4 on x86), the memory the firmware's map calls usable,
+ * whether Secure Boot is enforcing, and the RTC's date and time (as set in
+ * the firmware: not trusted for anything but the log).
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#include "efi_banner.h"
+#include "report/fmt.h"
+
+static void cpu_brand(char *out, unsigned n)
+{
+#if defined(__x86_64__)
+	uint32_t r[12], max;
+	char *c = (char *)r;
+	unsigned o = 0;
+
+	__asm__ volatile("cpuid" : "=a"(max) : "a"(0x80000000u) : "ebx", "ecx", "edx");
+	if (max < 0x80000004u) {
+		fmt_snprintf(out, n, "x86-64 (no brand string)");
+		return;
+	}
+	for (unsigned i = 0; i < 3; i++)
+		__asm__ volatile("cpuid"
+				 : "=a"(r[4 * i]), "=b"(r[4 * i + 1]), "=c"(r[4 * i + 2]),
+				   "=d"(r[4 * i + 3])
+				 : "a"(0x80000002u + i));
+	for (unsigned i = 0; i < 48 && c[i] && o + 1 < n; i++) {
+		if (c[i] == ' ' && (o == 0 || out[o - 1] == ' '))
+			continue; /* brand strings are padded with spaces */
+		out[o++] = (c[i] >= 0x20 && c[i] < 0x7f) ? c[i] : '?';
+	}
+	while (o && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+#elif defined(__aarch64__)
+	uint64_t midr;
+	__asm__ volatile("mrs %0, midr_el1" : "=r"(midr));
+	fmt_snprintf(out, n, "arm64 MIDR 0x%08llx", (unsigned long long)midr);
+#else
+	fmt_snprintf(out, n, "unknown");
+#endif
+}
+
+/* Usable memory in MiB, from the UEFI memory map. */
+static unsigned long long memory_mib(void)
+{
+	UINTN entries, key, dsize;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &dsize, &dver);
+	unsigned long long pages = 0;
+
+	if (!map)
+		return 0;
+	for (UINTN i = 0; i < entries; i++) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)map + i * dsize);
+		switch (d->Type) {
+		case EfiConventionalMemory:
+		case EfiLoaderCode:
+		case EfiLoaderData:
+		case EfiBootServicesCode:
+		case EfiBootServicesData:
+			pages += d->NumberOfPages;
+			break;
+		default:
+			break;
+		}
+	}
+	FreePool(map);
+	return pages * 4096 / (1024 * 1024);
+}
+
+/* The SecureBoot global variable (UEFI 2.x 3.3): 1 while enforcing. */
+static const char *secure_boot(void)
+{
+	UINTN size = 0;
+	UINT8 *v = LibGetVariableAndSize(L"SecureBoot", &gEfiGlobalVariableGuid, &size);
+	const char *s = !v || size != 1 ? "unknown" : *v == 1 ? "on" : "off";
+
+	if (v)
+		FreePool(v);
+	return s;
+}
+
+void efi_describe_machine(char *buf, unsigned long n)
+{
+	char cpu[64], when[40] = "no firmware clock";
+	EFI_TIME t;
+
+	cpu_brand(cpu, sizeof(cpu));
+	if (RT->GetTime(&t, NULL) == EFI_SUCCESS)
+		fmt_snprintf(when, sizeof(when), "firmware clock %04u-%02u-%02u %02u:%02u:%02u",
+			     t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second);
+	fmt_snprintf(buf, n, "machine: %s; %llu MiB usable memory; Secure Boot %s; %s",
+		     cpu, memory_mib(), secure_boot(), when);
+}

@@ -1,0 +1,30 @@
+/* efi_files.h - the boot volume: config file in, results file out. */
+#ifndef IGBTEST_EFI_FILES_H
+#define IGBTEST_EFI_FILES_H
+
+#include <efi.h>
+#include <stddef.h>
+
+#include "report/options.h"
+
+/* Open the file system our image was loaded from (the boot volume). */
+EFI_STATUS efi_boot_volume_open(EFI_HANDLE image);
+void efi_boot_volume_close(void);
+/* Read a whole file (path '\' separated) into buf; EFI_BUFFER_TOO_SMALL
+ * when it is larger than max. */
+EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len);
+
+/*
+ * Create a new results file run-NNNN.ktap in dir (created if missing; ""
+ * means no results file), never reusing an earlier run's name. desc gets
+ * one line for the banner: where the file is, or why there is none.
+ */
+EFI_STATUS efi_results_open(const char *dir, char *desc, UINTN n);
+/* Append output to the results file (plat_write calls this). */
+void efi_results_write(const char *s, size_t len);
+/* Flush and close it; write the machine-readable summary next to it. */
+void efi_results_close(const char *summary, size_t len);
+
+const char *efi_status_str(EFI_STATUS s);
+
+#endif

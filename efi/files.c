@@ -1,0 +1,267 @@
+/*
+ * files.c - the boot volume: reading the config file, writing the results.
+ *
+ * The boot volume is the EFI_SIMPLE_FILE_SYSTEM_PROTOCOL on the device our
+ * image was loaded from (the USB stick, the ESP). The results file is a
+ * byte-for-byte copy of the KTAP stream: plat_write() hands every line to
+ * efi_results_write(), and plat_write_sync() (after every test) flushes it
+ * to the disk, so a hang or a reset keeps everything already reported.
+ * If the volume cannot take the file, the console says so once and the
+ * run goes on without it.
+ */
+#include <efi.h>
+#include <efilib.h>
+
+#include "efi_files.h"
+#include "platform.h"
+#include "report/fmt.h"
+
+/* Names tried in the results directory before giving up. */
+#define RESULTS_MAX_RUNS 9999
+
+static EFI_FILE_HANDLE root;        /* the boot volume, or NULL */
+static EFI_FILE_HANDLE results;     /* the open results file, or NULL */
+static EFI_FILE_HANDLE results_dir; /* its directory, for the summary */
+static CHAR16 results_base[16];     /* "run-0001" */
+static bool results_failed;         /* a write failed: stop trying */
+
+const char *efi_status_str(EFI_STATUS s)
+{
+	switch (s) {
+	case EFI_SUCCESS: return "success";
+	case EFI_NOT_FOUND: return "not found";
+	case EFI_WRITE_PROTECTED: return "write-protected";
+	case EFI_VOLUME_FULL: return "volume full";
+	case EFI_ACCESS_DENIED: return "access denied";
+	case EFI_MEDIA_CHANGED: return "media changed";
+	case EFI_NO_MEDIA: return "no media";
+	case EFI_DEVICE_ERROR: return "device error";
+	case EFI_VOLUME_CORRUPTED: return "volume corrupted";
+	case EFI_OUT_OF_RESOURCES: return "out of resources";
+	case EFI_UNSUPPORTED: return "unsupported";
+	case EFI_INVALID_PARAMETER: return "invalid parameter";
+	default: return "error";
+	}
+}
+
+/* ASCII path ('\' separated) to UCS-2. */
+static void to_wide(CHAR16 *out, UINTN n, const char *s)
+{
+	UINTN i = 0;
+
+	for (; s[i] && i + 1 < n; i++)
+		out[i] = (CHAR16)(unsigned char)s[i];
+	out[i] = 0;
+}
+
+EFI_STATUS efi_boot_volume_open(EFI_HANDLE image)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	EFI_STATUS s;
+
+	s = BS->HandleProtocol(image, &LoadedImageProtocol, (VOID **)&li);
+	if (s != EFI_SUCCESS || !li || !li->DeviceHandle)
+		return s != EFI_SUCCESS ? s : EFI_NOT_FOUND;
+	root = LibOpenRoot(li->DeviceHandle);
+	return root ? EFI_SUCCESS : EFI_UNSUPPORTED;
+}
+
+EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len)
+{
+	CHAR16 wpath[128];
+	EFI_FILE_HANDLE f;
+	EFI_STATUS s;
+	UINTN n = max;
+
+	*len = 0;
+	if (!root)
+		return EFI_NOT_FOUND;
+	to_wide(wpath, sizeof(wpath) / sizeof(wpath[0]), path);
+	s = root->Open(root, &f, wpath, EFI_FILE_MODE_READ, 0);
+	if (s != EFI_SUCCESS)
+		return s;
+	s = f->Read(f, &n, buf);
+	if (s == EFI_SUCCESS && n == max) {
+		/* One more byte would not fit: the file is larger than allowed. */
+		UINTN extra = 1;
+		char c;
+		if (f->Read(f, &extra, &c) == EFI_SUCCESS && extra)
+			s = EFI_BUFFER_TOO_SMALL;
+	}
+	f->Close(f);
+	*len = n;
+	return s;
+}
+
+/* Open (creating if needed) each directory of path in turn. */
+static EFI_STATUS open_dirs(const char *path, EFI_FILE_HANDLE *out)
+{
+	EFI_FILE_HANDLE at = root, next;
+	CHAR16 name[OPT_PATH_MAX];
+	const char *p = path;
+	EFI_STATUS s = EFI_SUCCESS;
+
+	while (*p) {
+		UINTN n = 0;
+		while (*p == '\\')
+			p++;
+		while (*p && *p != '\\' && n + 1 < sizeof(name) / sizeof(name[0]))
+			name[n++] = (CHAR16)(unsigned char)*p++;
+		name[n] = 0;
+		if (!n)
+			break;
+		s = at->Open(at, &next, name,
+			     EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE,
+			     EFI_FILE_DIRECTORY);
+		if (at != root)
+			at->Close(at);
+		if (s != EFI_SUCCESS)
+			return s;
+		at = next;
+	}
+	*out = at;
+	return s;
+}
+
+/* Create name.ext in dir; EFI_ACCESS_DENIED if it already exists. */
+static EFI_STATUS create_new(EFI_FILE_HANDLE dir, const CHAR16 *base, const CHAR16 *ext,
+			     EFI_FILE_HANDLE *out)
+{
+	CHAR16 name[32];
+	EFI_FILE_HANDLE f;
+	EFI_STATUS s;
+
+	SPrint(name, sizeof(name), L"%s.%s", base, ext);
+	if (dir->Open(dir, &f, name, EFI_FILE_MODE_READ, 0) == EFI_SUCCESS) {
+		f->Close(f);
+		return EFI_ACCESS_DENIED;
+	}
+	s = dir->Open(dir, out, name,
+		      EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0);
+	return s;
+}
+
+EFI_STATUS efi_results_open(const char *dir, char *desc, UINTN n)
+{
+	EFI_STATUS s;
+
+	if (!dir[0]) {
+		fmt_snprintf(desc, n, "results file: none (--results=none)");
+		return EFI_SUCCESS;
+	}
+	if (!root) {
+		fmt_snprintf(desc, n, "results file: not written: the boot volume has "
+			     "no file system we can open");
+		return EFI_NOT_FOUND;
+	}
+	s = open_dirs(dir, &results_dir);
+	if (s != EFI_SUCCESS) {
+		fmt_snprintf(desc, n, "results file: not written: cannot create %s on the "
+			     "boot volume (%s)", dir, efi_status_str(s));
+		return s;
+	}
+	/* The first run-NNNN not taken by an earlier run's .ktap or .json. */
+	for (unsigned i = 1; i <= RESULTS_MAX_RUNS; i++) {
+		EFI_FILE_HANDLE probe;
+		CHAR16 json[32];
+
+		SPrint(results_base, sizeof(results_base), L"run-%04d", i);
+		SPrint(json, sizeof(json), L"%s.json", results_base);
+		if (results_dir->Open(results_dir, &probe, json, EFI_FILE_MODE_READ, 0) ==
+		    EFI_SUCCESS) {
+			probe->Close(probe);
+			continue;
+		}
+		s = create_new(results_dir, results_base, L"ktap", &results);
+		if (s == EFI_ACCESS_DENIED)
+			continue;
+		if (s != EFI_SUCCESS)
+			break;
+		s = results->Flush(results); /* the empty file exists from now on */
+		if (s != EFI_SUCCESS) {
+			results->Delete(results);
+			results = NULL;
+			break;
+		}
+		fmt_snprintf(desc, n, "results file: %s\\run-%04u.ktap on the boot volume",
+			     dir, i);
+		return EFI_SUCCESS;
+	}
+	if (s == EFI_SUCCESS || s == EFI_ACCESS_DENIED)
+		s = EFI_VOLUME_FULL;
+	fmt_snprintf(desc, n, "results file: not written: cannot create a new file in "
+		     "%s (%s)", dir, efi_status_str(s));
+	results_dir->Close(results_dir);
+	results_dir = NULL;
+	return s;
+}
+
+/* Say once, on the console only, that the file stopped, and stop. */
+static void results_lost(const char *what, EFI_STATUS s)
+{
+	char msg[160];
+
+	fmt_snprintf(msg, sizeof(msg), "# igbtest: results file: %s failed (%s); "
+		     "testing goes on, the console has everything\n", what,
+		     efi_status_str(s));
+	results_failed = true;
+	plat_write(msg, __builtin_strlen(msg));
+}
+
+void efi_results_write(const char *s, size_t len)
+{
+	UINTN n = len;
+	EFI_STATUS st;
+
+	if (!results || results_failed || !len)
+		return;
+	st = results->Write(results, &n, (VOID *)s);
+	if (st != EFI_SUCCESS || n != len)
+		results_lost("a write", st != EFI_SUCCESS ? st : EFI_VOLUME_FULL);
+}
+
+void plat_write_sync(void)
+{
+	EFI_STATUS s;
+
+	if (!results || results_failed)
+		return;
+	s = results->Flush(results);
+	if (s != EFI_SUCCESS)
+		results_lost("flushing to the disk", s);
+}
+
+void efi_results_close(const char *summary, size_t len)
+{
+	EFI_FILE_HANDLE f;
+
+	if (results) {
+		plat_write_sync();
+		results->Close(results);
+		results = NULL;
+	}
+	if (results_dir && summary && !results_failed) {
+		EFI_STATUS s = create_new(results_dir, results_base, L"json", &f);
+		if (s == EFI_SUCCESS) {
+			UINTN n = len;
+			s = f->Write(f, &n, (VOID *)summary);
+			if (s == EFI_SUCCESS)
+				s = f->Flush(f);
+			f->Close(f);
+		}
+		if (s != EFI_SUCCESS)
+			results_lost("writing the summary", s);
+	}
+	if (results_dir) {
+		results_dir->Close(results_dir);
+		results_dir = NULL;
+	}
+}
+
+void efi_boot_volume_close(void)
+{
+	if (root) {
+		root->Close(root);
+		root = NULL;
+	}
+}

@@ -1,0 +1,355 @@
+/*
+ * test_options.c - the option parser (src/report/options.c) and what the
+ * run does with its result (igbtest_run): every source's syntax, hostile
+ * input, selection, and "usage error -> exit 2, nothing run".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_devices.h"
+#include "fake_platform.h"
+#include "harness.h"
+#include "igb/suite.h"
+#include "igbtest.h"
+#include "ktap_parse.h"
+#include "report/options.h"
+
+static struct options o;
+
+static int argv_parse(int argc, const char *const *argv)
+{
+	options_defaults(&o);
+	return options_parse_argv(&o, argc, argv);
+}
+
+#define ARGV(...) argv_parse(ARRAY_SIZE(((const char *[]){ __VA_ARGS__ })), \
+			     (const char *[]){ __VA_ARGS__ })
+
+static int cmdline(const char *s)
+{
+	options_defaults(&o);
+	return options_parse_cmdline(&o, s, strlen(s));
+}
+
+static int config(const char *text, size_t len)
+{
+	options_defaults(&o);
+	return options_parse_config(&o, text, len, "igbtest.cfg");
+}
+
+#define CONFIG(s) config((s), sizeof(s) - 1)
+
+/* The parse failed and the message contains every fragment given. */
+static void check_error(int rc, const char *frag1, const char *frag2)
+{
+	CHECK_EQ(rc, RC_EINVAL);
+	harness_note("error: '%s'", o.error);
+	CHECK(o.error[0]);
+	CHECK(strstr(o.error, frag1));
+	if (frag2)
+		CHECK(strstr(o.error, frag2));
+	harness_note("%s", "");
+}
+
+TEST(options_defaults_are_the_old_behaviour)
+{
+	REQUIRE(cmdline("") == RC_OK);
+	CHECK_EQ(o.action, OPT_RUN);
+	CHECK_EQ(o.n_only + o.n_exclude + o.n_devices, 0);
+	CHECK_EQ(o.repeat, 1);
+	CHECK_EQ(o.duration_s, 0);
+	CHECK_EQ(o.storm_mib, OPT_DEFAULT_STORM_MIB);
+	CHECK_EQ(o.timeout_pct, 100);
+	CHECK_EQ(o.verbosity, OPT_NORMAL);
+	CHECK_EQ(o.end, OPT_END_AUTO);
+	CHECK_STREQ(o.results, "\\igbtest\\results");
+	CHECK_STREQ(o.error, "");
+}
+
+TEST(options_every_setting)
+{
+	REQUIRE(ARGV("--only=link_*,memcpy_success", "--exclude", "memcpy_storm",
+		     "--device=0000:01:00.0,02:00.1", "--repeat=3", "--storm-mib", "64",
+		     "--timeout-scale=2.5", "-q", "--results=/lab/out/", "--end=reboot") ==
+		RC_OK);
+	CHECK_EQ(o.n_only, 2);
+	CHECK_STREQ(o.only[0], "link_*");
+	CHECK_STREQ(o.only[1], "memcpy_success");
+	CHECK_EQ(o.n_exclude, 1);
+	CHECK_STREQ(o.exclude[0], "memcpy_storm");
+	REQUIRE(o.n_devices == 2);
+	CHECK(o.device_has_seg[0]);
+	CHECK_EQ(o.devices[0].bus, 1);
+	CHECK(!o.device_has_seg[1]);
+	CHECK_EQ(o.devices[1].bus, 2);
+	CHECK_EQ(o.devices[1].fn, 1);
+	CHECK_EQ(o.repeat, 3);
+	CHECK_EQ(o.storm_mib, 64);
+	CHECK_EQ(o.timeout_pct, 250);
+	CHECK_EQ(o.verbosity, OPT_QUIET);
+	CHECK_STREQ(o.results, "\\lab\\out");
+	CHECK_EQ(o.end, OPT_END_REBOOT);
+
+	REQUIRE(ARGV("--duration=90m", "--verbosity=verbose", "--results", "none") == RC_OK);
+	CHECK_EQ(o.duration_s, 90 * 60);
+	CHECK_EQ(o.verbosity, OPT_VERBOSE);
+	CHECK_STREQ(o.results, "");
+	REQUIRE(ARGV("--duration", "2d") == RC_OK);
+	CHECK_EQ(o.duration_s, 2 * 86400);
+	REQUIRE(ARGV("--list") == RC_OK);
+	CHECK_EQ(o.action, OPT_LIST);
+	REQUIRE(ARGV("-h") == RC_OK);
+	CHECK_EQ(o.action, OPT_HELP);
+	REQUIRE(ARGV("--version") == RC_OK);
+	CHECK_EQ(o.action, OPT_VERSION);
+}
+
+TEST(options_refused_with_a_message)
+{
+	check_error(ARGV("--frobnicate"), "unknown option '--frobnicate'", "--help");
+	check_error(ARGV("--frob=1"), "unknown option '--frob'", NULL);
+	check_error(ARGV("-x"), "unknown option '-x'", NULL);
+	check_error(ARGV("list"), "unexpected argument 'list'", "start with --");
+	check_error(ARGV("--repeat"), "--repeat: needs a value", "1 to 1000000");
+	check_error(ARGV("--repeat", "--list"), "--repeat: needs a value", NULL);
+	check_error(ARGV("--repeat=0"), "--repeat: expected a count", "got '0'");
+	check_error(ARGV("--repeat=1000001"), "--repeat", "got '1000001'");
+	check_error(ARGV("--repeat=99999999999999999999999"), "--repeat", NULL);
+	check_error(ARGV("--repeat=-1"), "--repeat", "got '-1'");
+	check_error(ARGV("--repeat=3x"), "--repeat", NULL);
+	check_error(ARGV("--duration=10y"), "--duration: expected a time", "'10y'");
+	check_error(ARGV("--duration=8d"), "--duration", "7 days");
+	check_error(ARGV("--timeout-scale=0.5"), "--timeout-scale", "from 1 to 100");
+	check_error(ARGV("--timeout-scale=1.234"), "--timeout-scale", NULL);
+	check_error(ARGV("--timeout-scale=101"), "--timeout-scale", NULL);
+	check_error(ARGV("--timeout-scale=2."), "--timeout-scale", NULL);
+	check_error(ARGV("--storm-mib=0"), "--storm-mib", NULL);
+	check_error(ARGV("--end=sleep"), "--end: expected auto, shutdown", "'sleep'");
+	check_error(ARGV("--verbosity=loud"), "--verbosity", "'loud'");
+	check_error(ARGV("--list=yes"), "--list: takes no value", NULL);
+	check_error(ARGV("--device=1:2"), "--device: expected", "'1:2'");
+	check_error(ARGV("--device=00:20.0"), "--device", "'00:20.0'");
+	check_error(ARGV("--device=00:1f.8"), "--device", NULL);
+	check_error(ARGV("--device=100:00.0"), "--device", NULL);
+	check_error(ARGV("--device=0:0:0:0.0"), "--device", NULL);
+	check_error(ARGV("--device=all,00:01.0"), "--device", NULL);
+	check_error(ARGV("--device=all", "--device=01:00.0"), "'all' and a list", NULL);
+	check_error(ARGV("--only="), "--only: empty pattern", NULL);
+	check_error(ARGV("--only=a,,b"), "--only: empty pattern", NULL);
+	check_error(ARGV("--only=a#b"), "--only: '#'", NULL);
+	check_error(ARGV("--results=a:b"), "--results: ':'", NULL);
+	check_error(ARGV("--results=/"), "--results", "root");
+}
+
+TEST(options_given_twice_is_an_error)
+{
+	check_error(ARGV("--repeat=2", "--repeat=3"), "--repeat: given twice", NULL);
+	check_error(ARGV("-q", "--verbose"), "--verbose: given twice",
+		    "--quiet, --verbose and --verbosity");
+	check_error(ARGV("--list", "--help"), "--help: given twice", NULL);
+	check_error(ARGV("--repeat=2", "--duration=1h"), "--repeat and --duration", NULL);
+	/* List options accumulate instead. */
+	REQUIRE(ARGV("--only=a", "--only=b,c", "--device=01:00.0", "--device=02:00.0") ==
+		RC_OK);
+	CHECK_EQ(o.n_only, 3);
+	CHECK_EQ(o.n_devices, 2);
+}
+
+TEST(options_cmdline_quotes_and_hostile_input)
+{
+	REQUIRE(cmdline("  --only \"link_*\"\t--results=\"\\my dir\\x\"  ") == RC_OK);
+	CHECK_STREQ(o.only[0], "link_*");
+	CHECK_STREQ(o.results, "\\my dir\\x");
+	REQUIRE(cmdline("--results=\"a\\\"b\"") != RC_OK); /* '"' is not a FAT name */
+	check_error(cmdline("--only \"link_*"), "unterminated quote", "column 8");
+	check_error(cmdline("--only=\xc3\xa9t\xc3\xa9"), "byte 0xc3", "not printable ASCII");
+	char with_nul[] = "--list\0--help";
+	options_defaults(&o);
+	check_error(options_parse_cmdline(&o, with_nul, sizeof(with_nul) - 1), "byte 0x00",
+		    NULL);
+	char longarg[600];
+	memset(longarg, 'a', sizeof(longarg) - 1);
+	memcpy(longarg, "--only=", 7);
+	longarg[sizeof(longarg) - 1] = '\0';
+	check_error(cmdline(longarg), "longer than 255", NULL);
+	char many[70 * 4 + 1] = "";
+	for (int i = 0; i < 70; i++)
+		strcat(many, "-q ");
+	check_error(cmdline(many), "more than 64 arguments", NULL);
+}
+
+TEST(options_config_file)
+{
+	static const char text[] =
+		"\xef\xbb\xbf# igbtest.cfg: comments and blank lines are fine\r\n"
+		"\r\n"
+		"only = link_*, memcpy_success  # trailing comment\n"
+		"  exclude=memcpy_storm\n"
+		"--device 0000:01:00.0\n"
+		"repeat = 2\n"
+		"timeout-scale = \"3\"   \n"
+		"verbose\n"
+		"results = \"\\lab results\\host 7\"\n"
+		"end = wait";
+	REQUIRE(CONFIG(text) == RC_OK);
+	harness_note("%s", o.error);
+	CHECK_EQ(o.n_only, 2);
+	CHECK_STREQ(o.only[1], "memcpy_success");
+	CHECK_STREQ(o.exclude[0], "memcpy_storm");
+	CHECK_EQ(o.n_devices, 1);
+	CHECK_EQ(o.repeat, 2);
+	CHECK_EQ(o.timeout_pct, 300);
+	CHECK_EQ(o.verbosity, OPT_VERBOSE);
+	CHECK_STREQ(o.results, "\\lab results\\host 7");
+	CHECK_EQ(o.end, OPT_END_WAIT);
+}
+
+TEST(options_config_hostile)
+{
+	check_error(CONFIG("repeat = 2\nrepeat = 3\n"), "igbtest.cfg line 2: repeat: given "
+		    "twice", NULL);
+	check_error(CONFIG("# ok\nfrobnicate = 1\n"), "igbtest.cfg line 2: unknown option "
+		    "'frobnicate'", NULL);
+	check_error(CONFIG("repeat\n"), "line 1: repeat: needs a value", NULL);
+	check_error(CONFIG("list = yes\n"), "line 1: list: takes no value", NULL);
+	check_error(CONFIG("results = \"\\x\n"), "line 1: unterminated quote", NULL);
+	check_error(CONFIG("results = \"\\x\" y\n"), "after the quoted value", NULL);
+	check_error(CONFIG("= 3\n"), "line 1: expected 'name = value'", NULL);
+	check_error(CONFIG("only = a\nend = r\xc3\xa9""boot\n"), "line 2: byte 0xc3 at "
+		    "column 8", NULL);
+	check_error(CONFIG("repeat = 1\0\n"), "line 1: a NUL byte at column 11", NULL);
+	check_error(CONFIG("verbose\x1b[2J\n"), "byte 0x1b", NULL);
+	check_error(CONFIG("repeat = 2\nduration = 1h\n"), "--repeat and --duration", NULL);
+	static char big[1000];
+	memset(big, '#', sizeof(big));
+	check_error(config(big, sizeof(big)), "line 1: longer than 255", NULL);
+	/* A lone CR inside a line is refused, CRLF is not. */
+	check_error(CONFIG("repeat = 2\r3\n"), "byte 0x0d", NULL);
+	REQUIRE(CONFIG("repeat = 2\r\n") == RC_OK);
+	REQUIRE(CONFIG("") == RC_OK);
+	REQUIRE(CONFIG("\n\n   \n# only comments\n") == RC_OK);
+}
+
+TEST(options_glob)
+{
+	CHECK(options_glob("*", "anything"));
+	CHECK(options_glob("*", ""));
+	CHECK(options_glob("memcpy_*", "memcpy_storm"));
+	CHECK(!options_glob("memcpy_*", "link_memcpy"));
+	CHECK(options_glob("*_up", "link_loopback_up"));
+	CHECK(options_glob("m?ix*", "msix_all_vectors"));
+	CHECK(!options_glob("m?ix", "msix_all"));
+	CHECK(options_glob("*a*b*c*", "xaybzc"));
+	CHECK(!options_glob("*a*b*c*d", "xaybzc"));
+	CHECK(options_glob("identify", "identify"));
+	CHECK(!options_glob("identify", "identify2"));
+	/* Pathological patterns stay linear-ish (would time out if exponential). */
+	CHECK(!options_glob("*a*a*a*a*a*a*a*a*a*a*a*a*a*a*b",
+			    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+}
+
+TEST(options_selection)
+{
+	REQUIRE(ARGV("--only=memcpy_*,identify", "--exclude=memcpy_storm") == RC_OK);
+	CHECK(options_case_selected(&o, "identify"));
+	CHECK(options_case_selected(&o, "memcpy_success"));
+	CHECK(!options_case_selected(&o, "memcpy_storm"));
+	CHECK(!options_case_selected(&o, "link_loopback_up"));
+	REQUIRE(ARGV("--device=01:00.0,0001:02:00.0") == RC_OK);
+	CHECK(options_device_selected(&o, (struct pci_bdf){ 0, 1, 0, 0 }));
+	CHECK(options_device_selected(&o, (struct pci_bdf){ 5, 1, 0, 0 })); /* any seg */
+	CHECK(options_device_selected(&o, (struct pci_bdf){ 1, 2, 0, 0 }));
+	CHECK(!options_device_selected(&o, (struct pci_bdf){ 0, 2, 0, 0 }));
+	CHECK(!options_device_selected(&o, (struct pci_bdf){ 0, 1, 0, 1 }));
+}
+
+/* ---- what the run does with the options --------------------------------- */
+
+static int run(const char *args)
+{
+	REQUIRE(cmdline(args) == RC_OK || o.error[0]);
+	return igbtest_run(&o, "fake platform");
+}
+
+/* A run that stopped before testing: a skip-all document, no result line. */
+static void check_nothing_run(struct kp_doc *d, const char *reason)
+{
+	if (!kp_parse(d)) {
+		fake_output_dump();
+		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", d->problem);
+	}
+	CHECK_EQ(d->plan, 0);
+	CHECK(d->skip_all);
+	CHECK_EQ(d->nb, 0);
+	CHECK(strstr(d->skip_reason, reason));
+	CHECK(!fake_output_contains("# result: "));
+	CHECK(!fake_output_contains("PCI inventory"));
+}
+
+TEST(run_usage_error_runs_nothing)
+{
+	static struct kp_doc d;
+
+	fake_82576_add(1, 0, 0, 0xfebc0000u);
+	CHECK_EQ(run("--repeat=lots"), IGBTEST_EXIT_USAGE);
+	check_nothing_run(&d, "usage error");
+	CHECK_LINE("# usage error: --repeat: expected a count of rounds from 1 to 1000000, "
+		   "got 'lots'");
+	CHECK_LINE("# igbtest: exit status 2 (usage error)");
+	CHECK_EQ(fake_cfg_writes_total(), 0);
+}
+
+TEST(run_unknown_case_pattern_is_a_usage_error)
+{
+	static struct kp_doc d;
+
+	CHECK_EQ(run("--only=identify,no_such_case*"), IGBTEST_EXIT_USAGE);
+	check_nothing_run(&d, "usage error");
+	CHECK(fake_output_contains("--only: 'no_such_case*' matches no test case"));
+}
+
+TEST(run_empty_selection_is_a_usage_error)
+{
+	static struct kp_doc d;
+
+	CHECK_EQ(run("--only=identify --exclude=ident*"), IGBTEST_EXIT_USAGE);
+	check_nothing_run(&d, "usage error");
+	CHECK(fake_output_contains("leave no test case to run"));
+}
+
+TEST(run_list)
+{
+	static struct kp_doc d;
+
+	CHECK_EQ(run("--list"), IGBTEST_EXIT_PASS);
+	check_nothing_run(&d, "--list");
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		char want[200];
+		snprintf(want, sizeof(want), "#   %-24s %s", suite_case(i)->name,
+			 suite_case(i)->desc);
+		harness_note("case %s", suite_case(i)->name);
+		CHECK(suite_case(i)->desc && strlen(suite_case(i)->desc) > 5);
+		CHECK_LINE(want);
+	}
+	harness_note("%s", "");
+}
+
+TEST(run_help)
+{
+	static struct kp_doc d;
+
+	CHECK_EQ(run("--help"), IGBTEST_EXIT_PASS);
+	check_nothing_run(&d, "--help");
+	CHECK_LINE("# usage: igbtest.efi [OPTION]...");
+	CHECK_LINE("#       --end=ACTION       when done: auto (default: back to the shell if");
+}
+
+TEST(run_version)
+{
+	static struct kp_doc d;
+
+	CHECK_EQ(run("--version"), IGBTEST_EXIT_PASS);
+	check_nothing_run(&d, "--version");
+	CHECK_LINE("# igbtest " IGBTEST_VERSION " (build " IGBTEST_BUILD_ID "): Intel 82576 "
+		   "qualification, pre-OS");
+}
