@@ -9,7 +9,6 @@
 #include <efi.h>
 #include <efilib.h>
 
-#include "efi_files.h"
 #include "efi_platform.h"
 #include "platform.h"
 #include "report/fmt.h"
@@ -31,9 +30,6 @@ struct __attribute__((packed)) acpi_qword_asd {
 	UINT64 translation;
 	UINT64 length;
 };
-
-/* gnu-efi 3.0.15 lacks EFI_PCI_DEVICE_ENABLE (IO | MEMORY | BUS_MASTER). */
-#define EFI_PCI_ATTR_DEVICE_ENABLE 0x700
 
 #define MAX_ROOTS 16
 #define MAX_PCIIO 256
@@ -60,7 +56,7 @@ static struct {
 
 static EFI_SERIAL_IO_PROTOCOL *serial_direct; /* NULL: ConOut covers serial */
 static bool console_has_serial;
-static UINT64 ticks_per_us;
+static UINT64 ticks_per_s; /* read_ticks() rate */
 
 /* ---- console and serial -------------------------------------------- */
 
@@ -119,7 +115,6 @@ void plat_write(const char *s, size_t len)
 	char sbuf[256];
 	size_t w = 0, b = 0;
 
-	efi_results_write(s, len); /* the results file: the same bytes */
 	for (size_t i = 0; i <= len; i++) {
 		bool flush = i == len || w + 3 >= sizeof(wbuf) / sizeof(wbuf[0]);
 		if (flush) {
@@ -165,24 +160,32 @@ static inline UINT64 read_ticks(void)
  * 1 MHz-granular timer gives < 0.1 % error, short enough not to matter. */
 #define CLOCK_CALIBRATION_US 20000
 
+/*
+ * The rate is kept per second, not per microsecond: the architected
+ * counter runs at 62.5 MHz under QEMU (CNTFRQ_EL0), and 62 ticks per us
+ * would make every figure 0.8 % too large (a 500 ms link-up timer read
+ * 504 ms).
+ */
 static void clock_init(void)
 {
 #if defined(__aarch64__)
-	UINT64 frq;
-	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(frq));
-	ticks_per_us = frq / 1000000;
+	/* The firmware programs CNTFRQ_EL0 with the counter's real rate. */
+	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(ticks_per_s));
 #else
 	UINT64 t0 = read_ticks();
 	BS->Stall(CLOCK_CALIBRATION_US);
-	ticks_per_us = (read_ticks() - t0) / CLOCK_CALIBRATION_US;
+	ticks_per_s = (read_ticks() - t0) * (1000000 / CLOCK_CALIBRATION_US);
 #endif
-	if (!ticks_per_us)
-		ticks_per_us = 1;
+	if (!ticks_per_s)
+		ticks_per_s = 1;
 }
 
 uint64_t plat_now_us(void)
 {
-	return read_ticks() / ticks_per_us;
+	UINT64 t = read_ticks();
+
+	/* Split so that neither product can overflow 64 bits. */
+	return t / ticks_per_s * 1000000 + t % ticks_per_s * 1000000 / ticks_per_s;
 }
 
 void plat_udelay(uint32_t us)
@@ -349,31 +352,91 @@ int plat_pci_bar_size(struct pci_bdf b, unsigned bar, uint64_t *size)
 	return rc;
 }
 
+/*
+ * Decode and bus mastering through the function's EFI_PCI_IO_PROTOCOL, so
+ * the PCI bus driver's record of its attributes stays true. EDK2 turns
+ * them on in COMMAND only (upstream bridges keep theirs: PciBusDxe has
+ * enabled every bridge already).
+ */
+static int pciio_attributes(struct pci_bdf b, EFI_PCI_IO_PROTOCOL_ATTRIBUTE_OPERATION op,
+			    unsigned what)
+{
+	EFI_PCI_IO_PROTOCOL *io = pciio_find(b);
+	UINT64 attr = ((what & PLAT_PCI_MEMORY) ? EFI_PCI_IO_ATTRIBUTE_MEMORY : 0) |
+		      ((what & PLAT_PCI_MASTER) ? EFI_PCI_IO_ATTRIBUTE_BUS_MASTER : 0);
+	EFI_STATUS st;
+
+	if (!attr || (what & ~(PLAT_PCI_MEMORY | PLAT_PCI_MASTER)))
+		return RC_EINVAL;
+	if (!io)
+		return RC_ENODEV;
+	st = io->Attributes(io, op, attr, NULL);
+	return st == EFI_SUCCESS ? RC_OK : st == EFI_UNSUPPORTED ? RC_ENOTSUP : RC_EIO;
+}
+
+int plat_pci_enable(struct pci_bdf b, unsigned what)
+{
+	return pciio_attributes(b, EfiPciIoAttributeOperationEnable, what);
+}
+
+int plat_pci_disable(struct pci_bdf b, unsigned what)
+{
+	return pciio_attributes(b, EfiPciIoAttributeOperationDisable, what);
+}
+
 /* ---- MMIO ---------------------------------------------------------- */
+
+/*
+ * MMIO is Device memory and DMA buffers are Normal memory; Arm orders
+ * neither against the other. So the accessors order themselves as Linux's
+ * writel()/readl() do: a write is issued only once every earlier store to
+ * memory is visible to the device (a doorbell never overtakes its
+ * descriptors, a cleared MSI slot its trigger), and a read completes
+ * before any later load from memory (a status seen done is not overtaken
+ * by a stale buffer read). On x86, UC MMIO is ordered with WB memory
+ * already; only the compiler is held back.
+ */
+static inline void mmio_write_barrier(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dmb oshst" ::: "memory");
+#else
+	__asm__ volatile("" ::: "memory");
+#endif
+}
+
+static inline void mmio_read_barrier(void)
+{
+#if defined(__aarch64__)
+	__asm__ volatile("dmb oshld" ::: "memory");
+#else
+	__asm__ volatile("" ::: "memory");
+#endif
+}
 
 uint32_t plat_mmio_read32(uint64_t addr)
 {
 	uint32_t v = *(volatile uint32_t *)(uintptr_t)addr;
-	__asm__ volatile("" ::: "memory");
+	mmio_read_barrier();
 	return v;
 }
 
 void plat_mmio_write32(uint64_t addr, uint32_t val)
 {
-	__asm__ volatile("" ::: "memory");
+	mmio_write_barrier();
 	*(volatile uint32_t *)(uintptr_t)addr = val;
 }
 
 uint64_t plat_mmio_read64(uint64_t addr)
 {
 	uint64_t v = *(volatile uint64_t *)(uintptr_t)addr;
-	__asm__ volatile("" ::: "memory");
+	mmio_read_barrier();
 	return v;
 }
 
 void plat_mmio_write64(uint64_t addr, uint64_t val)
 {
-	__asm__ volatile("" ::: "memory");
+	mmio_write_barrier();
 	*(volatile uint64_t *)(uintptr_t)addr = val;
 }
 

@@ -61,6 +61,20 @@ int plat_pci_write(struct pci_bdf bdf, uint16_t off, unsigned width, uint32_t va
 int plat_pci_bar_size(struct pci_bdf bdf, unsigned bar, uint64_t *size);
 
 /*
+ * Memory decode and bus mastering of a function we have identified as
+ * ours, switched the way the platform's firmware expects: on UEFI through
+ * its EFI_PCI_IO_PROTOCOL Attributes, so the PCI bus driver's record
+ * stays true (OVMF leaves COMMAND 0x0007 on every function, AAVMF 0 on
+ * every endpoint). what: PLAT_PCI_MEMORY and/or PLAT_PCI_MASTER; other
+ * COMMAND bits are left alone. RC_ENODEV: the platform has no handle for
+ * the function; RC_ENOTSUP: the firmware refused.
+ */
+#define PLAT_PCI_MEMORY 0x1u
+#define PLAT_PCI_MASTER 0x2u
+int plat_pci_enable(struct pci_bdf bdf, unsigned what);
+int plat_pci_disable(struct pci_bdf bdf, unsigned what);
+
+/*
  * The ACPI table with this 4-character signature (e.g. "DMAR"), found
  * through the firmware's RSDP and XSDT, or NULL. The pointer is to the
  * table itself (identity-mapped), which stays valid while we run.
@@ -75,10 +89,12 @@ uint64_t plat_mmio_read64(uint64_t addr);
 void plat_mmio_write64(uint64_t addr, uint64_t val);
 
 /*
- * Ordering between CPU accesses to DMA memory and MMIO: plat_wmb() before
- * a doorbell (tail) write makes the descriptors visible to the device
- * first; plat_rmb() after seeing a DD bit orders the reads of what the
- * device wrote after it.
+ * Ordering. The MMIO accessors order themselves against DMA memory as
+ * Linux's writel()/readl() do: a write is issued after every earlier store
+ * to memory is visible to the device, a read completes before any later
+ * load from memory. plat_wmb() orders stores to DMA memory among
+ * themselves (kept before doorbells as the documented point); plat_rmb()
+ * after seeing a DD bit orders the reads of what the device wrote after it.
  */
 void plat_wmb(void);
 void plat_rmb(void);
@@ -106,12 +122,5 @@ void plat_dma_free(struct dma_mem *mem);
 
 /* Text output: one or more complete lines, '\n' separated, no escapes. */
 void plat_write(const char *s, size_t len);
-/*
- * Make everything written so far durable: the results file on the boot
- * volume (if there is one) is flushed to the disk, so a hang, a reset or a
- * power cut after this loses nothing already reported. Called after every
- * test's result.
- */
-void plat_write_sync(void);
 
 #endif
