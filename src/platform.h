@@ -122,5 +122,12 @@ void plat_dma_free(struct dma_mem *mem);
 
 /* Text output: one or more complete lines, '\n' separated, no escapes. */
 void plat_write(const char *s, size_t len);
+/*
+ * Make everything written so far durable: the results file on the boot
+ * volume (if there is one) is flushed to the disk, so a hang, a reset or a
+ * power cut after this loses nothing already reported. Called after every
+ * test's result.
+ */
+void plat_write_sync(void);
 
 #endif
