@@ -9,6 +9,7 @@
 #include <efi.h>
 #include <efilib.h>
 
+#include "efi_dxe.h"
 #include "efi_files.h"
 #include "efi_platform.h"
 #include "platform.h"
@@ -352,6 +353,87 @@ int plat_pci_bar_size(struct pci_bdf b, unsigned bar, uint64_t *size)
 	}
 	FreePool(q);
 	return rc;
+}
+
+/* ---- PCI memory apertures ------------------------------------------ */
+
+#define ACPI_ASD_TYPE_MEM	0
+#define FOUR_GIB		0x100000000ull
+/* A root bridge reports a handful of ranges; a longer list is broken. */
+#define MAX_ROOT_DESCRIPTORS	64
+
+static EFI_DXE_SERVICES_TABLE *dxe_services(void)
+{
+	EFI_GUID guid = EFI_DXE_SERVICES_TABLE_GUID;
+
+	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
+		if (!CompareMem(&ST->ConfigurationTable[i].VendorGuid, &guid, sizeof(guid)))
+			return ST->ConfigurationTable[i].VendorTable;
+	return NULL;
+}
+
+/* Grow r over the GCD MMIO descriptors that no image owns and that adjoin
+ * it: the part of the host bridge's aperture it did not need (EDK2's
+ * PciHostBridgeDxe adds the whole aperture as MMIO and allocates only what
+ * the BARs use). Each pass grows r or ends the loop. */
+static void grow_over_free_mmio(struct plat_range *r,
+				const EFI_GCD_MEMORY_SPACE_DESCRIPTOR *map, UINTN n)
+{
+	bool grew = true;
+
+	for (UINTN pass = 0; grew && pass < n; pass++) {
+		grew = false;
+		for (UINTN i = 0; i < n; i++) {
+			const EFI_GCD_MEMORY_SPACE_DESCRIPTOR *d = &map[i];
+
+			if (d->GcdMemoryType != EfiGcdMemoryTypeMemoryMappedIo || d->ImageHandle)
+				continue;
+			if (d->BaseAddress == r->base + r->size) {
+				r->size += d->Length;
+				grew = true;
+			} else if (d->BaseAddress + d->Length == r->base) {
+				r->base = d->BaseAddress;
+				r->size += d->Length;
+				grew = true;
+			}
+		}
+	}
+}
+
+int plat_pci_root_mmio(struct pci_bdf b, struct plat_range *out, int max)
+{
+	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *rb = root_for(b);
+	EFI_DXE_SERVICES_TABLE *dxe = dxe_services();
+	EFI_GCD_MEMORY_SPACE_DESCRIPTOR *map = NULL;
+	UINTN nmap = 0;
+	UINT8 *res = NULL;
+	int n = 0;
+
+	if (!rb)
+		return RC_ENODEV;
+	if (rb->Configuration(rb, (VOID **)&res) != EFI_SUCCESS || !res)
+		return RC_ENOTSUP;
+	if (dxe && dxe->GetMemorySpaceMap(&nmap, &map) != EFI_SUCCESS) {
+		map = NULL;
+		nmap = 0;
+	}
+	for (int d = 0; d < MAX_ROOT_DESCRIPTORS && res[0] == ACPI_QWORD_ASD && n < max; d++) {
+		struct acpi_qword_asd *q = (struct acpi_qword_asd *)res;
+		struct plat_range r = { q->min, q->length };
+
+		res += 3 + q->len;
+		/* Memory below 4 GiB, and only where bus address == CPU address. */
+		if (q->res_type != ACPI_ASD_TYPE_MEM || !q->length || q->min >= FOUR_GIB ||
+		    q->translation)
+			continue;
+		grow_over_free_mmio(&r, map, nmap);
+		if (r.base + r.size > FOUR_GIB)
+			r.size = FOUR_GIB - r.base;
+		out[n++] = r;
+	}
+	if (map)
+		FreePool(map);
+	return n;
 }
 
 /*

@@ -74,6 +74,23 @@ int plat_pci_bar_size(struct pci_bdf bdf, unsigned bar, uint64_t *size);
 int plat_pci_enable(struct pci_bdf bdf, unsigned what);
 int plat_pci_disable(struct pci_bdf bdf, unsigned what);
 
+/* A range of physical addresses, [base, base + size). */
+struct plat_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+/*
+ * The memory ranges below 4 GiB that the host bridge above bdf's root bus
+ * forwards to PCI: what the firmware allocated to that root bridge plus
+ * the rest of its aperture that nothing was given (UEFI: the root bridge's
+ * Configuration() memory ranges, each grown by the adjoining GCD
+ * MemoryMappedIo space that no image owns). BARs and bridge windows inside
+ * them are the caller's to subtract. Returns how many ranges were stored
+ * (at most max), or rc < 0 (RC_ENOTSUP: the platform cannot tell).
+ */
+int plat_pci_root_mmio(struct pci_bdf bdf, struct plat_range *out, int max);
+
 /*
  * The ACPI table with this 4-character signature (e.g. "DMAR"), found
  * through the firmware's RSDP and XSDT, or NULL. The pointer is to the

@@ -163,6 +163,8 @@
 #define IGB_MTA_ENTRIES		128
 
 /* ---- PF/VF mailbox (7.8.2) ---- */
+#define IGB_MAX_VFS		8	/* mailboxes and MBVFICR bits (7.8) */
+#define IGB_82576_VF_DEVICE	0x10CA	/* E1000_DEV_ID_82576_VF (igbvf/vf.h) */
 #define IGB_VMBMEM(n)		(0x00800 + 0x40 * (n))
 #define IGB_P2VMAILBOX(n)	(0x00C00 + 4 * (n))
 #define  IGB_P2VMAILBOX_STS	0x00000001
@@ -171,8 +173,16 @@
 #define  IGB_P2VMAILBOX_PFU	0x00000008
 #define  IGB_P2VMAILBOX_RVFU	0x00000010
 #define IGB_MBVFICR		0x00C80
+#define  IGB_MBVFICR_VFREQ(vf)	(0x00000001u << (vf))	/* E1000_MBVFICR_VFREQ_VF1 << vf */
+#define  IGB_MBVFICR_VFACK(vf)	(0x00010000u << (vf))	/* E1000_MBVFICR_VFACK_VF1 << vf */
 #define IGB_MBVFIMR		0x00C84
-#define IGB_VFLRE		0x00C88
+#define IGB_VFLRE		0x00C88	/* bit n: VF n had an FLR (write-1-to-clear) */
+#define IGB_MBX_WORDS		16	/* E1000_VFMAILBOX_SIZE: 64-byte buffer */
+/* The VF's own BAR0 (igbvf/regs.h): the same offsets, its own view. */
+#define IGB_VF_CTRL		0x00000
+#define  IGB_VF_CTRL_RST	0x04000000	/* resets the VF's queues/interrupts */
+#define IGB_VF_STATUS		0x00008
+#define IGB_VF_VMBMEM		0x00800	/* VMBMEM(0): this VF's buffer */
 #define IGB_V2PMAILBOX		0x00C40	/* in the VF's own BAR0 */
 #define  IGB_V2PMAILBOX_REQ	0x00000001
 #define  IGB_V2PMAILBOX_ACK	0x00000002
@@ -182,6 +192,15 @@
 #define  IGB_V2PMAILBOX_PFACK	0x00000020
 #define  IGB_V2PMAILBOX_RSTI	0x00000040
 #define  IGB_V2PMAILBOX_RSTD	0x00000080
+#define  IGB_V2PMAILBOX_R2C_BITS 0x000000B0	/* PFSTS, PFACK, RSTD clear on read */
+/* Message words (e1000_mbx.h): word 0 is the type, replies OR in ACK or
+ * NACK and CTS. */
+#define IGB_VT_MSGTYPE_ACK	0x80000000
+#define IGB_VT_MSGTYPE_NACK	0x40000000
+#define IGB_VT_MSGTYPE_CTS	0x20000000
+#define IGB_VF_RESET		0x01	/* VF requests reset; reply: ACK + MAC */
+#define IGB_VF_SET_MULTICAST	0x03
+#define IGB_VF_SET_PROMISC	0x06
 
 /* ---- descriptors (7.1.5, 7.2.2.3): 16 bytes, rings 128-byte aligned ---- */
 #define IGB_DESC_SIZE		16

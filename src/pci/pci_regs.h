@@ -34,13 +34,26 @@
 #define  PCI_BASE_ADDRESS_IO_MASK	(~0x03u)
 #define PCI_SUBSYSTEM_VENDOR_ID	0x2c
 #define PCI_SUBSYSTEM_ID	0x2e
+#define PCI_ROM_ADDRESS		0x30	/* type 0; type 1 has it at 0x38 */
+#define  PCI_ROM_ADDRESS_ENABLE	0x01
+#define  PCI_ROM_ADDRESS_MASK	(~0x7ffu)
 #define PCI_CAPABILITY_LIST	0x34
+#define PCI_ROM_ADDRESS1	0x38
 #define PCI_STD_HEADER_SIZEOF	0x40
 
 /* Type 1 (bridge) header */
 #define PCI_PRIMARY_BUS		0x18
 #define PCI_SECONDARY_BUS	0x19
 #define PCI_SUBORDINATE_BUS	0x1a
+#define PCI_MEMORY_BASE		0x20	/* 16-bit: address bits 31:20 in 15:4 */
+#define PCI_MEMORY_LIMIT	0x22
+#define  PCI_MEMORY_RANGE_MASK	(~0x0fu)
+#define PCI_PREF_MEMORY_BASE	0x24
+#define PCI_PREF_MEMORY_LIMIT	0x26
+#define  PCI_PREF_RANGE_TYPE_64	0x01
+#define  PCI_PREF_RANGE_MASK	(~0x0fu)
+#define PCI_PREF_BASE_UPPER32	0x28
+#define PCI_PREF_LIMIT_UPPER32	0x2c
 
 #define PCI_BAR_COUNT_NORMAL	6
 #define PCI_BAR_COUNT_BRIDGE	2
@@ -89,6 +102,8 @@
 #define  PCI_EXP_LNKSTA_CLS	0x000f
 #define  PCI_EXP_LNKSTA_NLW	0x03f0
 #define  PCI_EXP_LNKSTA_NLW_SHIFT 4
+#define PCI_EXP_DEVCTL2		0x28
+#define  PCI_EXP_DEVCTL2_ARI	0x0020	/* ARI Forwarding Enable (ports) */
 
 /* Extended capabilities (config offsets >= 0x100) */
 #define PCI_EXT_CAP_START	0x100
@@ -112,6 +127,9 @@
 #define PCI_SRIOV_VF_OFFSET	0x14
 #define PCI_SRIOV_VF_STRIDE	0x16
 #define PCI_SRIOV_VF_DID	0x1a
+#define PCI_SRIOV_SYS_PGSIZE	0x20
 #define PCI_SRIOV_BAR		0x24
+#define  PCI_SRIOV_NUM_BARS	6
+#define PCI_EXT_CAP_SRIOV_SIZEOF 0x40
 
 #endif

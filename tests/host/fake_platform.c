@@ -389,6 +389,34 @@ void fake_output_dump(void)
 		printf("    | %s\n", lines[i]);
 }
 
+/* ---- PCI memory apertures ---- */
+
+#define FAKE_MAX_ROOT_MMIO 8
+/* What plat_pci_root_mmio reports for every root; -1: RC_ENOTSUP. */
+static struct plat_range root_mmio[FAKE_MAX_ROOT_MMIO];
+static int nroot_mmio = -1;
+
+void fake_root_mmio_set(const struct plat_range *r, int n)
+{
+	if (n > FAKE_MAX_ROOT_MMIO)
+		harness_fatal(__FILE__, __LINE__, "fake_root_mmio_set: %d ranges", n);
+	for (int i = 0; i < n; i++)
+		root_mmio[i] = r[i];
+	nroot_mmio = n;
+}
+
+int plat_pci_root_mmio(struct pci_bdf bdf, struct plat_range *out, int max)
+{
+	int n = 0;
+
+	(void)bdf;
+	if (nroot_mmio < 0)
+		return RC_ENOTSUP;
+	for (; n < nroot_mmio && n < max; n++)
+		out[n] = root_mmio[n];
+	return n;
+}
+
 /* ---- reset ---- */
 
 void fake_reset(void)
@@ -406,6 +434,7 @@ void fake_reset(void)
 	output_reset();
 	now_us = 0;
 	idle_polls = 0;
+	nroot_mmio = -1;
 }
 
 __attribute__((constructor)) static void fake_fixture(void)

@@ -101,6 +101,8 @@ void fake_roots_set(const struct pci_root *roots, int n);
 void fake_roots_fail(int rc);
 /* Whether plat_pci_bar_size knows sizes (default true). */
 void fake_bar_size_known(bool known);
+/* What plat_pci_root_mmio reports for every root (default: RC_ENOTSUP). */
+void fake_root_mmio_set(const struct plat_range *r, int n);
 
 /* ---- MMIO ---- */
 struct fake_mmio;

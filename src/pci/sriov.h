@@ -1,0 +1,144 @@
+/*
+ * sriov.h - SR-IOV on a physical function we own: enable virtual
+ * functions, find them, make their BARs usable, reset one, and put the
+ * capability back exactly as the firmware left it.
+ *
+ * A VF's vendor and device IDs read 0xFFFF by design (SR-IOV 1.1 3.4.1.1),
+ * so VFs are found from the PF's capability alone: VF n's routing ID is the
+ * PF's plus First VF Offset plus n * VF Stride (3.3.10, 3.3.11), read after
+ * NumVFs is written because both may change with it and with the ARI
+ * Capable Hierarchy bit. With ARI the low 8 bits of a routing ID are one
+ * function number; config space is addressed the same way, so a VF's
+ * struct pci_bdf is the routing ID split as usual. Without ARI, a VF with
+ * a device number other than 0 below a PCIe port is only reachable when
+ * the port forwards ARI; we never write the port, so that case is refused.
+ *
+ * VF BAR n is one register pair in the capability; VF v's copy sits at
+ * base + v * size. Whether VF memory really decodes there is checked with
+ * a caller's probe (a VF register that must read a known value); when it
+ * does not and the BARs lie above 4 GiB, they are moved into a free window
+ * below 4 GiB (sriov_find_window) and checked again.
+ *
+ * The routing-ID arithmetic and the window search are pure functions so
+ * the host tests can pin them down.
+ */
+#ifndef IGBTEST_SRIOV_H
+#define IGBTEST_SRIOV_H
+
+#include "pci/pci.h"
+#include "pci/pci_regs.h"
+
+#define SRIOV_MAX_VFS 64
+
+/* The capability registers software may change, as first found. */
+struct sriov_saved {
+	uint16_t ctrl;
+	uint16_t num_vfs;
+	uint32_t sys_pgsize;
+	uint32_t bar[PCI_SRIOV_NUM_BARS];
+};
+
+/* One VF BAR as the capability describes it (per-VF size). */
+struct sriov_bar {
+	enum pci_bar_kind kind; /* PCI_BAR_NONE: not implemented */
+	bool prefetch;
+	uint64_t addr;          /* VF 0's copy */
+	uint64_t size;          /* each VF's copy */
+};
+
+/* Why the BARs were moved, and where from and to, for the report. */
+struct sriov_relocation {
+	bool done;
+	uint64_t from;          /* VF BAR0 of VF 0 before */
+	uint64_t to;            /* ... and after */
+	uint64_t window_base, window_size;
+	char why[120];
+};
+
+struct sriov {
+	struct pci_bdf pf;
+	uint16_t cap;           /* offset of the SR-IOV capability */
+	uint16_t total_vfs;
+	uint16_t initial_vfs;
+	uint16_t vf_device;     /* VF Device ID */
+	uint16_t num_vfs;       /* enabled now (0: disabled) */
+	uint16_t offset, stride;
+	bool ari;               /* ARI Capable Hierarchy, as Linux sets it:
+				 * when the port above forwards ARI */
+	bool below_port;        /* a PCIe port above (not a root bus) */
+	struct pci_bdf port;
+	struct sriov_saved saved;
+	struct sriov_bar bar[PCI_SRIOV_NUM_BARS];
+	struct pci_bdf vf[SRIOV_MAX_VFS];
+	bool vf_cmd_mem;        /* we set Memory Space in each VF's COMMAND */
+	struct sriov_relocation reloc;
+	char error[160];        /* why the last call failed */
+};
+
+/*
+ * Find the capability on pf, check its state is ours to change (VF Enable
+ * and VF Memory Space clear, TotalVFs sane) and save it. The VF BARs are
+ * sized by the all-ones probe (VF Enable is off, so nothing decodes them).
+ * inv (the current inventory) tells whether a PCIe port is above the PF
+ * and whether it forwards ARI. RC_ENODEV: no capability; RC_EIO: a state
+ * we cannot own.
+ */
+int sriov_open(struct sriov *s, const struct pci_inventory *inv, struct pci_bdf pf);
+
+/*
+ * Enable n VFs: NumVFs, then VF Enable and VF Memory Space, then the
+ * SR-IOV 1.1 3.3.3.1 wait before the first VF config access, then check
+ * every VF answers config reads. s->vf[] holds their addresses.
+ */
+int sriov_enable(struct sriov *s, uint16_t n);
+
+/* VF Enable off; wait (bounded) until the VFs stop answering. */
+int sriov_disable(struct sriov *s);
+
+/* Everything sriov_open saved, written back; RC_EIO if it does not read
+ * back so (s->error says which register). Disables VFs first. */
+int sriov_restore(struct sriov *s);
+
+/* Where VF vf's copy of VF BAR bar is (0 when not implemented). */
+uint64_t sriov_vf_bar(const struct sriov *s, unsigned vf, unsigned bar);
+
+/* Whether VF vf's memory decodes at bar0; ctx is the caller's. */
+typedef bool (*sriov_probe_fn)(void *ctx, const struct sriov *s, unsigned vf,
+			       uint64_t bar0);
+
+/*
+ * Make VF BAR0 usable on every enabled VF: probe each VF where the
+ * firmware put it; if any fails and the BARs are above 4 GiB, find a free
+ * window below 4 GiB (inv: the current inventory), move every VF BAR there
+ * (VFs re-enabled around it), set Memory Space in each VF's COMMAND (which
+ * QEMU needs; it is reserved, ignored, on real VFs) and probe again.
+ * s->reloc records what was done.
+ */
+int sriov_make_bars_usable(struct sriov *s, const struct pci_inventory *inv,
+			   sriov_probe_fn probe, void *ctx);
+
+/* Function Level Reset of VF vf (RC_ENOTSUP unless it advertises FLR):
+ * wait for its pending transactions (bounded; *pending_timeout says they
+ * never drained and it was reset anyway), reset, wait the PCIe 6.6.2
+ * 100 ms and until it answers config reads again. The reset clears its
+ * COMMAND; the Memory Space bit is put back when we had set it. */
+int sriov_vf_flr(struct sriov *s, unsigned vf, bool *pending_timeout);
+
+/* ---- pure parts, exposed for the tests ---- */
+
+/* The routing ID of VF vf (0-based): pf + offset + vf * stride, or -1 when
+ * it does not fit in 16 bits. */
+int32_t sriov_vf_rid(struct pci_bdf pf, uint16_t offset, uint16_t stride,
+		     unsigned vf);
+
+/*
+ * The lowest base in one of the allowed ranges, aligned to align, such
+ * that [base, base + size) lies inside that range, at or above 1 MiB,
+ * below limit, and overlaps no busy range. RC_ENOMEM when there is none.
+ */
+int sriov_find_window(const struct plat_range *allowed, unsigned nallowed,
+		      const struct plat_range *busy, unsigned nbusy,
+		      uint64_t size, uint64_t align, uint64_t limit,
+		      uint64_t *base);
+
+#endif
