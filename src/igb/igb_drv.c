@@ -337,14 +337,12 @@ static int alloc_buffers(struct igb_drv *drv)
 	return rc;
 }
 
-static void bus_master(struct igb_dev *d, bool on)
+/* Decode and bus mastering on for init, mastering off for remove, the
+ * platform's way (UEFI: the function's PciIo Attributes). */
+static int bus_master(struct igb_dev *d, bool on)
 {
-	uint16_t cmd = pci_read16(d->bdf, PCI_COMMAND);
-	uint16_t want = on ? (cmd | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER) :
-			     (cmd & ~PCI_COMMAND_MASTER);
-
-	if (want != cmd)
-		pci_write16(d->bdf, PCI_COMMAND, want);
+	return on ? plat_pci_enable(d->bdf, PLAT_PCI_MEMORY | PLAT_PCI_MASTER) :
+		    plat_pci_disable(d->bdf, PLAT_PCI_MASTER);
 }
 
 static int igb_init(struct igb_drv *drv, struct igb_dev *d)
@@ -368,7 +366,12 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	drv->tx = (struct igb_ring){ .queue = txq, .count = IGB_RING_DESCS };
 	drv->rx = (struct igb_ring){ .queue = rxq, .count = IGB_RING_DESCS };
 
-	bus_master(d, true);
+	rc = bus_master(d, true);
+	if (rc) {
+		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+			     "bus mastering could not be enabled: %s", rc_name(rc));
+		return rc;
+	}
 	rc = igb_reset(d, &drv->auto_rd_seen);
 	if (rc)
 		goto err_reset;

@@ -167,14 +167,16 @@ static bool status_toggle(struct igb_dev *d, struct regtest_state *s)
 static enum ktap_result t_register_pattern(struct igb_dev *d, struct test_run *t)
 {
 	struct regtest_state s = { .t = t };
-	uint16_t cmd;
 	bool auto_rd, ok;
+	int rc;
 
-	/* Start from a reset device with no DMA possible. */
+	/* Start from a reset device with no DMA possible (decode is on: the
+	 * suite enabled it for BAR0). */
 	if (t->drv->up)
 		igb_ops.remove(t->drv);
-	cmd = pci_read16(d->bdf, PCI_COMMAND);
-	pci_write16(d->bdf, PCI_COMMAND, (cmd | PCI_COMMAND_MEMORY) & ~PCI_COMMAND_MASTER);
+	rc = plat_pci_disable(d->bdf, PLAT_PCI_MASTER);
+	if (rc)
+		return test_fail(t, "bus mastering could not be turned off: %s", rc_name(rc));
 	if (igb_reset(d, &auto_rd))
 		return test_fail(t, "CTRL.RST did not complete");
 
@@ -183,7 +185,6 @@ static enum ktap_result t_register_pattern(struct igb_dev *d, struct test_run *t
 		ok = run_entry(d, &s, &reg_test_82576[i]);
 	/* Leave no pattern behind: the reset puts every tested register back. */
 	igb_reset(d, &auto_rd);
-	pci_write16(d->bdf, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
 	ktap_diag("%s: %u register checks, bus mastering off throughout", t->name,
 		  s.checked);
 	return ok ? KTAP_PASS : KTAP_FAIL;

@@ -127,8 +127,9 @@ const struct igb_test *suite_case(unsigned i)
 
 /*
  * Size the BARs of a function we have identified as an 82576 and decide
- * whether BAR0 can be used. Memory decode is enabled if the firmware left
- * it off (AAVMF does); the original COMMAND is restored by dev_release().
+ * whether BAR0 can be used. Memory decode is enabled through the platform
+ * if the firmware left it off (AAVMF does); dev_release() turns it off
+ * again.
  */
 static void dev_prepare(struct igb_dev *d, const struct pci_func *f)
 {
@@ -158,23 +159,38 @@ static void dev_prepare(struct igb_dev *d, const struct pci_func *f)
 	if (d->bar0_problem[0])
 		return;
 	if (!(d->cmd_at_start & PCI_COMMAND_MEMORY)) {
+		int rc;
+
 		ktap_diag("memory decode was off; enabling it for BAR0");
-		pci_write16(d->bdf, PCI_COMMAND, d->cmd_at_start | PCI_COMMAND_MEMORY);
+		rc = plat_pci_enable(d->bdf, PLAT_PCI_MEMORY);
+		if (rc) {
+			fmt_snprintf(d->bar0_problem, sizeof(d->bar0_problem),
+				     "memory decode is off and could not be enabled: %s",
+				     rc_name(rc));
+			return;
+		}
 	}
 	d->bar0 = b0->addr;
 }
 
-/* Leave the device quiesced: driver removed (rings off, reset), COMMAND as
- * the firmware had it but with bus mastering off. */
+/* Leave the device quiesced: driver removed (rings off, reset, MSI-X and
+ * INTx as found), bus mastering off, memory decode as the firmware had it. */
 static void dev_release(struct igb_dev *d)
 {
-	uint16_t cmd = d->cmd_at_start & ~PCI_COMMAND_MASTER;
+	unsigned off = PLAT_PCI_MASTER;
+	int rc;
 
 	if (drv.dev == d)
 		igb_ops.remove(&drv);
 	drv = (struct igb_drv){ 0 };
-	if (d->cmd_at_start != 0xffff && pci_read16(d->bdf, PCI_COMMAND) != cmd)
-		pci_write16(d->bdf, PCI_COMMAND, cmd);
+	if (d->cmd_at_start == 0xffff)
+		return;
+	if (!(d->cmd_at_start & PCI_COMMAND_MEMORY))
+		off |= PLAT_PCI_MEMORY;
+	rc = plat_pci_disable(d->bdf, off);
+	if (rc)
+		ktap_diag("%s: bus mastering%s could not be turned off: %s", d->name,
+			  (off & PLAT_PCI_MEMORY) ? " and memory decode" : "", rc_name(rc));
 }
 
 /* Bring the driver up for a NEEDS_LINK case if it is not up already. */

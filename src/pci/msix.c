@@ -84,7 +84,9 @@ void msix_enable(struct msix *m)
 {
 	uint16_t cmd = pci_read16(m->bdf, PCI_COMMAND);
 
-	/* MSI-X and INTx are exclusive; make the choice explicit. */
+	/* MSI-X and INTx are exclusive; make the choice explicit (and undo
+	 * it in msix_restore). */
+	m->set_intx_disable = !(cmd & PCI_COMMAND_INTX_DISABLE);
 	pci_write16(m->bdf, PCI_COMMAND, cmd | PCI_COMMAND_INTX_DISABLE);
 	set_flags(m, PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL, 0);
 }
@@ -145,5 +147,9 @@ void msix_restore(struct msix *m)
 		plat_mmio_write32(e + MSIX_ENTRY_CTRL, m->saved[v].ctrl);
 	}
 	pci_write16(m->bdf, m->cap + PCI_MSIX_FLAGS, m->saved_flags);
+	if (m->set_intx_disable)
+		pci_write16(m->bdf, PCI_COMMAND,
+			    pci_read16(m->bdf, PCI_COMMAND) & ~PCI_COMMAND_INTX_DISABLE);
+	m->set_intx_disable = false;
 	m->ready = false;
 }

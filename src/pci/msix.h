@@ -22,6 +22,7 @@ struct msix {
 	uint64_t table;    /* MMIO address of entry 0 */
 	uint64_t pba;      /* MMIO address of the pending bit array */
 	uint16_t saved_flags;
+	bool set_intx_disable; /* msix_enable set COMMAND.INTX_DISABLE */
 	struct msix_entry_save saved[MSIX_MAX_SAVED];
 	unsigned nsaved;
 	bool ready;
@@ -43,7 +44,8 @@ void msix_set_entry(struct msix *m, unsigned v, uint64_t addr, uint32_t data,
 void msix_mask_entry(struct msix *m, unsigned v, bool masked);
 bool msix_entry_masked(const struct msix *m, unsigned v);
 bool msix_pending(const struct msix *m, unsigned v);
-/* Put back the entries and the control word as msix_setup found them. */
+/* Put back the entries, the control word and INTx as msix_setup found
+ * them. */
 void msix_restore(struct msix *m);
 
 #endif

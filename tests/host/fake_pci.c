@@ -346,6 +346,35 @@ int plat_pci_write(struct pci_bdf bdf, uint16_t off, unsigned width, uint32_t va
 	return RC_OK;
 }
 
+/* As EDK2's PciIo Attributes do it: a read-modify-write of COMMAND (a
+ * logged config write), unless the test made the function refuse. */
+static int fake_decode(struct pci_bdf bdf, unsigned what, bool on)
+{
+	struct fake_fn *f = fake_fn_find(bdf);
+	uint16_t bits = ((what & PLAT_PCI_MEMORY) ? PCI_COMMAND_MEMORY : 0) |
+			((what & PLAT_PCI_MASTER) ? PCI_COMMAND_MASTER : 0);
+	uint32_t cmd;
+
+	if (!bits || (what & ~(PLAT_PCI_MEMORY | PLAT_PCI_MASTER)))
+		return RC_EINVAL;
+	if (!f)
+		return RC_ENODEV;
+	if (f->enable_rc)
+		return f->enable_rc;
+	plat_pci_read(bdf, PCI_COMMAND, 2, &cmd);
+	return plat_pci_write(bdf, PCI_COMMAND, 2, on ? (cmd | bits) : (cmd & ~bits));
+}
+
+int plat_pci_enable(struct pci_bdf bdf, unsigned what)
+{
+	return fake_decode(bdf, what, true);
+}
+
+int plat_pci_disable(struct pci_bdf bdf, unsigned what)
+{
+	return fake_decode(bdf, what, false);
+}
+
 int plat_pci_bar_size(struct pci_bdf bdf, unsigned bar, uint64_t *size)
 {
 	struct fake_fn *f = fake_fn_find(bdf);

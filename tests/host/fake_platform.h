@@ -24,6 +24,7 @@ struct fake_fn {
 	bool all_ones;            /* config reads all-ones (surprise removal) */
 	bool bar_holds_ones[6];   /* BAR register last written with all-ones */
 	unsigned decode_violations; /* writes leaving decode on over such a BAR */
+	int enable_rc;            /* plat_pci_enable/disable refuse with it */
 	uint8_t last_cap;         /* tail of the standard list (builders) */
 	uint16_t last_ext_cap;    /* tail of the extended list (builders) */
 	/* A device model's hook, called after each config write that reached

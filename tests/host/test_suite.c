@@ -390,6 +390,30 @@ TEST(suite_restores_command)
 	}
 }
 
+/* The platform refuses to switch decode (UEFI: PciIo Attributes answered
+ * Unsupported). BAR0 is never touched, the cases that need it say why, and
+ * COMMAND is not forced by a config write instead. */
+TEST(suite_decode_refused)
+{
+	static struct kp_doc d;
+
+	machine();
+	struct fake_82576 p = fake_82576_add(1, 0, 0, BAR0_A);
+	fake_set16(p.fn, PCI_COMMAND, 0x0000);
+	p.fn->enable_rc = RC_ENOTSUP;
+	CHECK_EQ(igbtest_main(NULL), IGBTEST_EXIT_FAIL);
+	parse(&d);
+	REQUIRE(d.nb == 1);
+	CHECK(kp_block_has_diag(&d.b[0], "BAR0 unusable: memory decode is off and could "
+					 "not be enabled: not supported"));
+	check_bar0_cases_fail(&d.b[0], "memory decode is off and could not be enabled: "
+				       "not supported");
+	CHECK_EQ(kp_verdict_of(&d.b[0], "identify"), KP_OK);
+	CHECK_EQ(fake_get16(p.fn, PCI_COMMAND), 0x0000);
+	CHECK_EQ(p.bar0->reads + p.bar0->writes + p.bar0->undecoded, 0);
+	CHECK_EQ(fake_dma_outstanding(), 0);
+}
+
 TEST(suite_scan_failure_is_an_error)
 {
 	fake_roots_fail(RC_ENODEV);
