@@ -59,11 +59,16 @@ enum model_violation {
 	MV_ACCESS_IN_RESET,      /* register access < 1 ms after CTRL.RST */
 	MV_RESEND_STORM,         /* faulting read retried past the limit */
 	MV_ACCESS_IN_FLR,        /* BAR access < 100 ms after FLR */
+	MV_NVM_BEFORE_AUTO_RD,   /* EERD used before EECD.AUTO_RD (reset) */
 	MV_DMA_OUTSIDE,          /* descriptor/buffer DMA outside our memory */
 	MV_MSI_OUTSIDE,          /* an MSI-X message aimed outside our memory */
 	MV_COUNT
 };
 
+/* The PHY identifier QEMU's igb reports (IGP03E1000_E_PHY_ID, rev 1);
+ * the model uses it for both personalities. */
+#define MODEL_PHY_ID1 0x02a8
+#define MODEL_PHY_ID2 0x0391
 #define MODEL_NVM_WORDS 64
 #define MODEL_PHY_REGS 32
 #define MODEL_QUEUES 16

@@ -27,10 +27,6 @@
 #define MODEL_MSIX_ENTRY_CTRL_MASKBIT 0x1 /* PCI_MSIX_ENTRY_CTRL_MASKBIT */
 #define MODEL_MSIX_PBA_OFF	0x2000	/* PBA in BAR3 (facts/82576.md) */
 #define MODEL_ETH_TYPE_MAC_CONTROL 0x8808 /* IEEE 802.3 MAC control */
-/* The PHY identifier QEMU's igb reports (IGP03E1000_E_PHY_ID, rev 1);
- * the model uses it for both personalities. */
-#define MODEL_PHY_ID1		0x02a8
-#define MODEL_PHY_ID2		0x0391
 
 /* Reset values of registers the driver relies on. */
 #define MODEL_CTRL_RESET	(IGB_CTRL_FD | IGB_CTRL_SPD_1000) /* QEMU's, less LRST */

@@ -180,6 +180,13 @@ static void eerd_write(struct model_igb *g, uint32_t v)
 							    addr << IGB_EERD_ADDR_SHIFT;
 		return;
 	}
+	if (!(REG(g, IGB_EECD) & IGB_EECD_AUTO_RD)) {
+		/* The NVM is still being loaded after reset: software must wait
+		 * for AUTO_RD (Linux igb_get_auto_rd_done) before using it. */
+		model_violate(g, MV_NVM_BEFORE_AUTO_RD);
+		done = (done & ~(0xffffu << IGB_EERD_DATA_SHIFT)) |
+		       (uint32_t)NVM_ERASED << IGB_EERD_DATA_SHIFT;
+	}
 	g->eerd_result = done;
 	REG(g, IGB_EERD) = v & ~IGB_EERD_DONE;
 	g->eerd_done_ns = g->now_ns + MODEL_SI_EERD_NS;
@@ -513,6 +520,7 @@ static const char *const violation_names[MV_COUNT] = {
 	[MV_ACCESS_IN_RESET] = "register access within 1 ms of CTRL.RST (4.2.1.6.1)",
 	[MV_RESEND_STORM] = "faulting read retried endlessly (GCR resend left on, 8.6.1)",
 	[MV_ACCESS_IN_FLR] = "BAR access within 100 ms of FLR (PCIe 6.6.2)",
+	[MV_NVM_BEFORE_AUTO_RD] = "NVM read through EERD before EECD.AUTO_RD after reset",
 	[MV_DMA_OUTSIDE] = "descriptor/buffer DMA outside our DMA memory",
 	[MV_MSI_OUTSIDE] = "MSI-X message aimed outside our DMA memory",
 };

@@ -1,0 +1,416 @@
+/*
+ * test_model_silicon.c - negative tests: for each silicon behaviour the
+ * model adds, a deliberately wrong driver action (the real driver with one
+ * step done wrong, or a test-only variant of one step) that the QEMU
+ * personality lets pass and the silicon personality makes fail, or
+ * records as a violation. Together with model_registry_silicon (the right
+ * driver passes) each proves the model would catch that regression.
+ */
+#include <string.h>
+
+#include "harness.h"
+#include "igb/igb_regs.h"
+#include "model_test.h"
+#include "pci/flr.h"
+#include "pci/pci_regs.h"
+
+static uint64_t bus(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static bool silicon(const struct mt *m)
+{
+	return m->g->pers == MODEL_SILICON;
+}
+
+/* Run body on a fresh world for each personality. */
+static void each(void (*body)(struct mt *m))
+{
+	static struct mt m;
+
+	harness_note("qemu personality");
+	mt_open(&m, MODEL_QEMU);
+	body(&m);
+	fake_reset();
+	harness_note("silicon personality");
+	mt_open(&m, MODEL_SILICON);
+	body(&m);
+	harness_note("%s", "");
+}
+
+/* An advanced TX data descriptor for one whole frame of len bytes. */
+static uint32_t adv_data(uint32_t len)
+{
+	return len | IGB_ADVTXD_DTYP_DATA | IGB_ADVTXD_DCMD_DEXT | IGB_ADVTXD_DCMD_IFCS |
+	       IGB_ADVTXD_DCMD_EOP | IGB_ADVTXD_DCMD_RS;
+}
+
+/* ---- MAC loopback is not implemented (3.5.6.2) ------------------------- */
+
+static void mac_loopback_only(struct mt *m)
+{
+	uint64_t lost;
+	int rc;
+
+	mt_up(m);
+	CHECK_EQ(mt_copy(m, 1500), RC_OK);
+	/* Wrong: leave the PHY out of loopback and count on RCTL.LBM_MAC,
+	 * which the driver sets for QEMU's sake. */
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_SPEED_1000 |
+					     IGB_BMCR_FULL_DUPLEX) == RC_OK);
+	REQUIRE(mt_rd(m, IGB_RCTL) & IGB_RCTL_LBM_MAC);
+	lost = m->g->frames_to_wire;
+	rc = mt_copy(m, 1500);
+	if (silicon(m)) {
+		CHECK_EQ(rc, RC_ETIMEDOUT);
+		CHECK(m->g->frames_to_wire > lost); /* sent, never looped */
+	} else {
+		CHECK_EQ(rc, RC_OK);
+	}
+}
+
+TEST(silicon_neg_mac_loopback_only)
+{
+	each(mac_loopback_only);
+}
+
+/* ---- PHY loopback needs the forced link; LU follows it ----------------- */
+
+static void autoneg_instead_of_forced_link(struct mt *m)
+{
+	uint32_t forced = IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX | IGB_CTRL_SLU, ctrl;
+	bool lu;
+
+	mt_up(m);
+	ctrl = mt_rd(m, IGB_CTRL);
+	if (silicon(m)) { /* LU follows the forced link, both ways */
+		mt_wr(m, IGB_CTRL, ctrl & ~IGB_CTRL_SLU);
+		CHECK_EQ(mt_rd(m, IGB_STATUS) & IGB_STATUS_LU, 0);
+		mt_wr(m, IGB_CTRL, ctrl);
+		CHECK_EQ(mt_rd(m, IGB_STATUS) & IGB_STATUS_LU, IGB_STATUS_LU);
+	}
+	/* Wrong: the submitted driver's bring-up, autonegotiation and PHY
+	 * loopback without forcing the MAC link. */
+	mt_wr(m, IGB_CTRL, ctrl & ~forced);
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN |
+					     IGB_BMCR_RESTART_AN) == RC_OK);
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_LOOPBACK | IGB_BMCR_SPEED_1000 |
+					     IGB_BMCR_FULL_DUPLEX) == RC_OK);
+	mt_wait_us(600000); /* past QEMU's 500 ms autoneg */
+	lu = mt_rd(m, IGB_STATUS) & IGB_STATUS_LU;
+	CHECK_EQ(lu, !silicon(m));
+	CHECK_EQ(mt_copy(m, 1500), silicon(m) ? RC_ETIMEDOUT : RC_OK);
+}
+
+TEST(silicon_neg_autoneg_instead_of_forced_link)
+{
+	each(autoneg_instead_of_forced_link);
+}
+
+/* ---- legacy TX descriptors are not processed as data ------------------- */
+
+static void legacy_tx_descriptor(struct mt *m)
+{
+	unsigned idx;
+
+	mt_up(m);
+	for (unsigned i = 0; i < 256; i++)
+		m->src[i] = (uint8_t)(i * 3 + 2);
+	/* Wrong: a legacy descriptor (DEXT clear; length and CMD.EOP/IFCS/RS
+	 * in the same places), as the submitted driver built them. */
+	idx = mt_post(m, bus(m->src), 256 | IGB_ADVTXD_DCMD_EOP | IGB_ADVTXD_DCMD_IFCS |
+					   IGB_ADVTXD_DCMD_RS, 0, bus(m->dst));
+	if (silicon(m)) {
+		CHECK(!mt_rx_done(m, idx, 20000));
+		CHECK_EQ(m->g->violations[MV_LEGACY_TX_DESC], 1);
+	} else {
+		CHECK(mt_rx_done(m, idx, 20000));
+		CHECK(!memcmp(m->src, m->dst, 256));
+		CHECK_EQ(model_violations(m->g), 0);
+	}
+}
+
+TEST(silicon_neg_legacy_tx_descriptor)
+{
+	each(legacy_tx_descriptor);
+}
+
+/* ---- SRRCTL.DESCTYPE 0: the legacy RX write-back (7.1.5.2) ------------- */
+
+static void rx_desctype_zero(struct mt *m)
+{
+	unsigned q;
+
+	mt_up(m);
+	q = m->drv.rx.queue;
+	/* Wrong: no advanced descriptor type (QEMU writes advanced anyway). */
+	mt_wr(m, IGB_SRRCTL(q), mt_rd(m, IGB_SRRCTL(q)) & ~IGB_SRRCTL_DESCTYPE_ADV_ONEBUF);
+	if (silicon(m)) {
+		CHECK(mt_copy(m, 1500) != RC_OK);
+		CHECK(m->g->legacy_rx_writebacks > 0);
+	} else {
+		CHECK_EQ(mt_copy(m, 1500), RC_OK);
+	}
+}
+
+TEST(silicon_neg_rx_desctype_zero)
+{
+	each(rx_desctype_zero);
+}
+
+/* ---- EICR must not be read while EIAC is set (8.8.5) ------------------- */
+
+static void eicr_read_with_eiac(struct mt *m)
+{
+	mt_up(m);
+	REQUIRE(m->drv.irq.on && mt_rd(m, IGB_EIAC));
+	CHECK_EQ(model_violations(m->g), 0);
+	(void)mt_rd(m, IGB_EICR); /* wrong: the read-to-clear of old drivers */
+	CHECK_EQ(m->g->eicr_reads_with_eiac, 1);
+	CHECK_EQ(m->g->violations[MV_EICR_READ_WITH_EIAC], silicon(m) ? 1 : 0);
+	CHECK_EQ(model_violations(m->g), silicon(m) ? 1 : 0);
+}
+
+TEST(silicon_neg_eicr_read_with_eiac)
+{
+	each(eicr_read_with_eiac);
+}
+
+/* ---- a DMA read fault wedges the engine; CTRL.RST does not cure it ----- */
+
+static void ctrl_rst_only_recovery(struct mt *m)
+{
+	unsigned idx;
+	int rc;
+
+	mt_up(m);
+	memset(m->dst, 0xee, 256);
+	idx = mt_post(m, MT_UNMAPPED, adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT,
+		      bus(m->dst));
+	mt_wait_us(50000);
+	CHECK_EQ(m->g->dma_read_faults, 1);
+	CHECK_EQ(m->g->wedged, silicon(m));
+	/* QEMU reads zeros from nowhere and sends them; silicon sends nothing */
+	CHECK_EQ(mt_rx_done(m, idx, 0), !silicon(m));
+	CHECK_EQ(m->dst[0], silicon(m) ? 0xee : 0);
+	/* Wrong: recover with CTRL.RST alone (remove and init reset the MAC). */
+	igb_ops.remove(&m->drv);
+	mt_up(m);
+	CHECK_EQ(m->g->wedged, silicon(m));
+	rc = mt_copy(m, 4096);
+	if (silicon(m)) {
+		CHECK_EQ(rc, RC_ETIMEDOUT);
+		/* the driver's own recovery, FLR, is what un-wedges it */
+		CHECK(strstr(m->drv.last_error, "recovered by FLR"));
+		CHECK_EQ(m->g->flrs, 1);
+		CHECK(!m->g->wedged);
+	} else {
+		CHECK_EQ(rc, RC_OK);
+		CHECK_EQ(m->g->flrs, 0);
+	}
+	CHECK_EQ(mt_copy(m, 4096), RC_OK);
+}
+
+TEST(silicon_neg_ctrl_rst_only_recovery)
+{
+	each(ctrl_rst_only_recovery);
+}
+
+/* ---- GCR.Completion_Timeout_Resend left on: endless retries ------------ */
+
+static void resend(struct mt *m, bool left_on)
+{
+	uint16_t devsta = FAKE_82576_PCIE_CAP + PCI_EXP_DEVSTA;
+
+	mt_up(m);
+	CHECK_EQ(mt_rd(m, IGB_GCR) & IGB_GCR_CMPL_TMOUT_RESEND, 0); /* init clears it */
+	if (left_on) /* wrong: the reset value (resend on) kept */
+		mt_wr(m, IGB_GCR, mt_rd(m, IGB_GCR) | IGB_GCR_CMPL_TMOUT_RESEND);
+	mt_post(m, MT_UNMAPPED, adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT, bus(m->dst));
+	mt_wait_us(100000);
+	if (silicon(m) && left_on) {
+		CHECK(m->g->resend_retries >= 9); /* one per 10 ms completion timeout */
+		CHECK_EQ(m->g->violations[MV_RESEND_STORM], 1);
+		CHECK(pci_read16(m->d.bdf, devsta) & PCI_EXP_DEVSTA_TRPND);
+	} else {
+		CHECK_EQ(m->g->resend_retries, 0);
+		CHECK_EQ(m->g->violations[MV_RESEND_STORM], 0);
+		CHECK_EQ(pci_read16(m->d.bdf, devsta) & PCI_EXP_DEVSTA_TRPND, 0);
+	}
+}
+
+static void resend_left_on(struct mt *m)
+{
+	resend(m, true);
+}
+
+TEST(silicon_neg_resend_left_on)
+{
+	static struct mt m;
+
+	each(resend_left_on);
+	fake_reset();
+	mt_open(&m, MODEL_SILICON);
+	resend(&m, false); /* the driver as it is: one timeout, no retries */
+}
+
+/* ---- a 4 MiB copy takes its 1 Gb/s wire time --------------------------- */
+
+#define COPY_4M (4u << 20)
+
+static void short_completion_bound(struct mt *m)
+{
+	struct igb_copy *c = &m->drv.copy;
+	uint64_t t0, us, wire_us;
+	unsigned last;
+	bool in_1ms;
+
+	mt_up(m);
+	t0 = plat_now_us();
+	REQUIRE(igb_ops.memcpy_start(&m->drv, m->src, m->dst, COPY_4M, 1) == RC_OK);
+	/* (4 MiB + 24 bytes of preamble, FCS and gap per frame) at 8 ns/byte */
+	wire_us = ((uint64_t)COPY_4M + (uint64_t)c->total * 24) * 8 / 1000;
+	last = (c->batch_first + c->batch_len - 1) % m->drv.rx.count;
+	/* Wrong: the submitted driver's 1 ms completion bound. */
+	in_1ms = mt_rx_done(m, last, 1000);
+	CHECK_EQ(igb_ops.memcpy_wait(&m->drv), RC_OK);
+	us = plat_now_us() - t0;
+	if (silicon(m)) {
+		CHECK(!in_1ms);
+		CHECK(us >= wire_us);
+		CHECK(us < igb_copy_timeout_us(COPY_4M, c->total));
+	} else {
+		CHECK(in_1ms);
+	}
+	harness_note("4 MiB: %llu us, wire time %llu us", (unsigned long long)us,
+		     (unsigned long long)wire_us);
+}
+
+TEST(silicon_neg_1ms_bound_for_4mib)
+{
+	each(short_completion_bound);
+}
+
+/* ---- EIAM with GPIE.EIAME auto-masks a vector after its message -------- */
+
+static void no_rearm_after_message(struct mt *m)
+{
+	const unsigned v = 2;
+	uint32_t data;
+
+	mt_up(m);
+	REQUIRE(m->drv.irq.on);
+	igb_irq_retag(&m->drv, 0x77);
+	mt_wr(m, IGB_EIMS, 1u << v);
+	mt_wr(m, IGB_EICS, 1u << v);
+	CHECK_EQ(igb_msg_wait(&m->drv, v, &data), RC_OK);
+	/* Wrong: raise again without unmasking (send_msi re-arms EIMS). */
+	mt_wr(m, IGB_EICS, 1u << v);
+	CHECK_EQ(igb_msg_wait(&m->drv, v, &data), silicon(m) ? RC_ETIMEDOUT : RC_OK);
+	CHECK_EQ(mt_rd(m, IGB_EIMS) & (1u << v), silicon(m) ? 0 : 1u << v);
+}
+
+TEST(silicon_neg_no_rearm_after_message)
+{
+	each(no_rearm_after_message);
+}
+
+/* ---- EICS is write-only: its read says nothing about pending causes ---- */
+
+static void eics_read_back(struct mt *m)
+{
+	const unsigned v = 3;
+	uint32_t data;
+
+	mt_up(m);
+	igb_irq_retag(&m->drv, 0x78);
+	igb_irq_mask(&m->drv, ~0u);
+	igb_irq_ack(&m->drv, ~0u);
+	mt_wr(m, IGB_EICS, 1u << v); /* a cause, held while masked */
+	/* Wrong: look for it by reading EICS (QEMU has no read handler). */
+	CHECK_EQ(mt_rd(m, IGB_EICS), 0);
+	igb_irq_unmask(&m->drv, 1u << v);
+	CHECK_EQ(igb_msg_wait(&m->drv, v, &data), RC_OK); /* it was there */
+}
+
+TEST(silicon_neg_eics_read_back)
+{
+	each(eics_read_back);
+}
+
+/* ---- nothing may touch the device for 1 ms after CTRL.RST -------------- */
+
+static void access_during_reset(struct mt *m)
+{
+	bool auto_rd;
+
+	mt_wr(m, IGB_CTRL, mt_rd(m, IGB_CTRL) | IGB_CTRL_RST);
+	(void)mt_rd(m, IGB_STATUS); /* wrong: no 1 ms wait */
+	CHECK_EQ(m->g->violations[MV_ACCESS_IN_RESET], silicon(m) ? 1 : 0);
+	mt_wait_us(1000);
+	(void)mt_rd(m, IGB_STATUS);
+	CHECK_EQ(m->g->violations[MV_ACCESS_IN_RESET], silicon(m) ? 1 : 0);
+	/* the driver's reset waits; it sees AUTO_RD only on silicon */
+	CHECK_EQ(igb_reset(&m->d, &auto_rd), RC_OK);
+	CHECK_EQ(auto_rd, silicon(m));
+	CHECK_EQ(model_violations(m->g), silicon(m) ? 1 : 0);
+}
+
+TEST(silicon_neg_access_during_reset)
+{
+	each(access_during_reset);
+}
+
+/* ---- EECD.AUTO_RD: the NVM is not readable until the auto-load is done - */
+
+static void nvm_before_auto_rd(struct mt *m)
+{
+	uint16_t w;
+	bool auto_rd;
+
+	mt_wr(m, IGB_CTRL, mt_rd(m, IGB_CTRL) | IGB_CTRL_RST);
+	mt_wait_us(1100); /* the 1 ms, but not the AUTO_RD wait */
+	CHECK_EQ(mt_rd(m, IGB_EECD) & IGB_EECD_AUTO_RD, 0);
+	REQUIRE(igb_nvm_read(&m->d, 0, &w) == RC_OK); /* wrong */
+	CHECK_EQ(m->g->violations[MV_NVM_BEFORE_AUTO_RD], silicon(m) ? 1 : 0);
+	CHECK_EQ(w, silicon(m) ? 0xffff : (uint16_t)FAKE_82576_RAL0);
+	/* the driver's reset waits for AUTO_RD (silicon) or its bound (QEMU) */
+	CHECK_EQ(igb_reset(&m->d, &auto_rd), RC_OK);
+	CHECK_EQ(igb_nvm_read(&m->d, 0, &w), RC_OK);
+	CHECK_EQ(w, (uint16_t)FAKE_82576_RAL0);
+	CHECK_EQ(m->g->violations[MV_NVM_BEFORE_AUTO_RD], silicon(m) ? 1 : 0);
+}
+
+TEST(silicon_neg_nvm_before_auto_rd)
+{
+	each(nvm_before_auto_rd);
+}
+
+/* ---- FLR: the function is away for 100 ms (PCIe 6.6.2) ----------------- */
+
+static void flr_without_wait(struct mt *m)
+{
+	uint16_t devctl = FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL;
+	struct flr_report rep;
+
+	pci_write16(m->d.bdf, devctl, pci_read16(m->d.bdf, devctl) | PCI_EXP_DEVCTL_BCR_FLR);
+	/* Wrong: straight on. Silicon answers nothing yet. */
+	CHECK_EQ(pci_read16(m->d.bdf, PCI_VENDOR_ID), silicon(m) ? 0xffff : 0x8086);
+	(void)mt_rd(m, IGB_STATUS);
+	mt_wait_us(100000);
+	CHECK_EQ(pci_read16(m->d.bdf, PCI_VENDOR_ID), 0x8086);
+	CHECK_EQ(m->g->violations[MV_ACCESS_IN_FLR], silicon(m) ? 1 : 0);
+	/* FLR cleared the BARs and COMMAND on both: nothing decodes */
+	CHECK_EQ(fake_bar_addr(m->p.fn, 0), 0);
+	CHECK_EQ(mt_rd(m, IGB_STATUS), 0xffffffffu);
+	/* the driver's FLR waits and restores: a clean cycle */
+	CHECK_EQ(pci_flr(m->d.bdf, &m->d.fn->caps, &rep), RC_OK);
+	CHECK_EQ(m->g->flrs, 2);
+	CHECK_EQ(m->g->violations[MV_ACCESS_IN_FLR], silicon(m) ? 1 : 0);
+}
+
+TEST(silicon_neg_flr_without_wait)
+{
+	each(flr_without_wait);
+}
