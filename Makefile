@@ -68,7 +68,7 @@ HOST_CFLAGS := -std=c11 -O1 -g $(WARN) -Isrc -Itests/host \
 HOST_TEST_SRCS := $(wildcard tests/host/*.c)
 HOST_OBJS := $(patsubst %.c,$(HOST_OUT)/%.o,$(PORTABLE) $(HOST_TEST_SRCS))
 
-.PHONY: all run test host-test qemu-test bench deps clean
+.PHONY: all run test host-test qemu-test bench deps clean image sign fuzz lava-check
 all: $(EFI_OUT)/igbtest.efi
 
 $(EFI_OUT)/%.o: %.c $(HEADERS) Makefile
@@ -111,8 +111,9 @@ bench: deps all
 host-test: $(HOST_OUT)/unit_tests
 	$(HOST_OUT)/unit_tests
 
-qemu-test: deps all
-	$(PYTHON) tests/qemu/run_tests.py --arch $(ARCH) --efi $(EFI_OUT)/igbtest.efi
+qemu-test: deps all image
+	$(PYTHON) tests/qemu/run_tests.py --arch $(ARCH) --efi $(EFI_OUT)/igbtest.efi \
+		--image $(EFI_OUT)/igbtest.img
 
 # The whole suite: host unit tests, then the QEMU tests for each
 # architecture in TEST_ARCHES (every one runs even if an earlier one failed).
@@ -120,9 +121,64 @@ TEST_ARCHES ?= x86_64 aarch64
 test:
 	@$(INSTALL_DEPS) $(addprefix --arch ,$(TEST_ARCHES))
 	$(MAKE) host-test
+	$(MAKE) lava-check
 	@rc=0; for a in $(TEST_ARCHES); do \
 		$(MAKE) ARCH=$$a qemu-test || rc=1; \
 	done; exit $$rc
+
+# ---- lab operation: USB image, Secure Boot signing, fuzzing, LAVA ----------
+
+# The build id in the banner: the commit, "-dirty" with local changes. The
+# stamp file changes only when the id does, so igbtest.o rebuilds then.
+BUILD_ID := $(shell git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown)
+BUILD_ID_STAMP := $(BUILD)/build-id
+$(shell mkdir -p $(BUILD); [ "$$(cat $(BUILD_ID_STAMP) 2>/dev/null)" = "$(BUILD_ID)" ] || \
+	echo "$(BUILD_ID)" > $(BUILD_ID_STAMP))
+$(EFI_OUT)/src/igbtest.o: $(BUILD_ID_STAMP)
+$(EFI_OUT)/src/igbtest.o: EFI_CFLAGS += -DIGBTEST_BUILD_ID='"$(BUILD_ID)"'
+
+# make sign [KEY=db.key CERT=db.crt]: sign igbtest.efi for Secure Boot.
+# Without KEY/CERT: Debian's snake-oil test key (ovmf package), which only
+# OVMF_VARS_4M.snakeoil.fd trusts -- for testing, never for a lab host.
+SNAKEOIL_KEY  := /usr/share/ovmf/PkKek-1-snakeoil.key
+SNAKEOIL_CERT := /usr/share/ovmf/PkKek-1-snakeoil.pem
+KEY  ?= $(BUILD)/snakeoil/snakeoil.key
+CERT ?= $(SNAKEOIL_CERT)
+SIGNED_EFI := $(EFI_OUT)/igbtest.signed.efi
+sign: $(SIGNED_EFI)
+$(SIGNED_EFI): $(EFI_OUT)/igbtest.efi $(KEY) $(CERT)
+	sbsign --key $(KEY) --cert $(CERT) --output $@ $<
+	sbverify --cert $(CERT) $@
+# The snake-oil key ships encrypted with the passphrase "snakeoil".
+$(BUILD)/snakeoil/snakeoil.key: $(SNAKEOIL_KEY)
+	@mkdir -p $(dir $@)
+	openssl rsa -in $< -passin pass:snakeoil -out $@ 2>/dev/null
+
+# make image [SIGNED=1]: a raw GPT disk with a FAT32 ESP for a USB stick
+# (dd it to the stick); SIGNED=1 puts the signed app on it.
+IMAGE_EFI := $(if $(SIGNED),$(SIGNED_EFI),$(EFI_OUT)/igbtest.efi)
+IMAGE := $(EFI_OUT)/igbtest$(if $(SIGNED),.signed).img
+image: $(IMAGE)
+$(IMAGE): $(IMAGE_EFI) image/igbtest.cfg scripts/make-image
+	scripts/make-image --arch $(ARCH) --efi $< --out $@
+
+# make fuzz [FUZZ_SECONDS=N]: libFuzzer on the option parser, bounded.
+FUZZ_SECONDS ?= 60
+FUZZ_OUT := $(BUILD)/fuzz
+$(FUZZ_OUT)/fuzz_options: tests/fuzz/fuzz_options.c src/report/options.c \
+		src/report/fmt.c $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	clang -std=c11 -g -O1 $(WARN) -Isrc -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all tests/fuzz/fuzz_options.c \
+		src/report/options.c src/report/fmt.c -o $@
+fuzz: $(FUZZ_OUT)/fuzz_options
+	@mkdir -p $(FUZZ_OUT)/corpus
+	$(FUZZ_OUT)/fuzz_options -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+		-max_len=4096 -print_final_stats=1 $(FUZZ_OUT)/corpus tests/fuzz/corpus
+
+# The LAVA job template against Debian lava-common's schema (its python3).
+lava-check:
+	/usr/bin/python3 lava/check-job lava/igbtest-usb.yaml lava/igbtest-tftp.yaml
 
 clean:
 	rm -rf $(BUILD)

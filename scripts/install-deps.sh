@@ -13,7 +13,10 @@ Installs, when missing, what building and booting igbtest for each ARCH
 needs (default: x86_64; repeat --arch, or --arch all, for several):
 
   always    make, python3, mtools, dosfstools, and the bookworm-backports
-            suite in APT (bookworm's own QEMU 7.2 has no igb device)
+            suite in APT (bookworm's own QEMU 7.2 has no igb device);
+            for lab operation: gdisk (make image), sbsigntool and openssl
+            (make sign), lava-common (the LAVA job check in make test),
+            clang and libclang-rt-dev (make fuzz: libFuzzer)
   x86_64    gcc, binutils, gnu-efi, ovmf, qemu-system-x86 >= 8 (backports)
   aarch64   gcc-aarch64-linux-gnu, qemu-efi-aarch64 (AAVMF),
             qemu-system-arm >= 8 (backports), and gnu-efi for arm64:
@@ -62,7 +65,9 @@ qemu_ok() {
 }
 
 # Files that prove a package is usable (not just dpkg state).
-need_files=(/usr/bin/mcopy /usr/sbin/mkfs.vfat /usr/bin/python3)
+need_files=(/usr/bin/mcopy /usr/sbin/mkfs.vfat /usr/bin/python3
+    /usr/sbin/sgdisk /usr/bin/sbsign /usr/bin/sbverify /usr/bin/openssl /usr/bin/clang
+    /usr/lib/python3/dist-packages/lava_common/schemas/__init__.py)
 if want x86_64; then
     need_files+=(
         /usr/lib/crt0-efi-x86_64.o
@@ -125,7 +130,8 @@ if want aarch64 && ! dpkg --print-foreign-architectures | grep -qx arm64; then
 fi
 $SUDO apt-get update -qq
 
-pkgs=(make mtools dosfstools python3)
+pkgs=(make mtools dosfstools python3 gdisk sbsigntool openssl lava-common clang
+      libclang-rt-dev)
 backports=()
 if want x86_64; then
     pkgs+=(gcc binutils gnu-efi ovmf)

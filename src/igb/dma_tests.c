@@ -427,8 +427,8 @@ static enum ktap_result t_all_queues(struct igb_dev *d, struct test_run *t)
 	return r;
 }
 
-/* At least this much traffic, in copies as large as the rings allow. */
-#define STORM_BYTES (256ull << 20)
+/* At least --storm-mib of traffic (256 MiB by default), in copies as
+ * large as the rings allow. */
 /* Progress lines at least this often, so a watcher knows we are alive. */
 #define STORM_PROGRESS_US 2000000ull
 /* 1 Gb/s of frames of n payload bytes carries n/(n+24) of 125 MB/s. */
@@ -441,15 +441,16 @@ static enum ktap_result t_memcpy_storm(struct igb_dev *d, struct test_run *t)
 	size_t size = igb_drv_set_frame_size(drv, IGB_MAX_FRAME);
 	unsigned count = igb_max_count(drv, size);
 	uint64_t moved = 0, frames = 0, t0, last, us;
+	uint64_t storm_bytes = (uint64_t)t->opt->storm_mib << 20;
 	int rc;
 
 	if (copy_bufs_alloc(t, d, size, &b))
 		return KTAP_FAIL;
 	fill(b.src, b.cap, SRC_SEED);
 	ktap_diag("%s: %u copies of %zu bytes per start, until %llu MiB moved", t->name,
-		  count, size, STORM_BYTES >> 20);
+		  count, size, (unsigned long long)(storm_bytes >> 20));
 	t0 = last = plat_now_us();
-	while (moved < STORM_BYTES) {
+	while (moved < storm_bytes) {
 		rc = igb_ops.memcpy_start(drv, b.src + GUARD, b.dst + GUARD, size, count);
 		if (!rc)
 			rc = igb_ops.memcpy_wait(drv);

@@ -40,6 +40,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
 import ktap  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import lab_tests  # noqa: E402  (tests/qemu/lab_tests.py)
+
 RUNNER = ROOT / "scripts" / "igbtest-qemu"
 EFI_PE = ROOT / "scripts" / "efi-pe"
 OUT = ROOT / "build" / "qemu"
@@ -68,6 +71,7 @@ class Ctx:
     efi: Path
     boot_timeout: float
     arch: str = "x86_64"
+    image: Optional[Path] = None   # make image's disk (lab_tests.py)
 
     @property
     def out(self) -> Path:
@@ -350,6 +354,68 @@ def t_runner_timeout(ctx: Ctx) -> None:
     s = json.loads((d / "serial.log.json").read_text())
     check(s["timed_out"] and s["qemu_exit_code"] is None and s["exit_status"] == 3,
           f"sidecar does not record the timeout: {s['verdict']}")
+
+
+# --- SR-IOV and the PF/VF mailbox (src/igb/sriov_tests.c) ---------------------------
+
+SRIOV_CASES = ("sriov_enable", "vf_reset_handshake", "mailbox_vf_to_pf", "mailbox_pf_to_vf",
+               "mailbox_lock_exclusion", "mailbox_race_2011", "vf_flr")
+VF_RE = re.compile(r"sriov_enable: VF (\d) at (\S+) \(routing ID 0x([0-9a-f]{4})\)")
+MOVED_RE = re.compile(r"sriov_enable: VF 0's BAR0 at (0x[0-9a-f]+) \(above 4 GiB\) does not "
+                      r"answer; moved every VF BAR into the free window (0x[0-9a-f]+)-"
+                      r"(0x[0-9a-f]+) below 4 GiB")
+EXCHANGE_RE = re.compile(r"fixed protocol: 1000 messages .* none lost")
+
+
+def check_sriov_device(dev: ktap.Test, ari: bool) -> None:
+    """Every SR-IOV case ok (none skipped) on one device; the VFs at the
+    routing IDs First VF Offset 0x80 / Stride 2 give; QEMU's VF BARs above
+    4 GiB moved into a window below it; ARI as the port above says; the
+    race reproduced and the 1000-message exchange complete."""
+    runs = [t for _, t in dev.walk() if t.name in SRIOV_CASES and not t.subtests]
+    for name in SRIOV_CASES:
+        mine = [t for t in runs if t.name == name]
+        check(mine, f"{dev.name}: no result for {name}")
+        for t in mine:
+            check(t.result == "ok", f"{dev.name}: {name} {t.result} {t.skip_reason or ''}")
+    diags = [d for t in runs for d in t.diagnostics]
+    m = BDF_RE.search(dev.name)
+    pf_rid = int(m.group(2), 16) << 8 | int(m.group(3), 16) << 3 | int(m.group(4))
+    vfs = {v.group(1): v for v in (VF_RE.search(d) for d in diags) if v}.values()
+    check(len(vfs) == 8, f"{dev.name}: {len(vfs)} VFs reported, expected 8")
+    for v in vfs:
+        i, rid = int(v.group(1)), int(v.group(3), 16)
+        check(rid == pf_rid + 0x80 + 2 * i, f"{dev.name}: VF {i} routing ID {rid:#x}")
+        b = BDF_RE.match(v.group(2))
+        check(b and (int(b.group(2), 16), int(b.group(3), 16), int(b.group(4))) ==
+              (rid >> 8, (rid >> 3) & 0x1f, rid & 7), f"{dev.name}: VF {i} at {v.group(2)}")
+    moved = [x for x in (MOVED_RE.search(d) for d in diags) if x]
+    check(moved, f"{dev.name}: no VF BAR relocation reported")
+    old, lo, hi = (int(x, 16) for x in moved[0].groups())
+    check(old >= 1 << 32 and lo < hi < 1 << 32,
+          f"{dev.name}: moved from {old:#x} to {lo:#x}-{hi:#x}")
+    want = "ARI on" if ari else "ARI off"
+    check(any(want in d for d in diags), f"{dev.name}: not '{want}'")
+    check(any("reproduced the 2011 report exactly" in d for d in diags),
+          f"{dev.name}: race not reported as reproduced")
+    check(any(EXCHANGE_RE.search(d) for d in diags), f"{dev.name}: no complete exchange")
+
+
+def t_sriov(ctx: Ctx, root_port: bool) -> None:
+    """The SR-IOV cases alone: two igbs on pcie.0 (slots 1 and 3, whose VFs
+    sit at 00:11.x-00:12.x and 00:13.x-00:14.x), or one behind a root port
+    (OVMF turns on ARI forwarding there; VFs at 01:10.x-01:11.x)."""
+    only = "--append=--only=" + ",".join(SRIOV_CASES)
+    if root_port:
+        b = boot(ctx, "sriov_behind_root_port", "--root-port", only, expect=0)
+        devs = check_device_subtests(b.report, 1)
+    else:
+        b = boot(ctx, "sriov_root_bus", "--igb", "2", only, expect=0)
+        devs = check_device_subtests(b.report, 2)
+    for dev in devs:
+        check_sriov_device(dev, ari=root_port)
+        check(root_port == (device_bdf(dev).split(":")[1] != "00"),
+              f"{device_bdf(dev)}: not where the topology puts it")
 
 
 # --- parser self-tests (no QEMU) ------------------------------------------------------
@@ -655,10 +721,13 @@ CASES = [
     Case("two_igbs_and_e1000e", t_two_igbs_and_e1000e, True),
     Case("one_igb_root_bus", t_one_igb_root_bus, True),
     Case("igb_behind_root_port", t_igb_behind_root_port, True),
+    Case("sriov_root_bus", lambda ctx: t_sriov(ctx, root_port=False), True),
+    Case("sriov_behind_root_port", lambda ctx: t_sriov(ctx, root_port=True), True),
     Case("no_igb", t_no_igb, True),
     Case("runner_timeout", t_runner_timeout, True),
     Case("runner_bad_efi", t_runner_bad_efi, True),
 ]
+CASES += lab_tests.cases(sys.modules[__name__])
 
 
 @dataclass
@@ -721,6 +790,9 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--list", action="store_true", help="list the tests and exit")
     ap.add_argument("--jobs", "-j", type=int, default=2, metavar="N",
                     help="QEMU boots at a time (default 2)")
+    ap.add_argument("--image", metavar="DISK",
+                    help="make image's disk for the lab tests (default: made from "
+                         "--efi by scripts/make-image); each test boots a copy")
     ap.add_argument("--boot-timeout", type=float, default=120, metavar="SECONDS",
                     help="per-boot limit passed to igbtest-qemu --timeout (default 120)")
     args = ap.parse_args(argv)
@@ -741,6 +813,19 @@ def main(argv: list[str]) -> int:
         return 2
     if any(c.needs_efi for c in cases):
         ctx.efi = snapshot(efi, ctx.out)
+    if any(c.boots for c in cases):
+        ctx.image = Path(args.image).resolve() if args.image else ctx.out / "igbtest-under-test.img"
+        if not args.image:
+            p = subprocess.run([str(ROOT / "scripts" / "make-image"), "--arch", ctx.arch,
+                                "--efi", str(ctx.efi), "--out", str(ctx.image)],
+                               capture_output=True, text=True)
+            if p.returncode:
+                print(f"run_tests.py: make-image failed: {p.stderr.strip()}", file=sys.stderr)
+                return 2
+        elif not ctx.image.is_file():
+            print(f"run_tests.py: --image not found: {args.image} (make image)",
+                  file=sys.stderr)
+            return 2
     print(f"# architecture {ctx.arch}", flush=True)
 
     t0 = time.monotonic()

@@ -1,0 +1,404 @@
+"""QEMU tests of lab operation (run by tests/qemu/run_tests.py).
+
+Options through -append, the config file and the results folder on the USB
+image (`make image`'s disk, booted as a disk and read back with mtools), a
+reset in the middle of a run, Secure Boot with Debian's snake-oil keys,
+JUnit from a serial log, and the LAVA monitor pattern on a real log.
+
+cases(rt) returns the Case objects; rt is the run_tests module, whose
+helpers (boot, run_runner, check, Failure, Skip, ktap) these use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MAKE_IMAGE = ROOT / "scripts" / "make-image"
+KTAP2JUNIT = ROOT / "scripts" / "ktap2junit"
+CHECK_JOB = ROOT / "lava" / "check-job"
+SNAKEOIL_KEY = Path("/usr/share/ovmf/PkKek-1-snakeoil.key")
+SNAKEOIL_CERT = Path("/usr/share/ovmf/PkKek-1-snakeoil.pem")
+ESP_OFFSET = 1024 * 1024   # make-image puts the ESP at 1 MiB
+RESULT_LINE = re.compile(r"# result: (\S+) (pass|fail|skip) (\d+) ms")
+
+rt = None   # the run_tests module, set by cases()
+
+
+def mtools_env() -> dict:
+    return dict(os.environ, MTOOLS_SKIP_CHECK="1")
+
+
+def esp(image: Path) -> str:
+    return f"{image}@@{ESP_OFFSET}"
+
+
+def tool(*cmd: str) -> subprocess.CompletedProcess:
+    p = subprocess.run(list(cmd), capture_output=True, text=True, env=mtools_env())
+    rt.check(p.returncode == 0, f"{' '.join(cmd)} failed ({p.returncode}): "
+                                f"{(p.stderr or p.stdout).strip()}")
+    return p
+
+
+def image_copy(ctx, name: str, efi: Path | None = None, config: str | None = None) -> Path:
+    """A private copy of the image under test (ctx.image, make image's disk),
+    or one made by the same script from another app; config replaces its
+    \\EFI\\igbtest\\igbtest.cfg."""
+    d = ctx.out / name
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    img = d / "disk.img"
+    if efi is None:
+        shutil.copyfile(ctx.image, img)
+    else:
+        tool(str(MAKE_IMAGE), "--efi", str(efi), "--out", str(img))
+    if config is not None:
+        cfg = d / "igbtest.cfg"
+        cfg.write_text(config)
+        tool("mcopy", "-o", "-i", esp(img), str(cfg), "::/EFI/igbtest/igbtest.cfg")
+    return img
+
+
+def results_on(image: Path) -> list[str]:
+    p = tool("mdir", "-b", "-i", esp(image), "::/igbtest/results")
+    return sorted(Path(l.strip()).name for l in p.stdout.splitlines() if l.strip())
+
+
+def read_back(image: Path, name: str, dest: Path) -> str:
+    out = dest / name
+    tool("mcopy", "-o", "-i", esp(image), f"::/igbtest/results/{name}", str(out))
+    return out.read_text(encoding="utf-8", errors="strict")
+
+
+def serial_ktap(log: Path) -> str:
+    """The serial KTAP stream as the app wrote it: from "KTAP version 1" on,
+    the firmware's escapes and CRs stripped."""
+    raw = log.read_bytes().decode("utf-8", "replace")
+    lines = rt.ktap.clean_lines(raw)
+    start = next(i for i, l in enumerate(lines) if l == "KTAP version 1")
+    lines = lines[start:]
+    while lines and not lines[-1]:
+        lines.pop()
+    return "\n".join(lines) + "\n"
+
+
+def x86_only(ctx) -> None:
+    if ctx.arch != "x86_64":
+        raise rt.Skip("USB image and Secure Boot tests run on x86_64")
+
+
+def leaf_names(report) -> list[str]:
+    return [t.name for t in report.leaves()]
+
+
+# --- options --------------------------------------------------------------------
+
+def t_append_options(ctx) -> None:
+    b = rt.boot(ctx, "append_options", "--append",
+                "--only=identify,status_sane --verbosity=verbose", expect=0)
+    (dev,) = rt.check_device_subtests(b.report, 1)
+    rt.check([t.name for t in dev.subtests] == ["identify", "status_sane"],
+             f"cases run: {[t.name for t in dev.subtests]}")
+    diags = b.report.diagnostics
+    rt.check("options: from the command line (LoadOptions)" in diags,
+             "the banner does not say the options came from the command line")
+    rt.check(any(d.startswith("options: 2 of ") for d in diags), "no 'options: 2 of N'")
+    rt.check(any("[1/2] identify: " in d for d in dev.subtests[0].diagnostics),
+             "--verbosity=verbose printed no per-case start line")
+
+
+def t_list(ctx) -> None:
+    b = rt.boot(ctx, "list_cases", "--append=--list", expect=0)
+    r = b.report
+    rt.check(r.skipped_all and "--list" in (r.skip_all_reason or ""), f"plan {r.plan}")
+    rows = [d for d in r.diagnostics if d.startswith("  ") and len(d.split()) > 1]
+    header = next((d for d in r.diagnostics if re.match(r"\d+ test cases", d)), None)
+    rt.check(header, "no 'N test cases' line")
+    n = int(header.split()[0])
+    rt.check(len(rows) == n and n >= 20, f"{len(rows)} case rows, header says {n}")
+    rt.check(all(len(row.split(None, 1)[1]) > 10 for row in rows),
+             "a case without a description")
+    rt.check(not any("PCI inventory" in d for d in r.diagnostics), "--list scanned PCI")
+    rt.check(b.sidecar["app_exit_status"] == 0, "app exit status is not 0")
+
+
+def t_bad_option(ctx) -> None:
+    b = rt.boot(ctx, "bad_option", "--append", "--only=identify --frobnicate=3", expect=2)
+    r = b.report
+    rt.check(r.skipped_all and not r.tests, "a usage error ran something")
+    rt.check("usage error: unknown option '--frobnicate' (--help lists them)" in r.diagnostics,
+             f"message: {[d for d in r.diagnostics if 'usage' in d]}")
+    rt.check(not any("PCI inventory" in d for d in r.diagnostics), "PCI was scanned")
+    rt.check(b.sidecar["app_exit_status"] == 2, "app exit status is not 2")
+    rt.check("refused its options" in b.summary, f"runner said: {b.summary}")
+
+
+def t_soak_rounds(ctx) -> None:
+    b = rt.boot(ctx, "soak_rounds", "--append",
+                "--only=identify,status_sane --repeat=3", expect=0)
+    (dev,) = rt.check_device_subtests(b.report, 1)
+    rt.check([t.name for t in dev.subtests] == ["round 1", "round 2", "round 3"],
+             f"device block children: {[t.name for t in dev.subtests]}")
+    for rnd in dev.subtests:
+        rt.check([t.name for t in rnd.subtests] == ["identify", "status_sane"],
+                 f"{rnd.name}: {[t.name for t in rnd.subtests]}")
+    ids = [m.group(1) for m in RESULT_LINE.finditer(serial_ktap(b.dir / "serial.log"))]
+    rt.check(len(ids) == 6 and ids[-1].endswith(".status_sane.r3"), f"result ids {ids}")
+    rt.check(any(re.search(r"status_sane +pass .* 3 runs, 0 failed", d)
+                 for d in b.report.diagnostics), "summary table lacks the 3 runs")
+
+
+def t_soak_duration(ctx) -> None:
+    """A soak by time: rounds until 2 s have passed; the device block's plan
+    comes after its rounds (KTAP allows a trailing plan)."""
+    b = rt.boot(ctx, "soak_duration", "--append",
+                "--only=link_loopback_up --duration=2s -q", expect=0)
+    (dev,) = rt.check_device_subtests(b.report, 1)
+    n = len(dev.subtests)
+    rt.check(n >= 2 and dev.plan == n, f"{n} rounds, plan {dev.plan}")
+    rt.check(not any("PCI inventory" in d for d in b.report.diagnostics),
+             "-q still printed the inventory")
+
+
+# --- the USB image: config file, results folder --------------------------------
+
+CONFIG = """# test config: two cases, verbose
+only = identify, link_loopback_up   # the comma list may have spaces
+verbosity = verbose
+"""
+
+
+def t_image_config_and_results(ctx) -> None:
+    x86_only(ctx)
+    img = image_copy(ctx, "image_results", config=CONFIG)
+    d = img.parent
+    rt.check(results_on(img) == [], "the fresh image's results folder is not empty")
+    b = rt.boot(ctx, "image_results/run1", "--image", str(img), expect=0)
+    r = b.report
+    rt.check("options: from \\EFI\\igbtest\\igbtest.cfg" in r.diagnostics,
+             "the banner does not name the config file")
+    rt.check(leaf_names(r) == ["identify", "link_loopback_up"], f"ran {leaf_names(r)}")
+    rt.check("results file: \\igbtest\\results\\run-0001.ktap on the boot volume"
+             in r.diagnostics, "banner does not name run-0001.ktap")
+    rt.check(results_on(img) == ["run-0001.json", "run-0001.ktap"], f"{results_on(img)}")
+    ktap_file = read_back(img, "run-0001.ktap", d)
+    serial = serial_ktap(b.dir / "serial.log")
+    rt.check(ktap_file == serial, f"results file ({len(ktap_file)} bytes) differs from the "
+                                  f"serial KTAP ({len(serial)} bytes)")
+    summary = json.loads(read_back(img, "run-0001.json", d))
+    rt.check(summary["exit_status"] == 0, f"summary exit status {summary['exit_status']}")
+    got = [(x["case"], x["result"], x["runs"]) for x in summary["results"]]
+    rt.check(got == [("identify", "pass", 1), ("link_loopback_up", "pass", 1)], f"{got}")
+    rt.check(summary["results"][1]["ms"] >= 400, "link_loopback_up took < 400 ms?")
+    # A second run on the same stick gets a new name; the first is untouched.
+    b2 = rt.boot(ctx, "image_results/run2", "--image", str(img), expect=0)
+    rt.check(results_on(img) == ["run-0001.json", "run-0001.ktap", "run-0002.json",
+                                 "run-0002.ktap"], f"after run 2: {results_on(img)}")
+    rt.check(read_back(img, "run-0001.ktap", d) == ktap_file, "run 2 changed run-0001.ktap")
+    rt.check(read_back(img, "run-0002.ktap", d) == serial_ktap(b2.dir / "serial.log"),
+             "run-0002.ktap differs from run 2's serial KTAP")
+    check_junit(b.dir / "serial.log", d / "junit.xml", tests=2, failures=0, skipped=0)
+    check_lava_pattern(b.dir / "serial.log")
+
+
+def t_image_default(ctx) -> None:
+    """make image's disk as shipped: the example config changes nothing,
+    every case runs, results land in the folder; JUnit and the LAVA
+    pattern work on the serial log."""
+    x86_only(ctx)
+    img = image_copy(ctx, "image_default")
+    b = rt.boot(ctx, "image_default/run", "--image", str(img), expect=0)
+    rt.check_all_ok(b.report, min_leaves=20)
+    rt.check("options: from \\EFI\\igbtest\\igbtest.cfg" in b.report.diagnostics,
+             "the example config was not read")
+    rt.check(any(d.startswith("options: ") and " of " in d and
+                 d.split()[1] == d.split()[3] for d in b.report.diagnostics),
+             "the example config deselected something")
+    rt.check(read_back(img, "run-0001.ktap", img.parent) ==
+             serial_ktap(b.dir / "serial.log"), "results file differs from serial")
+    # JUnit from this whole run's serial log: one suite, every case, times.
+    n, skips = len(b.report.leaves()), b.report.counts["skip"]
+    out = b.dir / "junit.xml"
+    check_junit(b.dir / "serial.log", out, tests=n, failures=0, skipped=skips)
+    (suite,) = ET.parse(out).getroot().findall("testsuite")
+    rt.check(suite.get("name") == b.report.tests[0].name, f"suite {suite.get('name')}")
+    link = suite.find("testcase[@name='link_loopback_up']")
+    rt.check(link is not None and float(link.get("time")) >= 0.4,
+             "link_loopback_up has no time from its '# result:' line")
+    check_lava_pattern(b.dir / "serial.log")
+
+
+def t_reset_midway(ctx) -> None:
+    """system_reset after the 5th result (QEMU exits: a power cut). The
+    results file keeps every result printed before it."""
+    x86_only(ctx)
+    img = image_copy(ctx, "reset_midway")
+    p, d = rt.run_runner(ctx, "reset_midway/run", "--image", str(img),
+                         "--reset-after-results", "5")
+    rt.check(p.returncode == 3, f"runner exit {p.returncode}, expected 3 (incomplete): "
+                                f"{p.stdout.strip()} {p.stderr.strip()}")
+    serial = serial_ktap(d / "serial.log")
+    sent = [m.group(1) for m in RESULT_LINE.finditer(serial)]
+    rt.check(5 <= len(sent) < 20, f"{len(sent)} results on serial before the reset")
+    rt.check(results_on(img) == ["run-0001.ktap"], f"results folder: {results_on(img)} "
+                                                   "(no .json: the run never finished)")
+    kept = read_back(img, "run-0001.ktap", img.parent)
+    rt.check(serial.startswith(kept), "the results file is not a prefix of the serial KTAP")
+    saved = [m.group(1) for m in RESULT_LINE.finditer(kept)]
+    rt.check(sent[:5] == saved[:5], f"results file holds {saved}, serial {sent[:5]}")
+    rt.check(kept.endswith("\n"), "the results file ends inside a line")
+
+
+# --- Secure Boot ------------------------------------------------------------------
+
+def sign(efi: Path, d: Path) -> Path:
+    key = d / "snakeoil.key"
+    tool("openssl", "rsa", "-in", str(SNAKEOIL_KEY), "-passin", "pass:snakeoil",
+         "-out", str(key))
+    signed = d / "igbtest.signed.efi"
+    tool("sbsign", "--key", str(key), "--cert", str(SNAKEOIL_CERT), "--output",
+         str(signed), str(efi))
+    tool("sbverify", "--cert", str(SNAKEOIL_CERT), str(signed))
+    return signed
+
+
+def t_secure_boot_signed(ctx) -> None:
+    x86_only(ctx)
+    d = ctx.out / "secure_boot_signed.key"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    signed = sign(ctx.efi, d)
+    img = image_copy(ctx, "secure_boot_signed", efi=signed, config="only = identify\n")
+    b = rt.boot(ctx, "secure_boot_signed/run", "--image", str(img), "--secure-boot",
+                expect=0)
+    rt.check(leaf_names(b.report) == ["identify"], f"ran {leaf_names(b.report)}")
+    rt.check(any("Secure Boot on" in x for x in b.report.diagnostics),
+             "the banner does not say Secure Boot is on")
+
+
+def t_secure_boot_unsigned(ctx) -> None:
+    x86_only(ctx)
+    img = image_copy(ctx, "secure_boot_unsigned", efi=ctx.efi)
+    p, d = rt.run_runner(ctx, "secure_boot_unsigned/run", "--image", str(img),
+                         "--secure-boot", timeout=30)
+    text = (d / "serial.log").read_bytes().decode("utf-8", "replace")
+    rt.check(p.returncode == 3, f"runner exit {p.returncode}, expected 3 (no KTAP)")
+    rt.check("KTAP version 1" not in text, "the unsigned app ran under Secure Boot")
+    rt.check(re.search(r"failed to load Boot\d+ .*Access Denied", text),
+             "OVMF did not say it refused the image (Access Denied)")
+
+
+# --- JUnit and LAVA on real output ------------------------------------------------
+
+def check_junit(log: Path, out: Path, tests: int, failures: int, skipped: int) -> None:
+    p = subprocess.run([str(KTAP2JUNIT), str(log), "-o", str(out)], capture_output=True,
+                       text=True)
+    rt.check(p.returncode == 0, f"ktap2junit exit {p.returncode}: {p.stderr.strip()}")
+    root = ET.parse(out).getroot()
+    rt.check(root.tag == "testsuites", f"root element {root.tag}")
+    cases = root.findall("./testsuite/testcase")
+    got = (len(cases), len(root.findall("./testsuite/testcase/failure")),
+           len(root.findall("./testsuite/testcase/skipped")))
+    rt.check(got == (tests, failures, skipped), f"JUnit has {got}, expected "
+                                                f"{(tests, failures, skipped)}")
+    rt.check(root.get("tests") == str(tests), f"testsuites tests={root.get('tests')}")
+    rt.check(all(float(c.get("time")) >= 0 for c in cases), "a testcase without time")
+
+
+def check_lava_pattern(log: Path) -> None:
+    if not Path("/usr/bin/python3").exists():
+        raise rt.Failure("/usr/bin/python3 (Debian's, with lava-common) is missing")
+    p = subprocess.run(["/usr/bin/python3", str(CHECK_JOB), "--log", str(log),
+                        str(ROOT / "lava" / "igbtest-usb.yaml"),
+                        str(ROOT / "lava" / "igbtest-tftp.yaml")],
+                       capture_output=True, text=True)
+    rt.check(p.returncode == 0, f"lava/check-job: {p.stderr.strip() or p.stdout.strip()}")
+
+
+JUNIT_SAMPLE = """\x1b[2JBdsDxe: starting\r
+KTAP version 1\r
+# igbtest 0.1.0 (build x): Intel 82576 qualification, pre-OS\r
+1..2\r
+  KTAP version 1\r
+  # Subtest: 82576 0000:00:01.0\r
+  1..3\r
+  ok 1 identify\r
+  # result: 0000-00-01.0.identify pass 3 ms\r
+  # memcpy_success: 4096 bytes at offset 1: byte 17 is 0x00, expected 0x5a\r
+  not ok 2 memcpy_success\r
+  # result: 0000-00-01.0.memcpy_success fail 1250 ms\r
+  ok 3 cap_sriov # SKIP no SR-IOV capability\r
+  # result: 0000-00-01.0.cap_sriov skip 0 ms\r
+not ok 1 82576 0000:00:01.0\r
+  KTAP version 1\r
+  # Subtest: 82576 0000:00:03.0\r
+  1..1\r
+    KTAP version 1\r
+    # Subtest: round 1\r
+    1..1\r
+    ok 1 identify\r
+    # result: 0000-00-03.0.identify.r1 pass 2 ms\r
+  ok 1 round 1\r
+ok 2 82576 0000:00:03.0\r
+# Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:0\r
+# igbtest: exit status 1 (a test failed)\r
+"""
+
+
+def t_junit_synthetic(ctx) -> None:
+    """ktap2junit on a failing, skipping, soaking log; malformed input is
+    refused with the parser's message and no XML."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log, out = Path(tmp, "serial.log"), Path(tmp, "junit.xml")
+        log.write_text(JUNIT_SAMPLE)
+        check_junit(log, out, tests=4, failures=1, skipped=1)
+        root = ET.parse(out).getroot()
+        names = [s.get("name") for s in root.findall("testsuite")]
+        rt.check(names == ["82576 0000:00:01.0", "82576 0000:00:03.0 / round 1"],
+                 f"suites {names}")
+        fail = root.find(".//testcase[@name='memcpy_success']/failure")
+        rt.check(fail is not None and fail.get("message") ==
+                 "4096 bytes at offset 1: byte 17 is 0x00, expected 0x5a",
+                 f"failure message {fail.get('message') if fail is not None else None!r}")
+        tc = root.find(".//testcase[@name='memcpy_success']")
+        rt.check(tc.get("time") == "1.250", f"time {tc.get('time')}")
+        skip = root.find(".//testcase[@name='cap_sriov']/skipped")
+        rt.check(skip is not None and skip.get("message") == "no SR-IOV capability", "skip")
+        for bad, why in ((JUNIT_SAMPLE.replace("1..3", "1..4"), "planned 4"),
+                         (JUNIT_SAMPLE[:JUNIT_SAMPLE.index("not ok 1 82576")], "not closed"),
+                         ("BdsDxe: nothing\n", "no 'KTAP version 1'")):
+            log.write_text(bad)
+            out.unlink(missing_ok=True)
+            p = subprocess.run([str(KTAP2JUNIT), str(log), "-o", str(out)],
+                               capture_output=True, text=True)
+            rt.check(p.returncode == 3 and why in p.stderr and not out.exists(),
+                     f"malformed input ({why}): exit {p.returncode}, {p.stderr.strip()!r}")
+        p = subprocess.run([str(KTAP2JUNIT), str(Path(tmp, "missing.log"))],
+                           capture_output=True, text=True)
+        rt.check(p.returncode == 2 and "cannot read" in p.stderr, "missing file")
+
+
+def cases(run_tests) -> list:
+    global rt
+    rt = run_tests
+    C = rt.Case
+    return [
+        C("junit_synthetic", t_junit_synthetic, False),
+        C("image_default", t_image_default, True),
+        C("reset_midway", t_reset_midway, True),
+        C("image_config_and_results", t_image_config_and_results, True),
+        C("secure_boot_signed", t_secure_boot_signed, True),
+        C("secure_boot_unsigned", t_secure_boot_unsigned, True),
+        C("soak_duration", t_soak_duration, True),
+        C("soak_rounds", t_soak_rounds, True),
+        C("append_options", t_append_options, True),
+        C("bad_option", t_bad_option, True),
+        C("list_cases", t_list, True),
+    ]
