@@ -29,7 +29,8 @@ struct session {
 	unsigned n;                       /* VFs enabled */
 	struct igb_mbx mbx[IGB_MAX_VFS];
 	uint32_t pfrstd;                  /* CTRL_EXT.PFRSTD as found */
-	bool enabled;
+	bool pf_ready;                    /* we set PFRSTD: put it back */
+	bool vfs_live;                    /* VFs enabled, BARs usable */
 };
 
 /* A fresh inventory for the window search (VFs are not in it: their
@@ -56,17 +57,21 @@ static bool probe_vf(void *ctx, const struct sriov *s, unsigned vf, uint64_t bar
 	return ok;
 }
 
-/* Clear every mailbox signal and lock of our VFs, on both sides. */
+/* Clear every mailbox signal and lock of our VFs: the PF's side, and the
+ * VFs' while they are there. */
 static void mailbox_quiet(struct session *x)
 {
 	uint32_t bits = 0;
 
 	for (unsigned v = 0; v < x->n; v++) {
 		igb_mbx_pf_unlock(&x->mbx[v]);
+		igb_wr32(x->d, IGB_VMBMEM(v) + 4 * PROBE_WORD, 0);
+		bits |= IGB_MBVFICR_VFREQ(v) | IGB_MBVFICR_VFACK(v);
+		if (!x->vfs_live)
+			continue;
 		igb_mbx_vf_unlock(&x->mbx[v]);
 		igb_mbx_vf_status(&x->mbx[v]); /* read-to-clear bits into the cache */
 		x->mbx[v].r2c = 0;
-		bits |= IGB_MBVFICR_VFREQ(v) | IGB_MBVFICR_VFACK(v);
 	}
 	igb_wr32(x->d, IGB_MBVFICR, bits);
 	igb_wr32(x->d, IGB_VFLRE, (1u << x->n) - 1);
@@ -82,10 +87,8 @@ static void set_pfrstd(struct igb_dev *d, uint32_t bit)
 static enum ktap_result session_end(struct session *x, struct test_run *t,
 				    enum ktap_result r)
 {
-	if (x->enabled) {
+	if (x->pf_ready) {
 		mailbox_quiet(x);
-		for (unsigned v = 0; v < x->n; v++)
-			igb_wr32(x->d, IGB_VMBMEM(v) + 4 * PROBE_WORD, 0);
 		set_pfrstd(x->d, x->pfrstd);
 	}
 	if (x->s.cap && sriov_restore(&x->s) && r != KTAP_FAIL)
@@ -123,7 +126,7 @@ static enum ktap_result session_begin(struct session *x, struct igb_dev *d,
 	for (unsigned v = 0; v < x->n; v++)
 		igb_mbx_init(&x->mbx[v], d, v, sriov_vf_bar(&x->s, v, 0));
 	x->pfrstd = igb_rd32(d, IGB_CTRL_EXT) & IGB_CTRL_EXT_PFRSTD;
-	x->enabled = true;
+	x->pf_ready = x->vfs_live = true;
 	set_pfrstd(d, IGB_CTRL_EXT_PFRSTD);
 	mailbox_quiet(x);
 	return KTAP_PASS;
@@ -212,7 +215,7 @@ static enum ktap_result t_sriov_enable(struct igb_dev *d, struct test_run *t)
 		if (pci_read32(x.s.vf[v], PCI_CLASS_REVISION) != 0xffffffffu)
 			return session_end(&x, t, test_fail(t, "VF %u still answers after "
 							    "VF Enable was cleared", v));
-	x.enabled = false; /* nothing left to quiet; restore below */
+	x.vfs_live = false;
 	r = session_end(&x, t, KTAP_PASS);
 	if (r == KTAP_PASS)
 		ktap_diag("%s: VF Enable cleared: all %u VFs gone; capability restored "

@@ -43,6 +43,7 @@ static const struct {
 	{ igb_regtest_tests, &igb_regtest_ntests },
 	{ igb_dma_tests, &igb_dma_ntests },
 	{ igb_irq_tests, &igb_irq_ntests },
+	{ igb_sriov_tests, &igb_sriov_ntests },
 	{ igb_fault_tests, &igb_fault_ntests },
 };
 

@@ -56,6 +56,8 @@ extern const struct igb_test igb_irq_tests[];
 extern const unsigned igb_irq_ntests;
 extern const struct igb_test igb_fault_tests[];
 extern const unsigned igb_fault_ntests;
+extern const struct igb_test igb_sriov_tests[];
+extern const unsigned igb_sriov_ntests;
 extern const struct igb_test igb_dma_tests[];
 extern const unsigned igb_dma_ntests;
 

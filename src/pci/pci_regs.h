@@ -102,6 +102,8 @@
 #define  PCI_EXP_LNKSTA_CLS	0x000f
 #define  PCI_EXP_LNKSTA_NLW	0x03f0
 #define  PCI_EXP_LNKSTA_NLW_SHIFT 4
+#define PCI_EXP_DEVCAP2		0x24
+#define  PCI_EXP_DEVCAP2_ARI	0x00000020	/* ARI Forwarding Supported */
 #define PCI_EXP_DEVCTL2		0x28
 #define  PCI_EXP_DEVCTL2_ARI	0x0020	/* ARI Forwarding Enable (ports) */
 

@@ -40,6 +40,7 @@
 #define IGBTEST_MODEL_IGB_H
 
 #include "fake_platform.h"
+#include "model_sriov.h"
 
 enum model_personality { MODEL_QEMU, MODEL_SILICON };
 
@@ -139,6 +140,7 @@ struct model_igb {
 	bool removed;
 	struct model_tx_frame tx;
 	uint8_t rxbuf[MODEL_MAX_FRAME + 4];
+	struct model_sriov sriov;      /* VFs and the mailbox (model_sriov.c) */
 };
 
 /* Give fake function fn (with BAR0 region bar0 and BAR3 region bar3) the

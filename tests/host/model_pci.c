@@ -73,6 +73,7 @@ static void cfg_written(struct fake_fn *f, uint16_t off, unsigned width, void *p
 		flr(g); /* Initiate FLR reads back 0 */
 	if (touches(off, width, FAKE_82576_MSIX_CAP + PCI_MSIX_FLAGS, 2))
 		msix_deliver_unmasked(g);
+	sriov_cfg_written(g, off, width);
 }
 
 void model_pci_sync(struct model_igb *g)

@@ -240,6 +240,7 @@ void model_device_reset(struct model_igb *g, bool hard)
 	} else if (model_silicon(g)) {
 		REG(g, IGB_EECD) |= IGB_EECD_AUTO_RD;
 	}
+	sriov_reset(g, hard);
 }
 
 static void reset_sync(struct model_igb *g)
@@ -376,7 +377,7 @@ static void bar0_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 
 	model_sync(g);
 	access_check(g);
-	if (irq_write(g, off, v))
+	if (irq_write(g, off, v) || sriov_write(g, off, v))
 		return;
 	if (queue_reg(off, &tx, &q, &field)) {
 		queue_write(g, off, v, tx, q, field);
@@ -474,6 +475,7 @@ struct model_igb *model_igb_attach(struct fake_fn *fn, struct fake_mmio *bar0,
 	model_pci_attach(g);
 	msix_attach(g);
 	model_device_reset(g, true);
+	sriov_attach(g);
 	/* As the firmware left it: on QEMU, OVMF's autonegotiation finished
 	 * (link up, as -device igb boots); silicon has no cable here. */
 	if (!model_silicon(g)) {
