@@ -263,6 +263,24 @@ void *fake_dma_ptr(uint64_t bus, size_t len)
 	return NULL;
 }
 
+static fake_iommu_fn iommu;
+static void *iommu_ctx;
+
+void fake_set_iommu(fake_iommu_fn translate, void *ctx)
+{
+	iommu = translate;
+	iommu_ctx = ctx;
+}
+
+bool fake_dma_translate(uint16_t sid, uint64_t addr, size_t len, bool write,
+			uint64_t *out)
+{
+	if (iommu)
+		return iommu(iommu_ctx, sid, addr, len, write, out);
+	*out = addr;
+	return true;
+}
+
 /* ---- output ---- */
 
 /* plat_write_sync(): lines made durable, and how many calls. */
@@ -428,6 +446,7 @@ void fake_reset(void)
 	dma_free_all();
 	fake_acpi = NULL;
 	nticks = 0; /* before the models they call are freed */
+	iommu = NULL;
 	fake_pci_reset();
 	mmio_reset();
 	dma_reset();

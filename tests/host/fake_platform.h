@@ -147,6 +147,15 @@ void fake_dma_fail_next(unsigned n);
 /* The CPU pointer for bus addresses [bus, bus + len) when they lie inside
  * one live allocation, else NULL: what a device may reach by DMA. */
 void *fake_dma_ptr(uint64_t bus, size_t len);
+/* An IOMMU in front of every device's DMA (fake_vtd.c installs one):
+ * translate returns false when it refuses the access (and records the
+ * fault its own way). Cleared by fake_reset. */
+typedef bool (*fake_iommu_fn)(void *ctx, uint16_t sid, uint64_t addr, size_t len,
+			      bool write, uint64_t *out);
+void fake_set_iommu(fake_iommu_fn translate, void *ctx);
+/* A device's DMA address as the IOMMU (if any) translates it. */
+bool fake_dma_translate(uint16_t sid, uint64_t addr, size_t len, bool write,
+			uint64_t *out);
 
 /* ---- output ---- */
 /* Output is echoed to stdout when IGBTEST_ECHO is set in the environment. */

@@ -59,6 +59,24 @@ bool dma_master(const struct model_igb *g)
 	return fake_get16(g->fn, PCI_COMMAND) & PCI_COMMAND_MASTER;
 }
 
+void *dma_map(struct model_igb *g, uint64_t addr, size_t len, bool write,
+	      enum model_violation outside)
+{
+	struct pci_bdf b = g->fn->bdf;
+	uint16_t sid = (uint16_t)(b.bus << 8 | b.dev << 3 | b.fn);
+	uint64_t phys;
+	void *p;
+
+	if (!fake_dma_translate(sid, addr, len, write, &phys)) {
+		g->iommu_faults++;
+		return NULL;
+	}
+	p = fake_dma_ptr(phys, len);
+	if (!p)
+		model_violate(g, outside);
+	return p;
+}
+
 /* Silicon: the read gets no completion. The descriptor engine stops for
  * good (until FLR); with GCR.Completion_Timeout_Resend it keeps
  * re-issuing the read every completion timeout (dma_sync counts them). */
@@ -75,14 +93,13 @@ static void wedge(struct model_igb *g, uint64_t addr)
 
 bool dma_read(struct model_igb *g, uint64_t addr, void *buf, size_t len)
 {
-	void *p = fake_dma_ptr(addr, len);
+	void *p = dma_map(g, addr, len, false, MV_DMA_OUTSIDE);
 
 	if (p) {
 		memcpy(buf, p, len);
 		return true;
 	}
 	g->dma_read_faults++;
-	model_violate(g, MV_DMA_OUTSIDE);
 	if (!model_silicon(g)) {
 		memset(buf, 0, len); /* QEMU ignores the error: zeros */
 		return true;
@@ -93,14 +110,12 @@ bool dma_read(struct model_igb *g, uint64_t addr, void *buf, size_t len)
 
 void dma_write(struct model_igb *g, uint64_t addr, const void *buf, size_t len)
 {
-	void *p = fake_dma_ptr(addr, len);
+	void *p = dma_map(g, addr, len, true, MV_DMA_OUTSIDE);
 
-	if (p) {
+	if (p)
 		memcpy(p, buf, len);
-		return;
-	}
-	g->dma_write_faults++; /* posted: dropped on both */
-	model_violate(g, MV_DMA_OUTSIDE);
+	else
+		g->dma_write_faults++; /* posted: dropped on both */
 }
 
 /* ---- receive ----------------------------------------------------------- */
@@ -415,10 +430,14 @@ static void complete(struct model_igb *g)
 		return;
 	for (unsigned i = 0; i < f->ndesc; i++) {
 		uint64_t at = r.base + (uint64_t)((f->head + i) % r.count) * IGB_DESC_SIZE + 12;
-		uint32_t *sta = fake_dma_ptr(at, sizeof(*sta));
-		uint32_t v = (sta ? *sta : 0) | DESC_DD;
-		if ((f->rs >> i) & 1)
-			dma_write(g, at, &v, sizeof(v));
+		uint32_t *sta;
+		if (!((f->rs >> i) & 1))
+			continue;
+		sta = dma_map(g, at, sizeof(*sta), true, MV_DMA_OUTSIDE);
+		if (sta)
+			*sta |= DESC_DD; /* the rest of the descriptor stays */
+		else
+			g->dma_write_faults++;
 	}
 	REG(g, IGB_TDH(q)) = (f->head + f->ndesc) % r.count;
 	if (!f->rs)

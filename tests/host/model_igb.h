@@ -105,7 +105,8 @@ struct model_igb {
 	uint64_t frames_to_wire;       /* sent with no loopback: lost */
 	uint64_t rx_drop_filter, rx_drop_size, rx_drop_nodesc, rx_drop_off;
 	uint64_t legacy_rx_writebacks; /* silicon, DESCTYPE 0 */
-	unsigned dma_read_faults, dma_write_faults;
+	unsigned dma_read_faults, dma_write_faults; /* refused or outside */
+	unsigned iommu_faults;         /* of which the IOMMU refused */
 	unsigned resend_retries;
 	bool wedged;                   /* silicon: descriptor engine stuck */
 	uint64_t wedge_addr;

@@ -61,7 +61,8 @@ static bool msix_masked(struct model_igb *g, unsigned v)
 }
 
 /* The message itself: a DMA write, so bus mastering must be on (QEMU
- * drops it silently otherwise) and the target must be ours. */
+ * drops it silently otherwise), the IOMMU translates it like any DMA
+ * (no interrupt remapping here) and the target must be ours. */
 static void msix_write(struct model_igb *g, unsigned v)
 {
 	uint64_t addr = *table(g, v, ENTRY_ADDR_LO) |
@@ -73,9 +74,8 @@ static void msix_write(struct model_igb *g, unsigned v)
 		g->msi_dropped++;
 		return;
 	}
-	p = fake_dma_ptr(addr, sizeof(data));
+	p = dma_map(g, addr, sizeof(data), true, MV_MSI_OUTSIDE);
 	if (!p) {
-		model_violate(g, MV_MSI_OUTSIDE);
 		g->msi_dropped++;
 		return;
 	}

@@ -100,6 +100,10 @@ void msix_deliver_unmasked(struct model_igb *g);
 void msix_attach(struct model_igb *g);
 
 /* model_dma.c: DMA access, TX/RX engine, wedge and resend */
+/* The host memory a device access reaches through the IOMMU (if any), or
+ * NULL: refused by the IOMMU, or nothing behind it (violation outside). */
+void *dma_map(struct model_igb *g, uint64_t addr, size_t len, bool write,
+	      enum model_violation outside);
 bool dma_read(struct model_igb *g, uint64_t addr, void *buf, size_t len);
 void dma_write(struct model_igb *g, uint64_t addr, const void *buf, size_t len);
 bool dma_master(const struct model_igb *g);

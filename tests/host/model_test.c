@@ -35,6 +35,11 @@ void mt_open(struct mt *m, enum model_personality pers)
 	m->dst = b->cpu;
 }
 
+const struct pci_inventory *mt_inventory(void)
+{
+	return &inv;
+}
+
 void mt_up(struct mt *m)
 {
 	int rc = igb_ops.init(&m->drv, &m->d);

@@ -23,6 +23,8 @@ struct mt {
 
 /* Build and scan the machine; the device is ready for igb_ops.init. */
 void mt_open(struct mt *m, enum model_personality pers);
+/* The inventory mt_open's scan found. */
+const struct pci_inventory *mt_inventory(void);
 /* igb_ops.init, which must succeed. */
 void mt_up(struct mt *m);
 /* A copy of n bytes through the driver; RC_EIO when the bytes differ. */

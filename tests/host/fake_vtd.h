@@ -1,0 +1,32 @@
+/*
+ * fake_vtd.h - an Intel VT-d remapping unit for the host tests: the ACPI
+ * DMAR table that names it (one DRHD, INCLUDE_PCI_ALL, segment 0), its
+ * registers (global command/status handshakes, root table pointer latched
+ * by SRTP, context and IOTLB invalidation that complete at once, the
+ * primary fault log), and the translation itself: every device DMA the
+ * 82576 model makes goes through it (fake_set_iommu), walking the legacy
+ * root and context tables and the second-level page tables in the fake's
+ * DMA memory, and recording a fault (source id, page, read/write, reason)
+ * when the walk refuses. Freed with the fake world.
+ */
+#ifndef IGBTEST_FAKE_VTD_H
+#define IGBTEST_FAKE_VTD_H
+
+#include "fake_platform.h"
+
+#define FAKE_VTD_BASE	0xfed90000ull
+#define FAKE_VTD_NFR	4	/* fault recording registers */
+
+struct fake_vtd {
+	struct fake_mmio *m;
+	uint64_t rtaddr;        /* the root table in use (SRTP latched it) */
+	unsigned translated;    /* DMA accesses translated (TE on) */
+	unsigned faults;        /* refused accesses */
+	unsigned overflows;     /* faults lost: every record was full */
+};
+
+/* One unit at base, covering every PCI function; installs the DMAR table
+ * and itself as the IOMMU in front of device DMA. */
+struct fake_vtd *fake_vtd_add(uint64_t base);
+
+#endif
