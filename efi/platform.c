@@ -477,50 +477,34 @@ int plat_pci_disable(struct pci_bdf b, unsigned what)
  * memory is visible to the device (a doorbell never overtakes its
  * descriptors, a cleared MSI slot its trigger), and a read completes
  * before any later load from memory (a status seen done is not overtaken
- * by a stale buffer read). On x86, UC MMIO is ordered with WB memory
- * already; only the compiler is held back.
+ * by a stale buffer read): plat_wmb() before, plat_rmb() after. On x86,
+ * UC MMIO is ordered with WB memory already and those only hold the
+ * compiler back.
  */
-static inline void mmio_write_barrier(void)
-{
-#if defined(__aarch64__)
-	__asm__ volatile("dmb oshst" ::: "memory");
-#else
-	__asm__ volatile("" ::: "memory");
-#endif
-}
-
-static inline void mmio_read_barrier(void)
-{
-#if defined(__aarch64__)
-	__asm__ volatile("dmb oshld" ::: "memory");
-#else
-	__asm__ volatile("" ::: "memory");
-#endif
-}
 
 uint32_t plat_mmio_read32(uint64_t addr)
 {
 	uint32_t v = *(volatile uint32_t *)(uintptr_t)addr;
-	mmio_read_barrier();
+	plat_rmb();
 	return v;
 }
 
 void plat_mmio_write32(uint64_t addr, uint32_t val)
 {
-	mmio_write_barrier();
+	plat_wmb();
 	*(volatile uint32_t *)(uintptr_t)addr = val;
 }
 
 uint64_t plat_mmio_read64(uint64_t addr)
 {
 	uint64_t v = *(volatile uint64_t *)(uintptr_t)addr;
-	mmio_read_barrier();
+	plat_rmb();
 	return v;
 }
 
 void plat_mmio_write64(uint64_t addr, uint64_t val)
 {
-	mmio_write_barrier();
+	plat_wmb();
 	*(volatile uint64_t *)(uintptr_t)addr = val;
 }
 
