@@ -228,17 +228,24 @@ TEST(model_qemu_edges_and_masking)
 	CHECK_EQ(slot(5), 0);
 	mt_wr(&m, IGB_EIMS, 1u << 5);
 	CHECK(slot(5));
-	/* function mask, then MSI-X disabled: PBA, delivered once on unmask */
+	/* function mask, then MSI-X disabled: PBA, delivered once after */
 	msix_function_mask(&m.drv.irq.msix, true);
 	mt_wr(&m, IGB_EICS, 1u << 5);
 	CHECK(msix_pending(&m.drv.irq.msix, 5));
 	msix_function_mask(&m.drv.irq.msix, false);
 	CHECK_EQ(m.g->msi_sent[5], 2);
+	uint16_t flags = FAKE_82576_MSIX_CAP + PCI_MSIX_FLAGS;
+	pci_write16(m.d.bdf, flags, pci_read16(m.d.bdf, flags) & ~PCI_MSIX_FLAGS_ENABLE);
+	mt_wr(&m, IGB_EICS, 1u << 5);
+	CHECK(msix_pending(&m.drv.irq.msix, 5));
+	pci_write16(m.d.bdf, flags, pci_read16(m.d.bdf, flags) | PCI_MSIX_FLAGS_ENABLE);
+	CHECK_EQ(m.g->msi_sent[5], 3);
+	CHECK(!msix_pending(&m.drv.irq.msix, 5));
 	/* bus mastering off: the write is dropped, silently */
 	uint16_t cmd = pci_read16(m.d.bdf, PCI_COMMAND);
 	pci_write16(m.d.bdf, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
 	mt_wr(&m, IGB_EICS, 1u << 5);
-	CHECK_EQ(m.g->msi_sent[5], 2);
+	CHECK_EQ(m.g->msi_sent[5], 3);
 	CHECK_EQ(m.g->msi_dropped, 1);
 	CHECK(!msix_pending(&m.drv.irq.msix, 5));
 	pci_write16(m.d.bdf, PCI_COMMAND, cmd);
