@@ -231,8 +231,9 @@ static void print_result_line(const struct igb_dev *d, const struct igb_test *tc
 	id[n] = '\0';
 	if (round)
 		fmt_snprintf(rnd, sizeof(rnd), ".r%u", round);
-	ktap_diag_at(KTAP_ALWAYS, "result: %s.%s%s %s %llu ms", id, tc->name, rnd,
-		     result_word(r), (unsigned long long)(us / 1000));
+	ktap_diag_at(KTAP_ALWAYS, "result: %s.%s.%s%s %s %llu ms", id,
+		     iommu_mode_name(iommu_current()), tc->name, rnd, result_word(r),
+		     (unsigned long long)(us / 1000));
 }
 
 static void record(struct suite_record *rec, enum ktap_result r, uint64_t us)
@@ -335,38 +336,81 @@ static enum ktap_result run_rounds(struct igb_dev *d, struct suite_record **recs
 	return fold(pass, fail);
 }
 
-static enum ktap_result run_device(const struct pci_func *f)
+/* A record per selected case for one device and mode, in run order. */
+static void make_records(const struct igb_dev *d, struct suite_record **recs)
 {
 	const struct options *o = run_opt();
-	static struct suite_record *recs[SUITE_MAX_RECORDS];
-	struct igb_dev d;
-	char title[64];
 	unsigned nsel = selected_count();
-	bool soak = o->repeat > 1 || o->duration_s;
-	enum ktap_result r;
 
-	dev_prepare(&d, f);
 	for (unsigned i = 0, k = 0; i < suite_case_count() && k < nsel; i++) {
 		if (!options_case_selected(o, suite_case(i)->name))
 			continue;
 		struct suite_record *rec = nrecords < SUITE_MAX_RECORDS ?
 			&records[nrecords++] : &overflow_record;
-		*rec = (struct suite_record){ .bdf = d.bdf, .tc = suite_case(i),
-					      .result = KTAP_SKIP };
+		*rec = (struct suite_record){ .bdf = d->bdf, .mode = iommu_current(),
+					      .tc = suite_case(i), .result = KTAP_SKIP };
 		recs[k++] = rec;
 	}
-	fmt_snprintf(title, sizeof(title), "82576 %s", d.name);
+}
+
+/*
+ * The device's suite under one DMA remapping mode, as a subtest block of
+ * its own; a mode this machine cannot offer is a skip with the reason.
+ * The driver is removed around every change of translation, so no DMA is
+ * in flight while the IOMMU's tables change.
+ */
+static enum ktap_result run_mode(struct igb_dev *d, enum iommu_mode m,
+				 const struct pci_inventory *inv)
+{
+	const struct options *o = run_opt();
+	static struct suite_record *recs[SUITE_MAX_RECORDS];
+	bool soak = o->repeat > 1 || o->duration_s;
+	char title[32], why[160] = "";
+	enum ktap_result r;
+
+	fmt_snprintf(title, sizeof(title), "iommu=%s", iommu_mode_name(m));
+	if (drv.dev == d)
+		igb_ops.remove(&drv);
+	if (iommu_start(m, d->bdf, inv, why, sizeof(why))) {
+		ktap_result(KTAP_SKIP, title, why);
+		plat_write_sync();
+		return KTAP_SKIP;
+	}
+	make_records(d, recs);
 	if (soak && o->duration_s)
 		ktap_subtest_begin_unplanned(title);
 	else
-		ktap_subtest_begin(title, soak ? o->repeat : nsel);
+		ktap_subtest_begin(title, soak ? o->repeat : selected_count());
+	r = soak ? run_rounds(d, recs) : run_cases(d, recs, 0);
+	if (drv.dev == d)
+		igb_ops.remove(&drv);
+	iommu_stop();
+	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every case skipped" : NULL);
+	return r;
+}
+
+static enum ktap_result run_device(const struct pci_func *f,
+				   const struct pci_inventory *inv)
+{
+	struct igb_dev d;
+	char title[64];
+	unsigned pass = 0, fail = 0;
+
+	dev_prepare(&d, f);
+	fmt_snprintf(title, sizeof(title), "82576 %s", d.name);
+	ktap_subtest_begin(title, IOMMU_NMODES);
 	ktap_diag("%s [%04x:%04x] %s", d.name, f->vendor, f->device,
 		  igb_82576_name(f->device));
 	if (!d.bar0)
 		ktap_diag_at(KTAP_ALWAYS, "BAR0 unusable: %s", d.bar0_problem);
-	r = soak ? run_rounds(&d, recs) : run_cases(&d, recs, 0);
+	for (unsigned m = 0; m < IOMMU_NMODES; m++) {
+		enum ktap_result r = run_mode(&d, (enum iommu_mode)m, inv);
+		pass += r == KTAP_PASS;
+		fail += r == KTAP_FAIL;
+	}
 	dev_release(&d);
-	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every case skipped" : NULL);
+	enum ktap_result r = fold(pass, fail);
+	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every mode skipped" : NULL);
 	return r;
 }
 
@@ -391,8 +435,8 @@ static void print_summary(void)
 	}
 	ktap_diag_at(KTAP_ALWAYS, "summary: %u passed, %u failed, %u skipped%s", pass,
 		     fail, skip, nrecords == SUITE_MAX_RECORDS ? " (table full)" : "");
-	ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-24s %-6s %9s", "device", "case", "result",
-		     "time");
+	ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-6s %9s", "device", "iommu",
+		     "case", "result", "time");
 	for (unsigned i = 0; i < nrecords; i++) {
 		const struct suite_record *r = &records[i];
 		char bdf[16], t[24], runs[48] = "";
@@ -402,7 +446,8 @@ static void print_summary(void)
 		if (r->runs > 1)
 			fmt_snprintf(runs, sizeof(runs), "  %u runs, %u failed", r->runs,
 				     r->fails);
-		ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-24s %-6s %9s%s", bdf, r->tc->name,
+		ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-6s %9s%s", bdf,
+			     iommu_mode_name(r->mode), r->tc->name,
 			     r->result == KTAP_FAIL ? "FAIL" : result_word(r->result), t, runs);
 	}
 }
@@ -444,7 +489,7 @@ int suite_run(const struct pci_inventory *inv)
 	ktap_plan(count);
 	for (unsigned i = 0; i < inv->n; i++)
 		if (suite_device_selected(&inv->f[i]))
-			failed += run_device(&inv->f[i]) == KTAP_FAIL;
+			failed += run_device(&inv->f[i], inv) == KTAP_FAIL;
 	print_summary();
 	ktap_print_totals();
 	return failed ? IGBTEST_EXIT_FAIL : IGBTEST_EXIT_PASS;

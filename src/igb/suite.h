@@ -3,6 +3,7 @@
 #define IGBTEST_SUITE_H
 
 #include "dma/dma.h"
+#include "dma/iommu.h"
 #include "igb/igb.h"
 #include "igb/igb_drv.h"
 #include "report/ktap.h"
@@ -89,6 +90,7 @@ bool suite_device_selected(const struct pci_func *f);
 /* One (device, case) outcome of the last suite_run, rounds folded in. */
 struct suite_record {
 	struct pci_bdf bdf;
+	enum iommu_mode mode;    /* the DMA remapping mode it ran under */
 	const struct igb_test *tc;
 	enum ktap_result result; /* FAIL if any round failed, SKIP if all skipped */
 	unsigned runs, fails;

@@ -12,7 +12,11 @@ struct parser {
 	struct kp_doc *d;
 	unsigned line;        /* index of the line being read */
 	unsigned top_results; /* results seen at level 0 */
-	struct kp_block *open; /* block being read, or NULL */
+	struct kp_block *open; /* device block being read, or NULL */
+	/* mode block being read inside it */
+	bool mode_open;
+	char mode_name[KP_NAME_MAX];
+	unsigned mode_plan, mode_results;
 };
 
 static bool problem(struct parser *p, const char *fmt, ...)
@@ -108,7 +112,27 @@ static bool block_begin(struct parser *p)
 	return true;
 }
 
-static bool block_line(struct parser *p, const char *l)
+/* "    KTAP version 1", "    # Subtest: iommu=...", "    1..M". */
+static bool mode_begin(struct parser *p)
+{
+	const char *name = fake_output_line(p->line + 1);
+	const char *plan = fake_output_line(p->line + 2);
+
+	if (p->mode_open)
+		return problem(p, "mode block inside mode block \"%s\"", p->mode_name);
+	if (!name || strncmp(name, "    # Subtest: ", 15))
+		return problem(p, "mode block without a \"# Subtest:\" header");
+	copy_name(p->mode_name, name + 15, strlen(name + 15));
+	if (!plan || strncmp(plan, "    ", 4) || !plan_line(plan + 4, &p->mode_plan))
+		return problem(p, "mode block \"%s\" without a plan", p->mode_name);
+	p->mode_open = true;
+	p->mode_results = 0;
+	p->line += 2;
+	return true;
+}
+
+/* A line of a mode block (its 4-space indent removed). */
+static bool mode_line(struct parser *p, const char *l)
 {
 	struct kp_block *b = p->open;
 	struct kp_case *c;
@@ -120,9 +144,45 @@ static bool block_line(struct parser *p, const char *l)
 		return problem(p, "more than %d cases", KP_MAX_CASES);
 	c = &b->c[b->n];
 	if (!result_line(l, &num, c->name, &c->v))
+		return problem(p, "unexpected \"%s\" in mode block", l);
+	if (num != ++p->mode_results)
+		return problem(p, "case numbered %u, expected %u", num, p->mode_results);
+	b->n++;
+	return true;
+}
+
+/* A line of the device block (its 2-space indent removed): a mode's
+ * result, which closes the open mode block unless it is a skip line. */
+static bool block_line(struct parser *p, const char *l)
+{
+	struct kp_block *b = p->open;
+	struct kp_case *m;
+	unsigned num;
+
+	if (!strcmp(l, "  KTAP version 1"))
+		return mode_begin(p);
+	if (p->mode_open && !strncmp(l, "  ", 2))
+		return mode_line(p, l + 2);
+	if (l[0] == '#')
+		return true;
+	if (b->nmodes == KP_MAX_MODES)
+		return problem(p, "more than %d modes", KP_MAX_MODES);
+	m = &b->modes[b->nmodes];
+	if (!result_line(l, &num, m->name, &m->v))
 		return problem(p, "unexpected \"%s\" in subtest", l);
-	if (num != ++b->n)
-		return problem(p, "case numbered %u, expected %u", num, b->n);
+	if (num != ++b->nmodes)
+		return problem(p, "mode numbered %u, expected %u", num, b->nmodes);
+	if (p->mode_open) {
+		p->mode_open = false;
+		if (strcmp(m->name, p->mode_name))
+			return problem(p, "mode block \"%s\" closed as \"%s\"",
+				       p->mode_name, m->name);
+		if (p->mode_results != p->mode_plan)
+			return problem(p, "mode block \"%s\": plan %u, %u results",
+				       p->mode_name, p->mode_plan, p->mode_results);
+	} else if (m->v != KP_SKIP) {
+		return problem(p, "mode \"%s\" has a result but no block", m->name);
+	}
 	return true;
 }
 
@@ -136,9 +196,12 @@ static bool block_end(struct parser *p, enum kp_verdict v, const char *name)
 	b->last_line = p->line;
 	if (strcmp(name, b->name))
 		return problem(p, "subtest \"%s\" closed as \"%s\"", b->name, name);
-	if (b->n != b->plan)
+	if (p->mode_open)
+		return problem(p, "subtest \"%s\" closed inside mode block \"%s\"",
+			       b->name, p->mode_name);
+	if (b->nmodes != b->plan)
 		return problem(p, "subtest \"%s\": plan %u, %u results", b->name,
-			       b->plan, b->n);
+			       b->plan, b->nmodes);
 	return true;
 }
 
@@ -173,15 +236,19 @@ static bool top_line(struct parser *p, const char *l)
 	return block_end(p, v, name);
 }
 
-/* Totals count leaves: every case of every block. */
+/* Totals count leaves: every case of every block, and every skipped mode
+ * (a skip line with no block under it). */
 static bool totals_match(struct parser *p)
 {
 	struct kp_doc *d = p->d;
 	unsigned n[3] = { 0, 0, 0 };
 
-	for (unsigned i = 0; i < d->nb; i++)
+	for (unsigned i = 0; i < d->nb; i++) {
 		for (unsigned j = 0; j < d->b[i].n; j++)
 			n[d->b[i].c[j].v]++;
+		for (unsigned j = 0; j < d->b[i].nmodes; j++)
+			n[KP_SKIP] += d->b[i].modes[j].v == KP_SKIP;
+	}
 	if (!d->totals)
 		return problem(p, "no \"# Totals:\" line");
 	if (n[KP_OK] != d->pass || n[KP_NOT_OK] != d->fail || n[KP_SKIP] != d->skip)
@@ -216,16 +283,31 @@ enum kp_verdict kp_verdict_of(const struct kp_block *b, const char *name)
 	return KP_NONE;
 }
 
+enum kp_verdict kp_mode_of(const struct kp_block *b, const char *mode)
+{
+	char name[KP_NAME_MAX];
+
+	snprintf(name, sizeof(name), "iommu=%s", mode);
+	for (unsigned i = 0; i < b->nmodes; i++)
+		if (!strcmp(b->modes[i].name, name))
+			return b->modes[i].v;
+	return KP_NONE;
+}
+
 static bool block_diag(const struct kp_block *b, const char *text, bool prefix)
 {
 	char want[256];
 	size_t n;
 
-	snprintf(want, sizeof(want), "  # %s", text);
+	snprintf(want, sizeof(want), "# %s", text);
 	n = prefix ? strlen(want) : sizeof(want);
-	for (unsigned i = b->first_line; i <= b->last_line; i++)
-		if (!strncmp(fake_output_line(i), want, n))
+	for (unsigned i = b->first_line; i <= b->last_line; i++) {
+		const char *l = fake_output_line(i);
+		while (*l == ' ')
+			l++;
+		if (!strncmp(l, want, n))
 			return true;
+	}
 	return false;
 }
 

@@ -4,6 +4,11 @@
  * numbered 1..N per level, subtests indented two spaces with a "# Subtest:"
  * header and closed by a parent result of the same name, and a closing
  * "# Totals:" line that counts exactly the leaf results.
+ *
+ * A device block holds one block per IOMMU mode ("iommu=off", ...), or a
+ * skip line for a mode that could not run. The block's c[] gathers the
+ * cases of every mode block in order (one mode runs where there is no
+ * DMAR, as on the fakes); modes[] holds the mode results themselves.
  */
 #ifndef IGBTEST_KTAP_PARSE_H
 #define IGBTEST_KTAP_PARSE_H
@@ -11,8 +16,9 @@
 #include <stdbool.h>
 
 #define KP_NAME_MAX 96
-#define KP_MAX_CASES 64
+#define KP_MAX_CASES 256
 #define KP_MAX_BLOCKS 8
+#define KP_MAX_MODES 4
 
 enum kp_verdict { KP_NONE = -1, KP_OK, KP_NOT_OK, KP_SKIP };
 
@@ -24,7 +30,9 @@ struct kp_case {
 /* One "# Subtest:" block (one device) and its parent result. */
 struct kp_block {
 	char name[KP_NAME_MAX];
-	unsigned plan;
+	unsigned plan;           /* mode results expected */
+	struct kp_case modes[KP_MAX_MODES];
+	unsigned nmodes;
 	struct kp_case c[KP_MAX_CASES];
 	unsigned n;
 	enum kp_verdict v;
@@ -47,9 +55,11 @@ struct kp_doc {
 bool kp_parse(struct kp_doc *d);
 /* The verdict of the named case in block b, KP_NONE if it has none. */
 enum kp_verdict kp_verdict_of(const struct kp_block *b, const char *name);
-/* True when the block holds a diagnostic line "  # <text>". */
+/* The verdict of mode block "iommu=<mode>" in b, KP_NONE if none. */
+enum kp_verdict kp_mode_of(const struct kp_block *b, const char *mode);
+/* True when the block holds a diagnostic line "# <text>" (any indent). */
 bool kp_block_has_diag(const struct kp_block *b, const char *text);
-/* True when the block holds a diagnostic line starting "  # <prefix>". */
+/* True when the block holds a diagnostic line starting "# <prefix>". */
 bool kp_block_has_diag_prefix(const struct kp_block *b, const char *prefix);
 
 #endif

@@ -20,16 +20,24 @@ static void out(const char *const *lines, unsigned n)
 		out(l_, ARRAY_SIZE(l_));                         \
 	} while (0)
 
+/* A device block with one mode block ("iommu=off") holding two cases; the
+ * second mode is a skip line after it (GOOD_TAIL). */
 #define GOOD_HEAD "KTAP version 1", "# hello", "1..1", "  KTAP version 1", \
-	"  # Subtest: dev", "  1..2", "  # diag"
+	"  # Subtest: dev", "  1..2", "  # diag", "    KTAP version 1",       \
+	"    # Subtest: iommu=off", "    1..2"
+#define MODE_END(v) v " 1 iommu=off", "  ok 2 iommu=strict # SKIP no DMAR"
 
 TEST(kp_accepts_well_formed)
 {
 	static struct kp_doc d;
 
-	OUT(GOOD_HEAD, "  ok 1 a", "  # b: why", "  not ok 2 b", "not ok 1 dev",
-	    "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:0 error:0");
+	OUT(GOOD_HEAD, "    ok 1 a", "    # b: why", "    not ok 2 b", MODE_END("  not ok"),
+	    "not ok 1 dev", "# Totals: pass:1 fail:1 xfail:0 xpass:0 skip:1 error:0");
 	REQUIRE(kp_parse(&d));
+	CHECK_EQ(d.b[0].nmodes, 2);
+	CHECK_EQ(kp_mode_of(&d.b[0], "off"), KP_NOT_OK);
+	CHECK_EQ(kp_mode_of(&d.b[0], "strict"), KP_SKIP);
+	CHECK_EQ(kp_mode_of(&d.b[0], "passthrough"), KP_NONE);
 	CHECK_EQ(d.plan, 1);
 	CHECK_EQ(d.nb, 1);
 	CHECK_STREQ(d.b[0].name, "dev");
@@ -56,32 +64,42 @@ static void rejects(const char *problem, const char *file, int line)
 
 TEST(kp_rejects_bad_numbering)
 {
-	OUT(GOOD_HEAD, "  ok 1 a", "  ok 3 b", "ok 1 dev",
-	    "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0");
+	OUT(GOOD_HEAD, "    ok 1 a", "    ok 3 b", MODE_END("  ok"), "ok 1 dev",
+	    "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:1 error:0");
 	rejects("case numbered 3, expected 2", __FILE__, __LINE__);
 }
 
 TEST(kp_rejects_plan_mismatch)
 {
-	OUT(GOOD_HEAD, "  ok 1 a", "ok 1 dev",
-	    "# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:0 error:0");
+	OUT(GOOD_HEAD, "    ok 1 a", MODE_END("  ok"), "ok 1 dev",
+	    "# Totals: pass:1 fail:0 xfail:0 xpass:0 skip:1 error:0");
 	rejects("plan 2, 1 results", __FILE__, __LINE__);
+	fake_reset();
+	OUT(GOOD_HEAD, "    ok 1 a", "    ok 2 b", "  ok 1 iommu=off", "ok 1 dev",
+	    "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0");
+	rejects("subtest \"dev\": plan 2, 1 results", __FILE__, __LINE__);
 }
 
 TEST(kp_rejects_wrong_totals)
 {
-	OUT(GOOD_HEAD, "  ok 1 a", "  ok 2 b # SKIP no", "ok 1 dev",
-	    "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:0 error:0");
-	rejects("totals pass:2 fail:0 skip:0, results say 1/0/1", __FILE__, __LINE__);
+	OUT(GOOD_HEAD, "    ok 1 a", "    ok 2 b # SKIP no", MODE_END("  ok"), "ok 1 dev",
+	    "# Totals: pass:2 fail:0 xfail:0 xpass:0 skip:1 error:0");
+	rejects("totals pass:2 fail:0 skip:1, results say 1/0/2", __FILE__, __LINE__);
 }
 
 TEST(kp_rejects_misnamed_or_unclosed_subtest)
 {
-	OUT(GOOD_HEAD, "  ok 1 a", "  ok 2 b", "ok 1 other");
+	OUT(GOOD_HEAD, "    ok 1 a", "    ok 2 b", MODE_END("  ok"), "ok 1 other");
 	rejects("closed as \"other\"", __FILE__, __LINE__);
 	fake_reset();
-	OUT(GOOD_HEAD, "  ok 1 a", "  ok 2 b");
+	OUT(GOOD_HEAD, "    ok 1 a", "    ok 2 b", MODE_END("  ok"));
 	rejects("never closed", __FILE__, __LINE__);
+	fake_reset();
+	OUT(GOOD_HEAD, "    ok 1 a", "    ok 2 b", "  ok 1 iommu=strict");
+	rejects("mode block \"iommu=off\" closed as \"iommu=strict\"", __FILE__, __LINE__);
+	fake_reset();
+	OUT(GOOD_HEAD, "    ok 1 a", "    ok 2 b", MODE_END("  ok"), "  ok 3 iommu=x");
+	rejects("mode \"iommu=x\" has a result but no block", __FILE__, __LINE__);
 	fake_reset();
 	OUT("KTAP version 1", "1..1", "  KTAP version 1", "  1..1", "  ok 1 a", "ok 1 a");
 	rejects("without a \"# Subtest:\" header", __FILE__, __LINE__);
@@ -92,6 +110,6 @@ TEST(kp_rejects_stray_lines)
 	OUT("TAP version 13", "1..0");
 	rejects("no \"KTAP version 1\" first", __FILE__, __LINE__);
 	fake_reset();
-	OUT(GOOD_HEAD, "  ok 1 a", "   ok 2 b");
+	OUT(GOOD_HEAD, "    ok 1 a", "     ok 2 b");
 	rejects("unexpected", __FILE__, __LINE__);
 }

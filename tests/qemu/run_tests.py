@@ -150,12 +150,17 @@ def device_bdf(test: ktap.Test) -> str:
 # Cases that skip by design when no IOMMU translates (src/igb/fault_tests.c):
 # their unreachable page exists only under strict VT-d. Each must skip with
 # this reason; any other skip, or these skipping for another reason, fails.
-EXPECTED_SKIPS_NO_IOMMU = {
+NO_FAULT_TARGET = {
     "memcpy_from_unmapped_iova": "no address is proven to have nothing behind it",
     "memcpy_to_unmapped_iova": "no address is proven to have nothing behind it",
     "fault_recovery_needs_flr": "no address is proven to have nothing behind it",
     "strict_confinement": "only meaningful under strict translation",
 }
+# Without -device intel-iommu there is no DMAR table: the VT-d modes skip.
+EXPECTED_SKIPS_NO_IOMMU = dict(NO_FAULT_TARGET, **{
+    "iommu=passthrough": "no ACPI DMAR table",
+    "iommu=strict": "no ACPI DMAR table",
+})
 
 
 def check_all_ok(report: ktap.Report, min_leaves: int = 7,
@@ -321,6 +326,39 @@ def check_e1000e_untouched(report: ktap.Report, uart: tuple[str, int], trace_pat
     wrong = [t for t in core if not (t.owner or "").startswith("igb")]
     check(not wrong, f"{len(wrong)} e1000e_core_write line(s) not from an igb register "
                      f"write (region {wrong[0].owner if wrong else ''!r})")
+
+
+IOMMU_ARGS = ("--qemu-arg=-device", "--qemu-arg=intel-iommu,intremap=off")
+
+
+def mode_block(dev: ktap.Test, mode: str) -> ktap.Test:
+    blocks = [t for t in dev.subtests if t.name == f"iommu={mode}"]
+    check(len(blocks) == 1, f"{dev.name}: {len(blocks)} results for iommu={mode}")
+    return blocks[0]
+
+
+def t_igb_with_intel_iommu(ctx: Ctx) -> None:
+    """With QEMU's intel-iommu (q35 publishes a DMAR table): the suite runs
+    under all three modes; under strict the fault cases run and their
+    faults name our device; outside strict exactly the four cases that
+    need an unreachable page skip."""
+    b = boot(ctx, "igb_with_intel_iommu", *IOMMU_ARGS, expect=0)
+    (dev,) = check_device_subtests(b.report, 1)
+    check_all_ok(b.report, expected_skips=NO_FAULT_TARGET)
+    src = device_bdf(dev)[5:]
+    for mode in ("off", "passthrough", "strict"):
+        blk = mode_block(dev, mode)
+        check(blk.result == "ok" and blk.subtests, f"iommu={mode}: {blk.result}, "
+              f"{len(blk.subtests)} cases")
+        skipped = sorted(t.name for t in blk.subtests if t.result == "skip")
+        want = [] if mode == "strict" else sorted(NO_FAULT_TARGET)
+        check(skipped == want, f"iommu={mode}: skipped {skipped}, expected {want}")
+    strict = mode_block(dev, "strict")
+    for name, kind in (("memcpy_from_unmapped_iova", "read"),
+                       ("memcpy_to_unmapped_iova", "write")):
+        (t,) = [t for t in strict.subtests if t.name == name]
+        check(any(f"IOMMU fault from {src}, {kind} of 0x" in d for d in t.diagnostics),
+              f"{name}: no {kind} fault from {src} in {t.diagnostics[:3]}")
 
 
 def t_no_igb(ctx: Ctx) -> None:
@@ -723,6 +761,7 @@ CASES = [
     Case("igb_behind_root_port", t_igb_behind_root_port, True),
     Case("sriov_root_bus", lambda ctx: t_sriov(ctx, root_port=False), True),
     Case("sriov_behind_root_port", lambda ctx: t_sriov(ctx, root_port=True), True),
+    Case("igb_with_intel_iommu", t_igb_with_intel_iommu, True),
     Case("no_igb", t_no_igb, True),
     Case("runner_timeout", t_runner_timeout, True),
     Case("runner_bad_efi", t_runner_bad_efi, True),
