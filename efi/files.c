@@ -4,8 +4,12 @@
  * The boot volume is the EFI_SIMPLE_FILE_SYSTEM_PROTOCOL on the device our
  * image was loaded from (the USB stick, the ESP). The results file is a
  * byte-for-byte copy of the KTAP stream: plat_write() hands every line to
- * efi_results_write(), and plat_write_sync() (after every test) flushes it
- * to the disk, so a hang or a reset keeps everything already reported.
+ * efi_results_write(), which keeps it in memory; plat_write_sync() (after
+ * every test) writes and flushes what is pending. The file on the disk
+ * only grows at those points: written as lines came, a reset could leave
+ * it longer than its data (seen on AAVMF: a tail of zero bytes), whereas
+ * this way it ends after a test's result, and everything already reported
+ * survives a hang or a power cut.
  * If the volume cannot take the file, the console says so once and the
  * run goes on without it.
  */
@@ -18,12 +22,16 @@
 
 /* Names tried in the results directory before giving up. */
 #define RESULTS_MAX_RUNS 9999
+/* Output held between syncs; more than this is written early. */
+#define RESULTS_PENDING_MAX 16384
 
 static EFI_FILE_HANDLE root;        /* the boot volume, or NULL */
 static EFI_FILE_HANDLE results;     /* the open results file, or NULL */
 static EFI_FILE_HANDLE results_dir; /* its directory, for the summary */
 static CHAR16 results_base[16];     /* "run-0001" */
 static bool results_failed;         /* a write failed: stop trying */
+static char pending[RESULTS_PENDING_MAX]; /* written at the next sync */
+static UINTN npending;
 
 const char *efi_status_str(EFI_STATUS s)
 {
@@ -210,22 +218,38 @@ static void results_lost(const char *what, EFI_STATUS s)
 
 void efi_results_write(const char *s, size_t len)
 {
-	UINTN n = len;
-	EFI_STATUS st;
-
-	if (!results || results_failed || !len)
+	if (!results || results_failed)
 		return;
-	st = results->Write(results, &n, (VOID *)s);
-	if (st != EFI_SUCCESS || n != len)
-		results_lost("a write", st != EFI_SUCCESS ? st : EFI_VOLUME_FULL);
+	while (len) {
+		UINTN n = len < sizeof(pending) - npending ? len : sizeof(pending) - npending;
+
+		for (UINTN i = 0; i < n; i++)
+			pending[npending + i] = s[i];
+		npending += n;
+		s += n;
+		len -= n;
+		if (npending == sizeof(pending))
+			plat_write_sync();
+	}
 }
 
 void plat_write_sync(void)
 {
+	UINTN want = npending, n = npending;
 	EFI_STATUS s;
 
 	if (!results || results_failed)
 		return;
+	npending = 0;
+	if (want) {
+		s = results->Write(results, &n, pending);
+		if (s == EFI_SUCCESS && n != want)
+			s = EFI_VOLUME_FULL; /* a short write: the volume is full */
+		if (s != EFI_SUCCESS) {
+			results_lost("a write", s);
+			return;
+		}
+	}
 	s = results->Flush(results);
 	if (s != EFI_SUCCESS)
 		results_lost("flushing to the disk", s);

@@ -1,6 +1,7 @@
 /* igbtest.c - the run: banner, inventory, per-device suites, totals. */
 #include "igbtest.h"
 
+#include "dma/iommu.h"
 #include "igb/igb.h"
 #include "igb/suite.h"
 #include "pci/pci.h"
@@ -91,6 +92,16 @@ static int check_selection(const struct options *o)
 		selected += options_case_selected(o, suite_case(i)->name);
 	if (!selected)
 		return usage_error("--only and --exclude together leave no test case to run");
+	for (unsigned i = 0; i < o->n_iommu; i++) {
+		bool known = false;
+		for (unsigned m = 0; m < IOMMU_NMODES && !known; m++)
+			known = options_glob(o->iommu[i], iommu_mode_name((enum iommu_mode)m));
+		if (!known) {
+			fmt_snprintf(msg, sizeof(msg), "--iommu: '%s' is not a mode (off, "
+				     "passthrough, strict)", o->iommu[i]);
+			return usage_error(msg);
+		}
+	}
 	return RC_OK;
 }
 
@@ -118,6 +129,9 @@ static void describe_options(const struct options *o)
 	if (o->n_devices)
 		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", %u device%s named",
 					    o->n_devices, o->n_devices == 1 ? "" : "s");
+	for (unsigned i = 0; i < o->n_iommu && n < sizeof(line); i++)
+		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, "%s%s",
+					    i ? "," : ", iommu ", o->iommu[i]);
 	if (o->duration_s)
 		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", rounds for %u s",
 					    o->duration_s);

@@ -56,6 +56,7 @@ enum {
 	GIVEN_RESULTS = 1u << 6,
 	GIVEN_END = 1u << 7,
 	GIVEN_DEVICE_ALL = 1u << 8,
+	GIVEN_IOMMU = 1u << 9,
 };
 
 struct opt_def {
@@ -162,6 +163,36 @@ static int set_patterns(struct options *o, const struct opt_def *d, const char *
 		}
 		list[*n][end] = '\0';
 		(*n)++;
+		if (!p[len])
+			return RC_OK;
+		p += len + 1;
+	}
+}
+
+/* Comma-separated DMA remapping mode names, or "all" (the default). */
+static int set_iommu(struct options *o, const struct opt_def *d, const char *v)
+{
+	const char *p = v;
+
+	if (str_eq(v, "all")) {
+		o->n_iommu = 0;
+		return RC_OK;
+	}
+	for (;;) {
+		size_t len = 0;
+
+		while (p[len] && p[len] != ',')
+			len++;
+		if (!len || len >= OPT_MODE_MAX)
+			return bad_value(o, d, v);
+		if (o->n_iommu == OPT_MAX_MODES)
+			return fail(o, d, "more than %u modes", OPT_MAX_MODES);
+		for (size_t i = 0; i < len; i++) {
+			if (!(p[i] >= 'a' && p[i] <= 'z'))
+				return bad_value(o, d, v);
+			o->iommu[o->n_iommu][i] = p[i];
+		}
+		o->iommu[o->n_iommu++][len] = '\0';
 		if (!p[len])
 			return RC_OK;
 		p += len + 1;
@@ -398,6 +429,8 @@ static const struct opt_def defs[] = {
 	{ "exclude", 0, true, 0, "case names or patterns, comma-separated", set_patterns },
 	{ "device", 0, true, 0, "'all' or PCI addresses SSSS:BB:DD.F or BB:DD.F, "
 	  "comma-separated", set_device },
+	{ "iommu", 0, true, GIVEN_IOMMU, "'all' or DMA remapping modes (off, passthrough, "
+	  "strict), comma-separated", set_iommu },
 	{ "repeat", 0, true, GIVEN_REPEAT, "a count of rounds from 1 to 1000000", set_repeat },
 	{ "duration", 0, true, GIVEN_DURATION, "a time such as 90s, 30m, 12h or 2d "
 	  "(at most 7d)", set_duration },
@@ -427,6 +460,8 @@ const char options_usage[] =
 	"      --exclude=PATTERNS skip cases matching (after --only)\n"
 	"      --device=BDFS      test only these 82576s (SSSS:BB:DD.F or BB:DD.F,\n"
 	"                         comma list; 'all', the default: every one)\n"
+	"      --iommu=MODES      DMA remapping modes to run the cases under:\n"
+	"                         off, passthrough, strict (comma list; default all)\n"
 	"      --repeat=N         N rounds of the selected cases (soak)\n"
 	"      --duration=TIME    rounds until TIME has passed: 90s, 30m, 12h, 2d\n"
 	"      --storm-mib=N      memcpy_storm moves N MiB (default 256)\n"
@@ -750,6 +785,14 @@ bool options_case_selected(const struct options *o, const char *name)
 	for (unsigned i = 0; i < o->n_exclude && in; i++)
 		in = !options_glob(o->exclude[i], name);
 	return in;
+}
+
+bool options_iommu_selected(const struct options *o, const char *mode)
+{
+	for (unsigned i = 0; i < o->n_iommu; i++)
+		if (str_eq(o->iommu[i], mode))
+			return true;
+	return !o->n_iommu;
 }
 
 bool options_device_matches(const struct options *o, unsigned i, struct pci_bdf b)

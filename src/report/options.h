@@ -27,6 +27,8 @@
 #define OPT_MAX_PATTERNS 16   /* --only / --exclude patterns, all told each */
 #define OPT_PATTERN_MAX 48    /* bytes per pattern, NUL included */
 #define OPT_MAX_DEVICES 16    /* --device BDFs */
+#define OPT_MAX_MODES 8       /* --iommu mode names */
+#define OPT_MODE_MAX 16       /* bytes per mode name, NUL included */
 #define OPT_PATH_MAX 96       /* --results directory, NUL included */
 #define OPT_ERROR_MAX 240     /* the usage message */
 #define OPT_MAX_ARGS 64       /* tokens on one command line */
@@ -72,6 +74,8 @@ struct options {
 	struct pci_bdf devices[OPT_MAX_DEVICES]; /* none: every 82576 */
 	bool device_has_seg[OPT_MAX_DEVICES];    /* "BB:DD.F" matches any segment */
 	unsigned n_devices;
+	char iommu[OPT_MAX_MODES][OPT_MODE_MAX]; /* DMA remapping modes; none: all */
+	unsigned n_iommu;
 	unsigned repeat;       /* rounds; 1 unless --repeat */
 	uint32_t duration_s;   /* 0, or --duration: rounds until this much time */
 	unsigned storm_mib;    /* memcpy_storm traffic */
@@ -121,6 +125,8 @@ bool options_glob(const char *pattern, const char *name);
 bool options_case_selected(const struct options *o, const char *name);
 /* Whether the function at bdf is selected by --device. */
 bool options_device_selected(const struct options *o, struct pci_bdf bdf);
+/* Whether --iommu selects the mode with this name (igbtest checks the names). */
+bool options_iommu_selected(const struct options *o, const char *mode);
 /* Whether --device entry i names the function at bdf. */
 bool options_device_matches(const struct options *o, unsigned i, struct pci_bdf bdf);
 

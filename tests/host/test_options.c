@@ -94,6 +94,12 @@ TEST(options_every_setting)
 	CHECK_EQ(o.duration_s, 90 * 60);
 	CHECK_EQ(o.verbosity, OPT_VERBOSE);
 	CHECK_STREQ(o.results, "");
+	REQUIRE(ARGV("--iommu=off,strict") == RC_OK);
+	CHECK_EQ(o.n_iommu, 2);
+	CHECK(options_iommu_selected(&o, "strict"));
+	CHECK(!options_iommu_selected(&o, "passthrough"));
+	REQUIRE(ARGV("--iommu=all") == RC_OK);
+	CHECK(options_iommu_selected(&o, "passthrough"));
 	REQUIRE(ARGV("--duration", "2d") == RC_OK);
 	CHECK_EQ(o.duration_s, 2 * 86400);
 	REQUIRE(ARGV("--list") == RC_OK);
@@ -138,6 +144,9 @@ TEST(options_refused_with_a_message)
 	check_error(ARGV("--only=a,,b"), "--only: empty pattern", NULL);
 	check_error(ARGV("--only=a#b"), "--only: '#'", NULL);
 	check_error(ARGV("--results=a:b"), "--results: ':'", NULL);
+	check_error(ARGV("--iommu=Off"), "--iommu: expected 'all' or DMA remapping", NULL);
+	check_error(ARGV("--iommu=off,"), "--iommu", NULL);
+	check_error(ARGV("--iommu=off", "--iommu=strict"), "--iommu: given twice", NULL);
 	check_error(ARGV("--results=/"), "--results", "root");
 }
 
@@ -308,6 +317,16 @@ TEST(run_unknown_case_pattern_is_a_usage_error)
 	CHECK(fake_output_contains("--only: 'no_such_case*' matches no test case"));
 }
 
+TEST(run_unknown_iommu_mode_is_a_usage_error)
+{
+	static struct kp_doc d;
+
+	CHECK_EQ(run("--iommu=off,paranoid"), IGBTEST_EXIT_USAGE);
+	check_nothing_run(&d, "usage error");
+	CHECK(fake_output_contains("--iommu: 'paranoid' is not a mode (off, passthrough, "
+				   "strict)"));
+}
+
 TEST(run_empty_selection_is_a_usage_error)
 {
 	static struct kp_doc d;
@@ -352,4 +371,91 @@ TEST(run_version)
 	check_nothing_run(&d, "--version");
 	CHECK_LINE("# igbtest " IGBTEST_VERSION " (build " IGBTEST_BUILD_ID "): Intel 82576 "
 		   "qualification, pre-OS");
+}
+
+/* ---- the run's own reporting: result lines, sync, summary ---------------- */
+
+/* The verdict word a KTAP result line implies, and its case name. */
+static bool parse_result(const char *line, char *name, size_t n, const char **word)
+{
+	const char *p = line;
+	bool ok;
+
+	while (*p == ' ')
+		p++;
+	if (!strncmp(p, "not ok ", 7))
+		ok = false, p += 7;
+	else if (!strncmp(p, "ok ", 3))
+		ok = true, p += 3;
+	else
+		return false;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*p++ != ' ')
+		return false;
+	size_t len = strcspn(p, " ");
+	snprintf(name, n, "%.*s", (int)len, p);
+	*word = !ok ? "fail" : strstr(p, " # SKIP") ? "skip" : "pass";
+	return true;
+}
+
+TEST(run_result_lines_follow_every_case_and_are_synced)
+{
+	unsigned calls, results = 0, last_result = 0;
+
+	fake_82576_add(0, 3, 0, 0xfebc0000u);
+	REQUIRE(cmdline("--only=identify,status_sane,mac_address") == RC_OK);
+	igbtest_run(&o, NULL);
+	for (unsigned i = 1; i < fake_output_nlines(); i++) {
+		const char *l = fake_output_line(i), *p = strstr(l, "# result: ");
+		char name[64], want[128];
+		const char *word;
+		if (!p)
+			continue;
+		results++;
+		last_result = i;
+		harness_note("line %u: %s", i, l);
+		/* Right after the KTAP result it repeats, with the same verdict. */
+		REQUIRE(parse_result(fake_output_line(i - 1), name, sizeof(name), &word));
+		snprintf(want, sizeof(want), ".%s %s ", name, word);
+		CHECK(strstr(p, want));
+		CHECK(!strncmp(p + 10, "0000-00-03.0.", 13));
+		CHECK(strstr(p, " ms"));
+	}
+	harness_note("%s", "");
+	CHECK(results >= 3);
+	/* Synced after every result: the last sync covers the last result. */
+	CHECK(fake_output_synced(&calls) > last_result);
+	CHECK(calls >= results);
+	CHECK(fake_output_contains("# summary: "));
+	CHECK(fake_output_contains("0000:00:03.0"));
+}
+
+TEST(run_quiet_drops_inventory_keeps_results_and_failures)
+{
+	fake_82576_add(0, 3, 0, 0); /* BAR0 unassigned: status_sane fails */
+	REQUIRE(cmdline("--only=identify,status_sane -q") == RC_OK);
+	CHECK_EQ(igbtest_run(&o, "fake platform"), IGBTEST_EXIT_FAIL);
+	CHECK(fake_output_contains("# status_sane: BAR0 is unassigned (address 0)"));
+	CHECK(fake_output_contains(".status_sane fail "));
+	CHECK(!fake_output_contains("PCI inventory"));
+	CHECK(!fake_output_contains("options: "));
+	CHECK(fake_output_contains("# result: "));
+	CHECK(fake_output_contains("# igbtest: exit status"));
+	CHECK(fake_output_contains("# fake platform"));
+	CHECK(fake_output_contains("# summary: "));
+}
+
+TEST(run_iommu_selects_modes)
+{
+	fake_82576_add(0, 3, 0, 0xfebc0000u);
+	REQUIRE(cmdline("--only=identify --iommu=passthrough,strict") == RC_OK);
+	igbtest_run(&o, NULL);
+	CHECK_LINE("  # Subtest: 82576 0000:00:03.0");
+	CHECK_LINE("  1..2"); /* the device block: two modes */
+	CHECK(!fake_output_contains("iommu=off"));
+	CHECK(fake_output_contains("iommu=passthrough"));
+	CHECK(fake_output_contains("iommu=strict"));
+	CHECK(fake_output_contains("options: 1 of "));
+	CHECK(fake_output_contains(", iommu passthrough,strict"));
 }

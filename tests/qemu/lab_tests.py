@@ -91,7 +91,7 @@ def serial_ktap(log: Path) -> str:
 
 def x86_only(ctx) -> None:
     if ctx.arch != "x86_64":
-        raise rt.Skip("USB image and Secure Boot tests run on x86_64")
+        raise rt.Skip("Secure Boot is tested with OVMF's snake-oil build (x86_64)")
 
 
 def run_blocks(dev) -> list:
@@ -113,8 +113,10 @@ def case_names(report) -> list[str]:
 
 def t_append_options(ctx) -> None:
     b = rt.boot(ctx, "append_options", "--append",
-                "--only=identify,status_sane --verbosity=verbose", expect=0)
+                "--only=identify,status_sane --iommu=off --verbosity=verbose", expect=0)
     (dev,) = rt.check_device_subtests(b.report, 1)
+    rt.check([t.name for t in dev.subtests] == ["iommu=off"],
+             f"--iommu=off: the device block holds {[t.name for t in dev.subtests]}")
     blocks = run_blocks(dev)
     rt.check(blocks and all([t.name for t in blk.subtests] == ["identify", "status_sane"]
                             for blk in blocks), f"cases run: {case_names(b.report)}")
@@ -192,7 +194,6 @@ verbosity = verbose
 
 
 def t_image_config_and_results(ctx) -> None:
-    x86_only(ctx)
     img = image_copy(ctx, "image_results", config=CONFIG)
     d = img.parent
     rt.check(results_on(img) == [], "the fresh image's results folder is not empty")
@@ -232,7 +233,6 @@ def t_image_default(ctx) -> None:
     """make image's disk as shipped: the example config changes nothing,
     every case runs, results land in the folder; JUnit and the LAVA
     pattern work on the serial log."""
-    x86_only(ctx)
     img = image_copy(ctx, "image_default")
     b = rt.boot(ctx, "image_default/run", "--image", str(img), expect=0)
     rt.check_all_ok(b.report, min_leaves=20)
@@ -258,8 +258,9 @@ def t_image_default(ctx) -> None:
 
 def t_reset_midway(ctx) -> None:
     """system_reset after the 5th result (QEMU exits: a power cut). The
-    results file keeps every result printed before it."""
-    x86_only(ctx)
+    results file keeps every result printed before it: the app writes and
+    flushes it after each result, so its data ends after one (the reset may
+    land in the 5th one's flush: four are certain)."""
     img = image_copy(ctx, "reset_midway")
     p, d = rt.run_runner(ctx, "reset_midway/run", "--image", str(img),
                          "--reset-after-results", "5")
@@ -271,10 +272,18 @@ def t_reset_midway(ctx) -> None:
     rt.check(results_on(img) == ["run-0001.ktap"], f"results folder: {results_on(img)} "
                                                    "(no .json: the run never finished)")
     kept = read_back(img, "run-0001.ktap", img.parent)
+    # A reset inside a flush can leave the file's size ahead of its data
+    # (EDK II's FAT driver writes the directory entry first; seen on AAVMF):
+    # zero bytes after the last complete result, never before it.
+    data, _, tail = kept.partition("\0")
+    rt.check(not tail.strip("\0"), "data after zero bytes in the results file")
+    kept = data[:data.rfind("\n") + 1]
     rt.check(serial.startswith(kept), "the results file is not a prefix of the serial KTAP")
     saved = [m.group(1) for m in RESULT_LINE.finditer(kept)]
-    rt.check(sent[:5] == saved[:5], f"results file holds {saved}, serial {sent[:5]}")
-    rt.check(kept.endswith("\n"), "the results file ends inside a line")
+    rt.check(len(saved) >= 4 and saved == sent[:len(saved)],
+             f"results file holds {saved}, serial {sent[:5]}")
+    last = kept.rstrip("\n").rsplit("\n", 1)[-1]
+    rt.check(RESULT_LINE.search(last), f"the results file ends mid-test: {last!r}")
 
 
 # --- Secure Boot ------------------------------------------------------------------
