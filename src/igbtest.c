@@ -199,6 +199,9 @@ int igbtest_run(const struct options *o, const char *platform_banner)
 	}
 	pci_print_inventory(&inventory, will_test);
 	status = suite_run(&inventory);
+	/* Each mode turns translation off when its device is done; this is
+	 * the last word on it, whatever a test did. */
+	iommu_stop();
 	return finish(status);
 }
 

@@ -776,9 +776,17 @@ static void recover_after(struct igb_drv *drv)
 	n = (size_t)fmt_snprintf(drv->last_error, sizeof(drv->last_error), "%s", what);
 	if (n >= sizeof(drv->last_error))
 		n = sizeof(drv->last_error) - 1;
-	if (rc)
+	/* Said on a line of its own: a long failure reason can hide the tail. */
+	ktap_diag("recovery: FLR + init %s%s", rc ? "failed: " : "done",
+		  rc ? rc_name(rc) : "");
+	if (rc) {
 		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
 			     "; recovery by FLR failed: %s", rc_name(rc));
+		drv->dev->dead = true;
+		fmt_snprintf(drv->dev->dead_why, sizeof(drv->dev->dead_why),
+			     "not recovered after a failed copy (FLR + init: %s)",
+			     rc_name(rc));
+	}
 	else
 		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
 			     "; recovered by FLR (%llu ms) and re-init",

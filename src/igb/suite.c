@@ -255,7 +255,9 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 	enum ktap_result r;
 	uint64_t t0 = plat_now_us();
 
-	if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
+	if (d->dead && tc->needs)
+		r = test_skip(&t, "device %s", d->dead_why);
+	else if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
 		r = test_fail(&t, "%s", d->bar0_problem);
 	else if ((tc->needs & NEEDS_LINK) && ensure_link(d, &t))
 		r = KTAP_FAIL;

@@ -17,11 +17,16 @@
 #define FLR_READY_POLL_US		1000
 
 /* What FLR clears and we put back: the type 0 header (BARs, COMMAND,
- * cache line, latency, interrupt line), PCIe Device Control, MSI-X flags. */
+ * cache line, latency, interrupt line), PCIe Device Control, MSI-X flags,
+ * and the SR-IOV capability's set-up (a PF's FLR clears its VF BARs and
+ * VF Enable too). */
 struct flr_saved {
 	uint32_t header[PCI_STD_HEADER_SIZEOF / 4];
 	uint16_t devctl;
 	uint16_t msix_flags;
+	uint16_t sriov_ctrl, sriov_num_vf;
+	uint32_t sriov_pgsize;
+	uint32_t sriov_bar[PCI_SRIOV_NUM_BARS];
 };
 
 static bool poll_cfg16(struct pci_bdf b, uint16_t off, uint16_t mask, uint16_t want,
@@ -62,6 +67,27 @@ static void save(struct pci_bdf b, const struct pci_caps *c, struct flr_saved *s
 		s->header[i] = pci_read32(b, (uint16_t)(4 * i));
 	s->devctl = pci_read16(b, c->pcie + PCI_EXP_DEVCTL);
 	s->msix_flags = c->msix ? pci_read16(b, c->msix + PCI_MSIX_FLAGS) : 0;
+	if (!c->sriov)
+		return;
+	s->sriov_ctrl = pci_read16(b, c->sriov + PCI_SRIOV_CTRL);
+	s->sriov_num_vf = pci_read16(b, c->sriov + PCI_SRIOV_NUM_VF);
+	s->sriov_pgsize = pci_read32(b, c->sriov + PCI_SRIOV_SYS_PGSIZE);
+	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++)
+		s->sriov_bar[i] = pci_read32(b, c->sriov + PCI_SRIOV_BAR + 4 * i);
+}
+
+/* SR-IOV: page size and VF BARs, NumVFs, then the control word (VF Enable
+ * and VF Memory Space) last, as an enabling driver would order them. */
+static void restore_sriov(struct pci_bdf b, const struct pci_caps *c,
+			  const struct flr_saved *s)
+{
+	if (!c->sriov)
+		return;
+	pci_write32(b, c->sriov + PCI_SRIOV_SYS_PGSIZE, s->sriov_pgsize);
+	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++)
+		pci_write32(b, c->sriov + PCI_SRIOV_BAR + 4 * i, s->sriov_bar[i]);
+	pci_write16(b, c->sriov + PCI_SRIOV_NUM_VF, s->sriov_num_vf);
+	pci_write16(b, c->sriov + PCI_SRIOV_CTRL, s->sriov_ctrl);
 }
 
 static void restore(struct pci_bdf b, const struct pci_caps *c, const struct flr_saved *s)
@@ -73,12 +99,13 @@ static void restore(struct pci_bdf b, const struct pci_caps *c, const struct flr
 	pci_write16(b, c->pcie + PCI_EXP_DEVCTL, s->devctl & ~PCI_EXP_DEVCTL_BCR_FLR);
 	if (c->msix)
 		pci_write16(b, c->msix + PCI_MSIX_FLAGS, s->msix_flags);
+	restore_sriov(b, c, s);
 	pci_write16(b, PCI_COMMAND, (uint16_t)s->header[PCI_COMMAND / 4]);
 }
 
 int pci_flr(struct pci_bdf b, const struct pci_caps *c, struct flr_report *rep)
 {
-	struct flr_saved s;
+	struct flr_saved s = { 0 };
 	uint64_t t0;
 
 	*rep = (struct flr_report){ 0 };
