@@ -228,11 +228,17 @@ size_t igbtest_summary_json(char *buf, size_t n, int status)
 	for (unsigned i = 0; i < suite_record_count(); i++) {
 		const struct suite_record *r = suite_record(i);
 		pci_bdf_str(r->bdf, bdf, sizeof(bdf));
-		PUT("%s\n    {\"device\": \"%s\", \"case\": \"%s\", \"result\": \"%s\", "
-		    "\"runs\": %u, \"failed_runs\": %u, \"ms\": %llu}",
-		    i ? "," : "", bdf, r->tc->name,
+		PUT("%s\n    {\"device\": \"%s\", \"iommu\": \"%s\", \"case\": \"%s\", "
+		    "\"result\": \"%s\", \"runs\": %u, \"failed_runs\": %u, \"ms\": %llu, "
+		    "\"measurements\": {", i ? "," : "", bdf, iommu_mode_name(r->mode),
+		    r->tc->name,
 		    r->result == KTAP_PASS ? "pass" : r->result == KTAP_FAIL ? "fail" : "skip",
 		    r->runs, r->fails, (unsigned long long)(r->us / 1000));
+		for (unsigned m = 0; m < r->nmeasures; m++)
+			PUT("%s\"%s\": {\"value\": %llu, \"unit\": \"%s\"}", m ? ", " : "",
+			    r->measures[m].key, (unsigned long long)r->measures[m].value,
+			    r->measures[m].unit);
+		PUT("}}");
 	}
 	PUT("\n  ]\n}\n");
 #undef PUT

@@ -212,6 +212,7 @@ static enum ktap_result t_link(struct igb_dev *d, struct test_run *t)
 		  t->drv->auto_rd_seen ? "set" : "never set (QEMU does not set it)");
 	if (!(status & IGB_STATUS_LU))
 		return test_fail(t, "STATUS.LU dropped after init: 0x%08x", status);
+	test_measure(t, "link_up", t->drv->link_up_us / 1000, "ms");
 	return KTAP_PASS;
 }
 
@@ -324,6 +325,7 @@ static enum ktap_result t_init_remove(struct igb_dev *d, struct test_run *t)
 					 t->drv->last_error);
 		total += us;
 		worst = us > worst ? us : worst;
+		test_progress(t, "%u of %u cycles", i + 1, INIT_REMOVE_CYCLES);
 	}
 	ktap_diag("%s: %u cycles, remove+init %llu ms mean, %llu ms worst", t->name,
 		  INIT_REMOVE_CYCLES, (unsigned long long)(total / INIT_REMOVE_CYCLES / 1000),
@@ -429,8 +431,6 @@ static enum ktap_result t_all_queues(struct igb_dev *d, struct test_run *t)
 
 /* At least --storm-mib of traffic (256 MiB by default), in copies as
  * large as the rings allow. */
-/* Progress lines at least this often, so a watcher knows we are alive. */
-#define STORM_PROGRESS_US 2000000ull
 /* 1 Gb/s of frames of n payload bytes carries n/(n+24) of 125 MB/s. */
 #define LINE_RATE_BYTES_PER_S 125000000ull
 
@@ -440,7 +440,7 @@ static enum ktap_result t_memcpy_storm(struct igb_dev *d, struct test_run *t)
 	struct copy_bufs b;
 	size_t size = igb_drv_set_frame_size(drv, IGB_MAX_FRAME);
 	unsigned count = igb_max_count(drv, size);
-	uint64_t moved = 0, frames = 0, t0, last, us;
+	uint64_t moved = 0, frames = 0, t0, us;
 	uint64_t storm_bytes = (uint64_t)t->opt->storm_mib << 20;
 	int rc;
 
@@ -449,7 +449,7 @@ static enum ktap_result t_memcpy_storm(struct igb_dev *d, struct test_run *t)
 	fill(b.src, b.cap, SRC_SEED);
 	ktap_diag("%s: %u copies of %zu bytes per start, until %llu MiB moved", t->name,
 		  count, size, (unsigned long long)(storm_bytes >> 20));
-	t0 = last = plat_now_us();
+	t0 = plat_now_us();
 	while (moved < storm_bytes) {
 		rc = igb_ops.memcpy_start(drv, b.src + GUARD, b.dst + GUARD, size, count);
 		if (!rc)
@@ -460,11 +460,7 @@ static enum ktap_result t_memcpy_storm(struct igb_dev *d, struct test_run *t)
 					 drv->last_error);
 		moved += (uint64_t)size * count;
 		frames += count;
-		if (plat_now_us() - last >= STORM_PROGRESS_US) {
-			last = plat_now_us();
-			ktap_diag("%s: %llu MiB moved", t->name,
-				  (unsigned long long)(moved >> 20));
-		}
+		test_progress(t, "%llu MiB moved", (unsigned long long)(moved >> 20));
 	}
 	us = plat_now_us() - t0;
 	if (first_diff(b.dst + GUARD, b.src + GUARD, size) != size)
@@ -477,6 +473,7 @@ static enum ktap_result t_memcpy_storm(struct igb_dev *d, struct test_run *t)
 		  (unsigned long long)(us ? frames * 1000000ull / us : 0),
 		  (unsigned long long)(bps * 100 / line),
 		  (unsigned long long)(bps * 1000 / line % 10));
+	test_measure(t, "throughput", bps / 1000000, "MB/s");
 	return KTAP_PASS;
 }
 
@@ -515,6 +512,8 @@ static enum ktap_result t_memcpy_throughput(struct igb_dev *d, struct test_run *
 		  (unsigned long long)(small / 1000000));
 	ktap_diag("%s: frames_%u: %llu MB/s", t->name, IGB_MAX_FRAME,
 		  (unsigned long long)(large / 1000000));
+	test_measure(t, "frames_1024", small / 1000000, "MB/s");
+	test_measure(t, "frames_9000", large / 1000000, "MB/s");
 	ktap_diag("%s: jumbo/1KiB ratio: %llu.%02llu", t->name,
 		  (unsigned long long)(small ? large / small : 0),
 		  (unsigned long long)(small ? large * 100 / small % 100 : 0));

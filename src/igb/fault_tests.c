@@ -98,6 +98,7 @@ static enum ktap_result t_flr_repeat(struct igb_dev *d, struct test_run *t)
 		worst = us > worst ? us : worst;
 		if (good_copy(t, src, dst, i) != KTAP_PASS)
 			return KTAP_FAIL;
+		test_progress(t, "%u of %u cycles", i + 1, FLR_CYCLES);
 	}
 	ktap_diag("%s: %u cycles of FLR + init + copy; FLR + init %llu ms mean, %llu ms "
 		  "worst", t->name, FLR_CYCLES,

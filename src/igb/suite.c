@@ -220,10 +220,10 @@ static const char *result_word(enum ktap_result r)
  *   # result: <device>.<case>[.r<round>] <pass|fail|skip> <ms> ms
  * The device is its BDF with '-' for ':' (LAVA's test case id alphabet).
  */
-static void print_result_line(const struct igb_dev *d, const struct igb_test *tc,
+static void print_result_line(const struct igb_dev *d, const struct test_run *t,
 			      unsigned round, enum ktap_result r, uint64_t us)
 {
-	char id[80], rnd[16] = "";
+	char id[120], rnd[16] = "";
 	unsigned n = 0;
 
 	for (const char *p = d->name; *p && n < sizeof(id) - 1; p++)
@@ -231,15 +231,46 @@ static void print_result_line(const struct igb_dev *d, const struct igb_test *tc
 	id[n] = '\0';
 	if (round)
 		fmt_snprintf(rnd, sizeof(rnd), ".r%u", round);
-	ktap_diag_at(KTAP_ALWAYS, "result: %s.%s.%s%s %s %llu ms", id,
-		     iommu_mode_name(iommu_current()), tc->name, rnd, result_word(r),
+	fmt_snprintf(id + n, sizeof(id) - n, ".%s.%s%s", iommu_mode_name(iommu_current()),
+		     t->name, rnd);
+	ktap_diag_at(KTAP_ALWAYS, "result: %s %s %llu ms", id, result_word(r),
 		     (unsigned long long)(us / 1000));
+	/* Key measurements: one line each, the case's id and the key. */
+	for (unsigned i = 0; i < t->nmeasures; i++)
+		ktap_diag_at(KTAP_ALWAYS, "result: %s.%s %s %llu %s", id, t->measures[i].key,
+			     result_word(r), (unsigned long long)t->measures[i].value,
+			     t->measures[i].unit);
 }
 
-static void record(struct suite_record *rec, enum ktap_result r, uint64_t us)
+void test_progress(struct test_run *t, const char *fmt, ...)
+{
+	char text[KTAP_LINE_MAX];
+	uint64_t now = plat_now_us();
+	va_list ap;
+
+	if (now - t->progress_at < TEST_PROGRESS_US)
+		return;
+	t->progress_at = now;
+	va_start(ap, fmt);
+	fmt_vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	ktap_diag("%s: %s", t->name, text);
+}
+
+void test_measure(struct test_run *t, const char *key, uint64_t value, const char *unit)
+{
+	if (t->nmeasures < TEST_MAX_MEASURES)
+		t->measures[t->nmeasures++] = (struct test_measure){ key, value, unit };
+}
+
+static void record(struct suite_record *rec, const struct test_run *t,
+		   enum ktap_result r, uint64_t us)
 {
 	rec->runs++;
 	rec->us += us;
+	rec->nmeasures = t->nmeasures; /* the last run's figures */
+	for (unsigned i = 0; i < t->nmeasures; i++)
+		rec->measures[i] = t->measures[i];
 	if (r == KTAP_FAIL) {
 		rec->fails++;
 		rec->result = KTAP_FAIL;
@@ -251,9 +282,10 @@ static void record(struct suite_record *rec, enum ktap_result r, uint64_t us)
 static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 				struct suite_record *rec, unsigned round)
 {
-	struct test_run t = { .name = tc->name, .drv = &drv, .opt = run_opt() };
-	enum ktap_result r;
 	uint64_t t0 = plat_now_us();
+	struct test_run t = { .name = tc->name, .drv = &drv, .opt = run_opt(),
+			      .progress_at = t0 };
+	enum ktap_result r;
 
 	if (d->dead && tc->needs)
 		r = test_skip(&t, "device %s", d->dead_why);
@@ -269,8 +301,8 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 	if (us >= 100000)
 		ktap_diag("%s took %llu ms", tc->name, (unsigned long long)(us / 1000));
 	ktap_result(r, tc->name, r == KTAP_SKIP ? t.reason : NULL);
-	print_result_line(d, tc, round, r, us);
-	record(rec, r, us);
+	print_result_line(d, &t, round, r, us);
+	record(rec, &t, r, us);
 	/* Everything up to this result survives a hang or reset from here on. */
 	plat_write_sync();
 	return r;
@@ -451,13 +483,19 @@ static void print_summary(void)
 		     "case", "result", "time");
 	for (unsigned i = 0; i < nrecords; i++) {
 		const struct suite_record *r = &records[i];
-		char bdf[16], t[24], runs[48] = "";
+		char bdf[16], t[24], runs[160] = "";
 
 		pci_bdf_str(r->bdf, bdf, sizeof(bdf));
 		secs(t, sizeof(t), r->us);
+		unsigned k = 0;
 		if (r->runs > 1)
-			fmt_snprintf(runs, sizeof(runs), "  %u runs, %u failed", r->runs,
-				     r->fails);
+			k = (unsigned)fmt_snprintf(runs, sizeof(runs), "  %u runs, %u failed",
+						   r->runs, r->fails);
+		for (unsigned m = 0; m < r->nmeasures && k < sizeof(runs); m++)
+			k += (unsigned)fmt_snprintf(runs + k, sizeof(runs) - k, "  %s %llu %s",
+						    r->measures[m].key,
+						    (unsigned long long)r->measures[m].value,
+						    r->measures[m].unit);
 		ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-6s %9s%s", bdf,
 			     iommu_mode_name(r->mode), r->tc->name,
 			     r->result == KTAP_FAIL ? "FAIL" : result_word(r->result), t, runs);

@@ -11,6 +11,14 @@
 
 #define TEST_REASON_MAX 200
 #define TEST_MAX_BUFS 4
+#define TEST_MAX_MEASURES 4
+
+/* A key figure of a case: "frames_9000" 5527 "MB/s" (key, unit: literals). */
+struct test_measure {
+	const char *key;
+	uint64_t value;
+	const char *unit;
+};
 
 /* What one test case works with and reports back besides its result. */
 struct test_run {
@@ -19,7 +27,21 @@ struct test_run {
 	struct igb_drv *drv;          /* the device's driver (NEEDS_LINK: up) */
 	struct dma_buf *bufs[TEST_MAX_BUFS]; /* scratch, freed by the runner */
 	const struct options *opt;    /* the run's options (e.g. storm size) */
+	uint64_t progress_at;         /* test_progress: when it last printed */
+	struct test_measure measures[TEST_MAX_MEASURES];
+	unsigned nmeasures;
 };
+
+/*
+ * How a long case is getting on, for whoever watches the console:
+ * "name: text" at most once every TEST_PROGRESS_US (2 s) of the case.
+ */
+#define TEST_PROGRESS_US 2000000ull
+void test_progress(struct test_run *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Record a key measurement: shown in the summary table, the JSON summary
+ * and as a "# result: <case id>.<key>" line of its own after the result. */
+void test_measure(struct test_run *t, const char *key, uint64_t value, const char *unit);
 
 /* Scratch DMA memory for one test case; the runner frees it afterwards. */
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out);
@@ -95,6 +117,8 @@ struct suite_record {
 	enum ktap_result result; /* FAIL if any round failed, SKIP if all skipped */
 	unsigned runs, fails;
 	uint64_t us;             /* time spent in the case, all rounds */
+	struct test_measure measures[TEST_MAX_MEASURES]; /* the last run's */
+	unsigned nmeasures;
 };
 #define SUITE_MAX_RECORDS 1024
 unsigned suite_record_count(void);

@@ -253,6 +253,12 @@ def t_image_default(ctx) -> None:
     link = suite.find("testcase[@name='link_loopback_up']")
     rt.check(link is not None and float(link.get("time")) >= 0.4,
              "link_loopback_up has no time from its '# result:' line")
+    up = link.find("properties/property[@name='link_up']")
+    rt.check(up is not None and up.get("value").endswith(" ms") and
+             int(up.get("value").split()[0]) >= 400, "no link_up measurement")
+    bench = suite.find("testcase[@name='memcpy_throughput']/properties")
+    rt.check(bench is not None and {p.get("name") for p in bench} ==
+             {"frames_1024", "frames_9000"}, "memcpy_throughput lacks its MB/s figures")
     check_lava_pattern(b.dir / "serial.log")
 
 
@@ -364,6 +370,7 @@ KTAP version 1\r
   # memcpy_success: 4096 bytes at offset 1: byte 17 is 0x00, expected 0x5a\r
   not ok 2 memcpy_success\r
   # result: 0000-00-01.0.memcpy_success fail 1250 ms\r
+  # result: 0000-00-01.0.memcpy_success.throughput fail 87 MB/s\r
   ok 3 cap_sriov # SKIP no SR-IOV capability\r
   # result: 0000-00-01.0.cap_sriov skip 0 ms\r
 not ok 1 82576 0000:00:01.0\r
@@ -399,6 +406,9 @@ def t_junit_synthetic(ctx) -> None:
                  f"failure message {fail.get('message') if fail is not None else None!r}")
         tc = root.find(".//testcase[@name='memcpy_success']")
         rt.check(tc.get("time") == "1.250", f"time {tc.get('time')}")
+        prop = tc.find("properties/property[@name='throughput']")
+        rt.check(prop is not None and prop.get("value") == "87 MB/s",
+                 "the key measurement is not a property of its testcase")
         skip = root.find(".//testcase[@name='cap_sriov']/skipped")
         rt.check(skip is not None and skip.get("message") == "no SR-IOV capability", "skip")
         for bad, why in ((JUNIT_SAMPLE.replace("1..3", "1..4"), "planned 4"),
