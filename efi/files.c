@@ -19,6 +19,7 @@
 #include "efi_files.h"
 #include "platform.h"
 #include "report/fmt.h"
+#include "report/ktap.h"
 
 /* Names tried in the results directory before giving up. */
 #define RESULTS_MAX_RUNS 9999
@@ -204,16 +205,14 @@ EFI_STATUS efi_results_open(const char *dir, char *desc, UINTN n)
 	return s;
 }
 
-/* Say once, on the console only, that the file stopped, and stop. */
+/* Say once, on the console only (the file is given up first), and as a
+ * KTAP diagnostic at the current depth, that the file stopped. */
 static void results_lost(const char *what, EFI_STATUS s)
 {
-	char msg[160];
-
-	fmt_snprintf(msg, sizeof(msg), "# igbtest: results file: %s failed (%s); "
-		     "testing goes on, the console has everything\n", what,
-		     efi_status_str(s));
 	results_failed = true;
-	plat_write(msg, __builtin_strlen(msg));
+	npending = 0;
+	ktap_diag_at(KTAP_ALWAYS, "igbtest: results file: %s failed (%s); testing goes "
+		     "on, the console has everything", what, efi_status_str(s));
 }
 
 void efi_results_write(const char *s, size_t len)

@@ -126,6 +126,10 @@ def t_append_options(ctx) -> None:
     rt.check(any(d.startswith("options: 2 of ") for d in diags), "no 'options: 2 of N'")
     rt.check(any("[1/2] identify: " in d for d in blocks[0].subtests[0].diagnostics),
              "--verbosity=verbose printed no per-case start line")
+    # -kernel boots from the firmware's read-only loader file system: the
+    # results file cannot be made there, the console says so, the run goes on.
+    rt.check(any(d.startswith("results file: not written: ") for d in diags),
+             "no word about the results file on a read-only volume")
 
 
 def t_list(ctx) -> None:
@@ -260,6 +264,31 @@ def t_image_default(ctx) -> None:
     rt.check(bench is not None and {p.get("name") for p in bench} ==
              {"frames_1024", "frames_9000"}, "memcpy_throughput lacks its MB/s figures")
     check_lava_pattern(b.dir / "serial.log")
+
+
+def free_bytes(image: Path) -> int:
+    out = tool("mdir", "-i", esp(image), "::/").stdout
+    line = next(l for l in out.splitlines() if l.strip().endswith("bytes free"))
+    return int("".join(ch for ch in line if ch.isdigit()))
+
+
+def t_results_volume_full(ctx) -> None:
+    """A stick with (almost) no room: the console says the results file
+    stopped, and testing goes on to its verdict."""
+    img = image_copy(ctx, "results_volume_full",
+                     config="only = identify, status_sane, mac_address\n")
+    filler = img.parent / "filler.bin"
+    with open(filler, "wb") as f:
+        f.truncate(free_bytes(img) - 1024)
+    tool("mcopy", "-i", esp(img), str(filler), "::/filler.bin")
+    rt.check(free_bytes(img) <= 1024, f"{free_bytes(img)} bytes still free")
+    b = rt.boot(ctx, "results_volume_full/run", "--image", str(img), expect=0)
+    names = case_names(b.report)
+    rt.check(names[:3] == ["identify", "status_sane", "mac_address"], f"ran {names}")
+    text = (b.dir / "serial.log").read_bytes().decode("utf-8", "replace")
+    rt.check(re.search(r"# igbtest: results file: (a write|flushing to the disk) failed "
+                       r"\((volume full|[a-z ]+)\); testing goes on", text),
+             "no console message about the full volume")
 
 
 def t_reset_midway(ctx) -> None:
@@ -433,6 +462,7 @@ def cases(run_tests) -> list:
         C("junit_synthetic", t_junit_synthetic, False),
         C("image_default", t_image_default, True),
         C("reset_midway", t_reset_midway, True),
+        C("results_volume_full", t_results_volume_full, True),
         C("image_config_and_results", t_image_config_and_results, True),
         C("secure_boot_signed", t_secure_boot_signed, True),
         C("secure_boot_unsigned", t_secure_boot_unsigned, True),
