@@ -400,6 +400,53 @@ static void grow_over_free_mmio(struct plat_range *r,
 	}
 }
 
+/* Bits of physical address the CPU implements (x86 CPUID 0x80000008
+ * EAX[7:0]; Arm ID_AA64MMFR0_EL1.PARange). */
+static unsigned phys_addr_bits(void)
+{
+#if defined(__x86_64__)
+	UINT32 a, b, c, d;
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000000u));
+	if (a < 0x80000008u)
+		return 36; /* the architectural minimum with PAE */
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0x80000008u));
+	return a & 0xff;
+#elif defined(__aarch64__)
+	static const unsigned pa_range[] = { 32, 36, 40, 42, 44, 48, 52 };
+	UINT64 mmfr0;
+	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(mmfr0));
+	return (mmfr0 & 0xf) < 7 ? pa_range[mmfr0 & 0xf] : 32;
+#endif
+}
+
+int plat_unbacked_range(uint64_t size, uint64_t *addr)
+{
+	EFI_DXE_SERVICES_TABLE *dxe = dxe_services();
+	EFI_GCD_MEMORY_SPACE_DESCRIPTOR *map = NULL;
+	UINT64 top = 1ull << phys_addr_bits();
+	UINTN nmap = 0;
+	int rc = RC_ENOTSUP;
+
+	if (!dxe || dxe->GetMemorySpaceMap(&nmap, &map) != EFI_SUCCESS)
+		return RC_ENOTSUP;
+	for (UINTN i = 0; i < nmap && rc; i++) {
+		const EFI_GCD_MEMORY_SPACE_DESCRIPTOR *d = &map[i];
+		UINT64 lo = d->BaseAddress < FOUR_GIB ? FOUR_GIB : d->BaseAddress;
+		UINT64 hi = d->BaseAddress + d->Length;
+
+		lo = (lo + PLAT_PAGE_SIZE - 1) & ~(UINT64)(PLAT_PAGE_SIZE - 1);
+		if (hi > top)
+			hi = top;
+		if (d->GcdMemoryType == EfiGcdMemoryTypeNonExistent && lo < hi &&
+		    hi - lo >= size) {
+			*addr = lo;
+			rc = RC_OK;
+		}
+	}
+	FreePool(map);
+	return rc;
+}
+
 int plat_pci_root_mmio(struct pci_bdf b, struct plat_range *out, int max)
 {
 	EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *rb = root_for(b);

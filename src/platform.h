@@ -92,6 +92,14 @@ struct plat_range {
 int plat_pci_root_mmio(struct pci_bdf bdf, struct plat_range *out, int max);
 
 /*
+ * An address range of size bytes that provably has nothing behind it: no
+ * memory and no MMIO (UEFI: the GCD map calls it non-existent), above
+ * 4 GiB and below the CPU's physical address width. A DMA fault target
+ * when no IOMMU translates. RC_ENOTSUP when none can be proven.
+ */
+int plat_unbacked_range(uint64_t size, uint64_t *addr);
+
+/*
  * The ACPI table with this 4-character signature (e.g. "DMAR"), found
  * through the firmware's RSDP and XSDT, or NULL. The pointer is to the
  * table itself (identity-mapped), which stays valid while we run.

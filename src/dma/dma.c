@@ -66,13 +66,32 @@ int dma_alloc_flags(struct pci_bdf dev, size_t size, unsigned flags,
 	return RC_OK;
 }
 
+int dma_adopt_unbacked(struct pci_bdf dev, uint64_t addr, size_t size,
+		       struct dma_buf **out)
+{
+	*out = NULL;
+	for (unsigned i = 0; i < DMA_MAX_BUFS; i++) {
+		struct dma_buf *b = &bufs[i];
+		if (b->used)
+			continue;
+		*b = (struct dma_buf){ .cpu = (void *)(uintptr_t)addr, .bus = addr,
+				       .size = size, .dev = dev, .used = true,
+				       .flags = DMA_UNBACKED | DMA_UNMAPPED };
+		b->mem.size = size;
+		*out = b;
+		return RC_OK;
+	}
+	return RC_ENOMEM;
+}
+
 void dma_free(struct dma_buf *b)
 {
 	if (!b || !b->used)
 		return;
 	if (mapper && mappable(b))
 		mapper->unmap(mapper->ctx, b->bus, b->mem.size);
-	plat_dma_free(&b->mem);
+	if (!(b->flags & DMA_UNBACKED))
+		plat_dma_free(&b->mem);
 	*b = (struct dma_buf){ 0 };
 }
 

@@ -14,6 +14,8 @@
 /* Flags for dma_alloc_flags. */
 enum dma_flags {
 	DMA_UNMAPPED = 1 << 0, /* never given to the IOMMU: tables, fault targets */
+	DMA_UNBACKED = 1 << 1, /* an address with nothing behind it: never
+				* read or written by the CPU, never freed */
 };
 
 struct dma_buf {
@@ -43,6 +45,13 @@ int dma_alloc(struct pci_bdf dev, size_t size, struct dma_buf **out);
 int dma_alloc_flags(struct pci_bdf dev, size_t size, unsigned flags,
 		    struct dma_buf **out);
 void dma_free(struct dma_buf *b);
+/*
+ * Track [addr, addr+size), which plat_unbacked_range proved has nothing
+ * behind it, as a DMA fault target: DMA_UNBACKED | DMA_UNMAPPED. cpu is
+ * the identity pointer, which must never be dereferenced.
+ */
+int dma_adopt_unbacked(struct pci_bdf dev, uint64_t addr, size_t size,
+		       struct dma_buf **out);
 /* Free every buffer still held (all devices); returns how many. */
 unsigned dma_free_all(void);
 /* Buffers currently held. */

@@ -326,6 +326,14 @@ static void write_check(const char *s, size_t len)
 	}
 }
 
+/* Nothing is proven unbacked on the fake machine. */
+int plat_unbacked_range(uint64_t size, uint64_t *addr)
+{
+	(void)size;
+	(void)addr;
+	return RC_ENOTSUP;
+}
+
 /* No ACPI tables unless a test installs one. */
 static const void *fake_acpi;
 static char fake_acpi_sig[4];
