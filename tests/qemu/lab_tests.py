@@ -132,6 +132,35 @@ def t_append_options(ctx) -> None:
              "no word about the results file on a read-only volume")
 
 
+STARTUP_NSH = """\
+fs0:
+\\EFI\\igbtest\\igbtest.efi --only=identify,status_sane --iommu=off
+echo "igbtest returned %lasterror%"
+reset -s
+"""
+
+
+def t_shell_arguments(ctx) -> None:
+    """From the UEFI shell: argv through EFI_SHELL_PARAMETERS_PROTOCOL, and
+    the default end (auto) returns to the shell, whose script goes on."""
+    x86_only(ctx)   # AAVMF's boot path differs; the shell is OVMF's here
+    img = image_copy(ctx, "shell_arguments")
+    d = img.parent
+    nsh = d / "startup.nsh"
+    nsh.write_text(STARTUP_NSH.replace("\n", "\r\n"))
+    tool("mdel", "-i", esp(img), "::/EFI/BOOT/BOOTX64.EFI")   # so OVMF falls to its shell
+    tool("mcopy", "-i", esp(img), str(ctx.efi), "::/EFI/igbtest/igbtest.efi")
+    tool("mcopy", "-i", esp(img), str(nsh), "::/startup.nsh")
+    b = rt.boot(ctx, "shell_arguments/run", "--image", str(img), expect=0)
+    rt.check("options: 2 from the UEFI shell" in b.report.diagnostics,
+             "the banner does not say the options came from the shell")
+    rt.check(case_names(b.report) == ["identify", "status_sane"],
+             f"ran {case_names(b.report)}")
+    text = rt.ktap.strip_escapes((b.dir / "serial.log").read_bytes().decode("utf-8", "replace"))
+    rt.check(re.search(r"igbtest returned 0x0\b", text),
+             "the app did not return to the shell with status 0 (--end=auto)")
+
+
 def t_list(ctx) -> None:
     b = rt.boot(ctx, "list_cases", "--append=--list", expect=0)
     r = b.report
@@ -468,6 +497,7 @@ def cases(run_tests) -> list:
         C("secure_boot_unsigned", t_secure_boot_unsigned, True),
         C("soak_duration", t_soak_duration, True),
         C("soak_rounds", t_soak_rounds, True),
+        C("shell_arguments", t_shell_arguments, True),
         C("append_options", t_append_options, True),
         C("bad_option", t_bad_option, True),
         C("list_cases", t_list, True),
