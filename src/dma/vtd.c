@@ -99,26 +99,13 @@ static void wr32(struct vtd_unit *u, uint32_t r, uint32_t v) { plat_mmio_write32
 static uint64_t rd64(const struct vtd_unit *u, uint32_t r) { return plat_mmio_read64(u->base + r); }
 static void wr64(struct vtd_unit *u, uint32_t r, uint64_t v) { plat_mmio_write64(u->base + r, v); }
 
-static bool poll64(struct vtd_unit *u, uint32_t r, uint64_t mask, uint64_t want)
+/* Wait (bounded) until (register & mask) == want; wide: a 64-bit register. */
+static bool poll(struct vtd_unit *u, uint32_t r, uint64_t mask, uint64_t want, bool wide)
 {
 	uint64_t start = plat_now_us();
 
 	for (uint32_t i = 0; i <= VTD_OP_TIMEOUT_US / VTD_OP_POLL_US; i++) {
-		if ((rd64(u, r) & mask) == want)
-			return true;
-		if (plat_now_us() - start >= VTD_OP_TIMEOUT_US)
-			break;
-		plat_udelay(VTD_OP_POLL_US);
-	}
-	return false;
-}
-
-static bool poll32(struct vtd_unit *u, uint32_t r, uint32_t mask, uint32_t want)
-{
-	uint64_t start = plat_now_us();
-
-	for (uint32_t i = 0; i <= VTD_OP_TIMEOUT_US / VTD_OP_POLL_US; i++) {
-		if ((rd32(u, r) & mask) == want)
+		if (((wide ? rd64(u, r) : rd32(u, r)) & mask) == want)
 			return true;
 		if (plat_now_us() - start >= VTD_OP_TIMEOUT_US)
 			break;
@@ -134,7 +121,7 @@ static bool gcmd(struct vtd_unit *u, uint32_t bit, bool on, uint32_t status)
 	uint32_t v = rd32(u, VTD_GSTS) & VTD_G_PERSISTENT;
 
 	wr32(u, VTD_GCMD, on ? v | bit : v & ~bit);
-	return poll32(u, VTD_GSTS, status, on ? status : 0);
+	return poll(u, VTD_GSTS, status, on ? status : 0, false);
 }
 
 static bool flush_write_buffer(struct vtd_unit *u)
@@ -143,7 +130,7 @@ static bool flush_write_buffer(struct vtd_unit *u)
 		return true;
 	uint32_t v = rd32(u, VTD_GSTS) & VTD_G_PERSISTENT;
 	wr32(u, VTD_GCMD, v | VTD_G_WBF);
-	return poll32(u, VTD_GSTS, VTD_G_WBF, 0);
+	return poll(u, VTD_GSTS, VTD_G_WBF, 0, false);
 }
 
 /* Global context-cache then IOTLB invalidation (6.5, register-based). */
@@ -159,10 +146,10 @@ static bool invalidate_all(struct vtd_unit *u)
 	if (!flush_write_buffer(u))
 		return false;
 	wr64(u, VTD_CCMD, VTD_CCMD_ICC | VTD_CCMD_GLOBAL);
-	if (!poll64(u, VTD_CCMD, VTD_CCMD_ICC, 0))
+	if (!poll(u, VTD_CCMD, VTD_CCMD_ICC, 0, true))
 		return false;
 	wr64(u, iotlb, VTD_IOTLB_IVT | VTD_IOTLB_GLOBAL | VTD_IOTLB_DR | VTD_IOTLB_DW);
-	return poll64(u, iotlb, VTD_IOTLB_IVT, 0);
+	return poll(u, iotlb, VTD_IOTLB_IVT, 0, true);
 }
 
 /* ---- tables -------------------------------------------------------------- */

@@ -813,8 +813,16 @@ static int igb_memcpy_wait(struct igb_drv *drv)
 		for (size_t i = 0; i < c->size; i++)
 			c->dst[i] = bounce(drv)[i];
 	c->active = false;
-	if ((rc == RC_ETIMEDOUT || drv->faulted) && !drv->no_auto_recover)
+	/* A device that reads all-ones is gone: FLR cannot bring it back, and
+	 * would only sit out its own waits. */
+	if (rc == RC_ETIMEDOUT && igb_rd32(drv->dev, IGB_STATUS) == 0xffffffffu) {
+		drv->dev->dead = true;
+		fmt_snprintf(drv->dev->dead_why, sizeof(drv->dev->dead_why),
+			     "reads all-ones (removed?) after a copy timed out");
+		ktap_diag("recovery: not tried, the device reads all-ones");
+	} else if ((rc == RC_ETIMEDOUT || drv->faulted) && !drv->no_auto_recover) {
 		recover_after(drv);
+	}
 	return rc;
 }
 
