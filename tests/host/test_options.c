@@ -308,32 +308,28 @@ TEST(run_usage_error_runs_nothing)
 	CHECK_EQ(fake_cfg_writes_total(), 0);
 }
 
-TEST(run_unknown_case_pattern_is_a_usage_error)
+/* Refused after parsing, against the registry: a usage error each. */
+TEST(run_selection_errors_are_usage_errors)
 {
+	static const struct {
+		const char *args, *message;
+	} bad[] = {
+		{ "--only=identify,no_such_case*", "--only: 'no_such_case*' matches no test case" },
+		{ "--exclude=identify,nope", "--exclude: 'nope' matches no test case" },
+		{ "--only=identify --exclude=ident*", "leave no test case to run" },
+		{ "--iommu=off,paranoid", "--iommu: 'paranoid' is not a mode (off, passthrough, "
+					  "strict)" },
+	};
 	static struct kp_doc d;
 
-	CHECK_EQ(run("--only=identify,no_such_case*"), IGBTEST_EXIT_USAGE);
-	check_nothing_run(&d, "usage error");
-	CHECK(fake_output_contains("--only: 'no_such_case*' matches no test case"));
-}
-
-TEST(run_unknown_iommu_mode_is_a_usage_error)
-{
-	static struct kp_doc d;
-
-	CHECK_EQ(run("--iommu=off,paranoid"), IGBTEST_EXIT_USAGE);
-	check_nothing_run(&d, "usage error");
-	CHECK(fake_output_contains("--iommu: 'paranoid' is not a mode (off, passthrough, "
-				   "strict)"));
-}
-
-TEST(run_empty_selection_is_a_usage_error)
-{
-	static struct kp_doc d;
-
-	CHECK_EQ(run("--only=identify --exclude=ident*"), IGBTEST_EXIT_USAGE);
-	check_nothing_run(&d, "usage error");
-	CHECK(fake_output_contains("leave no test case to run"));
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		fake_reset();
+		harness_note("%s", bad[i].args);
+		CHECK_EQ(run(bad[i].args), IGBTEST_EXIT_USAGE);
+		check_nothing_run(&d, "usage error");
+		CHECK(fake_output_contains(bad[i].message));
+	}
+	harness_note("%s", "");
 }
 
 TEST(run_list)
