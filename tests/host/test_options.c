@@ -4,6 +4,7 @@
  * input, selection, and "usage error -> exit 2, nothing run".
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_devices.h"
@@ -454,4 +455,36 @@ TEST(run_iommu_selects_modes)
 	CHECK(fake_output_contains("iommu=strict"));
 	CHECK(fake_output_contains("options: 1 of "));
 	CHECK(fake_output_contains(", iommu passthrough,strict"));
+}
+
+/* How long phy_id took (its "# result:" line) with MDIC never ready. */
+static unsigned long phy_id_ms(const char *args)
+{
+	struct fake_82576 p = fake_82576_add(0, 3, 0, 0xfebc0000u);
+	unsigned long ms = 0;
+
+	model_inject(p.model, MODEL_FAULT_MDIC_NEVER_READY);
+	REQUIRE(cmdline(args) == RC_OK);
+	CHECK_EQ(igbtest_run(&o, NULL), IGBTEST_EXIT_FAIL);
+	for (unsigned i = 0; i < fake_output_nlines(); i++) {
+		const char *p2 = strstr(fake_output_line(i), ".phy_id fail ");
+		if (p2)
+			ms = strtoul(p2 + strlen(".phy_id fail "), NULL, 10);
+	}
+	REQUIRE(ms);
+	return ms;
+}
+
+/* --timeout-scale reaches the driver's named bounds (MDIC's 100 ms here). */
+TEST(run_timeout_scale_stretches_driver_waits)
+{
+	unsigned long one = phy_id_ms("--only=phy_id --iommu=off");
+	fake_reset();
+	unsigned long three = phy_id_ms("--only=phy_id --iommu=off --timeout-scale=3");
+
+	harness_note("phy_id took %lu ms, %lu ms with --timeout-scale=3", one, three);
+	CHECK(one >= 100);
+	CHECK(three >= 3 * one - 5 && three <= 3 * one + 5);
+	CHECK(fake_output_contains("options: 1 of "));
+	CHECK(fake_output_contains("waits x3.00"));
 }
