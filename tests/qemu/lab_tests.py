@@ -187,6 +187,20 @@ def t_bad_option(ctx) -> None:
     rt.check("refused its options" in b.summary, f"runner said: {b.summary}")
 
 
+def t_storm_size(ctx) -> None:
+    """--storm-mib reaches memcpy_storm; its MB/s is a key measurement."""
+    b = rt.boot(ctx, "storm_size", "--append",
+                "--only=memcpy_storm --storm-mib=8 --iommu=off", expect=0)
+    (dev,) = rt.check_device_subtests(b.report, 1)
+    (blk,) = run_blocks(dev)
+    (case,) = blk.subtests
+    rt.check(any(d.endswith("until 8 MiB moved") for d in case.diagnostics),
+             f"storm diagnostics: {case.diagnostics}")
+    text = serial_ktap(b.dir / "serial.log")
+    rt.check(re.search(r"# result: \S+\.memcpy_storm\.throughput pass \d+ MB/s", text),
+             "no throughput measurement line")
+
+
 def t_soak_rounds(ctx) -> None:
     b = rt.boot(ctx, "soak_rounds", "--append",
                 "--only=identify,status_sane --repeat=3", expect=0)
@@ -497,6 +511,7 @@ def cases(run_tests) -> list:
         C("secure_boot_unsigned", t_secure_boot_unsigned, True),
         C("soak_duration", t_soak_duration, True),
         C("soak_rounds", t_soak_rounds, True),
+        C("storm_size", t_storm_size, True),
         C("shell_arguments", t_shell_arguments, True),
         C("append_options", t_append_options, True),
         C("bad_option", t_bad_option, True),
