@@ -187,6 +187,25 @@ def t_bad_option(ctx) -> None:
     rt.check("refused its options" in b.summary, f"runner said: {b.summary}")
 
 
+def t_device_selection(ctx) -> None:
+    """--device picks one of two 82576s; the other is listed, not tested."""
+    if ctx.arch != "x86_64":
+        raise rt.Skip("the igbs' addresses are the x86_64 runner's (pcie.0 slots 1, 3)")
+    b = rt.boot(ctx, "device_selection", "--igb", "2", "--append",
+                "--device=00:03.0 --only=identify --iommu=off", expect=0)
+    (dev,) = rt.check_device_subtests(b.report, 1)
+    rt.check(dev.name == "82576 0000:00:03.0", f"tested {dev.name}")
+    marked = [d for d in b.report.diagnostics if "will be tested" in d]
+    rt.check(len(marked) == 1 and marked[0].startswith("0000:00:03.0 "),
+             f"inventory marks {marked}")
+    b = rt.boot(ctx, "device_selection_absent", "--append",
+                "--device=0000:07:00.0 --only=identify", expect=4)
+    rt.check("--device 0000:07:00.0: no 82576 there" in b.report.diagnostics,
+             "no word about the absent device")
+    rt.check(b.report.skip_all_reason == "no selected 82576 found",
+             f"skip reason {b.report.skip_all_reason!r}")
+
+
 def t_storm_size(ctx) -> None:
     """--storm-mib reaches memcpy_storm; its MB/s is a key measurement."""
     b = rt.boot(ctx, "storm_size", "--append",
@@ -512,6 +531,7 @@ def cases(run_tests) -> list:
         C("soak_duration", t_soak_duration, True),
         C("soak_rounds", t_soak_rounds, True),
         C("storm_size", t_storm_size, True),
+        C("device_selection", t_device_selection, True),
         C("shell_arguments", t_shell_arguments, True),
         C("append_options", t_append_options, True),
         C("bad_option", t_bad_option, True),
