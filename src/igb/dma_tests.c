@@ -473,6 +473,11 @@ static enum ktap_result t_memcpy_storm(struct igb_dev *d, struct test_run *t)
 		  (unsigned long long)(us ? frames * 1000000ull / us : 0),
 		  (unsigned long long)(bps * 100 / line),
 		  (unsigned long long)(bps * 1000 / line % 10));
+	/* Above line rate nothing crossed a wire: an emulated device (QEMU
+	 * loops frames inside the tail write, zero-copy from cache-hot memory). */
+	if (bps > line)
+		ktap_diag("%s: faster than 1 Gb/s can carry: an emulated device, whose "
+			  "figure measures the emulation, not a link", t->name);
 	test_measure(t, "throughput", bps / 1000000, "MB/s");
 	return KTAP_PASS;
 }
