@@ -112,9 +112,6 @@ static enum ktap_result t_cap_pcie_flr(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-/* The 82576 PF offers at most 8 VFs (datasheet 7.8). */
-#define IGB_82576_MAX_VFS 8
-
 static enum ktap_result t_cap_sriov(struct igb_dev *d, struct test_run *t)
 {
 	struct pci_caps caps, *c = &caps;
@@ -124,9 +121,9 @@ static enum ktap_result t_cap_sriov(struct igb_dev *d, struct test_run *t)
 	if (!c->sriov)
 		return test_fail(t, "no SR-IOV extended capability%s",
 				 c->pcie ? "" : " (no PCIe capability either)");
-	if (c->sriov_total_vfs < 1 || c->sriov_total_vfs > IGB_82576_MAX_VFS)
+	if (c->sriov_total_vfs < 1 || c->sriov_total_vfs > IGB_MAX_VFS)
 		return test_fail(t, "TotalVFs %u outside 1..%u", c->sriov_total_vfs,
-				 IGB_82576_MAX_VFS);
+				 IGB_MAX_VFS);
 	ktap_diag("%s: SR-IOV at 0x%03x, TotalVFs %u", t->name, c->sriov,
 		  c->sriov_total_vfs);
 	return KTAP_PASS;

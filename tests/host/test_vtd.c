@@ -11,76 +11,18 @@
 #include "dma/vtd_regs.h"
 #include "fake_devices.h"
 #include "fake_platform.h"
+#include "fake_vtd.h"
 #include "harness.h"
 #include "pci/pci_regs.h"
 
-#define UNIT_A	0xfed90000ull
-#define UNIT_B	0xfed91000ull
-#define FRO	0x220	/* fault records */
-#define IRO	0x500	/* IOTLB registers */
+#define UNIT_A	FAKE_VTD_BASE	/* the shared fake unit (fake_vtd.h) */
+#define UNIT_B	(FAKE_VTD_BASE + 0x1000)
 #define FW_RTADDR 0x7f000000ull /* what the "firmware" left in RTADDR */
 #define FW_FECTL  0x00000000u
 
-/* ---- fake remapping unit ----------------------------------------------- */
-
-struct fake_vtd {
-	unsigned gcmd_writes;
-};
-
+/* Registers as the fake holds them (reads with no side effects). */
 static uint32_t get(struct fake_mmio *m, uint32_t off) { return m->regs[off / 4]; }
 static void put(struct fake_mmio *m, uint32_t off, uint32_t v) { m->regs[off / 4] = v; }
-
-/* GCMD drives GSTS; invalidation commands complete at once; F is W1C. */
-static void vtd_write(struct fake_mmio *m, uint32_t off, uint32_t v)
-{
-	struct fake_vtd *u = m->priv;
-
-	if (off == VTD_GCMD) {
-		uint32_t st = v & VTD_G_PERSISTENT;
-		if (v & VTD_G_SRTP)
-			st |= VTD_G_SRTP;
-		put(m, VTD_GSTS, st); /* WBF done at once: WBFS stays clear */
-		u->gcmd_writes++;
-		return;
-	}
-	if (off == VTD_CCMD + 4 || off == IRO + VTD_IOTLB_REG + 4) {
-		put(m, off, v & 0x7fffffffu); /* ICC / IVT self-clear */
-		return;
-	}
-	if (off >= FRO && off < FRO + 4 * 16 && (off - FRO) % 16 == 12) {
-		put(m, off, get(m, off) & ~(v & VTD_FRCD_F));
-		bool any = false;
-		for (unsigned i = 0; i < 4; i++)
-			any |= get(m, FRO + 16 * i + 12) & VTD_FRCD_F;
-		if (!any)
-			put(m, VTD_FSTS, get(m, VTD_FSTS) & ~VTD_FSTS_PPF);
-		return;
-	}
-	if (off == VTD_FSTS) {
-		put(m, off, get(m, off) & ~(v & VTD_FSTS_PFO));
-		return;
-	}
-	put(m, off, v);
-}
-
-static struct fake_mmio *fake_vtd_add(uint64_t base, struct fake_vtd *u)
-{
-	struct fake_mmio *m = fake_mmio_add(base, 0x1000);
-	uint64_t cap = (uint64_t)VTD_SAGAW_48 << 8 | (uint64_t)(FRO / 16) << 24 |
-		       (uint64_t)3 << 40; /* 4 fault records */
-	uint64_t ecap = 1 /* C */ | 1ull << 6 /* PT */ | (uint64_t)(IRO / 16) << 8;
-
-	*u = (struct fake_vtd){ 0 };
-	m->priv = u;
-	m->write = vtd_write;
-	put(m, VTD_CAP, (uint32_t)cap);
-	put(m, VTD_CAP + 4, (uint32_t)(cap >> 32));
-	put(m, VTD_ECAP, (uint32_t)ecap);
-	put(m, VTD_ECAP + 4, (uint32_t)(ecap >> 32));
-	put(m, VTD_RTADDR, (uint32_t)FW_RTADDR);
-	put(m, VTD_FECTL, FW_FECTL);
-	return m;
-}
 
 /* ---- fake DMAR table --------------------------------------------------- */
 
@@ -216,21 +158,21 @@ TEST(vtd_bridge_scope_covers_devices_below)
 	CHECK_EQ(vtd_find(&u, (struct pci_bdf){ 0, 0, 0x1f, 0 }, why, sizeof(why)), RC_ENODEV);
 }
 
-static struct fake_mmio *unit_a(struct fake_vtd *fv)
+/* The shared fake unit (with its INCLUDE_PCI_ALL DMAR table), holding
+ * the "firmware's" root table pointer. */
+static struct fake_mmio *unit_a(void)
 {
-	static struct dmar_builder d;
+	struct fake_mmio *m = fake_vtd_add(UNIT_A)->m;
 
-	dmar_begin(&d);
-	dmar_drhd(&d, UNIT_A, true, NULL, 0);
-	fake_set_acpi_table("DMAR", d.b);
-	return fake_vtd_add(UNIT_A, fv);
+	put(m, VTD_RTADDR, (uint32_t)FW_RTADDR);
+	put(m, VTD_FECTL, FW_FECTL);
+	return m;
 }
 
 TEST(vtd_strict_tables_and_restore)
 {
 	struct pci_bdf dev = machine();
-	struct fake_vtd fv;
-	struct fake_mmio *m = unit_a(&fv);
+	struct fake_mmio *m = unit_a();
 	struct dma_buf *before, *after, *hidden;
 	char why[128] = "";
 
@@ -276,8 +218,7 @@ TEST(vtd_strict_tables_and_restore)
 TEST(vtd_passthrough_context)
 {
 	struct pci_bdf dev = machine();
-	struct fake_vtd fv;
-	struct fake_mmio *m = unit_a(&fv);
+	struct fake_mmio *m = unit_a();
 	char why[128];
 
 	REQUIRE(iommu_start(IOMMU_PASSTHROUGH, dev, &inv, why, sizeof(why)) == RC_OK);
@@ -303,18 +244,20 @@ TEST(vtd_refusals)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct pci_bdf dev;
-		struct fake_vtd fv;
 		struct fake_mmio *m;
 		char why[160] = "";
 
 		fake_reset();
 		dev = machine();
-		m = unit_a(&fv);
+		m = unit_a();
 		put(m, cases[i].off, (get(m, cases[i].off) | cases[i].set) & ~cases[i].clear);
+		uint32_t gsts = get(m, VTD_GSTS);
 		harness_note("case %zu", i);
 		CHECK_EQ(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)), RC_ENOTSUP);
 		CHECK(strstr(why, cases[i].why) != NULL);
-		CHECK_EQ(fv.gcmd_writes, 0);
+		/* nothing taken over: status and root pointer as found */
+		CHECK_EQ(get(m, VTD_GSTS), gsts);
+		CHECK_EQ(rd64(m, VTD_RTADDR), FW_RTADDR);
 		CHECK_EQ(iommu_current(), IOMMU_OFF);
 		CHECK_EQ(fake_dma_outstanding(), 0);
 	}
@@ -324,8 +267,7 @@ TEST(vtd_refusals)
 TEST(vtd_fault_log)
 {
 	struct pci_bdf dev = machine();
-	struct fake_vtd fv;
-	struct fake_mmio *m = unit_a(&fv);
+	struct fake_mmio *m = unit_a();
 	struct vtd_fault f;
 	char why[128];
 
@@ -333,9 +275,10 @@ TEST(vtd_fault_log)
 	CHECK(!iommu_fault_pending());
 	CHECK(!iommu_fault_take(&f));
 	/* record 2: a read by 01:00.0 of 0x123000, reason 6 */
-	put(m, FRO + 32, 0x123abc);
-	put(m, FRO + 32 + 8, 0x0100);
-	put(m, FRO + 32 + 12, VTD_FRCD_F | 1u << 30 | 6);
+	uint32_t rec = (uint32_t)VTD_CAP_FRO(rd64(m, VTD_CAP)) + 32;
+	put(m, rec, 0x123abc);
+	put(m, rec + 8, 0x0100);
+	put(m, rec + 12, VTD_FRCD_F | 1u << 30 | 6);
 	put(m, VTD_FSTS, VTD_FSTS_PPF | 2u << 8);
 	CHECK(iommu_fault_pending());
 	REQUIRE(iommu_fault_take(&f));
@@ -343,7 +286,7 @@ TEST(vtd_fault_log)
 	CHECK_EQ(f.reason, 6);
 	CHECK(f.read);
 	CHECK_EQ(f.addr, 0x123000);
-	CHECK(!(get(m, FRO + 32 + 12) & VTD_FRCD_F));
+	CHECK(!(get(m, rec + 12) & VTD_FRCD_F));
 	CHECK(!iommu_fault_pending());
 	iommu_stop();
 	CHECK(!iommu_fault_pending()); /* off: no log to read */
