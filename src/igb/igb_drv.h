@@ -178,8 +178,6 @@ void igb_irq_route_other(struct igb_drv *drv, unsigned vector);
 /* EIMS/EIMC for a set of vectors. */
 void igb_irq_unmask(struct igb_drv *drv, uint32_t vectors);
 void igb_irq_mask(struct igb_drv *drv, uint32_t vectors);
-/* EICR's view without its read side effects: EICS reads back EICR. */
-uint32_t igb_irq_causes(const struct igb_drv *drv);
 /* Clear causes: EICR is write-1-to-clear (7.3.4.2); it is never read. */
 void igb_irq_ack(struct igb_drv *drv, uint32_t vectors);
 /* Bound on a message's arrival and the quiet period after it. */

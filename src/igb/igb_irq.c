@@ -122,11 +122,6 @@ void igb_irq_mask(struct igb_drv *drv, uint32_t vectors)
 	igb_wr32(drv->dev, IGB_EIMC, vectors);
 }
 
-uint32_t igb_irq_causes(const struct igb_drv *drv)
-{
-	return igb_rd32(drv->dev, IGB_EICS);
-}
-
 void igb_irq_ack(struct igb_drv *drv, uint32_t vectors)
 {
 	igb_wr32(drv->dev, IGB_EICR, vectors);
