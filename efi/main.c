@@ -10,7 +10,7 @@
 #include "efi_files.h"
 #include "efi_options.h"
 #include "efi_platform.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "igbtest.h"
 #include "platform.h"
 #include "report/fmt.h"

@@ -3,7 +3,7 @@
 
 #include "dma/iommu.h"
 #include "igb/igb.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "pci/pci.h"
 #include "report/fmt.h"
 #include "report/ktap.h"

@@ -10,7 +10,7 @@
 #include "fake_devices.h"
 #include "fake_platform.h"
 #include "harness.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "igbtest.h"
 #include "ktap_parse.h"
 #include "report/options.h"

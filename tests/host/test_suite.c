@@ -13,7 +13,7 @@
 #include "fake_devices.h"
 #include "harness.h"
 #include "igb/igb_regs.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "igbtest.h"
 #include "ktap_parse.h"
 #include "pci/pci.h"

@@ -147,7 +147,7 @@ def device_bdf(test: ktap.Test) -> str:
     return m.group(0)
 
 
-# Cases that skip by design when no IOMMU translates (src/igb/fault_tests.c):
+# Cases that skip by design when no IOMMU translates (src/cases/flr_fault.c):
 # their unreachable page exists only under strict VT-d. Each must skip with
 # this reason; any other skip, or these skipping for another reason, fails.
 # Outside strict the fault target is an address OVMF's GCD map proves
@@ -399,7 +399,7 @@ def t_runner_timeout(ctx: Ctx) -> None:
           f"sidecar does not record the timeout: {s['verdict']}")
 
 
-# --- SR-IOV and the PF/VF mailbox (src/igb/sriov_tests.c) ---------------------------
+# --- SR-IOV and the PF/VF mailbox (src/cases/sriov.c) ---------------------------
 
 SRIOV_CASES = ("sriov_enable", "vf_reset_handshake", "mailbox_vf_to_pf", "mailbox_pf_to_vf",
                "mailbox_lock_exclusion", "mailbox_race_2011", "vf_flr")

@@ -1,12 +1,12 @@
 /*
- * regtest.c - the ethtool-style register test for the 82576 (Linux
+ * registers.c - the ethtool-style register test for the 82576 (Linux
  * igb_ethtool.c reg_test_82576 and its STATUS toggle check), done with bus
  * mastering off: the test enables receive queues and RCTL with pattern
  * values in the ring bases, and no DMA may follow from that.
  */
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "pci/pci_regs.h"
 
 enum reg_test_type {

@@ -1,10 +1,10 @@
 /*
- * dma_tests.c - bring-up and the loopback DMA copy engine, per 82576.
+ * copy.c - bring-up and the loopback DMA copy engine, per 82576.
  * Every copy is checked byte for byte, with guard bytes around it.
  */
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "report/fmt.h"
 
 /* ---- data patterns ----------------------------------------------------- */

@@ -1,9 +1,9 @@
 /*
- * basic_tests.c - identity, BAR0, capabilities, first register reads.
+ * identity.c - identity, BAR0, capabilities, first register reads.
  * Config space is only read here; BAR0 only read.
  */
 #include "igb/igb_regs.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "pci/pci_regs.h"
 
 #define PCI_CLASS_ETHERNET 0x0200 /* base class 02 network, subclass 00 */

@@ -1,5 +1,5 @@
 /*
- * irq_tests.c - MSI-X routing end to end, with no interrupt controller:
+ * msix.c - MSI-X routing end to end, with no interrupt controller:
  * each vector's entry points at a slot of a DMA page of ours, and every
  * check is on what the device wrote there, the PBA and EIMS. Nothing here
  * reads EICR (clears on read, forbidden with EIAC set) or EICS (write-only
@@ -7,7 +7,7 @@
  */
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
 #include "wait_bound.h"

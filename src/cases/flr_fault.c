@@ -1,9 +1,9 @@
 /*
- * fault_tests.c - Function Level Reset and recovery, per 82576.
+ * flr_fault.c - Function Level Reset and recovery, per 82576.
  */
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
 

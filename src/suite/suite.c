@@ -1,5 +1,5 @@
 /* suite.c - run the test case registry on every 82576 found. */
-#include "igb/suite.h"
+#include "suite/suite.h"
 
 #include <stdarg.h>
 

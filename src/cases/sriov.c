@@ -1,5 +1,5 @@
 /*
- * sriov_tests.c - SR-IOV virtual functions and the PF/VF mailbox, with
+ * sriov.c - SR-IOV virtual functions and the PF/VF mailbox, with
  * both ends driven from here.
  *
  * Every case is a session of its own: the copy engine is removed first
@@ -12,7 +12,7 @@
  */
 #include "igb/igb_regs.h"
 #include "igb/mbx.h"
-#include "igb/suite.h"
+#include "suite/suite.h"
 #include "pci/pci_regs.h"
 #include "pci/sriov.h"
 #include "report/fmt.h"
