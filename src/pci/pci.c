@@ -199,6 +199,7 @@ void pci_decode_caps(struct pci_bdf bdf, struct pci_caps *c)
 		case PCI_EXT_CAP_ID_ERR: if (!c->aer) c->aer = o; break;
 		case PCI_EXT_CAP_ID_ARI: if (!c->ari) c->ari = o; break;
 		case PCI_EXT_CAP_ID_SRIOV: if (!c->sriov) c->sriov = o; break;
+		case PCI_EXT_CAP_ID_DSN: if (!c->dsn) c->dsn = o; break;
 		default: break;
 		}
 	}
@@ -517,6 +518,7 @@ void pci_print_func(const struct pci_inventory *inv, const struct pci_func *f,
 				  c->flr ? "(FLR)" : "");
 	if (c->aer) n += fmt_snprintf(caps + n, sizeof(caps) - n, " AER@%03x", c->aer);
 	if (c->ari) n += fmt_snprintf(caps + n, sizeof(caps) - n, " ARI@%03x", c->ari);
+	if (c->dsn) n += fmt_snprintf(caps + n, sizeof(caps) - n, " DSN@%03x", c->dsn);
 	if (c->sriov)
 		n += fmt_snprintf(caps + n, sizeof(caps) - n, " SR-IOV@%03x(TotalVFs %u)",
 				  c->sriov, c->sriov_total_vfs);

@@ -78,7 +78,7 @@ uint64_t pci_bar_size_from_mask(uint64_t readback, enum pci_bar_kind kind);
 /* What the walks found, decoded for the inventory and the tests. */
 struct pci_caps {
 	uint16_t pm, msi, msix, pcie;  /* standard offsets, 0 = absent */
-	uint16_t aer, ari, sriov;      /* extended offsets, 0 = absent */
+	uint16_t aer, ari, sriov, dsn; /* extended offsets, 0 = absent */
 	uint16_t msix_table_size;      /* entries */
 	uint8_t msix_table_bir, msix_pba_bir;
 	uint32_t msix_table_off, msix_pba_off;

@@ -18,6 +18,21 @@ static void pcie_cap(struct fake_fn *f, uint8_t off, uint8_t type, uint32_t devc
 	fake_set32(f, off + PCI_EXP_DEVCAP, devcap);
 	fake_set32(f, off + PCI_EXP_LNKCAP, (uint32_t)speed | (uint32_t)width << 4);
 	fake_set16(f, off + PCI_EXP_LNKSTA, (uint16_t)(speed | width << 4));
+	fake_w1c(f, off + PCI_EXP_DEVSTA, 2, PCI_EXP_DEVSTA_ERRORS);
+}
+
+/* AER: the status registers are write-1-to-clear (PCIe 4.0 7.8.4.2/7.8.4.5). */
+static void aer_cap(struct fake_fn *f, uint16_t off, uint8_t ver)
+{
+	fake_ext_cap_add(f, off, PCI_EXT_CAP_ID_ERR, ver);
+	fake_w1c(f, off + PCI_ERR_UNCOR_STATUS, 4, 0xffffffffu);
+	fake_w1c(f, off + PCI_ERR_COR_STATUS, 4, 0xffffffffu);
+}
+
+/* The error bits of PCI_STATUS are write-1-to-clear on every function. */
+static void status_w1c(struct fake_fn *f)
+{
+	fake_w1c(f, PCI_STATUS, 2, PCI_STATUS_ERROR_BITS);
 }
 
 static void msix_cap(struct fake_fn *f, uint8_t off, uint16_t vectors, uint8_t bir,
@@ -50,7 +65,7 @@ static void fake_82576_caps(struct fake_fn *f)
 	fake_set16(f, 0x52, 0x0180);
 	msix_cap(f, FAKE_82576_MSIX_CAP, 10, 3, 0x0000, 0x2000);
 	pcie_cap(f, FAKE_82576_PCIE_CAP, PCI_EXP_TYPE_ENDPOINT, 0x10008cc2, 1, 4);
-	fake_ext_cap_add(f, 0x100, PCI_EXT_CAP_ID_ERR, 2);
+	aer_cap(f, FAKE_82576_AER_CAP, 2);
 	fake_ext_cap_add(f, 0x150, PCI_EXT_CAP_ID_ARI, 1);
 	sriov_cap(f, FAKE_82576_SRIOV_CAP, 8, 0x10ca);
 }
@@ -80,6 +95,7 @@ struct fake_82576 fake_82576_add_as(uint8_t bus, uint8_t dev, uint8_t fn, uint32
 	fake_bar_io(f, 2, FAKE_82576_IO_BASE, 32, true);
 	fake_bar_mem64(f, 3, fake_82576_bar3(bus, dev, fn), FAKE_82576_BAR3_SIZE, false);
 	fake_82576_caps(f);
+	status_w1c(f);
 	fake_set16(f, PCI_COMMAND, FAKE_82576_COMMAND);
 	p.bar3 = fake_mmio_add(fake_82576_bar3(bus, dev, fn), FAKE_82576_BAR3_SIZE);
 	p.bar3->owner = f;
@@ -111,7 +127,9 @@ struct fake_fn *fake_bridge_add(uint8_t bus, uint8_t dev, uint8_t fn,
 		    0, 0x01);
 	fake_fn_bridge(f, bus, secondary, subordinate);
 	fake_set16(f, PCI_COMMAND, 0x0007);
-	pcie_cap(f, 0x40, pcie_type, 0x00008000, 2, 8);
+	pcie_cap(f, FAKE_BRIDGE_PCIE_CAP, pcie_type, 0x00008000, 2, 8);
+	aer_cap(f, FAKE_BRIDGE_AER_CAP, 2);
+	status_w1c(f);
 	return f;
 }
 

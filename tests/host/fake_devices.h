@@ -21,6 +21,10 @@
 #define FAKE_82576_MSIX_CAP	0x70
 #define FAKE_82576_PCIE_CAP	0xa0
 #define FAKE_82576_SRIOV_CAP	0x160
+#define FAKE_82576_AER_CAP	0x100
+/* Bridges (fake_bridge_add): PCIe at 0x40, AER at 0x100. */
+#define FAKE_BRIDGE_PCIE_CAP	0x40
+#define FAKE_BRIDGE_AER_CAP	0x100
 
 struct fake_82576 {
 	struct fake_fn *fn;
@@ -49,7 +53,8 @@ uint64_t fake_82576_bar3(uint8_t bus, uint8_t dev, uint8_t fn);
 
 /* A host bridge (8086:29c0, class 060000, no BARs, no capabilities). */
 struct fake_fn *fake_host_bridge_add(uint8_t bus, uint8_t dev, uint8_t fn);
-/* A PCIe bridge: type PCI_EXP_TYPE_ROOT_PORT, _UPSTREAM or _DOWNSTREAM. */
+/* A PCIe bridge: type PCI_EXP_TYPE_ROOT_PORT, _UPSTREAM or _DOWNSTREAM;
+ * link 5GT/s x8 capable and trained, AER with write-1-to-clear status. */
 struct fake_fn *fake_bridge_add(uint8_t bus, uint8_t dev, uint8_t fn,
 				uint8_t secondary, uint8_t subordinate,
 				uint8_t pcie_type);

@@ -121,6 +121,11 @@ void fake_writable(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mas
 	raw_set(f->wmask, off, width, mask);
 }
 
+void fake_w1c(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mask)
+{
+	raw_set(f->w1cmask, off, width, mask);
+}
+
 /* ---- header helpers ---- */
 
 void fake_fn_ids(struct fake_fn *f, uint16_t vendor, uint16_t device,
@@ -339,6 +344,7 @@ int plat_pci_write(struct pci_bdf bdf, uint16_t off, unsigned width, uint32_t va
 	for (unsigned i = 0; i < width; i++) {
 		uint8_t m = f->wmask[off + i], v = (uint8_t)(val >> (8 * i));
 		f->cfg[off + i] = (uint8_t)((f->cfg[off + i] & ~m) | (v & m));
+		f->cfg[off + i] &= (uint8_t)~(v & f->w1cmask[off + i]);
 	}
 	track_probe(f, off, width, val);
 	if (f->cfg_written)

@@ -20,6 +20,7 @@ struct fake_fn {
 	struct pci_bdf bdf;
 	uint8_t cfg[FAKE_CFG_SIZE];
 	uint8_t wmask[FAKE_CFG_SIZE];
+	uint8_t w1cmask[FAKE_CFG_SIZE]; /* 1 = writing 1 clears the bit (status) */
 	uint64_t bar_size[6];     /* what plat_pci_bar_size says; 0 = unknown */
 	bool all_ones;            /* config reads all-ones (surprise removal) */
 	bool bar_holds_ones[6];   /* BAR register last written with all-ones */
@@ -65,6 +66,8 @@ uint16_t fake_get16(const struct fake_fn *f, uint16_t off);
 uint32_t fake_get32(const struct fake_fn *f, uint16_t off);
 /* Make bits of a 1, 2 or 4 byte register writable by config writes. */
 void fake_writable(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mask);
+/* Make bits write-1-to-clear (error status registers). */
+void fake_w1c(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mask);
 
 void fake_fn_ids(struct fake_fn *f, uint16_t vendor, uint16_t device,
 		 uint32_t class_code, uint8_t revision);

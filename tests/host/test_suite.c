@@ -234,7 +234,7 @@ TEST(suite_inventory_lines)
 	CHECK_LINE("# 0000:00:00.0 [8086:29c0] rev 02 class 060000 (behind root)");
 	CHECK_LINE("# 0000:00:02.0 [8086:3c02] rev 01 class 060400 bridge (behind root)");
 	CHECK_LINE("#   buses 01..01");
-	CHECK_LINE("#   caps: PCIe@40");
+	CHECK_LINE("#   caps: PCIe@40 AER@100");
 	CHECK_LINE("#   PCIe root port, link 5GT/s x8 (capable 5GT/s x8)");
 	CHECK_LINE("# 0000:01:00.0 [8086:10c9] rev 01 class 020000 <- 82576, will be "
 		   "tested (behind 0000:00:02.0)");
