@@ -33,6 +33,9 @@
 #define  IGB_STATUS_SPEED_1000	0x00000080
 #define IGB_EECD		0x00010
 #define  IGB_EECD_AUTO_RD	0x00000200
+#define  IGB_EECD_SIZE_EX_MASK	0x00007800	/* E1000_EECD_SIZE_EX_MASK */
+#define  IGB_EECD_SIZE_EX_SHIFT	11
+#define  IGB_NVM_WORD_SIZE_BASE_SHIFT 6		/* NVM_WORD_SIZE_BASE_SHIFT */
 #define IGB_EERD		0x00014
 #define  IGB_EERD_START		0x00000001	/* E1000_NVM_RW_REG_START */
 #define  IGB_EERD_DONE		0x00000002	/* E1000_NVM_RW_REG_DONE */
@@ -234,5 +237,38 @@
 /* ---- NVM ---- */
 #define IGB_NVM_CHECKSUM_WORDS	0x40	/* words 0x00..0x3F */
 #define IGB_NVM_SUM		0xBABA
+/* Board identity words (e1000_defines.h; igb_read_part_string, igb_get_fw_version) */
+#define IGB_NVM_VERSION		0x0005	/* NVM_VERSION */
+#define IGB_NVM_PBA_OFFSET_0	0x0008	/* NVM_PBA_OFFSET_0 */
+#define IGB_NVM_PBA_OFFSET_1	0x0009	/* NVM_PBA_OFFSET_1 */
+#define  IGB_NVM_PBA_PTR_GUARD	0xFAFA	/* word 8 says: word 9 points at a string */
+#define IGB_NVM_ETRACK_WORD	0x0042	/* NVM_ETRACK_WORD */
+#define IGB_NVM_ETRACK_HIWORD	0x0043	/* NVM_ETRACK_HIWORD */
+#define  IGB_NVM_ETRACK_VALID	0x8000	/* NVM_ETRACK_VALID (under NVM_MAJOR_MASK) */
+#define  IGB_NVM_MAJOR_MASK	0xF000	/* NVM_MAJOR_MASK, NVM_MAJOR_SHIFT 12 */
+#define  IGB_NVM_MINOR_MASK	0x0FF0	/* NVM_MINOR_MASK, NVM_MINOR_SHIFT 4 */
+#define  IGB_NVM_IMAGE_ID_MASK	0x000F	/* NVM_IMAGE_ID_MASK */
+
+/* ---- statistics (8.19; e1000_regs.h): clear on read. The 64-bit octet
+ * counters are read low dword first; reading the high dword clears both
+ * (igb_update_stats: "rd32(E1000_GORCH); clear GORCL"). ---- */
+#define IGB_CRCERRS		0x04000	/* CRC error count */
+#define IGB_ALGNERRC		0x04004	/* alignment error count */
+#define IGB_RXERRC		0x0400C	/* receive error count */
+#define IGB_MPC			0x04010	/* missed packets count */
+#define IGB_RLEC		0x04040	/* receive length error count */
+#define IGB_GPRC		0x04074	/* good packets received */
+#define IGB_GPTC		0x04080	/* good packets transmitted */
+#define IGB_GORCL		0x04088	/* good octets received, low */
+#define IGB_GORCH		0x0408C
+#define IGB_GOTCL		0x04090	/* good octets transmitted, low */
+#define IGB_GOTCH		0x04094
+#define IGB_RNBC		0x040A0	/* receive no buffers count */
+#define IGB_TORL		0x040C0	/* total octets received, low */
+#define IGB_TORH		0x040C4
+#define IGB_TOTL		0x040C8	/* total octets transmitted, low */
+#define IGB_TOTH		0x040CC
+#define IGB_TPR			0x040D0	/* total packets received */
+#define IGB_TPT			0x040D4	/* total packets transmitted */
 
 #endif

@@ -249,6 +249,7 @@ static bool rx_to_queue(struct model_igb *g, unsigned q, uint8_t *f, uint32_t le
 		return false;
 	if (ring_free(&r) < (total + bufsize - 1) / bufsize) {
 		g->rx_drop_nodesc++;
+		stats_no_buffer(g);
 		return false;
 	}
 	if (!strip) {
@@ -293,6 +294,7 @@ static void rx_frame(struct model_igb *g, uint8_t *f, uint32_t len)
 		g->rx_drop_off++;
 		return;
 	}
+	stats_rx(g, len);
 	if (model_silicon(g) && mac_control(f) && !(rctl & IGB_RCTL_PMCF)) {
 		g->rx_drop_filter++; /* the MAC consumes control frames */
 		return;
@@ -310,6 +312,8 @@ static void rx_frame(struct model_igb *g, uint8_t *f, uint32_t len)
 	for (unsigned q = 0; queues >> q; q++) {
 		if (!((queues >> q) & 1) || !rx_to_queue(g, q, f, len))
 			continue;
+		if (!icr)
+			stats_rx_good(g, len); /* once, however many pools take it */
 		ecauses |= irq_queue_bit(g, q, false);
 		icr |= MODEL_ICR_RXT0;
 		if (g->wedged)
@@ -422,6 +426,8 @@ static void complete(struct model_igb *g)
 	g->frames_tx++;
 	for (unsigned i = 0; i < f->legacy; i++)
 		model_violate(g, MV_LEGACY_TX_DESC);
+	if (f->has_data)
+		stats_tx(g, f->len);
 	if (f->has_data && loopback(g))
 		rx_frame(g, f->data, f->len);
 	else if (f->has_data)

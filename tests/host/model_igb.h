@@ -50,6 +50,8 @@ enum model_fault {
 	MODEL_FAULT_NVM_CHECKSUM = 1u << 1,     /* word 0x3F off by one */
 	MODEL_FAULT_LINK_NEVER_UP = 1u << 2,    /* STATUS.LU stays 0 */
 	MODEL_FAULT_NO_RX_WRITEBACK = 1u << 3,  /* data lands, DD never does */
+	MODEL_FAULT_GPRC_STUCK = 1u << 4,       /* GPRC never counts */
+	MODEL_FAULT_CRC_NOISE = 1u << 5,        /* a CRC-damaged frame beside each one */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;
@@ -70,7 +72,8 @@ enum model_violation {
  * the model uses it for both personalities. */
 #define MODEL_PHY_ID1 0x02a8
 #define MODEL_PHY_ID2 0x0391
-#define MODEL_NVM_WORDS 64
+/* QEMU's igb answers EERD for 1024 words (IGB_EEPROM_SIZE, igb_core.h). */
+#define MODEL_NVM_WORDS 1024
 #define MODEL_PHY_REGS 32
 #define MODEL_QUEUES 16
 #define MODEL_VECTORS 25   /* EICR bits in Multiple_MSIX mode */
@@ -151,6 +154,12 @@ struct model_igb *model_igb_attach(struct fake_fn *fn, struct fake_mmio *bar0,
 const char *model_personality_name(enum model_personality p);
 
 void model_inject(struct model_igb *g, unsigned faults);
+/* QEMU's template identity words: version 2.1-0, legacy PBA "1040FF-0FF". */
+#define MODEL_NVM_VERSION 0x2010
+#define MODEL_NVM_PBA0 0x1040
+#define MODEL_NVM_PBA1 0xffff
+/* After changing nvm[] words below 0x3F: make the checksum right again. */
+void model_nvm_fix_checksum(struct model_igb *g);
 /* Surprise removal (config space and BARs read all-ones, no more DMA) at
  * simulated time at_us, or right after the n-th TDT write. */
 void model_remove_at(struct model_igb *g, uint64_t at_us);

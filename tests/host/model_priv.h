@@ -112,6 +112,13 @@ void dma_tdt_written(struct model_igb *g, unsigned queue);
 void dma_sync(struct model_igb *g);
 void dma_reset(struct model_igb *g, bool hard);
 
+/* model_stats.c: statistics counters; frame lengths without FCS */
+void stats_tx(struct model_igb *g, uint32_t len);
+void stats_rx(struct model_igb *g, uint32_t len);      /* arrived at the MAC */
+void stats_rx_good(struct model_igb *g, uint32_t len); /* given to the host */
+void stats_no_buffer(struct model_igb *g);
+bool stats_read(struct model_igb *g, uint32_t off, uint32_t *val);
+
 /* model_pci.c: config space side (FLR, MSI-X control) */
 void model_pci_attach(struct model_igb *g);
 void model_pci_sync(struct model_igb *g);

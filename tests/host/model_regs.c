@@ -44,12 +44,21 @@ static uint64_t clock_ns(void)
 
 static void nvm_init(struct model_igb *g)
 {
-	uint16_t sum = 0;
-
 	memset(g->nvm, 0, sizeof(g->nvm));
 	g->nvm[0] = (uint16_t)FAKE_82576_RAL0;
 	g->nvm[1] = (uint16_t)(FAKE_82576_RAL0 >> 16);
 	g->nvm[2] = (uint16_t)FAKE_82576_RAH0;
+	/* Identity words as QEMU's igb_eeprom_template has them. */
+	g->nvm[IGB_NVM_VERSION] = MODEL_NVM_VERSION;
+	g->nvm[IGB_NVM_PBA_OFFSET_0] = MODEL_NVM_PBA0;
+	g->nvm[IGB_NVM_PBA_OFFSET_1] = MODEL_NVM_PBA1;
+	model_nvm_fix_checksum(g);
+}
+
+void model_nvm_fix_checksum(struct model_igb *g)
+{
+	uint16_t sum = 0;
+
 	for (unsigned i = 0; i < NVM_CHECKSUM_WORD; i++)
 		sum = (uint16_t)(sum + g->nvm[i]);
 	g->nvm[NVM_CHECKSUM_WORD] = (uint16_t)(IGB_NVM_SUM - sum);
@@ -175,7 +184,7 @@ static void eerd_write(struct model_igb *g, uint32_t v)
 		return;
 	}
 	if (!model_silicon(g)) {
-		/* QEMU answers at once, and only inside its 64-word image. */
+		/* QEMU answers at once, and only inside its 1024-word image. */
 		REG(g, IGB_EERD) = addr < MODEL_NVM_WORDS ? done :
 							    addr << IGB_EERD_ADDR_SHIFT;
 		return;
@@ -437,7 +446,7 @@ static uint32_t bar0_read(struct fake_mmio *m, uint32_t off)
 
 	model_sync(g);
 	access_check(g);
-	if (irq_read(g, off, &v))
+	if (irq_read(g, off, &v) || stats_read(g, off, &v))
 		return v;
 	switch (off) {
 	case IGB_STATUS:

@@ -103,8 +103,8 @@ TEST(model_nvm_through_eerd)
 	}
 	harness_note("%s", "");
 	CHECK_EQ(sum, IGB_NVM_SUM);
-	/* QEMU's image is 64 words: beyond it, no DONE */
-	mt_wr(&m, IGB_EERD, 0x40 << IGB_EERD_ADDR_SHIFT | IGB_EERD_START);
+	/* QEMU's image is 1024 words (IGB_EEPROM_SIZE): beyond it, no DONE */
+	mt_wr(&m, IGB_EERD, 0x400 << IGB_EERD_ADDR_SHIFT | IGB_EERD_START);
 	CHECK_EQ(mt_rd(&m, IGB_EERD) & IGB_EERD_DONE, 0);
 	fake_reset();
 	mt_open(&m, MODEL_SILICON); /* silicon: DONE after the read time */

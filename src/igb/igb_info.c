@@ -1,0 +1,115 @@
+/* igb_info.c - board identity from the NVM and the statistics registers. */
+#include "igb/igb_info.h"
+
+#include "igb/igb_drv.h"
+#include "igb/igb_regs.h"
+
+/* A 64-bit octet counter: low dword first, the high read clears both. */
+static uint64_t rd64(struct igb_dev *d, uint32_t lo, uint32_t hi)
+{
+	uint64_t v = igb_rd32(d, lo);
+
+	return v | (uint64_t)igb_rd32(d, hi) << 32;
+}
+
+void igb_stats_read(struct igb_dev *d, struct igb_stats *s)
+{
+	s->crcerrs = igb_rd32(d, IGB_CRCERRS);
+	s->algnerrc = igb_rd32(d, IGB_ALGNERRC);
+	s->rxerrc = igb_rd32(d, IGB_RXERRC);
+	s->mpc = igb_rd32(d, IGB_MPC);
+	s->rlec = igb_rd32(d, IGB_RLEC);
+	s->rnbc = igb_rd32(d, IGB_RNBC);
+	s->gprc = igb_rd32(d, IGB_GPRC);
+	s->gptc = igb_rd32(d, IGB_GPTC);
+	s->gorc = rd64(d, IGB_GORCL, IGB_GORCH);
+	s->gotc = rd64(d, IGB_GOTCL, IGB_GOTCH);
+	s->tpr = igb_rd32(d, IGB_TPR);
+	s->tpt = igb_rd32(d, IGB_TPT);
+	s->tor = rd64(d, IGB_TORL, IGB_TORH);
+	s->tot = rd64(d, IGB_TOTL, IGB_TOTH);
+}
+
+static char hexdigit(unsigned v)
+{
+	return (char)(v < 10 ? '0' + v : 'A' + v - 10);
+}
+
+int igb_read_pba(struct igb_dev *d, char *buf, size_t n)
+{
+	uint16_t w0, w1, len;
+	int rc;
+
+	if (n < 11)
+		return RC_EINVAL;
+	if ((rc = igb_nvm_read(d, IGB_NVM_PBA_OFFSET_0, &w0)) ||
+	    (rc = igb_nvm_read(d, IGB_NVM_PBA_OFFSET_1, &w1)))
+		return rc;
+	if (w0 != IGB_NVM_PBA_PTR_GUARD) {
+		/* Legacy: six hex digits, '-', "0" and two more (10 in all). */
+		unsigned k = 0;
+		for (int sh = 12; sh >= 0; sh -= 4)
+			buf[k++] = hexdigit((w0 >> sh) & 0xf);
+		buf[k++] = hexdigit((w1 >> 12) & 0xf);
+		buf[k++] = hexdigit((w1 >> 8) & 0xf);
+		buf[k++] = '-';
+		buf[k++] = '0';
+		buf[k++] = hexdigit((w1 >> 4) & 0xf);
+		buf[k++] = hexdigit(w1 & 0xf);
+		buf[k] = '\0';
+		return RC_OK;
+	}
+	/* w1 points at a length word (in words, itself included), then the
+	 * string two characters a word, high byte first. */
+	if ((rc = igb_nvm_read(d, w1, &len)))
+		return rc;
+	if (len == 0xffff || len == 0)
+		return RC_EIO;
+	if ((size_t)len * 2 - 1 > n)
+		return RC_ERANGE;
+	for (unsigned i = 0; i + 1 < len; i++) {
+		uint16_t w;
+		if ((rc = igb_nvm_read(d, (uint16_t)(w1 + 1 + i), &w)))
+			return rc;
+		buf[2 * i] = (char)(w >> 8);
+		buf[2 * i + 1] = (char)w;
+	}
+	buf[2 * (len - 1)] = '\0';
+	/* Anything unprintable ends the string where it starts. */
+	for (char *p = buf; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			*p = '\0';
+	return RC_OK;
+}
+
+int igb_read_nvm_version(struct igb_dev *d, struct igb_nvm_version *v)
+{
+	uint16_t etrack_hi, ver, lo;
+	int rc;
+
+	*v = (struct igb_nvm_version){ 0 };
+	if ((rc = igb_nvm_read(d, IGB_NVM_ETRACK_HIWORD, &etrack_hi)) ||
+	    (rc = igb_nvm_read(d, IGB_NVM_VERSION, &ver)))
+		return rc;
+	v->major = (ver & IGB_NVM_MAJOR_MASK) >> 12;
+	v->minor = (ver & IGB_NVM_MINOR_MASK) >> 4;
+	v->build = ver & IGB_NVM_IMAGE_ID_MASK;
+	if ((etrack_hi & IGB_NVM_MAJOR_MASK) == IGB_NVM_ETRACK_VALID) {
+		if ((rc = igb_nvm_read(d, IGB_NVM_ETRACK_WORD, &lo)))
+			return rc;
+		v->etrack_valid = true;
+		v->etrack = (uint32_t)etrack_hi << 16 | lo;
+	}
+	return RC_OK;
+}
+
+unsigned igb_nvm_words(struct igb_dev *d)
+{
+	unsigned size = (igb_rd32(d, IGB_EECD) & IGB_EECD_SIZE_EX_MASK) >>
+			IGB_EECD_SIZE_EX_SHIFT;
+
+	size += IGB_NVM_WORD_SIZE_BASE_SHIFT;
+	if (size > 15) /* Linux: "EEPROM access above 32k is unsupported" */
+		size = 15;
+	return 1u << size;
+}
