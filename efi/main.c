@@ -72,7 +72,9 @@ static EFI_STATUS end_run(enum opt_end end, bool shell, int status)
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	static struct options opt;
-	char banner[720], platform[200], machine[160], from[160], results[200] = "";
+	/* Each part sized for its longest form, the banner for them all. */
+	char platform[256], machine[200], from[160], results[200] = "";
+	char banner[sizeof(platform) + sizeof(machine) + sizeof(from) + sizeof(results)];
 	bool shell = false;
 	int status;
 

@@ -748,7 +748,7 @@ unsigned efi_platform_fini(void)
 
 void efi_platform_describe(char *buf, unsigned long n)
 {
-	char vendor[64];
+	char vendor[100]; /* what the banner (efi/main.c) has room for */
 	unsigned i = 0;
 
 	for (; ST->FirmwareVendor && ST->FirmwareVendor[i] && i < sizeof(vendor) - 1; i++) {

@@ -119,7 +119,7 @@ static int list_cases(void)
 /* One line saying what this run was asked to do, when it is not the default. */
 static void describe_options(const struct options *o)
 {
-	char line[KTAP_LINE_MAX];
+	char line[256]; /* fits every option's longest form */
 	unsigned selected = 0, n = 0;
 
 	for (unsigned i = 0; i < suite_case_count(); i++)

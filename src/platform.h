@@ -145,7 +145,8 @@ struct dma_mem {
 int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem);
 void plat_dma_free(struct dma_mem *mem);
 
-/* Text output: one or more complete lines, '\n' separated, no escapes. */
+/* Text output: printable ASCII lines, each ending in '\n', no escapes; a
+ * long line may come in several calls, the last one ending it. */
 void plat_write(const char *s, size_t len);
 /*
  * Make everything written so far durable: the results file on the boot

@@ -5,15 +5,14 @@
 #include <stdint.h>
 
 struct out {
-	char *buf;
-	size_t size;
-	size_t len; /* would-be length */
+	fmt_put_fn put;
+	void *ctx;
+	size_t len; /* characters produced */
 };
 
 static void put(struct out *o, char c)
 {
-	if (o->len + 1 < o->size)
-		o->buf[o->len] = c;
+	o->put(c, o->ctx);
 	o->len++;
 }
 
@@ -53,9 +52,9 @@ static int utoa(char *tmp, unsigned long long v, unsigned base, bool upper)
 	return i;
 }
 
-int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
+int fmt_vcbprintf(fmt_put_fn fn, void *ctx, const char *f, va_list ap)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = { fn, ctx, 0 };
 
 	for (; *f; f++) {
 		if (*f != '%') {
@@ -200,9 +199,31 @@ int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 			break;
 		}
 	}
-	if (size)
-		buf[o.len < size ? o.len : size - 1] = '\0';
 	return (int)o.len;
+}
+
+struct buf {
+	char *p;
+	size_t size, len;
+};
+
+static void put_buf(char c, void *ctx)
+{
+	struct buf *b = ctx;
+
+	if (b->len + 1 < b->size)
+		b->p[b->len] = c;
+	b->len++;
+}
+
+int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
+{
+	struct buf b = { buf, size, 0 };
+	int n = fmt_vcbprintf(put_buf, &b, f, ap);
+
+	if (size)
+		buf[b.len < size ? b.len : size - 1] = '\0';
+	return n;
 }
 
 int fmt_snprintf(char *buf, size_t size, const char *f, ...)

@@ -13,6 +13,11 @@
  */
 int fmt_vsnprintf(char *buf, size_t size, const char *f, va_list ap)
 	__attribute__((format(printf, 3, 0)));
+/* The same conversions, each character handed to put(c, ctx) as it comes:
+ * output of any length, no buffer. Returns the number of characters. */
+typedef void (*fmt_put_fn)(char c, void *ctx);
+int fmt_vcbprintf(fmt_put_fn put, void *ctx, const char *f, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 int fmt_snprintf(char *buf, size_t size, const char *f, ...)
 	__attribute__((format(printf, 3, 4)));
 

@@ -15,6 +15,17 @@ static struct {
 	enum ktap_level level; /* diagnostics above it are dropped */
 } k;
 
+/*
+ * The line being written: pieces of at most sizeof(buf) go to the sink as
+ * they fill, the last ends in '\n'. No line is cut, however long: a long
+ * failure reason or banner line reaches the console and the results file
+ * whole, and the parsers downstream have no line limit either.
+ */
+static struct {
+	char buf[256];
+	size_t n;
+} out;
+
 void ktap_init(ktap_sink_fn sink)
 {
 	k.sink = sink;
@@ -23,6 +34,7 @@ void ktap_init(ktap_sink_fn sink)
 	for (unsigned i = 0; i <= KTAP_MAX_DEPTH; i++)
 		k.next[i] = 1;
 	k.totals = (struct ktap_totals){ 0 };
+	out.n = 0;
 	k.level = KTAP_NORMAL;
 }
 
@@ -42,66 +54,87 @@ static char printable(char c)
 	return (c >= 0x20 && c < 0x7f) ? c : '?';
 }
 
-void ktap_escape_name(char *out, size_t n, const char *s)
+static void out_flush(void)
 {
-	size_t o = 0;
+	if (out.n && k.sink)
+		k.sink(out.buf, out.n);
+	out.n = 0;
+}
 
-	if (!n)
-		return;
-	for (; s && *s && o + 1 < n; s++) {
-		const char *esc = NULL;
+static void out_put(char c)
+{
+	if (out.n == sizeof(out.buf))
+		out_flush();
+	out.buf[out.n++] = printable(c);
+}
+
+static void out_str(const char *s)
+{
+	while (*s)
+		out_put(*s++);
+}
+
+static void out_begin(unsigned depth)
+{
+	for (unsigned i = 0; i < depth && i < KTAP_MAX_DEPTH; i++)
+		out_str("  ");
+}
+
+static void out_end(void)
+{
+	if (out.n == sizeof(out.buf))
+		out_flush();
+	out.buf[out.n++] = '\n';
+	out_flush();
+}
+
+/* s as a KTAP name or directive reason: "#" and "\\" escaped, line
+ * breaks as \\n and \\r, anything else unprintable as '?'. */
+static void out_escaped(const char *s)
+{
+	for (; s && *s; s++) {
 		switch (*s) {
-		case '#': esc = "\\#"; break;
-		case '\\': esc = "\\\\"; break;
-		case '\n': esc = "\\n"; break;
-		case '\r': esc = "\\r"; break;
-		default: break;
-		}
-		if (esc) {
-			if (o + 2 >= n)
-				break;
-			out[o++] = esc[0];
-			out[o++] = esc[1];
-		} else {
-			out[o++] = printable(*s);
+		case '#': out_str("\\#"); break;
+		case '\\': out_str("\\\\"); break;
+		case '\n': out_str("\\n"); break;
+		case '\r': out_str("\\r"); break;
+		default: out_put(*s); break;
 		}
 	}
-	out[o] = '\0';
 }
 
-/* Emit indent + text + '\n' through the sink. */
-static void emit(unsigned depth, const char *text)
+static void put_out(char c, void *ctx)
 {
-	char line[KTAP_LINE_MAX + 2 * KTAP_MAX_DEPTH + 2];
-	size_t n = 0;
-
-	for (unsigned i = 0; i < depth && i < KTAP_MAX_DEPTH; i++) {
-		line[n++] = ' ';
-		line[n++] = ' ';
-	}
-	for (; *text && n < sizeof(line) - 1; text++)
-		line[n++] = *text;
-	line[n++] = '\n';
-	if (k.sink)
-		k.sink(line, n);
+	(void)ctx;
+	out_put(c);
 }
 
-static void emitf(unsigned depth, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void emitf(unsigned depth, const char *fmt, ...)
+static void out_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void out_printf(const char *fmt, ...)
 {
-	char text[KTAP_LINE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
-	fmt_vsnprintf(text, sizeof(text), fmt, ap);
+	fmt_vcbprintf(put_out, NULL, fmt, ap);
 	va_end(ap);
-	emit(depth, text);
+}
+
+/* A whole line: indent, then fmt's output. */
+static void emitf(unsigned depth, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void emitf(unsigned depth, const char *fmt, ...)
+{
+	va_list ap;
+
+	out_begin(depth);
+	va_start(ap, fmt);
+	fmt_vcbprintf(put_out, NULL, fmt, ap);
+	va_end(ap);
+	out_end();
 }
 
 void ktap_version(void)
 {
-	emit(k.depth, "KTAP version 1");
+	emitf(k.depth, "KTAP version 1");
 }
 
 void ktap_plan(unsigned plan)
@@ -112,23 +145,23 @@ void ktap_plan(unsigned plan)
 
 void ktap_skip_all(const char *reason)
 {
-	char r[KTAP_LINE_MAX / 2];
-
-	ktap_escape_name(r, sizeof(r), reason);
-	emitf(k.depth, "1..0 # SKIP %s", r);
+	out_begin(k.depth);
+	out_str("1..0 # SKIP ");
+	out_escaped(reason);
+	out_end();
 }
 
 void ktap_subtest_begin_unplanned(const char *name)
 {
-	char n[KTAP_LINE_MAX / 2];
-
-	ktap_escape_name(n, sizeof(n), name);
 	if (k.depth < KTAP_MAX_DEPTH)
 		k.depth++;
 	else
 		k.flattened++;
-	emit(k.depth, "KTAP version 1");
-	emitf(k.depth, "# Subtest: %s", n);
+	emitf(k.depth, "KTAP version 1");
+	out_begin(k.depth);
+	out_str("# Subtest: ");
+	out_escaped(name);
+	out_end();
 	k.next[k.depth] = 1;
 }
 
@@ -145,22 +178,16 @@ void ktap_trailing_plan(void)
 
 static void result_line(enum ktap_result r, const char *name, const char *reason)
 {
-	char n[KTAP_LINE_MAX / 2], why[KTAP_LINE_MAX / 2];
 	unsigned num = k.next[k.depth]++;
 
-	ktap_escape_name(n, sizeof(n), name);
-	ktap_escape_name(why, sizeof(why), reason ? reason : "");
-	switch (r) {
-	case KTAP_PASS:
-		emitf(k.depth, "ok %u %s", num, n);
-		break;
-	case KTAP_SKIP:
-		emitf(k.depth, "ok %u %s # SKIP %s", num, n, why);
-		break;
-	case KTAP_FAIL:
-		emitf(k.depth, "not ok %u %s", num, n);
-		break;
+	out_begin(k.depth);
+	out_printf("%sok %u ", r == KTAP_FAIL ? "not " : "", num);
+	out_escaped(name);
+	if (r == KTAP_SKIP) {
+		out_str(" # SKIP ");
+		out_escaped(reason);
 	}
+	out_end();
 }
 
 void ktap_subtest_end(enum ktap_result r, const char *name, const char *reason)
@@ -185,15 +212,58 @@ void ktap_result(enum ktap_result r, const char *name, const char *reason)
 		k.totals.skip++;
 }
 
-static void vdiag(enum ktap_level level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+/* A diagnostic's text on its way out: each '\n' starts a new "# " line. */
+struct diag {
+	bool at_start;  /* the next character begins a line */
+	unsigned lines; /* lines ended so far */
+};
+
+static void diag_put(char c, void *ctx)
+{
+	struct diag *d = ctx;
+
+	if (d->at_start) {
+		out_begin(k.depth);
+		out_str("# ");
+		d->at_start = false;
+	}
+	if (c == '\n') {
+		out_end();
+		d->at_start = true;
+		d->lines++;
+	} else {
+		out_put(c);
+	}
+}
+
+void ktap_vdiag_at(enum ktap_level level, const char *who, const char *fmt, va_list ap)
+{
+	struct diag d = { .at_start = true };
+
+	if (level > k.level)
+		return;
+	for (; who && *who; who++)
+		diag_put(*who, &d);
+	if (who) {
+		diag_put(':', &d);
+		diag_put(' ', &d);
+	}
+	fmt_vcbprintf(diag_put, &d, fmt, ap);
+	/* an empty diagnostic is one "# " line; a final '\n' adds none */
+	if (d.at_start && !d.lines) {
+		out_begin(k.depth);
+		out_str("# ");
+	}
+	if (!d.at_start || !d.lines)
+		out_end();
+}
 
 void ktap_diag(const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdiag(KTAP_NORMAL, fmt, ap);
+	ktap_vdiag_at(KTAP_NORMAL, NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -202,36 +272,8 @@ void ktap_diag_at(enum ktap_level level, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vdiag(level, fmt, ap);
+	ktap_vdiag_at(level, NULL, fmt, ap);
 	va_end(ap);
-}
-
-static void vdiag(enum ktap_level level, const char *fmt, va_list ap)
-{
-	char text[KTAP_LINE_MAX];
-	char line[KTAP_LINE_MAX];
-	size_t n = 0;
-
-	if (level > k.level)
-		return;
-	fmt_vsnprintf(text, sizeof(text), fmt, ap);
-
-	line[n++] = '#';
-	line[n++] = ' ';
-	for (const char *p = text;; p++) {
-		if (*p == '\n' || *p == '\0') {
-			line[n] = '\0';
-			/* drop a trailing empty line from a final '\n' */
-			if (!(*p == '\0' && n == 2 && p != text && p[-1] == '\n'))
-				emit(k.depth, line);
-			if (*p == '\0')
-				break;
-			n = 2;
-			continue;
-		}
-		if (n < sizeof(line) - 1)
-			line[n++] = printable(*p);
-	}
 }
 
 void ktap_count_error(void)

@@ -10,6 +10,7 @@
 #ifndef IGBTEST_KTAP_H
 #define IGBTEST_KTAP_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 enum ktap_result {
@@ -25,11 +26,11 @@ struct ktap_totals {
 	unsigned error;
 };
 
-/* Where complete lines (with '\n') go. */
+/* Where the output goes: printable ASCII, each line ending in '\n'; a long
+ * line arrives in several pieces (no line is ever cut). */
 typedef void (*ktap_sink_fn)(const char *line, size_t len);
 
 #define KTAP_MAX_DEPTH 4
-#define KTAP_LINE_MAX 320
 
 void ktap_init(ktap_sink_fn sink);
 /* "KTAP version 1" at the current level (diagnostics may follow). */
@@ -55,6 +56,9 @@ enum ktap_level { KTAP_ALWAYS, KTAP_NORMAL, KTAP_VERBOSE };
 void ktap_set_level(enum ktap_level max);
 void ktap_diag_at(enum ktap_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The same from a va_list, as "who: text" when who is not NULL. */
+void ktap_vdiag_at(enum ktap_level level, const char *who, const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
 /* A block whose length is known only at its end (a soak for a time): no
  * plan now; ktap_trailing_plan() prints "1..N" after its N results. */
 void ktap_subtest_begin_unplanned(const char *name);
@@ -67,8 +71,5 @@ struct ktap_totals ktap_get_totals(void);
 /* Record an error (a test that could not run to a verdict). */
 void ktap_count_error(void);
 unsigned ktap_depth(void);
-
-/* Copy s into out (size n) so that it is safe as a KTAP name. */
-void ktap_escape_name(char *out, size_t n, const char *s);
 
 #endif

@@ -8,9 +8,15 @@
 #include "report/fmt.h"
 #include "wait_bound.h"
 
-static void vreason(struct test_run *t, const char *fmt, va_list ap)
+/* Keep the reason; false when it did not fit (it then ends in "..."). */
+static bool vreason(struct test_run *t, const char *fmt, va_list ap)
 {
-	fmt_vsnprintf(t->reason, sizeof(t->reason), fmt, ap);
+	size_t n = (size_t)fmt_vsnprintf(t->reason, sizeof(t->reason), fmt, ap);
+
+	if (n < sizeof(t->reason))
+		return true;
+	fmt_snprintf(t->reason + sizeof(t->reason) - 4, 4, "...");
+	return false;
 }
 
 enum ktap_result test_fail(struct test_run *t, const char *fmt, ...)
@@ -20,17 +26,26 @@ enum ktap_result test_fail(struct test_run *t, const char *fmt, ...)
 	va_start(ap, fmt);
 	vreason(t, fmt, ap);
 	va_end(ap);
-	ktap_diag_at(KTAP_ALWAYS, "%s: %s", t->name, t->reason);
+	/* Printed from the arguments, not t->reason: whole, however long. */
+	va_start(ap, fmt);
+	ktap_vdiag_at(KTAP_ALWAYS, t->name, fmt, ap);
+	va_end(ap);
 	return KTAP_FAIL;
 }
 
 enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 {
 	va_list ap;
+	bool fits;
 
 	va_start(ap, fmt);
-	vreason(t, fmt, ap);
+	fits = vreason(t, fmt, ap);
 	va_end(ap);
+	if (!fits) { /* the SKIP directive has the start: the whole goes here */
+		va_start(ap, fmt);
+		ktap_vdiag_at(KTAP_ALWAYS, t->name, fmt, ap);
+		va_end(ap);
+	}
 	return KTAP_SKIP;
 }
 
@@ -244,7 +259,6 @@ static void print_result_line(const struct igb_dev *d, const struct test_run *t,
 
 void test_progress(struct test_run *t, const char *fmt, ...)
 {
-	char text[KTAP_LINE_MAX];
 	uint64_t now = plat_now_us();
 	va_list ap;
 
@@ -252,9 +266,8 @@ void test_progress(struct test_run *t, const char *fmt, ...)
 		return;
 	t->progress_at = now;
 	va_start(ap, fmt);
-	fmt_vsnprintf(text, sizeof(text), fmt, ap);
+	ktap_vdiag_at(KTAP_NORMAL, t->name, fmt, ap);
 	va_end(ap);
-	ktap_diag("%s: %s", t->name, text);
 }
 
 void test_measure(struct test_run *t, const char *key, uint64_t value, const char *unit)

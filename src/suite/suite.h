@@ -9,7 +9,7 @@
 #include "report/ktap.h"
 #include "report/options.h"
 
-#define TEST_REASON_MAX 200
+#define TEST_REASON_MAX 512 /* a longer skip reason is also printed whole */
 #define TEST_MAX_BUFS 4
 #define TEST_MAX_MEASURES 4
 

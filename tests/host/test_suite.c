@@ -446,3 +446,33 @@ TEST(suite_capability_loop_reported)
 	CHECK_EQ(kp_verdict_of(&d.b[0], "identify"), KP_OK);
 	CHECK_EQ(kp_verdict_of(&d.b[0], "status_sane"), KP_OK);
 }
+
+/* No line is cut: a banner line longer than any buffer the report once
+ * had (a server's CPU name, a deep results path), and the line after it,
+ * come out whole; so does a long failure reason, and a skip reason longer
+ * than the directive keeps is printed whole as well. */
+TEST(suite_long_lines_whole)
+{
+	static char banner[1200], want[1200], big[700];
+	struct test_run t = { .name = "some_case" };
+
+	memset(big, 'x', sizeof(big) - 1);
+	snprintf(banner, sizeof(banner), "machine: %s; 1 MiB usable memory\n"
+		 "results file: \\igbtest\\results\\run-0001.ktap on the boot volume", big);
+	machine();
+	CHECK_EQ(igbtest_main(banner), IGBTEST_EXIT_NODEV);
+	snprintf(want, sizeof(want), "# machine: %s; 1 MiB usable memory", big);
+	CHECK_LINE(want);
+	CHECK_LINE("# results file: \\igbtest\\results\\run-0001.ktap on the boot volume");
+
+	CHECK_EQ(test_fail(&t, "recovery by FLR failed: %s: timed out", big), KTAP_FAIL);
+	snprintf(want, sizeof(want), "# some_case: recovery by FLR failed: %s: timed out",
+		 big);
+	CHECK_LINE(want);
+	CHECK_EQ(test_skip(&t, "no %s here", big), KTAP_SKIP);
+	snprintf(want, sizeof(want), "# some_case: no %s here", big);
+	CHECK_LINE(want);
+	CHECK_EQ(strlen(t.reason), TEST_REASON_MAX - 1);
+	CHECK(!strcmp(t.reason + TEST_REASON_MAX - 4, "..."));
+	CHECK(!strncmp(t.reason, "no xxx", 6));
+}

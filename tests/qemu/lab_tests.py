@@ -517,12 +517,45 @@ def t_junit_synthetic(ctx) -> None:
         rt.check(p.returncode == 2 and "cannot read" in p.stderr, "missing file")
 
 
+def t_long_lines(ctx) -> None:
+    """Lines of any length (igbtest never cuts one): a banner line, a
+    failure reason and a SKIP reason of 1500 characters reach the parser,
+    ktap2junit and the LAVA pattern check whole."""
+    long = "x" * 1500
+    text = JUNIT_SAMPLE.replace(
+        "# igbtest 0.1.0 (build x): Intel 82576 qualification, pre-OS\r\n",
+        "# igbtest 0.1.0 (build x): Intel 82576 qualification, pre-OS\r\n"
+        f"# machine: {long}\r\n# results file: \\igbtest\\results\\run-0001.ktap on "
+        "the boot volume\r\n").replace(
+        "expected 0x5a\r", f"expected 0x5a; recovery by FLR failed: {long}: timed out\r").replace(
+        "no SR-IOV capability", f"no SR-IOV capability {long}")
+    report = rt.ktap.parse(text)
+    rt.check(not report.errors, f"parser: {report.errors}")
+    rt.check(f"machine: {long}" in report.diagnostics, "the banner line is not whole")
+    skip = [t for t in report.leaves() if t.name == "cap_sriov"]
+    rt.check(skip and skip[0].skip_reason == f"no SR-IOV capability {long}",
+             "the SKIP reason is not whole")
+    with tempfile.TemporaryDirectory() as tmp:
+        log, out = Path(tmp, "serial.log"), Path(tmp, "junit.xml")
+        log.write_text(text)
+        check_junit(log, out, tests=4, failures=1, skipped=1)
+        root = ET.parse(out).getroot()
+        fail = root.find(".//testcase[@name='memcpy_success']/failure")
+        rt.check(fail is not None and fail.get("message").endswith(
+            f"recovery by FLR failed: {long}: timed out"), "JUnit failure message cut")
+        sk = root.find(".//testcase[@name='cap_sriov']/skipped")
+        rt.check(sk is not None and sk.get("message") == f"no SR-IOV capability {long}",
+                 "JUnit skip message cut")
+        check_lava_pattern(log)
+
+
 def cases(run_tests) -> list:
     global rt
     rt = run_tests
     C = rt.Case
     return [
         C("junit_synthetic", t_junit_synthetic, False),
+        C("long_lines", t_long_lines, False),
         C("image_default", t_image_default, True),
         C("reset_midway", t_reset_midway, True),
         C("results_volume_full", t_results_volume_full, True),
