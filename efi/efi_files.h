@@ -10,9 +10,17 @@
 /* Open the file system our image was loaded from (the boot volume). */
 EFI_STATUS efi_boot_volume_open(EFI_HANDLE image);
 void efi_boot_volume_close(void);
+/* Where efi_file_read stopped, for the message that says why. */
+enum efi_read_step {
+	EFI_READ_OPEN,   /* opening the path failed (EFI_NOT_FOUND: no such file) */
+	EFI_READ_FOLDER, /* the path is a folder (returns EFI_INVALID_PARAMETER) */
+	EFI_READ_INFO,   /* its file information could not be read */
+	EFI_READ_DATA,   /* reading its bytes failed, or too many (BUFFER_TOO_SMALL) */
+};
 /* Read a whole file (path '\' separated) into buf; EFI_BUFFER_TOO_SMALL
- * when it is larger than max. */
-EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len);
+ * when it is larger than max. *step says where a failure happened. */
+EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len,
+			 enum efi_read_step *step);
 
 /*
  * Create a new results file run-NNNN.ktap in dir (created if missing; ""

@@ -75,21 +75,40 @@ EFI_STATUS efi_boot_volume_open(EFI_HANDLE image)
 	return root ? EFI_SUCCESS : EFI_UNSUPPORTED;
 }
 
-EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len)
+EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len,
+			 enum efi_read_step *step)
 {
 	CHAR16 wpath[128];
 	EFI_FILE_HANDLE f;
+	EFI_FILE_INFO *info;
 	EFI_STATUS s;
 	UINTN n = max;
 
 	*len = 0;
+	*step = EFI_READ_OPEN;
 	if (!root)
 		return EFI_NOT_FOUND;
 	to_wide(wpath, sizeof(wpath) / sizeof(wpath[0]), path);
 	s = root->Open(root, &f, wpath, EFI_FILE_MODE_READ, 0);
 	if (s != EFI_SUCCESS)
 		return s;
-	s = f->Read(f, &n, buf);
+	/* Read() on a folder returns its entries (binary EFI_FILE_INFO),
+	 * which must not be parsed as options: ask what it is first. */
+	*step = EFI_READ_INFO;
+	info = LibFileInfo(f);
+	if (!info) {
+		f->Close(f);
+		return EFI_DEVICE_ERROR;
+	}
+	if (info->Attribute & EFI_FILE_DIRECTORY) {
+		*step = EFI_READ_FOLDER;
+		s = EFI_INVALID_PARAMETER;
+	}
+	FreePool(info);
+	if (s == EFI_SUCCESS) {
+		*step = EFI_READ_DATA;
+		s = f->Read(f, &n, buf);
+	}
 	if (s == EFI_SUCCESS && n == max) {
 		/* One more byte would not fit: the file is larger than allowed. */
 		UINTN extra = 1;
@@ -98,7 +117,7 @@ EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len)
 			s = EFI_BUFFER_TOO_SMALL;
 	}
 	f->Close(f);
-	*len = n;
+	*len = s == EFI_SUCCESS ? n : 0;
 	return s;
 }
 

@@ -95,6 +95,7 @@ void efi_options_load(EFI_HANDLE image, struct options *o, bool *shell, char *de
 	EFI_SHELL_PARAMETERS_PROTOCOL *sp = NULL;
 	EFI_LOADED_IMAGE *li = NULL;
 	UINTN chars = 0, len;
+	enum efi_read_step step;
 	EFI_STATUS s;
 
 	options_defaults(o);
@@ -131,20 +132,35 @@ void efi_options_load(EFI_HANDLE image, struct options *o, bool *shell, char *de
 			     "text: ignored)", (unsigned)li->LoadOptionsSize);
 		return;
 	}
-	s = efi_file_read(EFI_CONFIG_PATH, cfg, sizeof(cfg), &len);
-	if (s == EFI_NOT_FOUND) {
+	s = efi_file_read(EFI_CONFIG_PATH, cfg, sizeof(cfg), &len, &step);
+	if (s == EFI_NOT_FOUND && step == EFI_READ_OPEN) {
 		fmt_snprintf(desc, n, "options: defaults (no arguments, no %s)",
 			     EFI_CONFIG_PATH);
 		return;
 	}
-	if (s == EFI_BUFFER_TOO_SMALL) {
-		fmt_snprintf(o->error, sizeof(o->error), "%s is larger than %u bytes",
-			     EFI_CONFIG_PATH, CONFIG_MAX_BYTES);
+	/* The file is there but cannot be used: nothing runs (exit 2), with
+	 * what is wrong, rather than defaults the lab did not ask for. */
+	switch (s == EFI_SUCCESS ? -1 : (int)step) {
+	case -1:
+		break;
+	case EFI_READ_FOLDER:
+		fmt_snprintf(o->error, sizeof(o->error), "%s is a folder, not a file: "
+			     "the options must be a text file of that name", EFI_CONFIG_PATH);
 		return;
-	}
-	if (s != EFI_SUCCESS) {
-		fmt_snprintf(o->error, sizeof(o->error), "cannot read %s: %s",
-			     EFI_CONFIG_PATH, efi_status_str(s));
+	case EFI_READ_DATA:
+		if (s == EFI_BUFFER_TOO_SMALL)
+			fmt_snprintf(o->error, sizeof(o->error), "%s is larger than %u bytes",
+				     EFI_CONFIG_PATH, CONFIG_MAX_BYTES);
+		else
+			fmt_snprintf(o->error, sizeof(o->error), "%s: reading it failed (%s): "
+				     "the boot volume has a problem", EFI_CONFIG_PATH,
+				     efi_status_str(s));
+		return;
+	default:
+		fmt_snprintf(o->error, sizeof(o->error), "%s: cannot %s it (%s): the boot "
+			     "volume has a problem", EFI_CONFIG_PATH,
+			     step == EFI_READ_OPEN ? "open" : "get information about",
+			     efi_status_str(s));
 		return;
 	}
 	fmt_snprintf(desc, n, "options: from %s", EFI_CONFIG_PATH);

@@ -296,6 +296,21 @@ def t_image_config_and_results(ctx) -> None:
     check_lava_pattern(b.dir / "serial.log")
 
 
+def t_config_is_folder(ctx) -> None:
+    """A folder where the config file should be is refused as such (exit
+    2, nothing run), not parsed as a binary file."""
+    img = image_copy(ctx, "config_folder")
+    tool("mdel", "-i", esp(img), "::/EFI/igbtest/igbtest.cfg")
+    tool("mmd", "-i", esp(img), "::/EFI/igbtest/igbtest.cfg")
+    b = rt.boot(ctx, "config_folder/run", "--image", str(img), expect=2)
+    r = b.report
+    rt.check(r.skipped_all and not r.tests, "a usage error ran something")
+    want = ("usage error: \\EFI\\igbtest\\igbtest.cfg is a folder, not a file: the "
+            "options must be a text file of that name")
+    rt.check(want in r.diagnostics, f"message: {[d for d in r.diagnostics if 'usage' in d]}")
+    rt.check(not any("PCI inventory" in d for d in r.diagnostics), "PCI was scanned")
+
+
 def t_image_default(ctx) -> None:
     """make image's disk as shipped: the example config changes nothing,
     every case runs, results land in the folder; JUnit and the LAVA
@@ -569,5 +584,6 @@ def cases(run_tests) -> list:
         C("shell_arguments", t_shell_arguments, True),
         C("append_options", t_append_options, True),
         C("bad_option", t_bad_option, True),
+        C("config_is_folder", t_config_is_folder, True),
         C("list_cases", t_list, True),
     ]
