@@ -535,6 +535,38 @@ void options_defaults(struct options *o)
 	str_copy(o->results, sizeof(o->results), OPT_DEFAULT_RESULTS);
 }
 
+/* The length of the key when a is "key=value" (a kernel-style argument:
+ * key of letters, digits, '_', '-', '.'), else 0. */
+static size_t kernel_arg_key(const char *a)
+{
+	size_t k = 0;
+
+	while ((a[k] >= 'a' && a[k] <= 'z') || (a[k] >= 'A' && a[k] <= 'Z') ||
+	       (a[k] >= '0' && a[k] <= '9') || (k && (a[k] == '_' || a[k] == '-' ||
+						     a[k] == '.')))
+		k++;
+	return a[k] == '=' ? k : 0;
+}
+
+/* A loader's kernel argument: ignored and remembered, unless its key is
+ * one of our option names (then it is a mistyped option). */
+static int kernel_arg(struct options *o, const char *a, size_t key)
+{
+	size_t at = str_len(o->ignored);
+
+	if (find_long(a, key))
+		return fail(o, NULL, "'%.60s': options start with -- (--%.*s)", a,
+			    (int)key, a);
+	o->n_ignored++;
+	/* Room is kept for " ..." to end a list that does not fit. */
+	if (at + 1 + key + 4 < sizeof(o->ignored))
+		fmt_snprintf(o->ignored + at, sizeof(o->ignored) - at, "%s%.*s",
+			     at ? " " : "", (int)key, a);
+	else if (at < 3 || o->ignored[at - 1] != '.')
+		fmt_snprintf(o->ignored + at, sizeof(o->ignored) - at, " ...");
+	return RC_OK;
+}
+
 static int parse_tokens(struct options *o, int argc, const char *const *argv)
 {
 	for (int i = 0; i < argc; i++) {
@@ -562,6 +594,10 @@ static int parse_tokens(struct options *o, int argc, const char *const *argv)
 			d = find_short(a[1]);
 			if (!d)
 				return fail(o, NULL, "unknown option '%s' (--help lists them)", a);
+		} else if (kernel_arg_key(a)) {
+			if (kernel_arg(o, a, kernel_arg_key(a)))
+				return RC_EINVAL;
+			continue;
 		} else {
 			return fail(o, NULL, "unexpected argument '%.60s': options start "
 				    "with -- (--help lists them)", a);

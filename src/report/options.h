@@ -33,6 +33,7 @@
 #define OPT_ERROR_MAX 240     /* the usage message */
 #define OPT_MAX_ARGS 64       /* tokens on one command line */
 #define OPT_LINE_MAX 255      /* characters in one config line or token */
+#define OPT_IGNORED_MAX 96    /* names of ignored kernel-style tokens, NUL included */
 
 /* What the run is asked to do. */
 enum opt_action {
@@ -84,6 +85,10 @@ struct options {
 	enum opt_end end;
 	char results[OPT_PATH_MAX]; /* directory on the boot volume; "" = none */
 	unsigned given;        /* bit per setting already given (duplicates) */
+	/* Kernel-style "key=value" tokens a loader adds (iPXE's "ip=dhcp
+	 * console=... lava_mac=..."): ignored, their keys kept to be shown. */
+	char ignored[OPT_IGNORED_MAX];
+	unsigned n_ignored;
 	char error[OPT_ERROR_MAX]; /* set when a parse fails */
 };
 
@@ -92,7 +97,9 @@ void options_defaults(struct options *o);
 
 /*
  * Parse argv-style tokens (no program name). Returns RC_OK or RC_EINVAL
- * with o->error saying what was wrong. Settings accumulate in o.
+ * with o->error saying what was wrong. Settings accumulate in o. A token
+ * "key=value" whose key is not one of ours is a boot loader's kernel
+ * argument: counted in o->n_ignored, its key added to o->ignored.
  */
 int options_parse_argv(struct options *o, int argc, const char *const *argv);
 

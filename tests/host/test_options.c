@@ -273,6 +273,34 @@ TEST(options_selection)
 	CHECK(!options_device_selected(&o, (struct pci_bdf){ 0, 1, 0, 1 }));
 }
 
+/* The command line LAVA's stock iPXE device types give: our options, then
+ * the loader's kernel arguments, which are ignored by name. */
+#define LAVA_IPXE_CMDLINE "--only=identify --end=shutdown --results=none ip=dhcp " \
+			  "console=ttyS0,115200n8 lava_mac=00:90:05:af:00:7d"
+
+TEST(options_kernel_style_arguments_are_ignored)
+{
+	REQUIRE(cmdline(LAVA_IPXE_CMDLINE) == RC_OK);
+	CHECK_EQ(o.n_ignored, 3);
+	CHECK_STREQ(o.ignored, "ip console lava_mac");
+	CHECK_EQ(o.end, OPT_END_SHUTDOWN);
+	CHECK_STREQ(o.only[0], "identify");
+	/* One of our names without the dashes is a mistake, not a loader's. */
+	check_error(cmdline("ip=dhcp only=identify"), "'only=identify': options start "
+		    "with --", "(--only)");
+	check_error(cmdline("ip=dhcp quiet"), "unexpected argument 'quiet'", NULL);
+	check_error(cmdline("=x"), "unexpected argument '=x'", NULL);
+	/* A list too long for the line ends with "...", counted in full. */
+	char many[40 * 24 + 1] = "";
+	for (int i = 0; i < 40; i++)
+		sprintf(many + strlen(many), "kernel_arg_%02d=value ", i);
+	REQUIRE(cmdline(many) == RC_OK);
+	CHECK_EQ(o.n_ignored, 40);
+	CHECK(strlen(o.ignored) < OPT_IGNORED_MAX);
+	CHECK(strstr(o.ignored, "kernel_arg_00 kernel_arg_01 "));
+	CHECK(!strcmp(o.ignored + strlen(o.ignored) - 4, " ..."));
+}
+
 /* ---- what the run does with the options --------------------------------- */
 
 static int run(const char *args)
@@ -281,8 +309,22 @@ static int run(const char *args)
 	return igbtest_run(&o, "fake platform");
 }
 
-/* A run that stopped before testing: a skip-all document, no result line. */
-static void check_nothing_run(struct kp_doc *d, const char *reason)
+/* The run's own result line: exactly one, right before the exit status. */
+static void check_run_line(const char *want)
+{
+	unsigned n = fake_output_nlines(), hits = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		hits += strstr(fake_output_line(i), "# result: igbtest.run ") != NULL;
+	CHECK_EQ(hits, 1);
+	REQUIRE(n >= 2);
+	CHECK(!strcmp(fake_output_line(n - 2), want));
+	CHECK(!strncmp(fake_output_line(n - 1), "# igbtest: exit status ", 23));
+}
+
+/* A run that stopped before testing: a skip-all document, no case's result
+ * line, the run's own (run_line) with its verdict. */
+static void check_nothing_run(struct kp_doc *d, const char *reason, const char *run_line)
 {
 	if (!kp_parse(d)) {
 		fake_output_dump();
@@ -292,7 +334,8 @@ static void check_nothing_run(struct kp_doc *d, const char *reason)
 	CHECK(d->skip_all);
 	CHECK_EQ(d->nb, 0);
 	CHECK(strstr(d->skip_reason, reason));
-	CHECK(!fake_output_contains("# result: "));
+	CHECK(!fake_output_contains("# result: 0"));
+	check_run_line(run_line);
 	CHECK(!fake_output_contains("PCI inventory"));
 }
 
@@ -302,7 +345,7 @@ TEST(run_usage_error_runs_nothing)
 
 	fake_82576_add(1, 0, 0, 0xfebc0000u);
 	CHECK_EQ(run("--repeat=lots"), IGBTEST_EXIT_USAGE);
-	check_nothing_run(&d, "usage error");
+	check_nothing_run(&d, "usage error", "# result: igbtest.run fail 2 status");
 	CHECK_LINE("# usage error: --repeat: expected a count of rounds from 1 to 1000000, "
 		   "got 'lots'");
 	CHECK_LINE("# igbtest: exit status 2 (usage error)");
@@ -327,10 +370,20 @@ TEST(run_selection_errors_are_usage_errors)
 		fake_reset();
 		harness_note("%s", bad[i].args);
 		CHECK_EQ(run(bad[i].args), IGBTEST_EXIT_USAGE);
-		check_nothing_run(&d, "usage error");
+		check_nothing_run(&d, "usage error", "# result: igbtest.run fail 2 status");
 		CHECK(fake_output_contains(bad[i].message));
 	}
 	harness_note("%s", "");
+}
+
+TEST(run_names_the_ignored_kernel_arguments)
+{
+	fake_82576_add(0, 3, 0, 0xfebc0000u);
+	CHECK_EQ(run(LAVA_IPXE_CMDLINE), IGBTEST_EXIT_PASS);
+	CHECK_LINE("# options: ignored 3 kernel-style arguments (a boot loader's, not "
+		   "igbtest's): ip console lava_mac");
+	CHECK(fake_output_contains("# result: 0000-00-03.0.off.identify pass "));
+	check_run_line("# result: igbtest.run pass 0 status");
 }
 
 TEST(run_list)
@@ -338,7 +391,7 @@ TEST(run_list)
 	static struct kp_doc d;
 
 	CHECK_EQ(run("--list"), IGBTEST_EXIT_PASS);
-	check_nothing_run(&d, "--list");
+	check_nothing_run(&d, "--list", "# result: igbtest.run pass 0 status");
 	for (unsigned i = 0; i < suite_case_count(); i++) {
 		char want[200];
 		snprintf(want, sizeof(want), "#   %-24s %s", suite_case(i)->name,
@@ -355,7 +408,7 @@ TEST(run_help)
 	static struct kp_doc d;
 
 	CHECK_EQ(run("--help"), IGBTEST_EXIT_PASS);
-	check_nothing_run(&d, "--help");
+	check_nothing_run(&d, "--help", "# result: igbtest.run pass 0 status");
 	CHECK_LINE("# usage: igbtest.efi [OPTION]...");
 	CHECK_LINE("#       --end=ACTION       when done: auto (default: back to the shell if");
 }
@@ -365,7 +418,7 @@ TEST(run_version)
 	static struct kp_doc d;
 
 	CHECK_EQ(run("--version"), IGBTEST_EXIT_PASS);
-	check_nothing_run(&d, "--version");
+	check_nothing_run(&d, "--version", "# result: igbtest.run pass 0 status");
 	CHECK_LINE("# igbtest " IGBTEST_VERSION " (build " IGBTEST_BUILD_ID "): Intel 82576 "
 		   "qualification, pre-OS");
 }
@@ -407,7 +460,7 @@ TEST(run_result_lines_follow_every_case_and_are_synced)
 		const char *l = fake_output_line(i), *p = strstr(l, "# result: ");
 		char name[64], want[128];
 		const char *word;
-		if (!p)
+		if (!p || strstr(p, "igbtest.run "))
 			continue;
 		results++;
 		last_result = i;
@@ -426,6 +479,7 @@ TEST(run_result_lines_follow_every_case_and_are_synced)
 	CHECK(calls >= results);
 	CHECK(fake_output_contains("# summary: "));
 	CHECK(fake_output_contains("0000:00:03.0"));
+	check_run_line("# result: igbtest.run pass 0 status");
 }
 
 TEST(run_quiet_drops_inventory_keeps_results_and_failures)
@@ -439,6 +493,7 @@ TEST(run_quiet_drops_inventory_keeps_results_and_failures)
 	CHECK(!fake_output_contains("options: "));
 	CHECK(fake_output_contains("# result: "));
 	CHECK(fake_output_contains("# igbtest: exit status"));
+	check_run_line("# result: igbtest.run fail 1 status");
 	CHECK(fake_output_contains("# fake platform"));
 	CHECK(fake_output_contains("# summary: "));
 }

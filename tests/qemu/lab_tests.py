@@ -440,12 +440,22 @@ def t_secure_boot_unsigned(ctx) -> None:
 
 # --- JUnit and LAVA on real output ------------------------------------------------
 
-def check_junit(log: Path, out: Path, tests: int, failures: int, skipped: int) -> None:
+def check_junit(log: Path, out: Path, tests: int, failures: int, skipped: int,
+                exit_status: int = 0) -> None:
+    """tests, failures, skipped: the KTAP leaves'; the run's own testcase
+    (igbtest.run) comes on top, failed unless exit_status is 0."""
     p = subprocess.run([str(KTAP2JUNIT), str(log), "-o", str(out)], capture_output=True,
                        text=True)
     rt.check(p.returncode == 0, f"ktap2junit exit {p.returncode}: {p.stderr.strip()}")
     root = ET.parse(out).getroot()
     rt.check(root.tag == "testsuites", f"root element {root.tag}")
+    run = root.findall("./testsuite[@name='igbtest.run']/testcase")
+    rt.check(len(run) == 1, f"{len(run)} igbtest.run testcases, expected 1")
+    run_failure = run[0].find("failure")
+    rt.check((run_failure is not None) == (exit_status != 0),
+             f"the run's testcase: failure {None if run_failure is None else run_failure.get('message')!r}"
+             f" for exit status {exit_status}")
+    tests, failures = tests + 1, failures + (exit_status != 0)
     cases = root.findall("./testsuite/testcase")
     got = (len(cases), len(root.findall("./testsuite/testcase/failure")),
            len(root.findall("./testsuite/testcase/skipped")))
@@ -492,7 +502,19 @@ not ok 1 82576 0000:00:01.0\r
   ok 1 round 1\r
 ok 2 82576 0000:00:03.0\r
 # Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:0\r
+# result: igbtest.run fail 1 status\r
 # igbtest: exit status 1 (a test failed)\r
+"""
+
+
+USAGE_ERROR_SAMPLE = """KTAP version 1\r
+# igbtest 0.1.0 (build x): Intel 82576 qualification, pre-OS\r
+# usage error: --repeat: expected a count of rounds from 1 to 1000000, got 'lots'\r
+# igbtest --help lists the options; nothing was run\r
+1..0 # SKIP usage error\r
+# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:0\r
+# result: igbtest.run fail 2 status\r
+# igbtest: exit status 2 (usage error)\r
 """
 
 
@@ -502,10 +524,11 @@ def t_junit_synthetic(ctx) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         log, out = Path(tmp, "serial.log"), Path(tmp, "junit.xml")
         log.write_text(JUNIT_SAMPLE)
-        check_junit(log, out, tests=4, failures=1, skipped=1)
+        check_junit(log, out, tests=4, failures=1, skipped=1, exit_status=1)
         root = ET.parse(out).getroot()
         names = [s.get("name") for s in root.findall("testsuite")]
-        rt.check(names == ["82576 0000:00:01.0", "82576 0000:00:03.0 / round 1"],
+        rt.check(names == ["82576 0000:00:01.0", "82576 0000:00:03.0 / round 1",
+                           "igbtest.run"],
                  f"suites {names}")
         fail = root.find(".//testcase[@name='memcpy_success']/failure")
         rt.check(fail is not None and fail.get("message") ==
@@ -518,6 +541,12 @@ def t_junit_synthetic(ctx) -> None:
                  "the key measurement is not a property of its testcase")
         skip = root.find(".//testcase[@name='cap_sriov']/skipped")
         rt.check(skip is not None and skip.get("message") == "no SR-IOV capability", "skip")
+        # A usage error: nothing ran, and the report is red, not skipped-green.
+        log.write_text(USAGE_ERROR_SAMPLE)
+        check_junit(log, out, tests=1, failures=0, skipped=1, exit_status=2)
+        msg = ET.parse(out).getroot().find(".//testcase[@name='run']/failure").get("message")
+        rt.check(msg == "exit status 2 (usage error)", f"run failure message {msg!r}")
+        log.write_text(JUNIT_SAMPLE)
         for bad, why in ((JUNIT_SAMPLE.replace("1..3", "1..4"), "planned 4"),
                          (JUNIT_SAMPLE[:JUNIT_SAMPLE.index("not ok 1 82576")], "not closed"),
                          ("BdsDxe: nothing\n", "no 'KTAP version 1'")):
