@@ -146,62 +146,9 @@ static enum ktap_result copy_check(struct test_run *t, struct copy_bufs *b,
 	return copy_verify(t, b, &j);
 }
 
-/* ---- NVM, PHY ---------------------------------------------------------- */
-
-static enum ktap_result t_nvm_checksum(struct igb_dev *d, struct test_run *t)
-{
-	uint16_t sum = 0, w;
-
-	for (uint16_t i = 0; i < IGB_NVM_CHECKSUM_WORDS; i++) {
-		int rc = igb_nvm_read(d, i, &w);
-		if (rc)
-			return test_fail(t, "EERD read of word 0x%02x: %s", i, rc_name(rc));
-		sum += w;
-	}
-	ktap_diag("%s: words 0x00..0x3f sum to 0x%04x", t->name, sum);
-	if (sum != IGB_NVM_SUM)
-		return test_fail(t, "NVM checksum 0x%04x, expected 0x%04x", sum, IGB_NVM_SUM);
-	return KTAP_PASS;
-}
-
-static enum ktap_result t_nvm_mac(struct igb_dev *d, struct test_run *t)
-{
-	uint16_t w[3];
-	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
-
-	for (uint16_t i = 0; i < 3; i++) {
-		int rc = igb_nvm_read(d, i, &w[i]);
-		if (rc)
-			return test_fail(t, "EERD read of word %u: %s", i, rc_name(rc));
-	}
-	uint32_t nral = w[0] | (uint32_t)w[1] << 16;
-	ktap_diag("%s: NVM words 0-2 %04x %04x %04x, RAL0 0x%08x RAH0 0x%08x", t->name,
-		  w[0], w[1], w[2], ral, rah);
-	if (nral != ral || w[2] != (rah & 0xffff))
-		return test_fail(t, "NVM MAC does not match RAL0/RAH0");
-	return KTAP_PASS;
-}
-
-static enum ktap_result t_phy_id(struct igb_dev *d, struct test_run *t)
-{
-	uint16_t id1, id2;
-	int rc;
-
-	if ((rc = igb_phy_read(d, IGB_PHY_ID1, &id1)) ||
-	    (rc = igb_phy_read(d, IGB_PHY_ID2, &id2)))
-		return test_fail(t, "MDIC read: %s (MDIC 0x%08x)", rc_name(rc),
-				 igb_rd32(d, IGB_MDIC));
-	ktap_diag("%s: PHY ID 0x%04x 0x%04x (OUI bits 0x%06x, model 0x%02x, rev %u)",
-		  t->name, id1, id2, ((uint32_t)id1 << 6) | (id2 >> 10),
-		  (id2 >> 4) & 0x3f, id2 & 0xf);
-	if ((id1 == 0 && id2 == 0) || (id1 == 0xffff && id2 == 0xffff))
-		return test_fail(t, "PHY ID 0x%04x%04x is not a PHY", id1, id2);
-	return KTAP_PASS;
-}
-
 /* ---- link -------------------------------------------------------------- */
 
-static enum ktap_result t_link(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_link_loopback_up(struct igb_dev *d, struct test_run *t)
 {
 	uint32_t status = igb_rd32(d, IGB_STATUS);
 
@@ -224,7 +171,7 @@ static const size_t copy_sizes[] = {
 /* (source, destination) offsets: aligned, then both odd and different. */
 static const size_t copy_offsets[][2] = { { 0, 0 }, { 5, 3 } };
 
-static enum ktap_result t_memcpy_success(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_memcpy_success(struct igb_dev *d, struct test_run *t)
 {
 	struct copy_bufs b;
 
@@ -273,7 +220,7 @@ static bool lb_frame_ok(const uint8_t *f, unsigned id)
 	       f[17] == (uint8_t)(~id >> 8);
 }
 
-static enum ktap_result t_loopback_frames(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_loopback_frames(struct igb_dev *d, struct test_run *t)
 {
 	uint8_t *src, *dst;
 	size_t bytes = LB_FRAME * LB_PER_ROUND;
@@ -310,7 +257,7 @@ static enum ktap_result t_loopback_frames(struct igb_dev *d, struct test_run *t)
 #define INIT_REMOVE_CYCLES 10
 #define SMALL_COPY (64u * 1024u)
 
-static enum ktap_result t_init_remove(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_init_remove(struct igb_dev *d, struct test_run *t)
 {
 	struct copy_bufs b;
 	uint64_t worst = 0, total = 0;
@@ -339,7 +286,7 @@ static enum ktap_result t_init_remove(struct igb_dev *d, struct test_run *t)
 #define WRAP_FRAME 1024u
 #define WRAP_FRAMES (2u * IGB_RING_DESCS + 17u)
 
-static enum ktap_result t_ring_wrap(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_ring_wrap(struct igb_dev *d, struct test_run *t)
 {
 	struct copy_bufs b;
 	size_t size = (size_t)WRAP_FRAMES * WRAP_FRAME;
@@ -363,7 +310,7 @@ static enum ktap_result t_ring_wrap(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_bad_input(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_memcpy_bad_input(struct igb_dev *d, struct test_run *t)
 {
 	static uint8_t not_dma[256]; /* ours, but not from the DMA allocator */
 	uint8_t *buf;
@@ -391,7 +338,7 @@ static enum ktap_result t_bad_input(struct igb_dev *d, struct test_run *t)
 /* One jumbo frame per pair; its first byte is made unicast for VMDq. */
 #define QUEUE_COPY 8192u
 
-static enum ktap_result t_all_queues(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	struct copy_bufs b;
@@ -434,7 +381,7 @@ static enum ktap_result t_all_queues(struct igb_dev *d, struct test_run *t)
 /* 1 Gb/s of frames of n payload bytes carries n/(n+24) of 125 MB/s. */
 #define LINE_RATE_BYTES_PER_S 125000000ull
 
-static enum ktap_result t_memcpy_storm(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_memcpy_storm(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	struct copy_bufs b;
@@ -503,7 +450,7 @@ static enum ktap_result bench_one(struct test_run *t, struct copy_bufs *b,
 	return r == KTAP_PASS ? copy_verify(t, b, &j) : r;
 }
 
-static enum ktap_result t_memcpy_throughput(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_memcpy_throughput(struct igb_dev *d, struct test_run *t)
 {
 	struct copy_bufs b;
 	uint64_t small, large;
@@ -525,30 +472,24 @@ static enum ktap_result t_memcpy_throughput(struct igb_dev *d, struct test_run *
 	return KTAP_PASS;
 }
 
-const struct igb_test igb_dma_tests[] = {
-	{ "nvm_checksum", "NVM words 0x00..0x3F sum to 0xBABA (read through EERD)",
-	  NEEDS_BAR0, t_nvm_checksum },
-	{ "nvm_mac_address", "the MAC address in NVM words 0-2 matches RAL0/RAH0",
-	  NEEDS_BAR0, t_nvm_mac },
-	{ "phy_id", "MDIC reads of PHY ID registers 2 and 3 give a plausible ID",
-	  NEEDS_BAR0, t_phy_id },
-	{ "link_loopback_up", "PHY internal loopback with a forced 1000/full MAC link "
-	  "comes up within its bound", NEEDS_LINK, t_link },
-	{ "memcpy_bad_input", "zero size, overlap and foreign buffers are refused, "
-	  "with no DMA issued", NEEDS_LINK, t_bad_input },
-	{ "memcpy_success", "copies of 1 B..4 MiB, aligned and not, byte-exact with "
-	  "guard bytes intact", NEEDS_LINK, t_memcpy_success },
-	{ "loopback_frames", "640 frames of 256 bytes with marker bytes, each checked "
-	  "(ethtool style)", NEEDS_LINK, t_loopback_frames },
-	{ "ring_wrap", "more frames than ring entries: heads and tails wrap, every "
-	  "frame lands once, in order", NEEDS_LINK, t_ring_wrap },
-	{ "all_queues", "a copy through each of the 16 TX queues, received on RX "
-	  "queues 0-7 (VMDq default pool)", NEEDS_LINK, t_all_queues },
-	{ "init_remove", "remove + init 10 times, then a copy still succeeds",
-	  NEEDS_LINK, t_init_remove },
-	{ "memcpy_storm", "the largest copies the rings allow, 256 MiB in all, with "
-	  "throughput", NEEDS_LINK, t_memcpy_storm },
-	{ "memcpy_throughput", "64 MiB in 1 KiB frames and in 9000-byte frames: "
-	  "MB/s of each (a benchmark)", NEEDS_LINK, t_memcpy_throughput },
+static const struct igb_test cases[] = {
+	IGB_CASE(link_loopback_up, NEEDS_LINK, MODES_ANY,
+		 "PHY internal loopback with a forced 1000/full MAC link comes up within its bound"),
+	IGB_CASE(memcpy_bad_input, NEEDS_LINK, MODES_ANY,
+		 "zero size, overlap and foreign buffers are refused, with no DMA issued"),
+	IGB_CASE(memcpy_success, NEEDS_LINK, MODES_ANY,
+		 "copies of 1 B..4 MiB, aligned and not, byte-exact with guard bytes intact"),
+	IGB_CASE(loopback_frames, NEEDS_LINK, MODES_ANY,
+		 "640 frames of 256 bytes with marker bytes, each checked (ethtool style)"),
+	IGB_CASE(ring_wrap, NEEDS_LINK, MODES_ANY,
+		 "more frames than ring entries: heads and tails wrap, every frame lands once, in order"),
+	IGB_CASE(all_queues, NEEDS_LINK, MODES_ANY,
+		 "a copy through each of the 16 TX queues, received on RX queues 0-7 (VMDq default pool)"),
+	IGB_CASE(init_remove, NEEDS_LINK, MODES_ANY,
+		 "remove + init 10 times, then a copy still succeeds"),
+	IGB_CASE(memcpy_storm, NEEDS_LINK, MODES_ANY,
+		 "the largest copies the rings allow, 256 MiB in all, with throughput"),
+	IGB_CASE(memcpy_throughput, NEEDS_LINK, MODES_ANY,
+		 "64 MiB in 1 KiB frames and in 9000-byte frames: MB/s of each (a benchmark)"),
 };
-const unsigned igb_dma_ntests = sizeof(igb_dma_tests) / sizeof(igb_dma_tests[0]);
+IGB_GROUP(copy, "loopback DMA copy engine", cases);

@@ -38,7 +38,7 @@ static void header_snapshot(struct igb_dev *d, uint32_t *h)
 		h[i] = pci_read32(d->bdf, (uint16_t)(4 * i));
 }
 
-static enum ktap_result t_flr_idle(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 {
 	uint32_t before[PCI_STD_HEADER_SIZEOF / 4], after[PCI_STD_HEADER_SIZEOF / 4];
 	struct flr_report rep;
@@ -75,7 +75,7 @@ static enum ktap_result t_flr_idle(struct igb_dev *d, struct test_run *t)
 
 #define FLR_CYCLES 20
 
-static enum ktap_result t_flr_repeat(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 {
 	uint64_t worst = 0, total = 0;
 	uint8_t *src, *dst;
@@ -299,19 +299,19 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 	return good_copy(t, mine, other, read ? 7 : 9);
 }
 
-static enum ktap_result t_from_unmapped(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_memcpy_from_unmapped_iova(struct igb_dev *d, struct test_run *t)
 {
 	return unmapped_case(d, t, true);
 }
 
-static enum ktap_result t_to_unmapped(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_memcpy_to_unmapped_iova(struct igb_dev *d, struct test_run *t)
 {
 	return unmapped_case(d, t, false);
 }
 
 /* After a read fault: does CTRL.RST + re-init bring copies back (silicon:
  * no, the engine stays wedged), and does FLR (it must)? */
-static enum ktap_result t_recovery_needs_flr(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	struct flr_report rep;
@@ -358,15 +358,12 @@ static enum ktap_result t_recovery_needs_flr(struct igb_dev *d, struct test_run 
 #define CONFINE_COPY (4u << 20)
 #define CONFINE_FRAME 1024u
 
-static enum ktap_result t_strict_confinement(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	uint8_t *src, *dst;
 	int rc;
 
-	if (iommu_current() != IOMMU_STRICT)
-		return test_skip(t, "only meaningful under strict translation (mode %s)",
-				 iommu_mode_name(iommu_current()));
 	if ((rc = test_alloc(t, d, CONFINE_COPY, &src)) ||
 	    (rc = test_alloc(t, d, CONFINE_COPY, &dst)))
 		return test_fail(t, "DMA allocation: %s", rc_name(rc));
@@ -398,17 +395,18 @@ static enum ktap_result t_strict_confinement(struct igb_dev *d, struct test_run 
 	return KTAP_PASS;
 }
 
-const struct igb_test igb_fault_tests[] = {
-	{ "flr_idle", "FLR on an idle device: config space restored, then a copy passes",
-	  NEEDS_LINK, t_flr_idle },
-	{ "flr_repeat", "20 x (FLR + re-init + copy)", NEEDS_LINK, t_flr_repeat },
-	{ "memcpy_from_unmapped_iova", "a copy from an unmapped page ends on an IOMMU "
-	  "fault, delivers nothing, no MSI; recovered", NEEDS_LINK, t_from_unmapped },
-	{ "memcpy_to_unmapped_iova", "a copy to an unmapped page ends on an IOMMU fault, "
-	  "the page unchanged, no MSI; recovered", NEEDS_LINK, t_to_unmapped },
-	{ "fault_recovery_needs_flr", "after a read fault: what CTRL.RST does, then FLR "
-	  "brings copies back", NEEDS_LINK, t_recovery_needs_flr },
-	{ "strict_confinement", "under strict: copies, ring wraps and MSI-X cause no "
-	  "fault at all", NEEDS_LINK, t_strict_confinement },
+static const struct igb_test cases[] = {
+	IGB_CASE(flr_idle, NEEDS_LINK, MODES_ANY,
+		 "FLR on an idle device: config space restored, then a copy passes"),
+	IGB_CASE(flr_repeat, NEEDS_LINK, MODES_ANY,
+		 "20 x (FLR + re-init + copy)"),
+	IGB_CASE(memcpy_from_unmapped_iova, NEEDS_LINK, MODES_ANY,
+		 "a copy from an unmapped page ends on an IOMMU fault, delivers nothing, no MSI; recovered"),
+	IGB_CASE(memcpy_to_unmapped_iova, NEEDS_LINK, MODES_ANY,
+		 "a copy to an unmapped page ends on an IOMMU fault, the page unchanged, no MSI; recovered"),
+	IGB_CASE(fault_recovery_needs_flr, NEEDS_LINK, MODES_ANY,
+		 "after a read fault: what CTRL.RST does, then FLR brings copies back"),
+	IGB_CASE(strict_confinement, NEEDS_LINK, MODES_STRICT,
+		 "under strict: copies, ring wraps and MSI-X cause no fault at all"),
 };
-const unsigned igb_fault_ntests = sizeof(igb_fault_tests) / sizeof(igb_fault_tests[0]);
+IGB_GROUP(flr_fault, "FLR and DMA faults", cases);

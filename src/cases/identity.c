@@ -1,5 +1,5 @@
 /*
- * identity.c - identity, BAR0, capabilities, first register reads.
+ * identity.c - identity and config space: IDs, BAR0, capabilities.
  * Config space is only read here; BAR0 only read.
  */
 #include "igb/igb_regs.h"
@@ -8,7 +8,7 @@
 
 #define PCI_CLASS_ETHERNET 0x0200 /* base class 02 network, subclass 00 */
 
-static enum ktap_result t_identify(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_identify(struct igb_dev *d, struct test_run *t)
 {
 	uint16_t vendor = pci_read16(d->bdf, PCI_VENDOR_ID);
 	uint16_t device = pci_read16(d->bdf, PCI_DEVICE_ID);
@@ -25,7 +25,7 @@ static enum ktap_result t_identify(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_bar0(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_bar0_mmio_128k(struct igb_dev *d, struct test_run *t)
 {
 	const struct pci_bar *b = &d->bar[0];
 
@@ -75,7 +75,7 @@ static bool caps_now(struct igb_dev *d, struct test_run *t, struct pci_caps *c)
 	return true;
 }
 
-static enum ktap_result t_cap_msix(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_cap_msix(struct igb_dev *d, struct test_run *t)
 {
 	struct pci_caps caps, *c = &caps;
 
@@ -98,7 +98,7 @@ static enum ktap_result t_cap_msix(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_cap_pcie_flr(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_cap_pcie_flr(struct igb_dev *d, struct test_run *t)
 {
 	struct pci_caps caps, *c = &caps;
 
@@ -112,7 +112,7 @@ static enum ktap_result t_cap_pcie_flr(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_cap_sriov(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_cap_sriov(struct igb_dev *d, struct test_run *t)
 {
 	struct pci_caps caps, *c = &caps;
 
@@ -129,50 +129,16 @@ static enum ktap_result t_cap_sriov(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_status(struct igb_dev *d, struct test_run *t)
-{
-	uint32_t status = igb_rd32(d, IGB_STATUS);
-
-	if (status == 0xffffffffu)
-		return test_fail(t, "STATUS reads 0xffffffff: BAR0 does not decode");
-	ktap_diag("%s: STATUS 0x%08x (link %s)", t->name, status,
-		  (status & IGB_STATUS_LU) ? "up" : "down");
-	return KTAP_PASS;
-}
-
-static enum ktap_result t_mac_address(struct igb_dev *d, struct test_run *t)
-{
-	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
-	uint8_t m[6] = { ral, ral >> 8, ral >> 16, ral >> 24, rah, rah >> 8 };
-	bool zero = !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]);
-	bool bcast = (m[0] & m[1] & m[2] & m[3] & m[4] & m[5]) == 0xff;
-
-	ktap_diag("%s: RAL0 0x%08x RAH0 0x%08x -> %02x:%02x:%02x:%02x:%02x:%02x%s",
-		  t->name, ral, rah, m[0], m[1], m[2], m[3], m[4], m[5],
-		  (rah & IGB_RAH_AV) ? "" : " (AV clear)");
-	if (zero)
-		return test_fail(t, "MAC address is all zeros");
-	if (bcast)
-		return test_fail(t, "MAC address is all ones");
-	if (m[0] & 0x01)
-		return test_fail(t, "MAC address is multicast (I/G bit set)");
-	return KTAP_PASS;
-}
-
-const struct igb_test igb_basic_tests[] = {
-	{ "identify", "vendor/device ID is an 82576 PF and the class is Ethernet",
-	  NEEDS_NOTHING, t_identify },
-	{ "bar0_mmio_128k", "BAR0 is an assigned memory BAR of 128 KiB, decoding",
-	  NEEDS_NOTHING, t_bar0 },
-	{ "cap_msix", "MSI-X capability present, table and PBA inside a memory BAR",
-	  NEEDS_NOTHING, t_cap_msix },
-	{ "cap_pcie_flr", "PCIe capability present and advertises FLR",
-	  NEEDS_NOTHING, t_cap_pcie_flr },
-	{ "cap_sriov", "SR-IOV capability present with 1..8 TotalVFs",
-	  NEEDS_NOTHING, t_cap_sriov },
-	{ "status_sane", "STATUS register does not read all-ones",
-	  NEEDS_BAR0, t_status },
-	{ "mac_address", "RAL0/RAH0 hold a valid unicast MAC address",
-	  NEEDS_BAR0, t_mac_address },
+static const struct igb_test cases[] = {
+	IGB_CASE(identify, NEEDS_NOTHING, MODES_ANY,
+		 "vendor/device ID is an 82576 PF and the class is Ethernet"),
+	IGB_CASE(bar0_mmio_128k, NEEDS_NOTHING, MODES_ANY,
+		 "BAR0 is an assigned memory BAR of 128 KiB, decoding"),
+	IGB_CASE(cap_msix, NEEDS_NOTHING, MODES_ANY,
+		 "MSI-X capability present, table and PBA inside a memory BAR"),
+	IGB_CASE(cap_pcie_flr, NEEDS_NOTHING, MODES_ANY,
+		 "PCIe capability present and advertises FLR"),
+	IGB_CASE(cap_sriov, NEEDS_NOTHING, MODES_ANY,
+		 "SR-IOV capability present with 1..8 TotalVFs"),
 };
-const unsigned igb_basic_ntests = sizeof(igb_basic_tests) / sizeof(igb_basic_tests[0]);
+IGB_GROUP(identity, "identity and config space", cases);

@@ -90,7 +90,7 @@ static enum ktap_result expect_none(struct test_run *t, const char *what)
 	return expect_silence(t, -1, what);
 }
 
-static enum ktap_result t_send_msi(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_send_msi(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	enum ktap_result r;
@@ -109,7 +109,7 @@ static enum ktap_result t_send_msi(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_all_vectors(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_msix_all_vectors(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	enum ktap_result r;
@@ -161,7 +161,7 @@ static enum ktap_result masked_pending(struct test_run *t, unsigned v, bool func
 	return expect_silence(t, (int)v, how);
 }
 
-static enum ktap_result t_masked_pending(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_msix_masked_pending(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	unsigned v = drv->irq.nvec > 1 ? 1 : 0;
@@ -221,7 +221,7 @@ static enum ktap_result one_copy(struct test_run *t, struct irq_bufs *b)
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_memcpy_no_msi(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_memcpy_no_msi(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	uint32_t vecs = (1u << VEC_RX) | (1u << VEC_TX);
@@ -261,7 +261,7 @@ static enum ktap_result t_memcpy_no_msi(struct igb_dev *d, struct test_run *t)
  * it by writing 1 to EICR means unmasking sends nothing, while a cause not
  * cleared is delivered on unmask.
  */
-static enum ktap_result t_eicr_w1c(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_eicr_write_to_clear(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	unsigned a = 0, b = drv->irq.nvec > 4 ? 4 : 1;
@@ -304,7 +304,7 @@ static void legacy_clear(struct igb_drv *drv)
 	igb_irq_ack(drv, 1u << VEC_OTHER);
 }
 
-static enum ktap_result t_legacy_causes(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_legacy_cause_test(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	enum ktap_result r;
@@ -358,7 +358,7 @@ static const struct {
 	{ 0, 1, 2 }, { 3, 4, 5 }, { 6, 9, 0 }, { 9, 6, 7 }, { 15, 8, 3 },
 };
 
-static enum ktap_result t_queue_routing(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	struct irq_bufs b;
@@ -405,7 +405,7 @@ static enum ktap_result t_queue_routing(struct igb_dev *d, struct test_run *t)
  * strict VT-d, where an unreachable page of ours exists) a copy from that
  * page, which must fault and be recovered, then send_msi.
  */
-static enum ktap_result t_mix_and_match(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	bool faults = iommu_current() == IOMMU_STRICT;
@@ -448,22 +448,22 @@ static enum ktap_result t_mix_and_match(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-const struct igb_test igb_irq_tests[] = {
-	{ "send_msi", "one vector fires exactly once, right data at the right address",
-	  NEEDS_LINK, t_send_msi },
-	{ "msix_all_vectors", "every PF vector delivers its own data to its own "
-	  "address, no cross-talk", NEEDS_LINK, t_all_vectors },
-	{ "msix_masked_pending", "masked (entry, then function): no message, PBA set; "
-	  "unmask delivers one and clears PBA", NEEDS_LINK, t_masked_pending },
-	{ "memcpy_no_msi", "a copy with its vectors masked in EIMS sends no message",
-	  NEEDS_LINK, t_memcpy_no_msi },
-	{ "eicr_write_to_clear", "EICS raises causes, EICR write-1-to-clear clears "
-	  "them, EICR never read", NEEDS_LINK, t_eicr_w1c },
-	{ "queue_vector_routing", "RX and TX completions on several queues raise "
-	  "exactly the vectors IVAR maps them to", NEEDS_LINK, t_queue_routing },
-	{ "legacy_cause_test", "each ICS-raisable cause: masked, no message; "
-	  "unmasked, one on the IVAR_MISC vector", NEEDS_LINK, t_legacy_causes },
-	{ "mix_and_match", "10 x (copy + compare, send_msi), each step checked",
-	  NEEDS_LINK, t_mix_and_match },
+static const struct igb_test cases[] = {
+	IGB_CASE(send_msi, NEEDS_LINK, MODES_ANY,
+		 "one vector fires exactly once, right data at the right address"),
+	IGB_CASE(msix_all_vectors, NEEDS_LINK, MODES_ANY,
+		 "every PF vector delivers its own data to its own address, no cross-talk"),
+	IGB_CASE(msix_masked_pending, NEEDS_LINK, MODES_ANY,
+		 "masked (entry, then function): no message, PBA set; unmask delivers one and clears PBA"),
+	IGB_CASE(memcpy_no_msi, NEEDS_LINK, MODES_ANY,
+		 "a copy with its vectors masked in EIMS sends no message"),
+	IGB_CASE(eicr_write_to_clear, NEEDS_LINK, MODES_ANY,
+		 "EICS raises causes, EICR write-1-to-clear clears them, EICR never read"),
+	IGB_CASE(queue_vector_routing, NEEDS_LINK, MODES_ANY,
+		 "RX and TX completions on several queues raise exactly the vectors IVAR maps them to"),
+	IGB_CASE(legacy_cause_test, NEEDS_LINK, MODES_ANY,
+		 "each ICS-raisable cause: masked, no message; unmasked, one on the IVAR_MISC vector"),
+	IGB_CASE(mix_and_match, NEEDS_LINK, MODES_ANY,
+		 "10 x (copy + compare, send_msi), each step checked"),
 };
-const unsigned igb_irq_ntests = sizeof(igb_irq_tests) / sizeof(igb_irq_tests[0]);
+IGB_GROUP(msix, "MSI-X without an OS", cases);

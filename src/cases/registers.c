@@ -1,13 +1,48 @@
 /*
- * registers.c - the ethtool-style register test for the 82576 (Linux
- * igb_ethtool.c reg_test_82576 and its STATUS toggle check), done with bus
- * mastering off: the test enables receive queues and RCTL with pattern
- * values in the ring bases, and no DMA may follow from that.
+ * registers.c - first register reads: STATUS, the MAC address, the NVM
+ * through EERD, the PHY through MDIC, and the ethtool-style register test
+ * (Linux igb_ethtool.c reg_test_82576 and its STATUS toggle check). The
+ * register test runs with bus mastering off: it enables receive queues
+ * and RCTL with pattern values in the ring bases, and no DMA may follow.
  */
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
 #include "suite/suite.h"
 #include "pci/pci_regs.h"
+
+/* ---- first reads ----------------------------------------------------- */
+
+static enum ktap_result case_status_sane(struct igb_dev *d, struct test_run *t)
+{
+	uint32_t status = igb_rd32(d, IGB_STATUS);
+
+	if (status == 0xffffffffu)
+		return test_fail(t, "STATUS reads 0xffffffff: BAR0 does not decode");
+	ktap_diag("%s: STATUS 0x%08x (link %s)", t->name, status,
+		  (status & IGB_STATUS_LU) ? "up" : "down");
+	return KTAP_PASS;
+}
+
+static enum ktap_result case_mac_address(struct igb_dev *d, struct test_run *t)
+{
+	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
+	uint8_t m[6] = { ral, ral >> 8, ral >> 16, ral >> 24, rah, rah >> 8 };
+	bool zero = !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]);
+	bool bcast = (m[0] & m[1] & m[2] & m[3] & m[4] & m[5]) == 0xff;
+
+	ktap_diag("%s: RAL0 0x%08x RAH0 0x%08x -> %02x:%02x:%02x:%02x:%02x:%02x%s",
+		  t->name, ral, rah, m[0], m[1], m[2], m[3], m[4], m[5],
+		  (rah & IGB_RAH_AV) ? "" : " (AV clear)");
+	if (zero)
+		return test_fail(t, "MAC address is all zeros");
+	if (bcast)
+		return test_fail(t, "MAC address is all ones");
+	if (m[0] & 0x01)
+		return test_fail(t, "MAC address is multicast (I/G bit set)");
+	return KTAP_PASS;
+}
+
+/* ---- ethtool register test --------------------------------------------- */
 
 enum reg_test_type {
 	PATTERN_TEST,    /* the four patterns, written & write, read & mask */
@@ -164,7 +199,7 @@ static bool status_toggle(struct igb_dev *d, struct regtest_state *s)
 	return true;
 }
 
-static enum ktap_result t_register_pattern(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_register_pattern(struct igb_dev *d, struct test_run *t)
 {
 	struct regtest_state s = { .t = t };
 	bool auto_rd, ok;
@@ -190,9 +225,71 @@ static enum ktap_result t_register_pattern(struct igb_dev *d, struct test_run *t
 	return ok ? KTAP_PASS : KTAP_FAIL;
 }
 
-const struct igb_test igb_regtest_tests[] = {
-	{ "register_pattern", "ethtool's 82576 register test: ring, flow-control, "
-	  "RCTL/TCTL, RAR and MTA registers under their masks", NEEDS_BAR0,
-	  t_register_pattern },
+/* ---- NVM, PHY ---------------------------------------------------------- */
+
+static enum ktap_result case_nvm_checksum(struct igb_dev *d, struct test_run *t)
+{
+	uint16_t sum = 0, w;
+
+	for (uint16_t i = 0; i < IGB_NVM_CHECKSUM_WORDS; i++) {
+		int rc = igb_nvm_read(d, i, &w);
+		if (rc)
+			return test_fail(t, "EERD read of word 0x%02x: %s", i, rc_name(rc));
+		sum += w;
+	}
+	ktap_diag("%s: words 0x00..0x3f sum to 0x%04x", t->name, sum);
+	if (sum != IGB_NVM_SUM)
+		return test_fail(t, "NVM checksum 0x%04x, expected 0x%04x", sum, IGB_NVM_SUM);
+	return KTAP_PASS;
+}
+
+static enum ktap_result case_nvm_mac_address(struct igb_dev *d, struct test_run *t)
+{
+	uint16_t w[3];
+	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
+
+	for (uint16_t i = 0; i < 3; i++) {
+		int rc = igb_nvm_read(d, i, &w[i]);
+		if (rc)
+			return test_fail(t, "EERD read of word %u: %s", i, rc_name(rc));
+	}
+	uint32_t nral = w[0] | (uint32_t)w[1] << 16;
+	ktap_diag("%s: NVM words 0-2 %04x %04x %04x, RAL0 0x%08x RAH0 0x%08x", t->name,
+		  w[0], w[1], w[2], ral, rah);
+	if (nral != ral || w[2] != (rah & 0xffff))
+		return test_fail(t, "NVM MAC does not match RAL0/RAH0");
+	return KTAP_PASS;
+}
+
+static enum ktap_result case_phy_id(struct igb_dev *d, struct test_run *t)
+{
+	uint16_t id1, id2;
+	int rc;
+
+	if ((rc = igb_phy_read(d, IGB_PHY_ID1, &id1)) ||
+	    (rc = igb_phy_read(d, IGB_PHY_ID2, &id2)))
+		return test_fail(t, "MDIC read: %s (MDIC 0x%08x)", rc_name(rc),
+				 igb_rd32(d, IGB_MDIC));
+	ktap_diag("%s: PHY ID 0x%04x 0x%04x (OUI bits 0x%06x, model 0x%02x, rev %u)",
+		  t->name, id1, id2, ((uint32_t)id1 << 6) | (id2 >> 10),
+		  (id2 >> 4) & 0x3f, id2 & 0xf);
+	if ((id1 == 0 && id2 == 0) || (id1 == 0xffff && id2 == 0xffff))
+		return test_fail(t, "PHY ID 0x%04x%04x is not a PHY", id1, id2);
+	return KTAP_PASS;
+}
+
+static const struct igb_test cases[] = {
+	IGB_CASE(status_sane, NEEDS_BAR0, MODES_ANY,
+		 "STATUS register does not read all-ones"),
+	IGB_CASE(mac_address, NEEDS_BAR0, MODES_ANY,
+		 "RAL0/RAH0 hold a valid unicast MAC address"),
+	IGB_CASE(register_pattern, NEEDS_BAR0, MODES_ANY,
+		 "ethtool's 82576 register test: ring, flow-control, RCTL/TCTL, RAR and MTA registers under their masks"),
+	IGB_CASE(nvm_checksum, NEEDS_BAR0, MODES_ANY,
+		 "NVM words 0x00..0x3F sum to 0xBABA (read through EERD)"),
+	IGB_CASE(nvm_mac_address, NEEDS_BAR0, MODES_ANY,
+		 "the MAC address in NVM words 0-2 matches RAL0/RAH0"),
+	IGB_CASE(phy_id, NEEDS_BAR0, MODES_ANY,
+		 "MDIC reads of PHY ID registers 2 and 3 give a plausible ID"),
 };
-const unsigned igb_regtest_ntests = 1;
+IGB_GROUP(registers, "first register reads", cases);

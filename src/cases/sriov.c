@@ -162,7 +162,7 @@ static void report_bars(struct test_run *t, const struct session *x)
 			  t->name, (unsigned long long)rl->to);
 }
 
-static enum ktap_result t_sriov_enable(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_sriov_enable(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
 	enum ktap_result r = session_begin(&x, d, t);
@@ -281,7 +281,7 @@ static enum ktap_result reset_exchange(struct test_run *t, struct session *x, un
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_vf_reset_handshake(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_vf_reset_handshake(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
 	enum ktap_result r = session_begin(&x, d, t);
@@ -429,12 +429,12 @@ static enum ktap_result every_vf_and_length(struct igb_dev *d, struct test_run *
 	return session_end(&x, t, r);
 }
 
-static enum ktap_result t_vf_to_pf(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_mailbox_vf_to_pf(struct igb_dev *d, struct test_run *t)
 {
 	return every_vf_and_length(d, t, vf_to_pf_one);
 }
 
-static enum ktap_result t_pf_to_vf(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_mailbox_pf_to_vf(struct igb_dev *d, struct test_run *t)
 {
 	return every_vf_and_length(d, t, pf_to_vf_one);
 }
@@ -465,7 +465,7 @@ static enum ktap_result exclusion_one(struct test_run *t, struct session *x, uns
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_lock_exclusion(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_mailbox_lock_exclusion(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
 	enum ktap_result r = session_begin(&x, d, t);
@@ -591,7 +591,7 @@ static enum ktap_result exchange(struct test_run *t, struct session *x)
 	return KTAP_PASS;
 }
 
-static enum ktap_result t_race_2011(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_mailbox_race_2011(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
 	enum ktap_result r = session_begin(&x, d, t);
@@ -616,7 +616,7 @@ static enum ktap_result works(struct test_run *t, struct session *x, unsigned v)
 	return r == KTAP_PASS ? pf_to_vf_one(t, x, v, 2) : r;
 }
 
-static enum ktap_result t_vf_flr(struct igb_dev *d, struct test_run *t)
+static enum ktap_result case_vf_flr(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
 	enum ktap_result r = session_begin(&x, d, t);
@@ -672,22 +672,20 @@ static enum ktap_result t_vf_flr(struct igb_dev *d, struct test_run *t)
 	return session_end(&x, t, r);
 }
 
-const struct igb_test igb_sriov_tests[] = {
-	{ "sriov_enable", "VFs appear with the right count, IDs and routing IDs, BAR0 "
-	  "reaches each VF's mailbox; disable removes them, the capability is restored",
-	  NEEDS_BAR0, t_sriov_enable },
-	{ "vf_reset_handshake", "PF reset sets RSTI, PFRSTD sets RSTD (read-to-clear), "
-	  "VF_RESET is answered with ACK and the VF's MAC", NEEDS_BAR0, t_vf_reset_handshake },
-	{ "mailbox_vf_to_pf", "every VF: messages of 1..16 words reach the PF intact; "
-	  "REQ/ACK, VFU/PFU and PFACK as the datasheet says", NEEDS_BAR0, t_vf_to_pf },
-	{ "mailbox_pf_to_vf", "every VF: messages of 1..16 words reach the VF intact; "
-	  "STS/ACK, PFU/VFU and PFSTS as the datasheet says", NEEDS_BAR0, t_pf_to_vf },
-	{ "mailbox_lock_exclusion", "PFU is refused while the VF holds VFU and the "
-	  "reverse, and granted once the other lets go", NEEDS_BAR0, t_lock_exclusion },
-	{ "mailbox_race_2011", "reproduction of the 2011 report (a late PF reply loses "
-	  "the VF's next message), then 1000 messages with the fixed protocol, none lost",
-	  NEEDS_BAR0, t_race_2011 },
-	{ "vf_flr", "FLR of one VF resets it alone; the PF and the other VFs keep working",
-	  NEEDS_BAR0, t_vf_flr },
+static const struct igb_test cases[] = {
+	IGB_CASE(sriov_enable, NEEDS_BAR0, MODES_ANY,
+		 "VFs appear with the right count, IDs and routing IDs, BAR0 reaches each VF's mailbox; disable removes them, the capability is restored"),
+	IGB_CASE(vf_reset_handshake, NEEDS_BAR0, MODES_ANY,
+		 "PF reset sets RSTI, PFRSTD sets RSTD (read-to-clear), VF_RESET is answered with ACK and the VF's MAC"),
+	IGB_CASE(mailbox_vf_to_pf, NEEDS_BAR0, MODES_ANY,
+		 "every VF: messages of 1..16 words reach the PF intact; REQ/ACK, VFU/PFU and PFACK as the datasheet says"),
+	IGB_CASE(mailbox_pf_to_vf, NEEDS_BAR0, MODES_ANY,
+		 "every VF: messages of 1..16 words reach the VF intact; STS/ACK, PFU/VFU and PFSTS as the datasheet says"),
+	IGB_CASE(mailbox_lock_exclusion, NEEDS_BAR0, MODES_ANY,
+		 "PFU is refused while the VF holds VFU and the reverse, and granted once the other lets go"),
+	IGB_CASE(mailbox_race_2011, NEEDS_BAR0, MODES_ANY,
+		 "reproduction of the 2011 report (a late PF reply loses the VF's next message), then 1000 messages with the fixed protocol, none lost"),
+	IGB_CASE(vf_flr, NEEDS_BAR0, MODES_ANY,
+		 "FLR of one VF resets it alone; the PF and the other VFs keep working"),
 };
-const unsigned igb_sriov_ntests = sizeof(igb_sriov_tests) / sizeof(igb_sriov_tests[0]);
+IGB_GROUP(sriov, "SR-IOV and the PF/VF mailbox", cases);

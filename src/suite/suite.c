@@ -49,18 +49,12 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 	return KTAP_SKIP;
 }
 
-/* Tables of cases in the order they run. */
-static const struct {
-	const struct igb_test *tests;
-	const unsigned *n;
-} registry[] = {
-	{ igb_basic_tests, &igb_basic_ntests },
-	{ igb_regtest_tests, &igb_regtest_ntests },
-	{ igb_dma_tests, &igb_dma_ntests },
-	{ igb_irq_tests, &igb_irq_ntests },
-	{ igb_sriov_tests, &igb_sriov_ntests },
-	{ igb_fault_tests, &igb_fault_ntests },
+/* The groups in the order they run (the README's case table). */
+static const struct igb_group *const groups[] = {
+	&igb_group_identity, &igb_group_registers, &igb_group_copy,
+	&igb_group_msix, &igb_group_sriov, &igb_group_flr_fault,
 };
+#define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out)
 {
@@ -122,21 +116,31 @@ const struct suite_record *suite_record(unsigned i)
 	return i < nrecords ? &records[i] : NULL;
 }
 
+unsigned suite_group_count(void)
+{
+	return NGROUPS;
+}
+
+const struct igb_group *suite_group(unsigned g)
+{
+	return g < NGROUPS ? groups[g] : NULL;
+}
+
 unsigned suite_case_count(void)
 {
 	unsigned n = 0;
 
-	for (size_t i = 0; i < sizeof(registry) / sizeof(registry[0]); i++)
-		n += *registry[i].n;
+	for (unsigned g = 0; g < NGROUPS; g++)
+		n += groups[g]->n;
 	return n;
 }
 
 const struct igb_test *suite_case(unsigned i)
 {
-	for (size_t r = 0; r < sizeof(registry) / sizeof(registry[0]); r++) {
-		if (i < *registry[r].n)
-			return &registry[r].tests[i];
-		i -= *registry[r].n;
+	for (unsigned g = 0; g < NGROUPS; g++) {
+		if (i < groups[g]->n)
+			return &groups[g]->cases[i];
+		i -= groups[g]->n;
 	}
 	return NULL;
 }
@@ -292,15 +296,33 @@ static void record(struct suite_record *rec, const struct test_run *t,
 	}
 }
 
+/* "passthrough,strict": a case's modes as --iommu would name them. */
+static const char *modes_str(unsigned modes, char *buf, size_t n)
+{
+	size_t at = 0;
+
+	buf[0] = '\0';
+	for (unsigned m = 0; m < IOMMU_NMODES; m++)
+		if (modes & MODE(m))
+			at += (size_t)fmt_snprintf(buf + at, at < n ? n - at : 0, "%s%s",
+						   at ? "," : "", iommu_mode_name((enum iommu_mode)m));
+	return buf;
+}
+
 static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 				struct suite_record *rec, unsigned round)
 {
 	uint64_t t0 = plat_now_us();
 	struct test_run t = { .name = tc->name, .drv = &drv, .opt = run_opt(),
 			      .progress_at = t0 };
+	char modes[40];
 	enum ktap_result r;
 
-	if (d->dead && tc->needs)
+	if (!(tc->modes & MODE(iommu_current())))
+		r = test_skip(&t, "only meaningful under iommu=%s (mode %s)",
+			      modes_str(tc->modes, modes, sizeof(modes)),
+			      iommu_mode_name(iommu_current()));
+	else if (d->dead && tc->needs)
 		r = test_skip(&t, "device %s", d->dead_why);
 	else if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
 		r = test_fail(&t, "%s", d->bar0_problem);

@@ -56,12 +56,43 @@ enum test_needs {
 	NEEDS_LINK = 1 << 1, /* driver initialised, loopback link up */
 };
 
+/* The DMA remapping modes a case means something in (bits of enum
+ * iommu_mode); in the others the runner skips it with one standard reason. */
+#define MODE(m) (1u << (m))
+#define MODES_ANY (MODE(IOMMU_NMODES) - 1)
+#define MODES_STRICT MODE(IOMMU_STRICT)
+
+typedef enum ktap_result igb_case_fn(struct igb_dev *d, struct test_run *t);
+
 struct igb_test {
 	const char *name;
-	const char *desc; /* one line, for --list */
-	unsigned needs;
-	enum ktap_result (*run)(struct igb_dev *d, struct test_run *t);
+	const char *desc;  /* one line, for --list */
+	unsigned needs;    /* enum test_needs */
+	unsigned modes;    /* MODES_* */
+	igb_case_fn *run;
 };
+
+/*
+ * One row of a group's table, the case's one declaration:
+ *   IGB_CASE(eicr_write_to_clear, NEEDS_LINK, MODES_ANY, "EICR bits ...")
+ * runs case_eicr_write_to_clear(d, t) under the name "eicr_write_to_clear".
+ */
+#define IGB_CASE(name_, needs_, modes_, desc_) \
+	{ .name = #name_, .desc = desc_, .needs = needs_, .modes = modes_, \
+	  .run = case_##name_ }
+
+/* A group of cases: one file src/cases/<name>.c, one row of the README's
+ * case table (title), in the run order of the registry (suite.c). */
+struct igb_group {
+	const char *name;
+	const char *title;
+	const struct igb_test *cases;
+	unsigned n;
+};
+#define IGB_GROUP(name_, title_, table_) \
+	const struct igb_group igb_group_##name_ = { \
+		.name = #name_, .title = title_, .cases = table_, \
+		.n = sizeof(table_) / sizeof(table_[0]) }
 
 /* Record a failure (also printed as a diagnostic) and return KTAP_FAIL. */
 enum ktap_result test_fail(struct test_run *t, const char *fmt, ...)
@@ -70,23 +101,16 @@ enum ktap_result test_fail(struct test_run *t, const char *fmt, ...)
 enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/* Test cases, by file. */
-extern const struct igb_test igb_basic_tests[];
-extern const unsigned igb_basic_ntests;
-extern const struct igb_test igb_regtest_tests[];
-extern const unsigned igb_regtest_ntests;
-extern const struct igb_test igb_irq_tests[];
-extern const unsigned igb_irq_ntests;
-extern const struct igb_test igb_fault_tests[];
-extern const unsigned igb_fault_ntests;
-extern const struct igb_test igb_sriov_tests[];
-extern const unsigned igb_sriov_ntests;
-extern const struct igb_test igb_dma_tests[];
-extern const unsigned igb_dma_ntests;
+/* The groups, by file (src/cases/). */
+extern const struct igb_group igb_group_identity, igb_group_registers, igb_group_copy,
+	igb_group_msix, igb_group_sriov, igb_group_flr_fault;
 
 /* The registry in run order: how many cases, and case i. */
 unsigned suite_case_count(void);
 const struct igb_test *suite_case(unsigned i);
+/* The groups in run order: how many, and group g. */
+unsigned suite_group_count(void);
+const struct igb_group *suite_group(unsigned g);
 
 /* Process exit statuses (kselftest-like). */
 enum igbtest_exit {

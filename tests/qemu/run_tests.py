@@ -155,7 +155,7 @@ def device_bdf(test: ktap.Test) -> str:
 # there is no fault to recover from. Only strict translation confines.
 NO_FAULT_TARGET = {
     "fault_recovery_needs_flr": "does not signal DMA read errors",
-    "strict_confinement": "only meaningful under strict translation",
+    "strict_confinement": "only meaningful under iommu=strict",
 }
 # Without -device intel-iommu there is no DMAR table: the VT-d modes skip.
 EXPECTED_SKIPS_NO_IOMMU = dict(NO_FAULT_TARGET, **{
