@@ -10,9 +10,9 @@
 #include "efi_files.h"
 #include "efi_options.h"
 #include "efi_platform.h"
-#include "suite/suite.h"
 #include "igbtest.h"
 #include "platform.h"
+#include "status.h"
 #include "report/fmt.h"
 
 /* Let a UART drain its FIFO before power-off (16 bytes at 115200 baud take

@@ -12,19 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Return codes: 0 is success, the rest are negative (iPXE style). */
-enum rc {
-	RC_OK = 0,
-	RC_EINVAL = -1,    /* bad argument */
-	RC_ENODEV = -2,    /* no such device / function absent */
-	RC_EIO = -3,       /* the hardware answered wrongly */
-	RC_ETIMEDOUT = -4, /* a bounded wait ran out */
-	RC_ENOMEM = -5,    /* out of memory or address space */
-	RC_ENOTSUP = -6,   /* not available on this platform */
-	RC_ERANGE = -7,    /* value out of range */
-};
-
-const char *rc_name(int rc);
+#include "status.h"
 
 /* A PCI function address. */
 struct pci_bdf {

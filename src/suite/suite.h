@@ -112,15 +112,6 @@ const struct igb_test *suite_case(unsigned i);
 unsigned suite_group_count(void);
 const struct igb_group *suite_group(unsigned g);
 
-/* Process exit statuses (kselftest-like). */
-enum igbtest_exit {
-	IGBTEST_EXIT_PASS = 0,
-	IGBTEST_EXIT_FAIL = 1,
-	IGBTEST_EXIT_USAGE = 2,
-	IGBTEST_EXIT_ERROR = 3,   /* could not run: platform or internal error */
-	IGBTEST_EXIT_NODEV = 4,   /* nothing to test (kselftest's KSFT_SKIP) */
-};
-
 /* Run every case on every 82576 in inv; returns an igbtest_exit status. */
 int suite_run(const struct pci_inventory *inv);
 
