@@ -178,7 +178,7 @@ fuzz: $(FUZZ_OUT)/fuzz_options
 
 # The LAVA job template against Debian lava-common's schema (its python3).
 lava-check:
-	/usr/bin/python3 lava/check-job lava/igbtest-usb.yaml lava/igbtest-tftp.yaml
+	/usr/bin/python3 lava/check-job lava/igbtest-usb.yaml lava/igbtest-tftp.yaml lava/igbtest-qemu.yaml
 
 clean:
 	rm -rf $(BUILD)

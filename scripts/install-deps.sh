@@ -4,6 +4,7 @@
 set -euo pipefail
 
 GNU_EFI_ARM64=${GNU_EFI_ARM64:-/opt/igbtest/gnu-efi-arm64}
+LAVA_SERVER_DIR=${LAVA_SERVER_DIR:-/opt/igbtest/lava-server}
 
 usage() {
     cat <<USAGE
@@ -16,7 +17,12 @@ needs (default: x86_64; repeat --arch, or --arch all, for several):
             suite in APT (bookworm's own QEMU 7.2 has no igb device);
             for lab operation: gdisk (make image), sbsigntool and openssl
             (make sign), lava-common (the LAVA job check in make test),
-            clang and libclang-rt-dev (make fuzz: libFuzzer)
+            lava-dispatcher (lava-run: make test runs LAVA jobs in QEMU;
+            no lava-server) and lava-server's device-type templates
+            (apt-get download + dpkg-deb -x into LAVA_SERVER_DIR, now
+            ${LAVA_SERVER_DIR}, never installed), ipxe (ipxe.efi: the
+            network boot test), clang and libclang-rt-dev (make fuzz:
+            libFuzzer)
   x86_64    gcc, binutils, gnu-efi, ovmf, qemu-system-x86 >= 8 (backports)
   aarch64   gcc-aarch64-linux-gnu, qemu-efi-aarch64 (AAVMF),
             qemu-system-arm >= 8 (backports), and gnu-efi for arm64:
@@ -67,7 +73,9 @@ qemu_ok() {
 # Files that prove a package is usable (not just dpkg state).
 need_files=(/usr/bin/mcopy /usr/sbin/mkfs.vfat /usr/bin/python3
     /usr/sbin/sgdisk /usr/bin/sbsign /usr/bin/sbverify /usr/bin/openssl /usr/bin/clang
-    /usr/lib/python3/dist-packages/lava_common/schemas/__init__.py)
+    /usr/lib/python3/dist-packages/lava_common/schemas/__init__.py
+    /usr/bin/lava-run /usr/lib/ipxe/ipxe.efi
+    "$LAVA_SERVER_DIR/usr/share/lava-server/device-types/qemu.jinja2")
 if want x86_64; then
     need_files+=(
         /usr/lib/crt0-efi-x86_64.o
@@ -131,7 +139,7 @@ fi
 $SUDO apt-get update -qq
 
 pkgs=(make mtools dosfstools python3 gdisk sbsigntool openssl lava-common clang
-      libclang-rt-dev)
+      libclang-rt-dev lava-dispatcher ipxe)
 backports=()
 if want x86_64; then
     pkgs+=(gcc binutils gnu-efi ovmf)
@@ -147,16 +155,34 @@ if [ ${#backports[@]} -gt 0 ]; then
         -t "${codename}-backports" "${backports[@]}" >/dev/null
 fi
 
-# gnu-efi:arm64 unpacked beside the system, never installed: installing it
-# would remove the amd64 gnu-efi the x86_64 build uses.
-if want aarch64 && [ ! -e "$GNU_EFI_ARM64/usr/lib/crt0-efi-aarch64.o" ]; then
+# Fetch a package's .deb ($1) into a temporary folder; prints its path.
+download_deb() {
+    local tmp deb
     tmp=$(mktemp -d)
     # apt downloads as its sandbox user, who must be able to write here.
     if id _apt >/dev/null 2>&1; then $SUDO chown _apt "$tmp"; fi
-    trap 'rm -rf "$tmp"' EXIT
-    (cd "$tmp" && $SUDO apt-get download -qq gnu-efi:arm64)
-    deb=$(ls "$tmp"/gnu-efi_*_arm64.deb 2>/dev/null | head -1)
-    [ -n "$deb" ] || { echo "install-deps: apt-get download gnu-efi:arm64 gave no .deb" >&2; exit 3; }
+    (cd "$tmp" && $SUDO apt-get download -qq "$1") >&2
+    deb=$(ls "$tmp"/*.deb 2>/dev/null | head -1)
+    [ -n "$deb" ] || { echo "install-deps: apt-get download $1 gave no .deb" >&2; exit 3; }
+    echo "$deb"
+}
+
+# lava-server's device-type templates, to render device dictionaries as a
+# server would; the server itself (Django, PostgreSQL) is not installed.
+if [ ! -e "$LAVA_SERVER_DIR/usr/share/lava-server/device-types/qemu.jinja2" ]; then
+    deb=$(download_deb lava-server)
+    $SUDO rm -rf "$LAVA_SERVER_DIR"
+    $SUDO mkdir -p "$LAVA_SERVER_DIR"
+    $SUDO dpkg-deb -x "$deb" "$LAVA_SERVER_DIR"
+    rm -rf "$(dirname "$deb")"
+    echo "install-deps: lava-server device types unpacked in $LAVA_SERVER_DIR"
+fi
+
+# gnu-efi:arm64 unpacked beside the system, never installed: installing it
+# would remove the amd64 gnu-efi the x86_64 build uses.
+if want aarch64 && [ ! -e "$GNU_EFI_ARM64/usr/lib/crt0-efi-aarch64.o" ]; then
+    deb=$(download_deb gnu-efi:arm64)
+    trap 'rm -rf "$(dirname "$deb")"' EXIT
     $SUDO rm -rf "$GNU_EFI_ARM64"
     $SUDO mkdir -p "$GNU_EFI_ARM64"
     $SUDO dpkg-deb -x "$deb" "$GNU_EFI_ARM64"

@@ -16,6 +16,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -597,7 +598,8 @@ def cases(run_tests) -> list:
     global rt
     rt = run_tests
     C = rt.Case
-    return [
+    import lava_tests
+    return lava_tests.cases(run_tests, sys.modules[__name__]) + [
         C("junit_synthetic", t_junit_synthetic, False),
         C("long_lines", t_long_lines, False),
         C("image_default", t_image_default, True),
