@@ -44,9 +44,9 @@ static bool narrow(struct options *o, const CHAR16 *in, UINTN len, char *out, UI
 /* The shell's argv, without the program name. */
 static void from_shell(struct options *o, EFI_SHELL_PARAMETERS_PROTOCOL *sp)
 {
-	static char buf[OPT_MAX_ARGS][OPT_LINE_MAX + 1];
+	static char buf[OPT_CMDLINE_MAX];
 	const char *argv[OPT_MAX_ARGS];
-	UINTN argc = sp->Argc ? sp->Argc - 1 : 0;
+	UINTN argc = sp->Argc ? sp->Argc - 1 : 0, at = 0;
 
 	if (argc > OPT_MAX_ARGS) {
 		fmt_snprintf(o->error, sizeof(o->error), "%u arguments, at most %u are read",
@@ -55,10 +55,15 @@ static void from_shell(struct options *o, EFI_SHELL_PARAMETERS_PROTOCOL *sp)
 	}
 	for (UINTN i = 0; i < argc; i++) {
 		char what[24];
+		UINTN room = sizeof(buf) - at;
 		fmt_snprintf(what, sizeof(what), "argument %u", (unsigned)i + 1);
-		if (!narrow(o, sp->Argv[i + 1], (UINTN)-1, buf[i], sizeof(buf[i]), what))
+		/* each argument up to OPT_LINE_MAX, all of them up to the buffer */
+		if (room > OPT_LINE_MAX + 1)
+			room = OPT_LINE_MAX + 1;
+		if (!narrow(o, sp->Argv[i + 1], (UINTN)-1, buf + at, room, what))
 			return;
-		argv[i] = buf[i];
+		argv[i] = buf + at;
+		at += __builtin_strlen(buf + at) + 1;
 	}
 	options_parse_argv(o, (int)argc, argv);
 }
@@ -90,7 +95,7 @@ static bool is_program_name(const char *tok, UINTN len)
 void efi_options_load(EFI_HANDLE image, struct options *o, bool *shell, char *desc,
 		      UINTN n)
 {
-	static char line[OPT_MAX_ARGS * (OPT_LINE_MAX + 1)];
+	static char line[OPT_CMDLINE_MAX];
 	static char cfg[CONFIG_MAX_BYTES];
 	EFI_SHELL_PARAMETERS_PROTOCOL *sp = NULL;
 	EFI_LOADED_IMAGE *li = NULL;

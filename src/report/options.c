@@ -133,7 +133,7 @@ static int set_action(struct options *o, const struct opt_def *d, const char *v)
 static int set_patterns(struct options *o, const struct opt_def *d, const char *v)
 {
 	bool only = d->name[0] == 'o';
-	char(*list)[OPT_PATTERN_MAX] = only ? o->only : o->exclude;
+	const char **list = only ? o->only : o->exclude;
 	unsigned *n = only ? &o->n_only : &o->n_exclude;
 	const char *p = v;
 
@@ -150,8 +150,10 @@ static int set_patterns(struct options *o, const struct opt_def *d, const char *
 			return fail(o, d, "empty pattern in '%.60s' (expected %s)", v, d->expect);
 		if (end >= OPT_PATTERN_MAX)
 			return fail(o, d, "pattern longer than %u characters", OPT_PATTERN_MAX - 1);
-		if (*n == OPT_MAX_PATTERNS)
-			return fail(o, d, "more than %u patterns", OPT_MAX_PATTERNS);
+		if (*n == OPT_MAX_PATTERNS || o->pool_used + end + 1 > sizeof(o->pattern_pool))
+			return fail(o, d, "more than %u patterns or %u characters of them (the "
+				    "limits)", OPT_MAX_PATTERNS, OPT_PATTERN_POOL - OPT_MAX_PATTERNS);
+		char *pat = o->pattern_pool + o->pool_used;
 		for (size_t i = 0; i < end; i++) {
 			char c = p[i];
 			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
@@ -159,10 +161,11 @@ static int set_patterns(struct options *o, const struct opt_def *d, const char *
 			      c == '?'))
 				return fail(o, d, "'%c' in '%.60s': patterns are case names "
 					    "with * and ?", c, v);
-			list[*n][i] = c;
+			pat[i] = c;
 		}
-		list[*n][end] = '\0';
-		(*n)++;
+		pat[end] = '\0';
+		o->pool_used += (unsigned)end + 1;
+		list[(*n)++] = pat;
 		if (!p[len])
 			return RC_OK;
 		p += len + 1;
@@ -271,7 +274,8 @@ static int set_device(struct options *o, const struct opt_def *d, const char *v)
 				one[i] = p[i];
 			one[len] = '\0';
 			if (o->n_devices == OPT_MAX_DEVICES)
-				return fail(o, d, "more than %u devices", OPT_MAX_DEVICES);
+				return fail(o, d, "more than %u devices (the limit)",
+					    OPT_MAX_DEVICES);
 			if (parse_bdf(one, &o->devices[o->n_devices],
 				      &o->device_has_seg[o->n_devices]))
 				return fail(o, d, "expected %s, got '%.40s'", d->expect, one);
@@ -448,6 +452,9 @@ static const struct opt_def defs[] = {
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
 
+#define STR(x) #x
+#define XSTR(x) STR(x) /* a limit's value in the usage text */
+
 const char options_usage[] =
 	"usage: igbtest.efi [OPTION]...\n"
 	"Tests every Intel 82576 found on the PCI buses; KTAP on console and serial.\n"
@@ -458,6 +465,9 @@ const char options_usage[] =
 	"      --list             every test case with its description, then exit\n"
 	"      --only=PATTERNS    run only cases matching (comma list; * and ?)\n"
 	"      --exclude=PATTERNS skip cases matching (after --only)\n"
+	"                         (each list: up to " XSTR(OPT_MAX_PATTERNS) " patterns; give the\n"
+	"                         option again to add more; a line or argument:\n"
+	"                         up to " XSTR(OPT_LINE_MAX) " characters)\n"
 	"      --device=BDFS      test only these 82576s (SSSS:BB:DD.F or BB:DD.F,\n"
 	"                         comma list; 'all', the default: every one)\n"
 	"      --iommu=MODES      DMA remapping modes to run the cases under:\n"
@@ -673,7 +683,8 @@ int options_split(struct options *o, const char *line, size_t len, char *buf,
 			return fail(o, NULL, "unterminated quote at column %zu of the command "
 				    "line", quote_at);
 		if (out + 1 > n)
-			return fail(o, NULL, "command line too long");
+			return fail(o, NULL, "command line longer than %u characters",
+				    OPT_CMDLINE_MAX - OPT_MAX_ARGS);
 		buf[out++] = '\0';
 		argv[(*argc)++] = buf + start;
 	}
@@ -682,7 +693,7 @@ int options_split(struct options *o, const char *line, size_t len, char *buf,
 
 int options_parse_cmdline(struct options *o, const char *line, size_t len)
 {
-	static char buf[OPT_MAX_ARGS * (OPT_LINE_MAX + 1)];
+	static char buf[OPT_CMDLINE_MAX];
 	const char *argv[OPT_MAX_ARGS];
 	int argc;
 
@@ -751,7 +762,7 @@ static int config_line(struct options *o, char *s)
 int options_parse_config(struct options *o, const char *text, size_t len,
 			 const char *name)
 {
-	char line[OPT_LINE_MAX + 1];
+	static char line[OPT_LINE_MAX + 1];
 	size_t i = 0;
 
 	where.file = name;

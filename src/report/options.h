@@ -24,15 +24,17 @@
 
 #include "platform.h"
 
-#define OPT_MAX_PATTERNS 16   /* --only / --exclude patterns, all told each */
+#define OPT_MAX_PATTERNS 256  /* --only patterns, and --exclude patterns */
 #define OPT_PATTERN_MAX 48    /* bytes per pattern, NUL included */
-#define OPT_MAX_DEVICES 16    /* --device BDFs */
+#define OPT_PATTERN_POOL 8192 /* bytes of all patterns together, NULs included */
+#define OPT_MAX_DEVICES 256   /* --device BDFs */
 #define OPT_MAX_MODES 8       /* --iommu mode names */
 #define OPT_MODE_MAX 16       /* bytes per mode name, NUL included */
 #define OPT_PATH_MAX 96       /* --results directory, NUL included */
 #define OPT_ERROR_MAX 240     /* the usage message */
 #define OPT_MAX_ARGS 64       /* tokens on one command line */
-#define OPT_LINE_MAX 255      /* characters in one config line or token */
+#define OPT_LINE_MAX 4095     /* characters in one config line or token */
+#define OPT_CMDLINE_MAX 16384 /* characters of a whole command line */
 #define OPT_IGNORED_MAX 96    /* names of ignored kernel-style tokens, NUL included */
 
 /* What the run is asked to do. */
@@ -68,10 +70,12 @@ enum opt_end {
 
 struct options {
 	enum opt_action action;
-	char only[OPT_MAX_PATTERNS][OPT_PATTERN_MAX]; /* globs; none: every case */
+	const char *only[OPT_MAX_PATTERNS]; /* globs (in pattern_pool); none: every case */
 	unsigned n_only;
-	char exclude[OPT_MAX_PATTERNS][OPT_PATTERN_MAX];
+	const char *exclude[OPT_MAX_PATTERNS];
 	unsigned n_exclude;
+	char pattern_pool[OPT_PATTERN_POOL]; /* the patterns' text, NUL-terminated */
+	unsigned pool_used;
 	struct pci_bdf devices[OPT_MAX_DEVICES]; /* none: every 82576 */
 	bool device_has_seg[OPT_MAX_DEVICES];    /* "BB:DD.F" matches any segment */
 	unsigned n_devices;

@@ -177,11 +177,11 @@ TEST(options_cmdline_quotes_and_hostile_input)
 	options_defaults(&o);
 	check_error(options_parse_cmdline(&o, with_nul, sizeof(with_nul) - 1), "byte 0x00",
 		    NULL);
-	char longarg[600];
+	static char longarg[OPT_LINE_MAX + 20];
 	memset(longarg, 'a', sizeof(longarg) - 1);
 	memcpy(longarg, "--only=", 7);
 	longarg[sizeof(longarg) - 1] = '\0';
-	check_error(cmdline(longarg), "longer than 255", NULL);
+	check_error(cmdline(longarg), "longer than 4095", NULL);
 	char many[70 * 4 + 1] = "";
 	for (int i = 0; i < 70; i++)
 		strcat(many, "-q ");
@@ -230,9 +230,9 @@ TEST(options_config_hostile)
 	check_error(CONFIG("repeat = 1\0\n"), "line 1: a NUL byte at column 11", NULL);
 	check_error(CONFIG("verbose\x1b[2J\n"), "byte 0x1b", NULL);
 	check_error(CONFIG("repeat = 2\nduration = 1h\n"), "--repeat and --duration", NULL);
-	static char big[1000];
+	static char big[OPT_LINE_MAX + 100];
 	memset(big, '#', sizeof(big));
-	check_error(config(big, sizeof(big)), "line 1: longer than 255", NULL);
+	check_error(config(big, sizeof(big)), "line 1: longer than 4095", NULL);
 	/* A lone CR inside a line is refused, CRLF is not. */
 	check_error(CONFIG("repeat = 2\r3\n"), "byte 0x0d", NULL);
 	REQUIRE(CONFIG("repeat = 2\r\n") == RC_OK);
@@ -542,4 +542,49 @@ TEST(run_timeout_scale_stretches_driver_waits)
 	CHECK(three >= 3 * one - 5 && three <= 3 * one + 5);
 	CHECK(fake_output_contains("options: 1 of "));
 	CHECK(fake_output_contains("waits x3.00"));
+}
+
+/* Selection lists of hundreds of names (a lab's list of every case but a
+ * few, spelt out): one argument or config line of thousands of characters,
+ * or the option given again; past the limits, an error that names them,
+ * as the help does. */
+TEST(options_long_selection_lists)
+{
+	static char arg[OPT_LINE_MAX + 1], line[OPT_LINE_MAX + 16], name[16];
+	unsigned n = 0;
+
+	strcpy(arg, "--only=");
+	for (; n < 250; n++) {
+		snprintf(name, sizeof(name), "%scase_%03u", n ? "," : "", n);
+		strcat(arg, name);
+	}
+	REQUIRE(strlen(arg) > 2000);
+	REQUIRE(ARGV(arg, "--exclude=case_007") == RC_OK);
+	CHECK_EQ(o.n_only, n);
+	CHECK_STREQ(o.only[0], "case_000");
+	CHECK_STREQ(o.only[n - 1], arg + strlen(arg) - 8);
+	CHECK(options_case_selected(&o, "case_150"));
+	CHECK(!options_case_selected(&o, "case_007"));
+	CHECK(!options_case_selected(&o, "identify"));
+	/* the same as a config line, and as a command line */
+	snprintf(line, sizeof(line), "only = %s\n", arg + 7);
+	REQUIRE(config(line, strlen(line)) == RC_OK);
+	CHECK_EQ(o.n_only, n);
+	REQUIRE(cmdline(arg) == RC_OK);
+	CHECK_EQ(o.n_only, n);
+	/* given again, the list grows to the limit, and no further */
+	REQUIRE(ARGV(arg, "--only=a,b,c,d,e,f") == RC_OK);
+	CHECK_EQ(o.n_only, 256);
+	CHECK_STREQ(o.only[255], "f");
+	check_error(ARGV(arg, "--only=a,b,c,d,e,f,g"), "more than 256 patterns", NULL);
+	CHECK(strstr(options_usage, "up to 256 patterns"));
+	CHECK(strstr(options_usage, "up to 4095 characters"));
+	/* as many devices as a host could hold 82576s */
+	strcpy(arg, "--device=");
+	for (unsigned i = 0; i < 100; i++) {
+		snprintf(name, sizeof(name), "%s%02x:00.%u", i ? "," : "", i / 4 + 1, i % 4);
+		strcat(arg, name);
+	}
+	REQUIRE(ARGV(arg) == RC_OK);
+	CHECK_EQ(o.n_devices, 100);
 }
