@@ -583,7 +583,7 @@ def t_long_lines(ctx) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         log, out = Path(tmp, "serial.log"), Path(tmp, "junit.xml")
         log.write_text(text)
-        check_junit(log, out, tests=4, failures=1, skipped=1)
+        check_junit(log, out, tests=4, failures=1, skipped=1, exit_status=1)
         root = ET.parse(out).getroot()
         fail = root.find(".//testcase[@name='memcpy_success']/failure")
         rt.check(fail is not None and fail.get("message").endswith(
