@@ -184,6 +184,9 @@ int igbtest_run(const struct options *o, const char *platform_banner)
 		return nothing_run("PCI scan failed", IGBTEST_EXIT_ERROR);
 	}
 	pci_print_inventory(&inventory, will_test);
+	char unit[160];
+	iommu_describe(unit, sizeof(unit));
+	ktap_diag_at(KTAP_ALWAYS, "%s", unit);
 	status = suite_run(&inventory);
 	/* Each mode turns translation off when its device is done; this is
 	 * the last word on it, whatever a test did. */

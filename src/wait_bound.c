@@ -1,5 +1,8 @@
-/* wait_bound.c - the scale applied to every bounded wait (see wait_bound.h). */
+/* wait_bound.c - the scale applied to every bounded wait, and the wait
+ * itself (see wait_bound.h). */
 #include "wait_bound.h"
+
+#include "platform.h"
 
 static unsigned scale_pct = 100;
 
@@ -16,4 +19,23 @@ unsigned wait_bound_scale(void)
 uint64_t wait_bound_us(uint64_t us)
 {
 	return us * scale_pct / 100;
+}
+
+bool wait_until(bool (*done)(void *ctx), void *ctx, uint64_t bound_us, uint32_t step_us)
+{
+	uint64_t limit = wait_bound_us(bound_us);
+	uint64_t start = plat_now_us();
+	uint64_t max_iter;
+
+	if (!step_us)
+		step_us = 1;
+	max_iter = limit / step_us + 1;
+	for (uint64_t i = 0; i <= max_iter; i++) {
+		if (done(ctx))
+			return true;
+		if (plat_now_us() - start >= limit)
+			break;
+		plat_udelay(step_us);
+	}
+	return false;
 }

@@ -195,6 +195,33 @@ static enum ktap_result expect_unbacked(struct test_run *t, const void *src, voi
 	return KTAP_PASS;
 }
 
+/*
+ * A copy through an unmapped page completed and the unit logged nothing:
+ * either the access went through (confinement broken: a failure) or the
+ * unit refused it without logging it, which the data shows (a read
+ * delivered none of the page, a write left it as it was). Then the fault
+ * log cannot be checked on this host: not tested. QEMU 10.0's AMD-Vi is
+ * such a unit: amdvi_test_mask() ORs instead of ANDing, so
+ * amdvi_log_event() always sees EventOverflow and writes nothing.
+ */
+static enum ktap_result completed_unlogged(struct test_run *t, const uint8_t *dst,
+					   const uint8_t *page, bool read)
+{
+	const uint8_t *seen = read ? dst : page;
+	size_t same = 0;
+
+	for (size_t i = 0; i < FAULT_BYTES; i++)
+		same += seen[i] == FAULT_PATTERN;
+	if (read ? same == FAULT_BYTES : same != FAULT_BYTES)
+		return test_fail(t, "the copy %s an unmapped page went through (%zu of %u "
+				 "bytes %s) and no IOMMU fault was logged", read ? "from" : "to",
+				 read ? same : FAULT_BYTES - same, FAULT_BYTES,
+				 read ? "delivered" : "changed");
+	return test_skip(t, "the unit refused the %s of 0x%llx (the data shows it) but "
+			 "logged no fault (QEMU 10.0's AMD-Vi never writes its event log)",
+			 read ? "read" : "write", (unsigned long long)(uintptr_t)page);
+}
+
 /* A faulting copy under strict: it must end (bounded) on a fault the
  * IOMMU recorded for our device at the unreachable page, in the expected
  * direction. */
@@ -210,8 +237,7 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 	rc = igb_ops.memcpy_wait(drv);
 	uint64_t us = plat_now_us() - t0;
 	if (!rc)
-		return test_fail(t, "the copy %s an unmapped page completed with no IOMMU "
-				 "fault", read ? "from" : "to");
+		return completed_unlogged(t, dst, page, read);
 	if (!drv->faulted)
 		return test_fail(t, "the copy failed (%s) but no IOMMU fault was recorded: %s",
 				 rc_name(rc), drv->last_error);
@@ -221,11 +247,10 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 				 "of 0x%llx", drv->fault.sid, drv->fault.read ? "read" : "write",
 				 (unsigned long long)drv->fault.addr, iommu_sid(d->bdf),
 				 read ? "read" : "write", (unsigned long long)(uintptr_t)page);
-	ktap_diag("%s: IOMMU fault from %02x:%02x.%u, %s of 0x%llx (%s); start to "
-		  "return %llu us%s", t->name, drv->fault.sid >> 8,
-		  (drv->fault.sid >> 3) & 0x1f, drv->fault.sid & 7,
+	ktap_diag("%s: IOMMU fault from %02x:%02x.%u, %s of 0x%llx (%s: %s); start to "
+		  "return %llu us%s", t->name, d->bdf.bus, d->bdf.dev, d->bdf.fn,
 		  read ? "read" : "write", (unsigned long long)drv->fault.addr,
-		  vtd_reason_str(drv->fault.reason), (unsigned long long)us,
+		  iommu_unit_desc(), drv->fault.reason, (unsigned long long)us,
 		  drv->no_auto_recover ? "" : ", recovery included");
 	ktap_diag("%s: %s", t->name, drv->last_error);
 	return KTAP_PASS;

@@ -399,6 +399,25 @@ static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test
 }
 
 #define MIX_ROUNDS 10
+#define MIX_UNREACHABLE 0xA5	/* what the unmapped page holds */
+
+/*
+ * The copy from the unmapped page completed and the unit logged nothing:
+ * a failure if the page's bytes arrived; otherwise the unit refused it
+ * silently (QEMU 10.0's AMD-Vi never writes its event log): not tested.
+ */
+static enum ktap_result unlogged(struct test_run *t, const uint8_t *dst, size_t n)
+{
+	size_t same = 0;
+
+	for (size_t i = 0; i < n; i++)
+		same += dst[i] == MIX_UNREACHABLE;
+	if (same == n)
+		return test_fail(t, "the copy from the unmapped page went through and no "
+				 "IOMMU fault was logged");
+	return test_skip(t, "the unit refused the copy from the unmapped page (the data "
+			 "shows it) but logged no fault, so the fault step cannot be checked");
+}
 
 /*
  * The Linux selftest's mix_and_match: good copy + compare, then (under
@@ -417,6 +436,8 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 		return r;
 	if (faults && test_alloc_flags(t, d, PLAT_PAGE_SIZE, DMA_UNMAPPED, &page))
 		return test_fail(t, "no page for the fault step");
+	for (unsigned i = 0; faults && i < PLAT_PAGE_SIZE; i++)
+		page[i] = MIX_UNREACHABLE;
 	for (unsigned i = 0; i < MIX_ROUNDS; i++) {
 		igb_irq_mask(drv, ~0u);
 		igb_irq_retag(drv, TAG_MIX + i);
@@ -427,6 +448,8 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 			int rc = igb_ops.memcpy_start(drv, page, b.dst, b.size, 1);
 			if (!rc)
 				rc = igb_ops.memcpy_wait(drv);
+			if (!rc && !drv->faulted)
+				return unlogged(t, b.dst, b.size);
 			if (!rc || !drv->faulted)
 				return test_fail(t, "round %u: copy from the unmapped page: %s",
 						 i, rc ? drv->last_error : "no fault");

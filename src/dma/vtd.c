@@ -1,6 +1,7 @@
 /* vtd.c - one Intel VT-d unit programmed by hand (see vtd.h). */
 #include "dma/vtd.h"
 
+#include "dma/acpi.h"
 #include "dma/vtd_regs.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
@@ -11,12 +12,8 @@
 /* Domain ids: ours translated or passed through, everyone else's PT. */
 #define VTD_DID_OURS		1
 #define VTD_DID_OTHERS		2
-
 /* ---- ACPI DMAR ----------------------------------------------------------- */
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return le16(p) | (uint32_t)le16(p + 2) << 16; }
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
 
 /* Does one device scope entry name dev, or a bridge above it? */
 static bool scope_covers(const uint8_t *s, unsigned len, struct pci_bdf dev)
@@ -66,12 +63,14 @@ int vtd_find(struct vtd_unit *u, struct pci_bdf dev, char *why, size_t n)
 		fmt_snprintf(why, n, "no ACPI DMAR table (no VT-d, or the firmware hides it)");
 		return RC_ENODEV;
 	}
-	uint32_t tlen = le32(t + 4);
+	uint32_t tlen = acpi_table_check(t, "DMAR", DMAR_HEADER_LEN, why, n);
+	if (!tlen)
+		return RC_EINVAL;
 	for (uint32_t o = DMAR_HEADER_LEN; o + 4 <= tlen && !mine;) {
-		uint16_t type = le16(t + o), len = le16(t + o + 2);
+		uint16_t type = acpi_le16(t + o), len = acpi_le16(t + o + 2);
 		if (len < 4 || o + len > tlen)
 			break; /* malformed: stop */
-		if (type == DMAR_TYPE_DRHD && len >= 16 && le16(t + o + 6) == dev.seg) {
+		if (type == DMAR_TYPE_DRHD && len >= 16 && acpi_le16(t + o + 6) == dev.seg) {
 			if (t[o + 4] & DMAR_DRHD_INCLUDE_ALL)
 				all = t + o;
 			else if (drhd_scope_covers(t + o, len, dev))
@@ -86,8 +85,8 @@ int vtd_find(struct vtd_unit *u, struct pci_bdf dev, char *why, size_t n)
 			     dev.seg);
 		return RC_ENODEV;
 	}
-	u->base = le64(mine + 8);
-	u->segment = le16(mine + 6);
+	u->base = acpi_le64(mine + 8);
+	u->segment = acpi_le16(mine + 6);
 	u->include_all = mine[4] & DMAR_DRHD_INCLUDE_ALL;
 	return RC_OK;
 }

@@ -351,7 +351,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	/* What outlives a re-init: settings, and what the last copy saw. */
 	unsigned recoveries = drv->recoveries;
 	bool no_auto_recover = drv->no_auto_recover, faulted = drv->faulted;
-	struct vtd_fault fault = drv->fault;
+	struct iommu_fault fault = drv->fault;
 	uint64_t t0;
 	int rc;
 
@@ -665,14 +665,14 @@ void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n)
 }
 
 /*
- * Under VT-d a fault for our device ends the wait at once: on silicon the
+ * Under an IOMMU a fault for our device ends the wait at once: on silicon the
  * engine wedges and no DD would ever come, and on QEMU the copy "succeeds"
  * with the wrong bytes. Faults of other requesters are reported and dropped.
  */
 static bool own_fault(struct igb_drv *drv)
 {
-	struct vtd_fault f;
-	uint16_t sid = iommu_sid(drv->dev->bdf);
+	struct iommu_fault f;
+	uint32_t sid = iommu_sid(drv->dev->bdf);
 
 	while (iommu_fault_pending() && iommu_fault_take(&f)) {
 		if (f.sid == sid) {
@@ -681,7 +681,7 @@ static bool own_fault(struct igb_drv *drv)
 		} else {
 			ktap_diag("IOMMU fault from another requester %02x:%02x.%u at 0x%llx: %s",
 				  f.sid >> 8, (f.sid >> 3) & 0x1f, f.sid & 7,
-				  (unsigned long long)f.addr, vtd_reason_str(f.reason));
+				  (unsigned long long)f.addr, f.reason);
 		}
 	}
 	return drv->faulted;
@@ -711,7 +711,7 @@ static int wait_batch(struct igb_drv *drv)
 			     "IOMMU fault: %s of 0x%llx, %s (%llu of %llu frames done)",
 			     drv->fault.read ? "read" : "write",
 			     (unsigned long long)drv->fault.addr,
-			     vtd_reason_str(drv->fault.reason),
+			     drv->fault.reason,
 			     (unsigned long long)c->done, (unsigned long long)c->total);
 		return RC_EIO;
 	}

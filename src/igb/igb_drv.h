@@ -104,7 +104,7 @@ struct igb_drv {
 	unsigned recoveries;      /* FLR recoveries done by memcpy_wait */
 	bool no_auto_recover;     /* a test wants to see the wedged state */
 	bool faulted;             /* the last copy ended on an IOMMU fault */
-	struct vtd_fault fault;   /* that fault (ours) */
+	struct iommu_fault fault; /* that fault (ours) */
 };
 
 struct igb_ops {

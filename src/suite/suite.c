@@ -454,9 +454,15 @@ static enum ktap_result run_mode(struct igb_dev *d, enum iommu_mode m,
 		ktap_subtest_begin_unplanned(title);
 	else
 		ktap_subtest_begin(title, soak ? o->repeat : selected_count());
+	if (m != IOMMU_OFF)
+		ktap_diag("%s: %s", title, iommu_unit_desc());
 	r = soak ? run_rounds(d, recs) : run_cases(d, recs, 0);
 	if (drv.dev == d)
 		igb_ops.remove(&drv);
+	if (m == IOMMU_STRICT) {
+		iommu_stats(why, sizeof(why));
+		ktap_diag("%s: %s", title, why);
+	}
 	iommu_stop();
 	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every case skipped" : NULL);
 	return r;

@@ -349,6 +349,17 @@ void fake_set_acpi_table(const char sig[4], const void *table)
 	fake_acpi = table;
 }
 
+void fake_acpi_checksum(uint8_t *t)
+{
+	uint32_t len = t[4] | t[5] << 8 | t[6] << 16 | (uint32_t)t[7] << 24;
+	uint8_t sum = 0;
+
+	t[9] = 0;
+	for (uint32_t i = 0; i < len; i++)
+		sum = (uint8_t)(sum + t[i]);
+	t[9] = (uint8_t)-sum;
+}
+
 const void *plat_acpi_table(const char sig[4])
 {
 	return fake_acpi && !memcmp(sig, fake_acpi_sig, 4) ? fake_acpi : NULL;

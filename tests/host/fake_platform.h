@@ -180,5 +180,7 @@ void fake_output_dump(void);
 
 /* Make plat_acpi_table(sig) return table (NULL: none). */
 void fake_set_acpi_table(const char sig[4], const void *table);
+/* Set an ACPI table's checksum byte so its bytes sum to 0 over its length. */
+void fake_acpi_checksum(uint8_t *table);
 
 #endif

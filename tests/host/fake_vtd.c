@@ -186,6 +186,7 @@ static void dmar_build(uint64_t base)
 	d[4] = DMAR_DRHD_INCLUDE_ALL;
 	for (unsigned i = 0; i < 8; i++)
 		d[8 + i] = (uint8_t)(base >> (8 * i));
+	fake_acpi_checksum(dmar);
 	fake_set_acpi_table("DMAR", dmar);
 }
 

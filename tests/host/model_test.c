@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "dma/iommu.h"
+#include "harness.h"
+
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
 
@@ -117,4 +120,60 @@ bool mt_rx_done(struct mt *m, unsigned rx_index, uint64_t us)
 		plat_udelay(MT_STEP_US);
 	}
 	return false;
+}
+
+void mt_strict_fault(struct mt *m, enum model_personality pers, const unsigned *translated,
+		     const unsigned *faults, const char *reason)
+{
+	struct dma_buf *page;
+	struct iommu_fault f;
+	char why[160];
+	unsigned idx;
+
+	mt_open(m, pers);
+	if (iommu_start(IOMMU_STRICT, m->d.bdf, mt_inventory(), why, sizeof(why)))
+		harness_fatal(__FILE__, __LINE__, "iommu_start: %s", why);
+	mt_up(m);
+	/* Buffers allocated before translation was on are not mapped: the
+	 * copy goes through buffers mapped now. */
+	REQUIRE(dma_alloc(m->d.bdf, 8192, &page) == RC_OK);
+	memset(page->cpu, 0x5a, 4096);
+	uint8_t *src = page->cpu, *dst = (uint8_t *)page->cpu + 4096;
+	REQUIRE(igb_ops.memcpy_start(&m->drv, src, dst, 1500, 1) == RC_OK);
+	CHECK_EQ(igb_ops.memcpy_wait(&m->drv), RC_OK);
+	CHECK(!memcmp(src, dst, 1500));
+	CHECK(*translated > 0);
+	CHECK_EQ(*faults, 0);
+	CHECK(!iommu_fault_pending());
+	dma_free(page);
+	/* A page of ours the unit was never told about. */
+	REQUIRE(dma_alloc_flags(m->d.bdf, 4096, DMA_UNMAPPED, &page) == RC_OK);
+	idx = mt_post(m, page->bus, 256 | IGB_ADVTXD_DTYP_DATA | IGB_ADVTXD_DCMD_DEXT |
+				   IGB_ADVTXD_DCMD_EOP | IGB_ADVTXD_DCMD_RS,
+		      256u << IGB_ADVTXD_PAYLEN_SHIFT, (uint64_t)(uintptr_t)m->drv.pad->cpu);
+	mt_wait_us(20000);
+	CHECK(iommu_fault_pending());
+	REQUIRE(iommu_fault_take(&f));
+	CHECK_EQ(f.sid, iommu_sid(m->d.bdf));
+	CHECK(f.read);
+	CHECK_EQ(f.addr, page->bus);
+	harness_note("reason: %s", f.reason);
+	CHECK(strstr(f.reason, reason) != NULL);
+	CHECK_EQ(m->g->iommu_faults, 1);
+	CHECK_EQ(model_violations(m->g), 0); /* refused, not outside our memory */
+	/* QEMU reads zeros and carries on; silicon's engine wedges */
+	CHECK_EQ(m->g->wedged, pers == MODEL_SILICON);
+	CHECK_EQ(mt_rx_done(m, idx, 0), pers == MODEL_QEMU);
+	igb_ops.remove(&m->drv);
+	iommu_stop();
+}
+
+struct pci_bdf mt_iommu_machine(struct pci_inventory *inv)
+{
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	fake_82576_add(1, 0, 0, 0xfe000000u);
+	fake_e1000e_add(0, 0x1f, 0, 0xfc000000u); /* "someone else" */
+	REQUIRE(pci_scan(inv) == RC_OK);
+	return (struct pci_bdf){ 0, 1, 0, 0 };
 }

@@ -44,6 +44,20 @@ unsigned mt_post(struct mt *m, uint64_t tx_addr, uint32_t cmd_type_len,
  * us of simulated time. */
 bool mt_rx_done(struct mt *m, unsigned rx_index, uint64_t us);
 
+/*
+ * With a fake IOMMU already added: strict translation for the model
+ * through the real unit driver (iommu_start); a mapped copy passes, and a
+ * read of a page the unit was never told about faults, the unit's log
+ * naming our requester, the page and a read, with a reason containing
+ * reason; then the model carries on with zeros (QEMU) or wedges
+ * (silicon). translated and faults are the fake unit's own counters.
+ */
+void mt_strict_fault(struct mt *m, enum model_personality pers, const unsigned *translated,
+		     const unsigned *faults, const char *reason);
+/* Host bridge, root port 00:02.0 -> bus 1 with an 82576 (no model), an
+ * e1000e at 00:1f.0 as someone else; scanned into inv. Returns the 82576. */
+struct pci_bdf mt_iommu_machine(struct pci_inventory *inv);
+
 /* An address with nothing behind it: no DMA allocation covers it. */
 #define MT_UNMAPPED 0x0000dead00000000ull
 

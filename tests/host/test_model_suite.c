@@ -1,16 +1,18 @@
 /*
  * test_model_suite.c - the firmware's whole test-case registry (the same
- * suite_case() list the .efi runs) against the 82576 model behind a VT-d
- * unit (fake_vtd.h), once with the QEMU personality and once with the
- * silicon one. Every case must pass in every IOMMU mode the suite runs,
- * or skip outside strict because its registry row excludes the mode or
- * the fake machine has no fault target; the model must have seen no protocol
+ * suite_case() list the .efi runs) against the 82576 model behind a fake
+ * IOMMU (VT-d: fake_vtd.h, AMD-Vi: fake_amdvi.h), with the QEMU
+ * personality and with the silicon one. Every case must pass in every
+ * IOMMU mode the suite runs, or skip outside strict because its registry
+ * row excludes the mode or the fake machine has no fault target; the
+ * model must have seen no protocol
  * violation; no DMA buffer may leak; the device must be left quiesced.
  * Verdicts come from the suite's own records, reasons from its output.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "fake_amdvi.h"
 #include "fake_devices.h"
 #include "fake_vtd.h"
 #include "harness.h"
@@ -50,7 +52,17 @@ static bool skips_say(const char *name, const char *why)
 	return n > 0;
 }
 
-static void run_registry(enum model_personality pers)
+static void add_vtd(void)
+{
+	fake_vtd_add(FAKE_VTD_BASE);
+}
+
+static void add_amdvi(void)
+{
+	fake_amdvi_add(FAKE_AMDVI_BASE);
+}
+
+static void run_registry(enum model_personality pers, void (*add_unit)(void))
 {
 	static struct kp_doc d;
 	struct fake_82576 p;
@@ -58,7 +70,7 @@ static void run_registry(enum model_personality pers)
 	char v[512];
 	int status;
 
-	fake_vtd_add(FAKE_VTD_BASE);
+	add_unit();
 	fake_host_bridge_add(0, 0, 0);
 	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
 	p = fake_82576_add_as(1, 0, 0, BAR0, pers);
@@ -112,10 +124,20 @@ static void run_registry(enum model_personality pers)
 
 TEST(model_registry_qemu)
 {
-	run_registry(MODEL_QEMU);
+	run_registry(MODEL_QEMU, add_vtd);
 }
 
 TEST(model_registry_silicon)
 {
-	run_registry(MODEL_SILICON);
+	run_registry(MODEL_SILICON, add_vtd);
+}
+
+TEST(model_registry_amdvi_qemu)
+{
+	run_registry(MODEL_QEMU, add_amdvi);
+}
+
+TEST(model_registry_amdvi_silicon)
+{
+	run_registry(MODEL_SILICON, add_amdvi);
 }

@@ -17,11 +17,6 @@
 
 static struct mt m;
 
-static uint64_t bus(const void *p)
-{
-	return (uint64_t)(uintptr_t)p;
-}
-
 /* The machine with a VT-d unit, strict translation for our 82576, the
  * driver up through it. */
 static struct fake_vtd *strict_up(enum model_personality pers)
@@ -38,42 +33,10 @@ static struct fake_vtd *strict_up(enum model_personality pers)
 
 static void strict_fault(enum model_personality pers)
 {
-	struct fake_vtd *u = strict_up(pers);
-	struct dma_buf *page;
-	struct vtd_fault f;
-	unsigned idx;
+	struct fake_vtd *u = fake_vtd_add(FAKE_VTD_BASE);
 
-	/* Buffers allocated before translation was on are not mapped: the
-	 * copy goes through buffers mapped now. */
-	REQUIRE(dma_alloc(m.d.bdf, 8192, &page) == RC_OK);
-	memset(page->cpu, 0x5a, 4096);
-	uint8_t *src = page->cpu, *dst = (uint8_t *)page->cpu + 4096;
-	REQUIRE(igb_ops.memcpy_start(&m.drv, src, dst, 1500, 1) == RC_OK);
-	CHECK_EQ(igb_ops.memcpy_wait(&m.drv), RC_OK);
-	CHECK(!memcmp(src, dst, 1500));
-	CHECK(u->translated > 0);
-	CHECK_EQ(u->faults, 0);
-	CHECK(!iommu_fault_pending());
-	dma_free(page);
-	/* A page of ours the unit was never told about. */
-	REQUIRE(dma_alloc_flags(m.d.bdf, 4096, DMA_UNMAPPED, &page) == RC_OK);
-	idx = mt_post(&m, page->bus, 256 | IGB_ADVTXD_DTYP_DATA | IGB_ADVTXD_DCMD_DEXT |
-				  IGB_ADVTXD_DCMD_EOP | IGB_ADVTXD_DCMD_RS,
-		      256u << IGB_ADVTXD_PAYLEN_SHIFT, bus(m.drv.pad->cpu));
-	mt_wait_us(20000);
-	CHECK(iommu_fault_pending());
-	REQUIRE(iommu_fault_take(&f));
-	CHECK_EQ(f.sid, iommu_sid(m.d.bdf));
-	CHECK(f.read);
-	CHECK_EQ(f.addr, page->bus);
-	CHECK_EQ(f.reason, 0x6); /* read without read permission */
-	CHECK_EQ(m.g->iommu_faults, 1);
-	CHECK_EQ(model_violations(m.g), 0); /* refused, not outside our memory */
-	/* QEMU reads zeros and carries on; silicon's engine wedges */
-	CHECK_EQ(m.g->wedged, pers == MODEL_SILICON);
-	CHECK_EQ(mt_rx_done(&m, idx, 0), pers == MODEL_QEMU);
-	igb_ops.remove(&m.drv);
-	iommu_stop();
+	mt_strict_fault(&m, pers, &u->translated, &u->faults,
+			"read of a page without read permission");
 }
 
 TEST(model_vtd_strict_fault_qemu)

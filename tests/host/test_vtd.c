@@ -13,6 +13,7 @@
 #include "fake_platform.h"
 #include "fake_vtd.h"
 #include "harness.h"
+#include "model_test.h"
 #include "pci/pci_regs.h"
 
 #define UNIT_A	FAKE_VTD_BASE	/* the shared fake unit (fake_vtd.h) */
@@ -61,21 +62,16 @@ static void dmar_drhd(struct dmar_builder *d, uint64_t base, bool all,
 	}
 	d->n += len;
 	d->b[4] = (uint8_t)d->n; /* ACPI length (fits a byte here) */
+	fake_acpi_checksum(d->b);
 }
 
 /* ---- helpers ------------------------------------------------------------ */
 
 static struct pci_inventory inv;
 
-/* Bus 0: host bridge, root port 00:02.0 -> bus 1 with our 82576, SATA. */
 static struct pci_bdf machine(void)
 {
-	fake_host_bridge_add(0, 0, 0);
-	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
-	fake_82576_add(1, 0, 0, 0xfe000000u);
-	fake_e1000e_add(0, 0x1f, 0, 0xfc000000u); /* "someone else" */
-	REQUIRE(pci_scan(&inv) == RC_OK);
-	return (struct pci_bdf){ 0, 1, 0, 0 };
+	return mt_iommu_machine(&inv);
 }
 
 static uint64_t rd64(struct fake_mmio *m, uint32_t off)
@@ -268,7 +264,7 @@ TEST(vtd_fault_log)
 {
 	struct pci_bdf dev = machine();
 	struct fake_mmio *m = unit_a();
-	struct vtd_fault f;
+	struct iommu_fault f;
 	char why[128];
 
 	REQUIRE(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)) == RC_OK);
@@ -283,7 +279,7 @@ TEST(vtd_fault_log)
 	CHECK(iommu_fault_pending());
 	REQUIRE(iommu_fault_take(&f));
 	CHECK_EQ(f.sid, iommu_sid(dev));
-	CHECK_EQ(f.reason, 6);
+	CHECK(!strcmp(f.reason, "read of a page without read permission"));
 	CHECK(f.read);
 	CHECK_EQ(f.addr, 0x123000);
 	CHECK(!(get(m, rec + 12) & VTD_FRCD_F));

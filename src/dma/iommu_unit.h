@@ -1,0 +1,45 @@
+/*
+ * iommu_unit.h - what every DMA remapping unit driver (Intel VT-d, AMD-Vi,
+ * Arm SMMUv3) offers to iommu.c, so that the modes and the fault cases
+ * need no unit-specific code.
+ */
+#ifndef IGBTEST_IOMMU_UNIT_H
+#define IGBTEST_IOMMU_UNIT_H
+
+#include "dma/dma.h"
+#include "pci/pci.h"
+
+/* One translation fault, as any unit records it. */
+struct iommu_fault {
+	uint32_t sid;        /* VT-d source id, AMD-Vi device id, SMMUv3 stream id */
+	bool read;           /* the refused access was a read */
+	uint64_t addr;       /* page address (IOVA) */
+	const char *reason;  /* the unit's reason, in words */
+};
+
+/*
+ * A unit driver. u is the driver's own state (iommu.c holds one of each).
+ * find: RC_OK with the unit whose scope covers dev, else a reason in why;
+ *   it reads the ACPI table only, never the unit.
+ * start: take the unit over (refusing one the firmware uses), every other
+ *   function passes through untranslated, dev translated (strict, nothing
+ *   mapped yet) or passed through; stop undoes it and is idempotent.
+ * map/unmap: identity-map [addr, addr+len) read/write for dev (strict).
+ * sid: the id the unit records for function b.
+ */
+struct iommu_ops {
+	const char *name;   /* "Intel VT-d" */
+	char acpi[5];       /* the ACPI table that describes it: "DMAR" */
+	int (*find)(void *u, struct pci_bdf dev, char *why, size_t n);
+	int (*start)(void *u, struct pci_bdf dev, bool strict,
+		     const struct pci_inventory *inv, char *why, size_t n);
+	int (*map)(void *u, uint64_t addr, size_t len);
+	void (*unmap)(void *u, uint64_t addr, size_t len);
+	void (*stop)(void *u);
+	bool (*fault_pending)(void *u);
+	bool (*fault_take)(void *u, struct iommu_fault *f);
+	uint32_t (*sid)(void *u, struct pci_bdf b);
+	uint64_t (*base)(void *u);   /* register base, for messages */
+};
+
+#endif
