@@ -162,7 +162,8 @@ image: $(IMAGE)
 $(IMAGE): $(IMAGE_EFI) image/igbtest.cfg scripts/make-image
 	scripts/make-image --arch $(ARCH) --efi $< --out $@
 
-# make fuzz [FUZZ_SECONDS=N]: libFuzzer on the option parser, bounded.
+# make fuzz [FUZZ_SECONDS=N]: libFuzzer on the option parser, then on the
+# ACPI remapping-table parsers (DMAR, IVRS), each bounded.
 FUZZ_SECONDS ?= 60
 FUZZ_OUT := $(BUILD)/fuzz
 $(FUZZ_OUT)/fuzz_options: tests/fuzz/fuzz_options.c src/report/options.c \
@@ -171,10 +172,19 @@ $(FUZZ_OUT)/fuzz_options: tests/fuzz/fuzz_options.c src/report/options.c \
 	clang -std=c11 -g -O1 $(WARN) -Isrc -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all tests/fuzz/fuzz_options.c \
 		src/report/options.c src/report/fmt.c -o $@
-fuzz: $(FUZZ_OUT)/fuzz_options
+FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c src/dma/vtd.c src/dma/amdvi.c src/dma/acpi.c \
+	src/dma/dma.c src/status.c src/report/fmt.c src/wait_bound.c
+$(FUZZ_OUT)/fuzz_acpi: $(FUZZ_ACPI_SRCS) $(HEADERS) Makefile
+	@mkdir -p $(dir $@)
+	clang -std=c11 -g -O1 $(WARN) -Isrc -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all $(FUZZ_ACPI_SRCS) -o $@
+fuzz: $(FUZZ_OUT)/fuzz_options $(FUZZ_OUT)/fuzz_acpi
 	@mkdir -p $(FUZZ_OUT)/corpus
 	$(FUZZ_OUT)/fuzz_options -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
 		-max_len=4096 -print_final_stats=1 $(FUZZ_OUT)/corpus tests/fuzz/corpus
+	@mkdir -p $(FUZZ_OUT)/corpus-acpi
+	$(FUZZ_OUT)/fuzz_acpi -max_total_time=$(FUZZ_SECONDS) -timeout=5 \
+		-max_len=4096 -print_final_stats=1 $(FUZZ_OUT)/corpus-acpi tests/fuzz/corpus-acpi
 
 # The LAVA job template against Debian lava-common's schema (its python3).
 lava-check:
