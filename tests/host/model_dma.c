@@ -100,6 +100,8 @@ bool dma_read(struct model_igb *g, uint64_t addr, void *buf, size_t len)
 		return true;
 	}
 	g->dma_read_faults++;
+	if (inject_leak(g, addr, buf, len, false))
+		return true;
 	if (!model_silicon(g)) {
 		memset(buf, 0, len); /* QEMU ignores the error: zeros */
 		return true;
@@ -114,7 +116,7 @@ void dma_write(struct model_igb *g, uint64_t addr, const void *buf, size_t len)
 
 	if (p)
 		memcpy(p, buf, len);
-	else
+	else if (!inject_leak(g, addr, (void *)buf, len, true))
 		g->dma_write_faults++; /* posted: dropped on both */
 }
 
@@ -223,6 +225,7 @@ static void rx_writeback(struct model_igb *g, unsigned q, uint64_t at,
 
 	if (g->faults & MODEL_FAULT_NO_RX_WRITEBACK)
 		return;
+	len = inject_wb_length(g, len);
 	if (model_silicon(g) && !(REG(g, IGB_SRRCTL(q)) & MODEL_SRRCTL_DESCTYPE_MASK)) {
 		memcpy(wb, desc, 8);
 		memcpy(wb + RX_LEGACY_LENGTH_BYTE, &len, sizeof(len));
@@ -265,7 +268,8 @@ static bool rx_to_queue(struct model_igb *g, unsigned q, uint8_t *f, uint32_t le
 		if (!dma_read(g, at, desc, sizeof(desc)))
 			return false;
 		memcpy(&buf, desc, sizeof(buf));
-		if (buf) /* a null buffer address is skipped (QEMU, 7.1.x) */
+		/* a null buffer address is skipped (QEMU, 7.1.x) */
+		if (buf && !inject_rx_data(g, buf, f + off, chunk))
 			dma_write(g, buf, f + off, chunk);
 		rx_writeback(g, q, at, desc, (uint16_t)chunk, off + chunk >= total);
 		r.head = (r.head + 1) % r.count;
@@ -428,10 +432,12 @@ static void complete(struct model_igb *g)
 		model_violate(g, MV_LEGACY_TX_DESC);
 	if (f->has_data)
 		stats_tx(g, f->len);
-	if (f->has_data && loopback(g))
-		rx_frame(g, f->data, f->len);
-	else if (f->has_data)
+	if (f->has_data && loopback(g)) {
+		if (inject_frame_sent(g, f->data, f->len))
+			rx_frame(g, f->data, f->len);
+	} else if (f->has_data) {
 		g->frames_to_wire++;
+	}
 	if (g->wedged || g->removed)
 		return;
 	for (unsigned i = 0; i < f->ndesc; i++) {
@@ -519,7 +525,7 @@ void dma_reset(struct model_igb *g, bool hard)
 {
 	g->tx.valid = false;
 	g->wire_free_ns = g->now_ns;
-	if (hard) {
+	if (hard || inject_rst_unwedges(g)) {
 		g->wedged = false;
 		g->resending = false;
 	}

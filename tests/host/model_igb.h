@@ -52,6 +52,22 @@ enum model_fault {
 	MODEL_FAULT_NO_RX_WRITEBACK = 1u << 3,  /* data lands, DD never does */
 	MODEL_FAULT_GPRC_STUCK = 1u << 4,       /* GPRC never counts */
 	MODEL_FAULT_CRC_NOISE = 1u << 5,        /* a CRC-damaged frame beside each one */
+	/* The rest are the fault-injection table's (model_inject.c); each
+	 * names what model_injection parameter picks its target. */
+	MODEL_FAULT_CORRUPT_FRAME = 1u << 6,  /* a byte of frame .frame flipped */
+	MODEL_FAULT_DROP_FRAME = 1u << 7,     /* frame .frame lost on the wire */
+	MODEL_FAULT_WB_LENGTH = 1u << 8,      /* frame .frame: write-back length 4 long */
+	MODEL_FAULT_DD_BEFORE_DATA = 1u << 9, /* frame .frame: DD first, data a tick later */
+	MODEL_FAULT_LEAK_READ = 1u << 10,      /* a read the IOMMU refused: half delivered */
+	MODEL_FAULT_MSI_DUPLICATE = 1u << 11,  /* vector .vector: each message sent twice */
+	MODEL_FAULT_MSI_LOST = 1u << 12,      /* vector .vector never fires */
+	MODEL_FAULT_REG_STUCK = 1u << 13,     /* .reg reads .stuck_mask bits as .stuck_value */
+	MODEL_FAULT_MBX_LOST = 1u << 14,      /* the next mailbox message never signals */
+	MODEL_FAULT_VF_RESET_STUCK = 1u << 15, /* a VF reset never completes (RSTI stays) */
+	MODEL_FAULT_FLR_KEEPS_STATE = 1u << 16, /* FLR leaves registers and a wedge as they were */
+	MODEL_FAULT_RST_UNWEDGES = 1u << 17,  /* CTRL.RST clears a wedged engine */
+	MODEL_FAULT_LEAK_WRITE = 1u << 18,    /* a write the IOMMU refused: half lands */
+	MODEL_FAULT_MBX_LOCK_BROKEN = 1u << 19, /* a VF gets VFU while the PF holds PFU */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;
@@ -65,6 +81,7 @@ enum model_violation {
 	MV_NVM_BEFORE_AUTO_RD,   /* EERD used before EECD.AUTO_RD (reset) */
 	MV_DMA_OUTSIDE,          /* descriptor/buffer DMA outside our memory */
 	MV_MSI_OUTSIDE,          /* an MSI-X message aimed outside our memory */
+	MV_EICS_READ,            /* EICS is write-only: a read says nothing */
 	MV_COUNT
 };
 
@@ -79,6 +96,28 @@ enum model_violation {
 #define MODEL_VECTORS 25   /* EICR bits in Multiple_MSIX mode */
 #define MODEL_MSIX_VECTORS 10 /* PF MSI-X table entries */
 #define MODEL_MAX_FRAME 16384 /* largest frame the TX gather accepts */
+#define MODEL_INJECT_LATE_MAX 16384 /* a late frame's bytes (one RX buffer) */
+
+/* Where an injected fault strikes (model_inject_with). */
+struct model_injection {
+	unsigned frame;        /* frame faults: the n-th frame sent after injection (1: next) */
+	unsigned vector;       /* MSI faults: the vector */
+	uint32_t reg, stuck_mask, stuck_value; /* REG_STUCK */
+};
+
+/* The injection's running state (model_inject.c). */
+struct model_inject_state {
+	struct model_injection how;
+	uint64_t frames;        /* frames sent since injection */
+	bool hit;               /* the frame on its way now is the target */
+	uint64_t late_addr;     /* DD_BEFORE_DATA: data still to land */
+	uint32_t late_len;
+	uint8_t late[MODEL_INJECT_LATE_MAX];
+	uint64_t dup_addr;      /* MSI_DUPLICATE: the second message, next tick */
+	uint32_t dup_data;
+	bool dup_pending;
+	uint32_t vf_reset_stuck; /* VFs whose reset never completes */
+};
 
 /* A frame fetched by the TX engine, on the wire until done_ns. */
 struct model_tx_frame {
@@ -145,6 +184,7 @@ struct model_igb {
 	struct model_tx_frame tx;
 	uint8_t rxbuf[MODEL_MAX_FRAME + 4];
 	struct model_sriov sriov;      /* VFs and the mailbox (model_sriov.c) */
+	struct model_inject_state inj; /* model_inject.c */
 };
 
 /* Give fake function fn (with BAR0 region bar0 and BAR3 region bar3) the
@@ -160,6 +200,11 @@ void model_inject(struct model_igb *g, unsigned faults);
 #define MODEL_NVM_PBA1 0xffff
 /* After changing nvm[] words below 0x3F: make the checksum right again. */
 void model_nvm_fix_checksum(struct model_igb *g);
+/* The same with where the fault strikes; frame counting starts now. */
+void model_inject_with(struct model_igb *g, unsigned faults,
+		       const struct model_injection *how);
+/* The injected faults stop (what they left behind, such as a wedge, stays). */
+void model_inject_clear(struct model_igb *g);
 /* Surprise removal (config space and BARs read all-ones, no more DMA) at
  * simulated time at_us, or right after the n-th TDT write. */
 void model_remove_at(struct model_igb *g, uint64_t at_us);

@@ -70,7 +70,7 @@ static void msix_write(struct model_igb *g, unsigned v)
 	uint32_t data = *table(g, v, ENTRY_DATA);
 	void *p;
 
-	if (!dma_master(g) || g->removed) {
+	if (!dma_master(g) || g->removed || inject_msi_lost(g, v)) {
 		g->msi_dropped++;
 		return;
 	}
@@ -81,6 +81,7 @@ static void msix_write(struct model_igb *g, unsigned v)
 	}
 	memcpy(p, &data, sizeof(data));
 	g->msi_sent[v]++;
+	inject_msi_sent(g, v, addr, data);
 }
 
 /* Signal vector v: written now, or held in the PBA while masked. */
@@ -298,6 +299,10 @@ bool irq_read(struct model_igb *g, uint32_t off, uint32_t *val)
 		REG(g, IGB_EICR) = 0;
 		return true;
 	case IGB_EICS: /* write-only: QEMU has no read handler */
+		if (model_silicon(g))
+			model_violate(g, MV_EICS_READ);
+		*val = 0;
+		return true;
 	case IGB_EIMC:
 		*val = 0;
 		return true;

@@ -44,8 +44,10 @@ static void flr(struct model_igb *g)
 	uint16_t sriov = FAKE_82576_SRIOV_CAP + PCI_SRIOV_CTRL;
 
 	g->flrs++;
-	model_device_reset(g, true);
-	msix_reset(g);
+	if (!inject_flr_keeps_state(g)) {
+		model_device_reset(g, true);
+		msix_reset(g);
+	}
 	fake_set16(f, PCI_COMMAND, 0);
 	reset_bars(f);
 	fake_set8(f, PCI_CACHE_LINE_SIZE, 0);

@@ -119,6 +119,22 @@ void stats_rx_good(struct model_igb *g, uint32_t len); /* given to the host */
 void stats_no_buffer(struct model_igb *g);
 bool stats_read(struct model_igb *g, uint32_t off, uint32_t *val);
 
+/* model_inject.c: the fault-injection table's faults (model_igb.h) */
+bool inject_frame_sent(struct model_igb *g, uint8_t *data, uint32_t len);
+uint16_t inject_wb_length(const struct model_igb *g, uint16_t len);
+bool inject_rx_data(struct model_igb *g, uint64_t addr, const uint8_t *p, uint32_t len);
+bool inject_leak(struct model_igb *g, uint64_t addr, void *buf, size_t len, bool write);
+bool inject_msi_lost(const struct model_igb *g, unsigned v);
+void inject_msi_sent(struct model_igb *g, unsigned v, uint64_t addr, uint32_t data);
+uint32_t inject_reg_read(const struct model_igb *g, uint32_t off, uint32_t v);
+bool inject_mbx_lost(struct model_igb *g);
+void inject_vf_reset(struct model_igb *g, unsigned v);
+uint32_t inject_vf_status(const struct model_igb *g, unsigned v);
+bool inject_mbx_lock_broken(const struct model_igb *g);
+bool inject_flr_keeps_state(const struct model_igb *g);
+bool inject_rst_unwedges(const struct model_igb *g);
+void inject_sync(struct model_igb *g);
+
 /* model_pci.c: config space side (FLR, MSI-X control) */
 void model_pci_attach(struct model_igb *g);
 void model_pci_sync(struct model_igb *g);

@@ -287,6 +287,7 @@ void model_sync(struct model_igb *g)
 		g->eerd_done_ns = 0;
 	}
 	link_sync(g);
+	inject_sync(g);
 	irq_sync(g);
 	dma_sync(g);
 }
@@ -439,7 +440,7 @@ static uint32_t status_read(struct model_igb *g)
 	return s;
 }
 
-static uint32_t bar0_read(struct fake_mmio *m, uint32_t off)
+static uint32_t bar0_value(struct fake_mmio *m, uint32_t off)
 {
 	struct model_igb *g = m->priv;
 	uint32_t v;
@@ -459,6 +460,11 @@ static uint32_t bar0_read(struct fake_mmio *m, uint32_t off)
 	default:
 		return REG(g, off);
 	}
+}
+
+static uint32_t bar0_read(struct fake_mmio *m, uint32_t off)
+{
+	return inject_reg_read(m->priv, off, bar0_value(m, off));
 }
 
 /* ---- setup, faults, reporting ------------------------------------------ */
@@ -534,6 +540,7 @@ static const char *const violation_names[MV_COUNT] = {
 	[MV_NVM_BEFORE_AUTO_RD] = "NVM read through EERD before EECD.AUTO_RD after reset",
 	[MV_DMA_OUTSIDE] = "descriptor/buffer DMA outside our DMA memory",
 	[MV_MSI_OUTSIDE] = "MSI-X message aimed outside our DMA memory",
+	[MV_EICS_READ] = "EICS read (write-only on silicon; QEMU reads 0)",
 };
 
 const char *model_violation_name(enum model_violation v)

@@ -64,7 +64,7 @@ static uint32_t vf_reg_read(struct model_sriov *sv, unsigned v, uint32_t off)
 		return REG(g, IGB_VMBMEM(v) + off - IGB_VF_VMBMEM);
 	switch (off) {
 	case IGB_V2PMAILBOX:
-		val = sv->v2p[v];
+		val = sv->v2p[v] | inject_vf_status(g, v);
 		sv->v2p[v] &= ~IGB_V2PMAILBOX_R2C_BITS;
 		return val;
 	case IGB_VF_STATUS:
@@ -95,14 +95,14 @@ static void vf_reg_write(struct model_sriov *sv, unsigned v, uint32_t off, uint3
 	}
 	switch (off) {
 	case IGB_V2PMAILBOX: /* igb_set_vfmailbox */
-		if (val & IGB_V2PMAILBOX_REQ)
+		if ((val & IGB_V2PMAILBOX_REQ) && !inject_mbx_lost(g))
 			REG(g, IGB_MBVFICR) |= IGB_MBVFICR_VFREQ(v);
 		if (val & IGB_V2PMAILBOX_ACK)
 			REG(g, IGB_MBVFICR) |= IGB_MBVFICR_VFACK(v);
 		if (!(val & IGB_V2PMAILBOX_VFU)) {
 			sv->v2p[v] &= ~IGB_V2PMAILBOX_VFU;
 			*p2v &= ~IGB_P2VMAILBOX_VFU;
-		} else if (!(sv->v2p[v] & IGB_V2PMAILBOX_PFU)) {
+		} else if (!(sv->v2p[v] & IGB_V2PMAILBOX_PFU) || inject_mbx_lock_broken(g)) {
 			sv->v2p[v] |= IGB_V2PMAILBOX_VFU;
 			*p2v |= IGB_P2VMAILBOX_VFU;
 		}
@@ -111,6 +111,7 @@ static void vf_reg_write(struct model_sriov *sv, unsigned v, uint32_t off, uint3
 		if (val & IGB_VF_CTRL_RST) {
 			sv->vf_soft_resets[v]++;
 			vf_reset(sv, v);
+			inject_vf_reset(g, v);
 		}
 		return;
 	default:
@@ -264,7 +265,7 @@ static void pf_mailbox_write(struct model_sriov *sv, unsigned v, uint32_t val)
 	struct model_igb *g = sv->g;
 	uint32_t *p2v = &REG(g, IGB_P2VMAILBOX(v)), *v2p = &sv->v2p[v];
 
-	if (val & IGB_P2VMAILBOX_STS)
+	if ((val & IGB_P2VMAILBOX_STS) && !inject_mbx_lost(g))
 		*v2p |= IGB_V2PMAILBOX_PFSTS;
 	if (val & IGB_P2VMAILBOX_ACK)
 		*v2p |= IGB_V2PMAILBOX_PFACK;
