@@ -288,6 +288,15 @@ static unsigned synced_lines, syncs;
 /* The line plat_write has begun but not yet ended. */
 static char *part;
 static size_t part_len, part_cap;
+/* fake_on_output: told of each line as it is written. */
+static void (*line_hook)(const char *line, void *ctx);
+static void *line_hook_ctx;
+
+void fake_on_output(void (*fn)(const char *line, void *ctx), void *ctx)
+{
+	line_hook = fn;
+	line_hook_ctx = ctx;
+}
 
 static void output_reset(void)
 {
@@ -300,6 +309,7 @@ static void output_reset(void)
 	lines = NULL;
 	nlines = lines_cap = 0;
 	synced_lines = syncs = 0;
+	line_hook = NULL;
 }
 
 static void add_line(const char *s, size_t len)
@@ -316,6 +326,8 @@ static void add_line(const char *s, size_t len)
 	memcpy(l, s, len);
 	l[len] = '\0';
 	lines[nlines++] = l;
+	if (line_hook)
+		line_hook(l, line_hook_ctx);
 }
 
 /* The platform.h contract: printable ASCII lines (a long one in pieces). */

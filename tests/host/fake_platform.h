@@ -171,6 +171,9 @@ int fake_output_find(const char *s, unsigned from);
 bool fake_output_has(const char *s);
 /* True when some line contains sub. */
 bool fake_output_contains(const char *sub);
+/* Call fn(line, ctx) for each line as it is written (one hook; NULL
+ * removes it; cleared by fake_reset): a test acts at a point of the run. */
+void fake_on_output(void (*fn)(const char *line, void *ctx), void *ctx);
 /* Print the captured output (for failure reports). */
 void fake_output_dump(void);
 
