@@ -10,6 +10,7 @@
 #include <efilib.h>
 
 #include "efi_banner.h"
+#include "efi_platform.h"
 #include "report/fmt.h"
 
 static void cpu_brand(char *out, unsigned n)
@@ -46,34 +47,6 @@ static void cpu_brand(char *out, unsigned n)
 #endif
 }
 
-/* Usable memory in MiB, from the UEFI memory map. */
-static unsigned long long memory_mib(void)
-{
-	UINTN entries, key, dsize;
-	UINT32 dver;
-	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &dsize, &dver);
-	unsigned long long pages = 0;
-
-	if (!map)
-		return 0;
-	for (UINTN i = 0; i < entries; i++) {
-		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)map + i * dsize);
-		switch (d->Type) {
-		case EfiConventionalMemory:
-		case EfiLoaderCode:
-		case EfiLoaderData:
-		case EfiBootServicesCode:
-		case EfiBootServicesData:
-			pages += d->NumberOfPages;
-			break;
-		default:
-			break;
-		}
-	}
-	FreePool(map);
-	return pages * 4096 / (1024 * 1024);
-}
-
 /* The SecureBoot global variable (UEFI 2.x 3.3): 1 while enforcing. */
 static const char *secure_boot(void)
 {
@@ -96,5 +69,5 @@ void efi_describe_machine(char *buf, unsigned long n)
 		fmt_snprintf(when, sizeof(when), "firmware clock %04u-%02u-%02u %02u:%02u:%02u",
 			     t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second);
 	fmt_snprintf(buf, n, "machine: %s; %llu MiB usable memory; Secure Boot %s; %s",
-		     cpu, memory_mib(), secure_boot(), when);
+		     cpu, (unsigned long long)(efi_memory_pages(FALSE) * EFI_PAGE_SIZE >> 20), secure_boot(), when);
 }

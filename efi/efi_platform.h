@@ -8,6 +8,9 @@
 EFI_STATUS efi_platform_init(EFI_HANDLE image);
 /* Unmap and free every DMA allocation still held. Returns how many. */
 unsigned efi_platform_fini(void);
+/* 4 KiB pages in the UEFI memory map: free ones (conventional memory),
+ * or all usable ones (free, or boot-time code and data). */
+UINT64 efi_memory_pages(BOOLEAN free_only);
 /* One line about the firmware and the console route, for the banner. */
 void efi_platform_describe(char *buf, unsigned long n);
 

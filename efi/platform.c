@@ -720,6 +720,40 @@ void plat_dma_free(struct dma_mem *mem)
 	*mem = (struct dma_mem){ 0 };
 }
 
+UINT64 efi_memory_pages(BOOLEAN free_only)
+{
+	UINTN entries, key, dsize;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &dsize, &dver);
+	uint64_t pages = 0;
+
+	if (!map)
+		return 0;
+	for (UINTN i = 0; i < entries; i++) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)map + i * dsize);
+		switch (d->Type) {
+		case EfiConventionalMemory:
+			pages += d->NumberOfPages;
+			break;
+		case EfiLoaderCode:
+		case EfiLoaderData:
+		case EfiBootServicesCode:
+		case EfiBootServicesData:
+			pages += free_only ? 0 : d->NumberOfPages;
+			break;
+		default:
+			break;
+		}
+	}
+	FreePool(map);
+	return pages;
+}
+
+uint64_t plat_free_memory(void)
+{
+	return efi_memory_pages(TRUE) * EFI_PAGE_SIZE;
+}
+
 /* ---- setup --------------------------------------------------------- */
 
 EFI_STATUS efi_platform_init(EFI_HANDLE image)

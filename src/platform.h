@@ -132,6 +132,12 @@ struct dma_mem {
 #define PLAT_PAGE_SIZE 4096u
 int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem);
 void plat_dma_free(struct dma_mem *mem);
+/*
+ * Bytes of memory the firmware counts free (UEFI: conventional memory in
+ * its memory map), 0 when unknown. A soak prints it per round: pool or
+ * pages leaked by igbtest, or by the firmware on its behalf, show here.
+ */
+uint64_t plat_free_memory(void);
 
 /* Text output: printable ASCII lines, each ending in '\n', no escapes; a
  * long line may come in several calls, the last one ending it. */

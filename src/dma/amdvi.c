@@ -478,7 +478,15 @@ static uint64_t amdvi_base(void *ctx)
 	return ((const struct amdvi_unit *)ctx)->ivrs.base;
 }
 
+/* The device table and the page-table pages built so far. */
+static unsigned amdvi_table_pages(void *ctx)
+{
+	const struct amdvi_unit *u = ctx;
+
+	return u->pool ? DEVTAB_PAGES + u->pt_used : 0;
+}
+
 const struct iommu_ops amdvi_ops = {
 	"AMD-Vi", "IVRS", amdvi_find, amdvi_start, amdvi_map, amdvi_unmap, amdvi_stop,
-	amdvi_fault_pending, amdvi_fault_take, amdvi_sid, amdvi_base,
+	amdvi_fault_pending, amdvi_fault_take, amdvi_sid, amdvi_base, amdvi_table_pages,
 };

@@ -3,6 +3,46 @@
 
 static struct dma_buf bufs[DMA_MAX_BUFS];
 static const struct dma_mapper *mapper;
+/* The current period's peaks (dma_usage_take). */
+static struct dma_usage usage_peak;
+
+static uint64_t pages_of(const struct dma_buf *b)
+{
+	return b->used && !(b->flags & DMA_UNBACKED) ? b->mem.size / PLAT_PAGE_SIZE : 0;
+}
+
+static struct dma_usage usage_now(void)
+{
+	struct dma_usage u = { 0 };
+
+	for (unsigned i = 0; i < DMA_MAX_BUFS; i++) {
+		u.buffers += bufs[i].used && !(bufs[i].flags & DMA_UNBACKED);
+		u.pages += pages_of(&bufs[i]);
+	}
+	return u;
+}
+
+/* After every allocation: the period's peaks follow. */
+static void usage_note(void)
+{
+	struct dma_usage u = usage_now();
+
+	if (u.buffers > usage_peak.peak_buffers)
+		usage_peak.peak_buffers = u.buffers;
+	if (u.pages > usage_peak.peak_pages)
+		usage_peak.peak_pages = u.pages;
+}
+
+struct dma_usage dma_usage_take(void)
+{
+	struct dma_usage u = usage_now();
+
+	u.peak_buffers = usage_peak.peak_buffers > u.buffers ? usage_peak.peak_buffers :
+							       u.buffers;
+	u.peak_pages = usage_peak.peak_pages > u.pages ? usage_peak.peak_pages : u.pages;
+	usage_peak = (struct dma_usage){ .peak_buffers = u.buffers, .peak_pages = u.pages };
+	return u;
+}
 
 static bool mappable(const struct dma_buf *b)
 {
@@ -55,6 +95,7 @@ int dma_alloc_flags(struct pci_bdf dev, size_t size, unsigned flags,
 	b->dev = dev;
 	b->flags = flags;
 	b->used = true;
+	usage_note();
 	if (mapper && mappable(b)) {
 		rc = mapper->map(mapper->ctx, b->bus, b->mem.size);
 		if (rc) {
@@ -105,15 +146,6 @@ unsigned dma_free_all(void)
 			n++;
 		}
 	}
-	return n;
-}
-
-unsigned dma_count(void)
-{
-	unsigned n = 0;
-
-	for (unsigned i = 0; i < DMA_MAX_BUFS; i++)
-		n += bufs[i].used;
 	return n;
 }
 

@@ -54,8 +54,17 @@ int dma_adopt_unbacked(struct pci_bdf dev, uint64_t addr, size_t size,
 		       struct dma_buf **out);
 /* Free every buffer still held (all devices); returns how many. */
 unsigned dma_free_all(void);
-/* Buffers currently held. */
-unsigned dma_count(void);
+/*
+ * What the buffers hold of the machine (a soak checks it does not grow):
+ * now, and the most at any moment since the previous call (whose figures
+ * start the next period). Pages are the platform's (whole pages); a fault
+ * target adopted with dma_adopt_unbacked holds no memory and counts none.
+ */
+struct dma_usage {
+	unsigned buffers, peak_buffers;
+	uint64_t pages, peak_pages;
+};
+struct dma_usage dma_usage_take(void);
 /*
  * The buffer that wholly contains [p, p+len), or NULL: DMA may only ever
  * be pointed at memory this returns a buffer for.

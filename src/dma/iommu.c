@@ -43,9 +43,17 @@ static uint32_t vtd_sid_op(void *u, struct pci_bdf b)
 
 static uint64_t vtd_base_op(void *u) { return ((struct vtd_unit *)u)->base; }
 
+static unsigned vtd_table_pages_op(void *u)
+{
+	const struct vtd_unit *v = u;
+
+	return v->pool ? v->pool_used : 0;
+}
+
 static const struct iommu_ops vtd_ops = {
 	"Intel VT-d", "DMAR", vtd_find_op, vtd_start_op, vtd_map_op, vtd_unmap_op,
 	vtd_stop_op, vtd_pending_op, vtd_take_op, vtd_sid_op, vtd_base_op,
+	vtd_table_pages_op,
 };
 
 /* ---- the modes ----------------------------------------------------------- */
@@ -60,6 +68,7 @@ static struct {
 	/* map/unmap timing since start (figures, for the log) */
 	unsigned maps, unmaps;
 	uint64_t map_us, unmap_us, map_max_us, unmap_max_us;
+	unsigned table_peak; /* iommu_table_pages_take's period */
 } io;
 
 static const struct iommu_ops *const units[] = { &vtd_ops, &amdvi_ops };
@@ -67,6 +76,25 @@ static const struct iommu_ops *const units[] = { &vtd_ops, &amdvi_ops };
 static void *state_of(const struct iommu_ops *ops)
 {
 	return ops == &vtd_ops ? (void *)&io.vtd : (void *)&io.amdvi;
+}
+
+/* Table pages only grow while a unit runs: sampled before it stops. */
+static unsigned table_pages(void)
+{
+	unsigned n = io.ops ? io.ops->table_pages(io.unit) : 0;
+
+	if (n > io.table_peak)
+		io.table_peak = n;
+	return n;
+}
+
+unsigned iommu_table_pages_take(unsigned *peak)
+{
+	unsigned n = table_pages();
+
+	*peak = io.table_peak;
+	io.table_peak = n;
+	return n;
 }
 
 const char *iommu_mode_name(enum iommu_mode m)
@@ -177,6 +205,7 @@ int iommu_start(enum iommu_mode m, struct pci_bdf dev, const struct pci_inventor
 
 void iommu_stop(void)
 {
+	table_pages();
 	dma_set_mapper(NULL);
 	if (io.ops)
 		io.ops->stop(io.unit);

@@ -43,5 +43,11 @@ bool iommu_fault_pending(void);
 bool iommu_fault_take(struct iommu_fault *f);
 /* The id the unit in use records for a function (off: its requester id). */
 uint32_t iommu_sid(struct pci_bdf b);
+/*
+ * Translation table pages (VT-d root, context and page tables; AMD-Vi
+ * device table and page tables) in use now, and *peak: the most since the
+ * previous call (a soak checks neither grows).
+ */
+unsigned iommu_table_pages_take(unsigned *peak);
 
 #endif

@@ -40,6 +40,7 @@ struct iommu_ops {
 	bool (*fault_take)(void *u, struct iommu_fault *f);
 	uint32_t (*sid)(void *u, struct pci_bdf b);
 	uint64_t (*base)(void *u);   /* register base, for messages */
+	unsigned (*table_pages)(void *u); /* translation table pages in use */
 };
 
 #endif

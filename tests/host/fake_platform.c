@@ -192,6 +192,18 @@ static void dma_reset(void)
 	ndma_live = ndma_total = dma_fail = 0;
 }
 
+/* The fake machine's memory: what DMA allocations have not taken. */
+#define FAKE_MEMORY_BYTES (1ull << 30)
+
+uint64_t plat_free_memory(void)
+{
+	uint64_t used = 0;
+
+	for (unsigned i = 0; i < FAKE_MAX_DMA; i++)
+		used += dma[i].cpu ? dma[i].size : 0;
+	return FAKE_MEMORY_BYTES - used;
+}
+
 int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
 {
 	size_t size = (bytes + PLAT_PAGE_SIZE - 1) / PLAT_PAGE_SIZE * PLAT_PAGE_SIZE;

@@ -287,3 +287,47 @@ TEST(vtd_fault_log)
 	iommu_stop();
 	CHECK(!iommu_fault_pending()); /* off: no log to read */
 }
+
+/* What a soak prints per round: DMA buffers and pages held and their peak
+ * since the last look, and VT-d table pages likewise. */
+TEST(vtd_dma_and_table_usage)
+{
+	struct pci_bdf dev = machine();
+	struct dma_buf *a, *b, *target;
+	struct dma_usage u0, u;
+	unsigned held, peak;
+	char why[128];
+
+	unit_a();
+	u0 = dma_usage_take(); /* a new period: whatever is held now */
+	REQUIRE(dma_alloc(dev, 4097, &a) == RC_OK); /* 2 pages */
+	REQUIRE(dma_alloc(dev, 100, &b) == RC_OK);  /* 1 page */
+	REQUIRE(dma_adopt_unbacked(dev, 0xdead0000, 4096, &target) == RC_OK);
+	dma_free(a);
+	u = dma_usage_take();
+	CHECK_EQ(u.buffers, u0.buffers + 1);
+	CHECK_EQ(u.pages, u0.pages + 1);
+	CHECK_EQ(u.peak_buffers, u0.buffers + 2); /* an unbacked target holds nothing */
+	CHECK_EQ(u.peak_pages, u0.pages + 3);
+	dma_free(b);
+	dma_free(target);
+	u = dma_usage_take();
+	CHECK_EQ(u.pages, u0.pages);
+	CHECK_EQ(u.peak_pages, u0.pages + 1); /* this period began with b held */
+
+	iommu_table_pages_take(&peak);
+	REQUIRE(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)) == RC_OK);
+	held = iommu_table_pages_take(&peak);
+	CHECK(held >= 3); /* root, a context table, the top page table */
+	CHECK_EQ(peak, held);
+	REQUIRE(dma_alloc(dev, 4096, &a) == RC_OK); /* mapped: lower levels built */
+	iommu_stop();
+	CHECK_EQ(iommu_table_pages_take(&peak), 0);
+	CHECK(peak > held);
+	iommu_table_pages_take(&peak);
+	CHECK_EQ(peak, 0);
+	dma_free(a);
+	u = dma_usage_take();
+	CHECK_EQ(u.pages, u0.pages);
+	CHECK(u.peak_pages >= u0.pages + VTD_TABLE_PAGES); /* the tables' pool */
+}
