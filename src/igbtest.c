@@ -218,11 +218,13 @@ size_t igbtest_summary_json(char *buf, size_t n, int status)
 		const struct suite_record *r = suite_record(i);
 		pci_bdf_str(r->bdf, bdf, sizeof(bdf));
 		PUT("%s\n    {\"device\": \"%s\", \"iommu\": \"%s\", \"case\": \"%s\", "
-		    "\"result\": \"%s\", \"runs\": %u, \"failed_runs\": %u, \"ms\": %llu, "
+		    "\"result\": \"%s\", \"runs\": %u, \"failed_runs\": %u, "
+		    "\"first_failed_round\": %u, \"last_failed_round\": %u, \"ms\": %llu, "
 		    "\"measurements\": {", i ? "," : "", bdf, iommu_mode_name(r->mode),
 		    r->tc->name,
 		    r->result == KTAP_PASS ? "pass" : r->result == KTAP_FAIL ? "fail" : "skip",
-		    r->runs, r->fails, (unsigned long long)(r->us / 1000));
+		    r->runs, r->fails, r->first_fail_round, r->last_fail_round,
+		    (unsigned long long)(r->us / 1000));
 		for (unsigned m = 0; m < r->nmeasures; m++)
 			PUT("%s\"%s\": {\"value\": %llu, \"unit\": \"%s\"}", m ? ", " : "",
 			    r->measures[m].key, (unsigned long long)r->measures[m].value,

@@ -25,8 +25,9 @@ int igbtest_main(const char *platform_banner);
 
 /*
  * The machine-readable summary of the last run as JSON: version, build,
- * exit status, and per device and case the result, runs, failures and
- * milliseconds. Returns the length it needed (like snprintf).
+ * exit status, and per device, mode and case the result, runs, failed
+ * runs, the first and last failing round (0: none) and milliseconds.
+ * Returns the length it needed (like snprintf).
  */
 size_t igbtest_summary_json(char *buf, size_t n, int status);
 

@@ -87,9 +87,13 @@ static struct suite_record records[SUITE_MAX_RECORDS];
 static unsigned nrecords;
 static struct suite_record overflow_record; /* when records[] is full */
 
+/* The run's start (suite_configure), which --duration counts from. */
+static uint64_t run_start_us;
+
 void suite_configure(const struct options *o)
 {
 	opt = o;
+	run_start_us = plat_now_us();
 }
 
 static const struct options *run_opt(void)
@@ -156,7 +160,6 @@ static void dev_prepare(struct igb_dev *d, const struct pci_func *f)
 	const struct pci_bar *b0;
 
 	*d = (struct igb_dev){ .fn = f, .bdf = f->bdf };
-	drv = (struct igb_drv){ 0 };
 	pci_bdf_str(f->bdf, d->name, sizeof(d->name));
 	d->cmd_at_start = pci_read16(d->bdf, PCI_COMMAND);
 	if (d->cmd_at_start == 0xffff) {
@@ -181,7 +184,7 @@ static void dev_prepare(struct igb_dev *d, const struct pci_func *f)
 	if (!(d->cmd_at_start & PCI_COMMAND_MEMORY)) {
 		int rc;
 
-		ktap_diag("memory decode was off; enabling it for BAR0");
+		ktap_diag("%s: memory decode was off; enabling it for BAR0", d->name);
 		rc = plat_pci_enable(d->bdf, PLAT_PCI_MEMORY);
 		if (rc) {
 			fmt_snprintf(d->bar0_problem, sizeof(d->bar0_problem),
@@ -281,7 +284,7 @@ void test_measure(struct test_run *t, const char *key, uint64_t value, const cha
 }
 
 static void record(struct suite_record *rec, const struct test_run *t,
-		   enum ktap_result r, uint64_t us)
+		   enum ktap_result r, uint64_t us, unsigned round)
 {
 	rec->runs++;
 	rec->us += us;
@@ -291,6 +294,9 @@ static void record(struct suite_record *rec, const struct test_run *t,
 	if (r == KTAP_FAIL) {
 		rec->fails++;
 		rec->result = KTAP_FAIL;
+		if (!rec->first_fail_round)
+			rec->first_fail_round = round;
+		rec->last_fail_round = round;
 	} else if (r == KTAP_PASS && rec->result == KTAP_SKIP) {
 		rec->result = KTAP_PASS;
 	}
@@ -309,6 +315,8 @@ static const char *modes_str(unsigned modes, char *buf, size_t n)
 	return buf;
 }
 
+/* round: the soak's round, numbered from 1 (0 in a run of one round: the
+ * result line then carries no ".r<round>"). */
 static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 				struct suite_record *rec, unsigned round)
 {
@@ -337,7 +345,7 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 		ktap_diag("%s took %llu ms", tc->name, (unsigned long long)(us / 1000));
 	ktap_result(r, tc->name, r == KTAP_SKIP ? t.reason : NULL);
 	print_result_line(d, &t, round, r, us);
-	record(rec, &t, r, us);
+	record(rec, &t, r, us, round ? round : 1);
 	/* Everything up to this result survives a hang or reset from here on. */
 	plat_write_sync();
 	return r;
@@ -359,7 +367,7 @@ static unsigned selected_count(void)
 }
 
 /* Every selected case once; recs[k] is the k-th selected case's record. */
-static enum ktap_result run_cases(struct igb_dev *d, struct suite_record **recs,
+static enum ktap_result run_cases(struct igb_dev *d, struct suite_record *recs,
 				  unsigned round)
 {
 	unsigned pass = 0, fail = 0, k = 0, nsel = selected_count();
@@ -369,74 +377,60 @@ static enum ktap_result run_cases(struct igb_dev *d, struct suite_record **recs,
 		if (!options_case_selected(run_opt(), tc->name))
 			continue;
 		ktap_diag_at(KTAP_VERBOSE, "[%u/%u] %s: %s", k + 1, nsel, tc->name, tc->desc);
-		enum ktap_result r = run_one(d, tc, recs[k++], round);
+		/* Past a full table, every case counts into one spare record. */
+		enum ktap_result r = run_one(d, tc, recs ? &recs[k] : &overflow_record, round);
+		k++;
 		pass += r == KTAP_PASS;
 		fail += r == KTAP_FAIL;
 	}
 	return fold(pass, fail);
-}
-
-/* Soak: rounds as subtests, --repeat of them or as many as --duration allows. */
-static enum ktap_result run_rounds(struct igb_dev *d, struct suite_record **recs)
-{
-	const struct options *o = run_opt();
-	uint64_t t0 = plat_now_us(), limit = (uint64_t)o->duration_s * 1000000;
-	unsigned pass = 0, fail = 0, nsel = selected_count();
-	char name[32];
-
-	for (unsigned round = 1;; round++) {
-		uint64_t spent = plat_now_us() - t0;
-		if (o->duration_s ? round > 1 && spent >= limit : round > o->repeat)
-			break;
-		if (o->duration_s)
-			ktap_diag("round %u: %llu s of %u s done", round,
-				  (unsigned long long)(spent / 1000000), o->duration_s);
-		else
-			ktap_diag("round %u of %u", round, o->repeat);
-		fmt_snprintf(name, sizeof(name), "round %u", round);
-		ktap_subtest_begin(name, nsel);
-		enum ktap_result r = run_cases(d, recs, round);
-		ktap_subtest_end(r, name, r == KTAP_SKIP ? "every case skipped" : NULL);
-		pass += r == KTAP_PASS;
-		fail += r == KTAP_FAIL;
-	}
-	if (o->duration_s)
-		ktap_trailing_plan();
-	return fold(pass, fail);
-}
-
-/* Device modes skipped whole (no DMAR, ...): KTAP counts each as a skip. */
-static unsigned modes_not_run;
-
-/* A record per selected case for one device and mode, in run order. */
-static void make_records(const struct igb_dev *d, struct suite_record **recs)
-{
-	const struct options *o = run_opt();
-	unsigned nsel = selected_count();
-
-	for (unsigned i = 0, k = 0; i < suite_case_count() && k < nsel; i++) {
-		if (!options_case_selected(o, suite_case(i)->name))
-			continue;
-		struct suite_record *rec = nrecords < SUITE_MAX_RECORDS ?
-			&records[nrecords++] : &overflow_record;
-		*rec = (struct suite_record){ .bdf = d->bdf, .mode = iommu_current(),
-					      .tc = suite_case(i), .result = KTAP_SKIP };
-		recs[k++] = rec;
-	}
 }
 
 /*
- * The device's suite under one DMA remapping mode, as a subtest block of
+ * A selected 82576 for the whole run: prepared once (its BARs sized), its
+ * records made when a mode first runs and kept across rounds (so a soak's
+ * table never grows), released after the last round. A device found dead
+ * stays dead: its remaining rounds skip with the reason.
+ */
+struct suite_device {
+	struct igb_dev d;
+	bool ran[IOMMU_NMODES];                  /* the mode started at least once */
+	struct suite_record *recs[IOMMU_NMODES]; /* NULL: not yet, or no room */
+};
+#define SUITE_MAX_DEVICES 32
+static struct suite_device devices[SUITE_MAX_DEVICES];
+static unsigned ndevices;
+
+/* A record per selected case for one device and mode, in run order, or
+ * NULL when the table is full. */
+static struct suite_record *make_records(const struct igb_dev *d)
+{
+	const struct options *o = run_opt();
+	unsigned nsel = selected_count();
+	struct suite_record *recs = &records[nrecords];
+
+	if (SUITE_MAX_RECORDS - nrecords < nsel)
+		return NULL;
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		if (!options_case_selected(o, suite_case(i)->name))
+			continue;
+		records[nrecords++] = (struct suite_record){
+			.bdf = d->bdf, .mode = iommu_current(), .tc = suite_case(i),
+			.result = KTAP_SKIP };
+	}
+	return recs;
+}
+
+/*
+ * The device's cases under one DMA remapping mode, as a subtest block of
  * its own; a mode this machine cannot offer is a skip with the reason.
  * The driver is removed around every change of translation, so no DMA is
  * in flight while the IOMMU's tables change.
  */
-static enum ktap_result run_mode(struct igb_dev *d, enum iommu_mode m,
-				 const struct pci_inventory *inv)
+static enum ktap_result run_mode(struct suite_device *sd, enum iommu_mode m,
+				 const struct pci_inventory *inv, unsigned round)
 {
-	const struct options *o = run_opt();
-	static struct suite_record *recs[SUITE_MAX_RECORDS];
-	bool soak = o->repeat > 1 || o->duration_s;
+	struct igb_dev *d = &sd->d;
 	char title[32], why[160] = "";
 	enum ktap_result r;
 
@@ -445,18 +439,16 @@ static enum ktap_result run_mode(struct igb_dev *d, enum iommu_mode m,
 		igb_ops.remove(&drv);
 	if (iommu_start(m, d->bdf, inv, why, sizeof(why))) {
 		ktap_result(KTAP_SKIP, title, why);
-		modes_not_run++;
 		plat_write_sync();
 		return KTAP_SKIP;
 	}
-	make_records(d, recs);
-	if (soak && o->duration_s)
-		ktap_subtest_begin_unplanned(title);
-	else
-		ktap_subtest_begin(title, soak ? o->repeat : selected_count());
+	if (!sd->ran[m])
+		sd->recs[m] = make_records(d);
+	sd->ran[m] = true;
+	ktap_subtest_begin(title, selected_count());
 	if (m != IOMMU_OFF)
 		ktap_diag("%s: %s", title, iommu_unit_desc());
-	r = soak ? run_rounds(d, recs) : run_cases(d, recs, 0);
+	r = run_cases(d, sd->recs[m], round);
 	if (drv.dev == d)
 		igb_ops.remove(&drv);
 	if (m == IOMMU_STRICT) {
@@ -474,36 +466,43 @@ static bool mode_selected(unsigned m)
 	return options_iommu_selected(run_opt(), iommu_mode_name((enum iommu_mode)m));
 }
 
-static enum ktap_result run_device(const struct pci_func *f,
-				   const struct pci_inventory *inv)
+static unsigned modes_selected(void)
 {
-	struct igb_dev d;
-	char title[64];
-	unsigned pass = 0, fail = 0, modes = 0;
+	unsigned n = 0;
 
-	dev_prepare(&d, f);
-	fmt_snprintf(title, sizeof(title), "82576 %s", d.name);
 	for (unsigned m = 0; m < IOMMU_NMODES; m++)
-		modes += mode_selected(m);
-	ktap_subtest_begin(title, modes);
-	ktap_diag("%s [%04x:%04x] %s", d.name, f->vendor, f->device,
+		n += mode_selected(m);
+	return n;
+}
+
+/* One device in one round: every selected mode. */
+static enum ktap_result run_device(struct suite_device *sd, const struct pci_inventory *inv,
+				   unsigned round)
+{
+	struct igb_dev *d = &sd->d;
+	const struct pci_func *f = d->fn;
+	char title[64];
+	unsigned pass = 0, fail = 0;
+
+	fmt_snprintf(title, sizeof(title), "82576 %s", d->name);
+	ktap_subtest_begin(title, modes_selected());
+	ktap_diag("%s [%04x:%04x] %s", d->name, f->vendor, f->device,
 		  igb_82576_name(f->device));
-	if (!d.bar0)
-		ktap_diag_at(KTAP_ALWAYS, "BAR0 unusable: %s", d.bar0_problem);
+	if (!d->bar0)
+		ktap_diag_at(KTAP_ALWAYS, "BAR0 unusable: %s", d->bar0_problem);
 	for (unsigned m = 0; m < IOMMU_NMODES; m++) {
 		if (!mode_selected(m))
 			continue;
-		enum ktap_result r = run_mode(&d, (enum iommu_mode)m, inv);
+		enum ktap_result r = run_mode(sd, (enum iommu_mode)m, inv, round);
 		pass += r == KTAP_PASS;
 		fail += r == KTAP_FAIL;
 	}
-	dev_release(&d);
 	enum ktap_result r = fold(pass, fail);
 	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every mode skipped" : NULL);
 	return r;
 }
 
-/* Tenths of a second, for the table. */
+/* Tenths of a second. */
 static void secs(char *buf, size_t n, uint64_t us)
 {
 	uint64_t ds = (us + 50000) / 100000;
@@ -512,10 +511,88 @@ static void secs(char *buf, size_t n, uint64_t us)
 		     (unsigned long long)(ds % 10));
 }
 
-/* The human-readable end: one row per device and case, before the totals. */
+/*
+ * After each round: its time, and what igbtest holds of the machine once
+ * every device's driver is removed and translation is off (a soak that
+ * leaks shows it growing from round to round), with the round's peaks.
+ */
+static void print_round_usage(unsigned round, uint64_t round_us)
+{
+	const struct options *o = run_opt();
+	struct dma_usage u = dma_usage_take();
+	unsigned vtd_peak, vtd = iommu_table_pages_take(&vtd_peak);
+	char took[24], run[24], of[40] = "";
+
+	secs(took, sizeof(took), round_us);
+	secs(run, sizeof(run), plat_now_us() - run_start_us);
+	if (o->duration_s)
+		fmt_snprintf(of, sizeof(of), " of %lu s", (unsigned long)o->duration_s);
+	ktap_diag_at(KTAP_ALWAYS, "round %u: %s, run %s%s; held: %u DMA buffers, "
+		     "%llu DMA pages (peak %llu), %u VT-d table pages (peak %u), %u records; "
+		     "firmware free memory %llu KiB", round, took, run, of, u.buffers,
+		     (unsigned long long)u.pages, (unsigned long long)u.peak_pages, vtd,
+		     vtd_peak, nrecords, (unsigned long long)(plat_free_memory() >> 10));
+}
+
+/*
+ * Rounds: each is every selected case on every selected device in every
+ * selected mode. --repeat=N: N of them; --duration=T: a round starts only
+ * while less than T has passed since the run's start, so the run ends
+ * within one round of T. A soak's rounds are KTAP subtests holding the
+ * device blocks; a single run has the device blocks at the top.
+ */
+static unsigned run_rounds(const struct pci_inventory *inv)
+{
+	const struct options *o = run_opt();
+	uint64_t limit = (uint64_t)o->duration_s * 1000000;
+	bool soak = o->repeat > 1 || o->duration_s;
+	unsigned failed = 0;
+	char name[32];
+
+	if (!o->duration_s)
+		ktap_plan(soak ? o->repeat : ndevices);
+	for (unsigned round = 1;; round++) {
+		uint64_t t0 = plat_now_us();
+		unsigned pass = 0, fail = 0;
+
+		if (o->duration_s ? round > 1 && t0 - run_start_us >= limit : round > o->repeat)
+			break;
+		fmt_snprintf(name, sizeof(name), "round %u", round);
+		if (soak)
+			ktap_subtest_begin(name, ndevices);
+		for (unsigned i = 0; i < ndevices; i++) {
+			enum ktap_result r = run_device(&devices[i], inv, soak ? round : 0);
+			pass += r == KTAP_PASS;
+			fail += r == KTAP_FAIL;
+		}
+		print_round_usage(round, plat_now_us() - t0);
+		enum ktap_result r = fold(pass, fail);
+		if (soak)
+			ktap_subtest_end(r, name, r == KTAP_SKIP ? "every device skipped" : NULL);
+		failed += r == KTAP_FAIL;
+		plat_write_sync();
+	}
+	if (o->duration_s)
+		ktap_trailing_plan();
+	return failed;
+}
+
+/* (device, mode) pairs selected that never ran: no DMAR, a refused unit. */
+static unsigned modes_not_run(void)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < ndevices; i++)
+		for (unsigned m = 0; m < IOMMU_NMODES; m++)
+			n += mode_selected(m) && !devices[i].ran[m];
+	return n;
+}
+
+/* The human-readable end: one row per device, mode and case (rounds
+ * folded in: runs, failures and the first and last failing round). */
 static void print_summary(void)
 {
-	unsigned pass = 0, fail = 0, skip = 0;
+	unsigned pass = 0, fail = 0, skip = 0, not_run = modes_not_run();
 
 	for (unsigned i = 0; i < nrecords; i++) {
 		pass += records[i].result == KTAP_PASS;
@@ -523,9 +600,8 @@ static void print_summary(void)
 		skip += records[i].result == KTAP_SKIP;
 	}
 	ktap_diag_at(KTAP_ALWAYS, "summary: %u passed, %u failed, %u skipped; %u IOMMU "
-		     "mode%s not run%s", pass, fail, skip, modes_not_run,
-		     modes_not_run == 1 ? "" : "s",
-		     nrecords == SUITE_MAX_RECORDS ? " (table full)" : "");
+		     "mode%s not run%s", pass, fail, skip, not_run, not_run == 1 ? "" : "s",
+		     overflow_record.runs ? " (table full)" : "");
 	ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-6s %9s", "device", "iommu",
 		     "case", "result", "time");
 	for (unsigned i = 0; i < nrecords; i++) {
@@ -538,6 +614,11 @@ static void print_summary(void)
 		if (r->runs > 1)
 			k = (unsigned)fmt_snprintf(runs, sizeof(runs), "  %u runs, %u failed",
 						   r->runs, r->fails);
+		if (r->runs > 1 && r->fails)
+			k += (unsigned)fmt_snprintf(runs + k, sizeof(runs) - k,
+						    r->fails == 1 ? " (round %u)" :
+						    " (rounds %u..%u)", r->first_fail_round,
+						    r->last_fail_round);
 		for (unsigned m = 0; m < r->nmeasures && k < sizeof(runs); m++)
 			k += (unsigned)fmt_snprintf(runs + k, sizeof(runs) - k, "  %s %llu %s",
 						    r->measures[m].key,
@@ -552,10 +633,12 @@ static void print_summary(void)
 int suite_run(const struct pci_inventory *inv)
 {
 	const struct options *o = run_opt();
-	unsigned count = 0, failed = 0, igbs = 0;
+	unsigned count = 0, failed, igbs = 0;
 
 	nrecords = 0;
-	modes_not_run = 0;
+	ndevices = 0;
+	drv = (struct igb_drv){ 0 };
+	overflow_record = (struct suite_record){ .result = KTAP_SKIP };
 	wait_bound_set_scale(o->timeout_pct);
 	for (unsigned i = 0; i < inv->n; i++) {
 		igbs += igb_func_is_82576(&inv->f[i]);
@@ -584,10 +667,21 @@ int suite_run(const struct pci_inventory *inv)
 		ktap_print_totals();
 		return IGBTEST_EXIT_NODEV;
 	}
-	ktap_plan(count);
-	for (unsigned i = 0; i < inv->n; i++)
-		if (suite_device_selected(&inv->f[i]))
-			failed += run_device(&inv->f[i], inv) == KTAP_FAIL;
+	if (count > SUITE_MAX_DEVICES)
+		ktap_diag_at(KTAP_ALWAYS, "%u 82576s selected: only the first %u are tested "
+			     "(--device picks others)", count, SUITE_MAX_DEVICES);
+	for (unsigned i = 0; i < inv->n && ndevices < SUITE_MAX_DEVICES; i++) {
+		if (!suite_device_selected(&inv->f[i]))
+			continue;
+		devices[ndevices] = (struct suite_device){ 0 };
+		dev_prepare(&devices[ndevices++].d, &inv->f[i]);
+	}
+	/* The rounds' resource figures count from here. */
+	dma_usage_take();
+	iommu_table_pages_take(&(unsigned){ 0 });
+	failed = run_rounds(inv);
+	for (unsigned i = 0; i < ndevices; i++)
+		dev_release(&devices[i].d);
 	print_summary();
 	ktap_print_totals();
 	return failed ? IGBTEST_EXIT_FAIL : IGBTEST_EXIT_PASS;

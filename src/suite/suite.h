@@ -131,11 +131,14 @@ struct suite_record {
 	const struct igb_test *tc;
 	enum ktap_result result; /* FAIL if any round failed, SKIP if all skipped */
 	unsigned runs, fails;
+	unsigned first_fail_round, last_fail_round; /* 0: never failed */
 	uint64_t us;             /* time spent in the case, all rounds */
 	struct test_measure measures[TEST_MAX_MEASURES]; /* the last run's */
 	unsigned nmeasures;
 };
-#define SUITE_MAX_RECORDS 1024
+/* Records are made once per device, mode and case, whatever the rounds:
+ * room for a host full of 82576s (32 tested) in three modes. */
+#define SUITE_MAX_RECORDS 4096
 unsigned suite_record_count(void);
 const struct suite_record *suite_record(unsigned i);
 

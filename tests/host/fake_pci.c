@@ -13,7 +13,7 @@
 #include "pci/pci_regs.h"
 
 #define FAKE_MAX_FNS 512
-#define FAKE_LOG_MAX 4096
+#define FAKE_LOG_MAX 65536 /* a soak of 1000 rounds makes tens of thousands */
 #define FAKE_MAX_ROOTS 16
 /* COMMAND bits software may set: IO, MEM, MASTER, PARITY, SERR, INTX off. */
 #define FAKE_COMMAND_WMASK 0x0547

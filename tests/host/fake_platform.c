@@ -183,13 +183,57 @@ uint64_t fake_now_us(void)
 
 /* ---- DMA ---- */
 
+/* fake_dma_recycle: freed memory kept for reuse (cpu NULL: empty). */
+static struct {
+	bool on;
+	struct dma_mem kept[FAKE_MAX_DMA];
+} recycle;
+
 static void dma_reset(void)
 {
 	for (unsigned i = 0; i < FAKE_MAX_DMA; i++) {
 		free(dma[i].cpu);
 		dma[i] = (struct dma_mem){ 0 };
+		free(recycle.kept[i].cpu);
+		recycle.kept[i] = (struct dma_mem){ 0 };
 	}
+	recycle.on = false;
 	ndma_live = ndma_total = dma_fail = 0;
+}
+
+void fake_dma_recycle(void)
+{
+	recycle.on = true;
+}
+
+/* The lowest-addressed kept block of exactly size bytes, taken, or NULL:
+ * a choice that depends only on which blocks are kept, not on the order
+ * they were freed in. */
+static void *recycled(size_t size)
+{
+	struct dma_mem *best = NULL;
+	void *p;
+
+	for (unsigned i = 0; recycle.on && i < FAKE_MAX_DMA; i++)
+		if (recycle.kept[i].cpu && recycle.kept[i].size == size &&
+		    (!best || recycle.kept[i].bus < best->bus))
+			best = &recycle.kept[i];
+	if (!best)
+		return NULL;
+	p = best->cpu;
+	*best = (struct dma_mem){ 0 };
+	return p;
+}
+
+static void dma_release(void *p, size_t size)
+{
+	for (unsigned i = 0; recycle.on && i < FAKE_MAX_DMA; i++) {
+		if (!recycle.kept[i].cpu) {
+			recycle.kept[i] = (struct dma_mem){ p, (uint64_t)(uintptr_t)p, size, NULL };
+			return;
+		}
+	}
+	free(p);
 }
 
 /* The fake machine's memory: what DMA allocations have not taken. */
@@ -221,7 +265,9 @@ int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
 		;
 	if (slot == FAKE_MAX_DMA)
 		return RC_ENOMEM;
-	void *p = aligned_alloc(PLAT_PAGE_SIZE, size);
+	void *p = recycled(size);
+	if (!p)
+		p = aligned_alloc(PLAT_PAGE_SIZE, size);
 	if (!p)
 		return RC_ENOMEM;
 	memset(p, 0, size);
@@ -240,7 +286,7 @@ void plat_dma_free(struct dma_mem *mem)
 		if (mem->priv != &dma[i] || mem->size != dma[i].size)
 			harness_fatal(__FILE__, __LINE__, "plat_dma_free: descriptor of %p "
 				      "was altered", mem->cpu);
-		free(dma[i].cpu);
+		dma_release(dma[i].cpu, dma[i].size);
 		dma[i] = (struct dma_mem){ 0 };
 		ndma_live--;
 		*mem = (struct dma_mem){ 0 };

@@ -391,7 +391,7 @@ TEST(suite_restores_command)
 		CHECK_EQ(p.bar0->undecoded, 0);
 		CHECK(p.bar0->reads >= 3);
 		CHECK_EQ(p.fn->decode_violations, 0);
-		CHECK_EQ(fake_output_has("# memory decode was off; enabling it for BAR0"),
+		CHECK_EQ(fake_output_has("# 0000:01:00.0: memory decode was off; enabling it for BAR0"),
 			 !(cmd & PCI_COMMAND_MEMORY));
 		CHECK_LINE("    ok 6 status_sane"); /* in the iommu=off block */
 	}

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -222,33 +223,80 @@ def t_storm_size(ctx) -> None:
              "no throughput measurement line")
 
 
+ROUND_LINE = re.compile(r"# round (\d+): ([\d.]+) s, run ([\d.]+) s(?: of (\d+) s)?; held: "
+                        r"(\d+) DMA buffers, (\d+) DMA pages \(peak (\d+)\), (\d+) VT-d "
+                        r"table pages \(peak (\d+)\), (\d+) records; firmware free "
+                        r"memory (\d+) KiB")
+
+
+def round_lines(b) -> list:
+    """The "# round N: ..." line of each finished round of a boot."""
+    out = list(ROUND_LINE.finditer(serial_ktap(b.dir / "serial.log")))
+    rt.check([int(m.group(1)) for m in out] == list(range(1, len(out) + 1)),
+             f"round lines {[m.group(1) for m in out]}")
+    return out
+
+
+def soak_rounds(report, n: int, modes: list[str], cases: list[str]) -> None:
+    """n rounds at the top; each holds the one device, which holds every
+    mode in modes (ran, not skipped), each every case in order."""
+    rt.check(report.plan == n and [t.name for t in report.tests] ==
+             [f"round {r}" for r in range(1, n + 1)],
+             f"plan {report.plan}, top level {[t.name for t in report.tests]}")
+    for rnd in report.tests:
+        rt.check(len(rnd.subtests) == 1 and rnd.subtests[0].name.startswith("82576 "),
+                 f"{rnd.name}: {[t.name for t in rnd.subtests]}")
+        ran = [(m.name, [t.name for t in m.subtests]) for m in rnd.subtests[0].subtests
+               if m.has_block]
+        rt.check(ran == [(f"iommu={m}", cases) for m in modes], f"{rnd.name}: ran {ran}")
+
+
 def t_soak_rounds(ctx) -> None:
+    """--repeat=3: three rounds, each a subtest holding the device and its
+    modes; the result lines name the round; the summary folds the rounds."""
     b = rt.boot(ctx, "soak_rounds", "--append",
                 "--only=identify,status_sane --repeat=3", expect=0)
-    (dev,) = rt.check_device_subtests(b.report, 1)
-    blocks = run_blocks(dev)
-    for blk in blocks:
-        rt.check([t.name for t in blk.subtests] == ["round 1", "round 2", "round 3"],
-                 f"{blk.name} children: {[t.name for t in blk.subtests]}")
-        for rnd in blk.subtests:
-            rt.check([t.name for t in rnd.subtests] == ["identify", "status_sane"],
-                     f"{rnd.name}: {[t.name for t in rnd.subtests]}")
+    soak_rounds(b.report, 3, ["off"], ["identify", "status_sane"])
     ids = [m.group(1) for m in RESULT_LINE.finditer(serial_ktap(b.dir / "serial.log"))]
-    rt.check(len(ids) == 6 * len(blocks) and ids[-1].endswith(".status_sane.r3"),
-             f"result ids {ids}")
+    rt.check(len(ids) == 6 and ids[-1].endswith(".off.status_sane.r3"), f"result ids {ids}")
+    rt.check(len(round_lines(b)) == 3, "a round line per round")
     rt.check(any(re.search(r"status_sane +pass .* 3 runs, 0 failed", d)
                  for d in b.report.diagnostics), "summary table lacks the 3 runs")
 
 
+# --duration's T: a minute, the shortest soak that shows several rounds of
+# all three modes under TCG.
+SOAK_T = 60
+
+
 def t_soak_duration(ctx) -> None:
-    """A soak by time: rounds until 2 s have passed; the device block's plan
-    comes after its rounds (KTAP allows a trailing plan)."""
-    b = rt.boot(ctx, "soak_duration", "--append",
-                "--only=link_loopback_up --duration=2s -q", expect=0)
-    (dev,) = rt.check_device_subtests(b.report, 1)
-    for blk in run_blocks(dev):
-        n = len(blk.subtests)
-        rt.check(n >= 2 and blk.plan == n, f"{blk.name}: {n} rounds, plan {blk.plan}")
+    """--duration bounds the whole run with intel-iommu: rounds of every
+    mode until T has passed since the start (a trailing plan), each round
+    ran off, passthrough and strict, the last round started before T and
+    ended after it, and the boot's wall time is at least T and at most T
+    plus one round plus the boot and power-off around the app."""
+    if ctx.arch != "x86_64":
+        raise rt.Skip("intel-iommu (VT-d, DMAR) exists on x86_64 q35 only")
+    t0 = time.monotonic()
+    b = rt.boot(ctx, "soak_duration", *rt.IOMMU_ARGS, "--append",
+                f"--only=identify,link_loopback_up --duration={SOAK_T}s -q", expect=0,
+                timeout=SOAK_T + ctx.boot_timeout)
+    wall = time.monotonic() - t0
+    rounds = round_lines(b)
+    n = len(rounds)
+    rt.check(n >= 2, f"{n} rounds in {SOAK_T} s")
+    soak_rounds(b.report, n, ["off", "passthrough", "strict"],
+                ["identify", "link_loopback_up"])
+    last_took, last_end = float(rounds[-1].group(2)), float(rounds[-1].group(3))
+    rt.check(last_end - last_took < SOAK_T <= last_end,
+             f"last round ran from {last_end - last_took:.1f} s to {last_end:.1f} s, T {SOAK_T} s")
+    rt.check(all(int(m.group(4)) == SOAK_T for m in rounds), "round lines lack 'of T s'")
+    # The app's clock cannot run ahead of the host's, so the boot takes at
+    # least T; at most T, one round, and the firmware's boot and power-off
+    # around the app, which on a loaded 2-core TCG host take up to a couple
+    # of minutes (about 40 s unloaded): the bound is generous for that.
+    limit = SOAK_T + last_took + 180
+    rt.check(SOAK_T <= wall <= limit, f"boot took {wall:.0f} s, expected {SOAK_T}..{limit:.0f}")
     rt.check(not any("PCI inventory" in d for d in b.report.diagnostics),
              "-q still printed the inventory")
 

@@ -109,9 +109,10 @@ def run_runner(ctx: Ctx, name: str, *args: str, efi: Optional[str] = None,
     return p, d
 
 
-def boot(ctx: Ctx, name: str, *args: str, expect: int) -> Boot:
+def boot(ctx: Ctx, name: str, *args: str, expect: int,
+         timeout: Optional[float] = None) -> Boot:
     """Boot, require runner exit status `expect` and error-free KTAP."""
-    p, d = run_runner(ctx, name, *args)
+    p, d = run_runner(ctx, name, *args, timeout=timeout)
     log = d / "serial.log"
     sidecar_path = d / "serial.log.json"
     sidecar = json.loads(sidecar_path.read_text()) if sidecar_path.exists() else None
