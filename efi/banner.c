@@ -71,3 +71,19 @@ void efi_describe_machine(char *buf, unsigned long n)
 	fmt_snprintf(buf, n, "machine: %s; %llu MiB usable memory; Secure Boot %s; %s",
 		     cpu, (unsigned long long)(efi_memory_pages(FALSE) * EFI_PAGE_SIZE >> 20), secure_boot(), when);
 }
+
+void efi_planned_end(char *buf, unsigned long n, uint32_t secs)
+{
+	EFI_TIME t;
+	char end[32];
+
+	if (RT->GetTime(&t, NULL) != EFI_SUCCESS) {
+		fmt_snprintf(buf, n, "soak: planned end %lu s after the start (no firmware "
+			     "clock); the round running then finishes", (unsigned long)secs);
+		return;
+	}
+	fmt_datetime_plus(end, sizeof(end), (struct fmt_datetime){ t.Year, t.Month, t.Day,
+		t.Hour, t.Minute, t.Second }, secs);
+	fmt_snprintf(buf, n, "soak: planned end %s by the firmware clock (%lu s after the "
+		     "start); the round running then finishes", end, (unsigned long)secs);
+}

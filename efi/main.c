@@ -73,8 +73,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	static struct options opt;
 	/* Each part sized for its longest form, the banner for them all. */
-	char platform[256], machine[200], from[160], results[200] = "";
-	char banner[sizeof(platform) + sizeof(machine) + sizeof(from) + sizeof(results)];
+	char platform[256], machine[200], from[160], results[200] = "", soak[160] = "";
+	char banner[sizeof(platform) + sizeof(machine) + sizeof(from) + sizeof(results) +
+		    sizeof(soak)];
 	bool shell = false;
 	int status;
 
@@ -90,8 +91,10 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			efi_results_open(opt.results, results, sizeof(results));
 		efi_platform_describe(platform, sizeof(platform));
 		efi_describe_machine(machine, sizeof(machine));
-		fmt_snprintf(banner, sizeof(banner), "%s\n%s\n%s%s%s", platform, machine,
-			     from, results[0] ? "\n" : "", results);
+		if (opt.action == OPT_RUN && !opt.error[0] && opt.duration_s)
+			efi_planned_end(soak, sizeof(soak), opt.duration_s);
+		fmt_snprintf(banner, sizeof(banner), "%s\n%s\n%s%s%s%s%s", platform, machine,
+			     from, results[0] ? "\n" : "", results, soak[0] ? "\n" : "", soak);
 		status = igbtest_run(&opt, banner);
 	}
 	unsigned leaked = efi_platform_fini();

@@ -234,3 +234,43 @@ int fmt_snprintf(char *buf, size_t size, const char *f, ...)
 	va_end(ap);
 	return n;
 }
+
+/* Days since 1970-01-01 and back (H. Hinnant's civil calendar algorithms). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+static void civil_from_days(int64_t z, struct fmt_datetime *t)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+
+	t->day = doy - (153 * mp + 2) / 5 + 1;
+	t->month = mp < 10 ? mp + 3 : mp - 9;
+	t->year = (unsigned)((int64_t)yoe + era * 400 + (t->month <= 2));
+}
+
+int fmt_datetime_plus(char *buf, size_t size, struct fmt_datetime t, uint64_t secs)
+{
+	int64_t s = days_from_civil(t.year, t.month, t.day) * 86400 +
+		    (int64_t)(t.hour * 3600 + t.minute * 60 + t.second) + (int64_t)secs;
+
+	civil_from_days(s / 86400, &t);
+	s %= 86400;
+	t.hour = (unsigned)(s / 3600);
+	t.minute = (unsigned)(s / 60 % 60);
+	t.second = (unsigned)(s % 60);
+	return fmt_snprintf(buf, size, "%04u-%02u-%02u %02u:%02u:%02u", t.year, t.month,
+			    t.day, t.hour, t.minute, t.second);
+}

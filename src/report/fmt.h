@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * Conversions: %d %i %u %x %X %c %s %p %%, flags '-' and '0', a field
@@ -20,5 +21,12 @@ int fmt_vcbprintf(fmt_put_fn put, void *ctx, const char *f, va_list ap)
 	__attribute__((format(printf, 3, 0)));
 int fmt_snprintf(char *buf, size_t size, const char *f, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* A calendar time (proleptic Gregorian), as a firmware clock gives it. */
+struct fmt_datetime {
+	unsigned year, month, day, hour, minute, second;
+};
+/* t plus secs, as "YYYY-MM-DD HH:MM:SS" (a soak's planned end). */
+int fmt_datetime_plus(char *buf, size_t size, struct fmt_datetime t, uint64_t secs);
 
 #endif

@@ -187,3 +187,25 @@ TEST(fmt_unknown_conversion_and_trailing_percent)
 	CHECK_EQ(fmt_snprintf(b, sizeof(b), lone), 2);
 	CHECK_STREQ(b, "ab");
 }
+
+TEST(fmt_datetime_plus_crosses_days_months_and_leap_years)
+{
+	char b[32];
+	struct fmt_datetime t = { 2026, 12, 6, 7, 4, 16 };
+
+	fmt_datetime_plus(b, sizeof(b), t, 0);
+	CHECK_STREQ(b, "2026-12-06 07:04:16");
+	fmt_datetime_plus(b, sizeof(b), t, 12 * 3600);
+	CHECK_STREQ(b, "2026-12-06 19:04:16");
+	fmt_datetime_plus(b, sizeof(b), t, 26 * 86400 + 17 * 3600); /* --duration=... */
+	CHECK_STREQ(b, "2027-01-02 00:04:16");
+	t = (struct fmt_datetime){ 2028, 2, 28, 23, 59, 59 };
+	fmt_datetime_plus(b, sizeof(b), t, 1);
+	CHECK_STREQ(b, "2028-02-29 00:00:00");
+	t = (struct fmt_datetime){ 2100, 2, 28, 12, 0, 0 };
+	fmt_datetime_plus(b, sizeof(b), t, 86400);
+	CHECK_STREQ(b, "2100-03-01 12:00:00"); /* 2100 is not a leap year */
+	t = (struct fmt_datetime){ 2026, 12, 31, 23, 0, 0 };
+	fmt_datetime_plus(b, sizeof(b), t, 7 * 86400); /* the longest --duration */
+	CHECK_STREQ(b, "2027-01-07 23:00:00");
+}
