@@ -297,6 +297,10 @@ def t_soak_duration(ctx) -> None:
     # of minutes (about 40 s unloaded): the bound is generous for that.
     limit = SOAK_T + last_took + 180
     rt.check(SOAK_T <= wall <= limit, f"boot took {wall:.0f} s, expected {SOAK_T}..{limit:.0f}")
+    rt.check(any(re.fullmatch(r"soak: planned end \d{4}-\d\d-\d\d \d\d:\d\d:\d\d by the "
+                              rf"firmware clock \({SOAK_T} s after the start\); the round "
+                              r"running then finishes", d) for d in b.report.diagnostics),
+             "the banner does not say the planned end")
     rt.check(not any("PCI inventory" in d for d in b.report.diagnostics),
              "-q still printed the inventory")
 
@@ -416,6 +420,30 @@ def t_results_volume_full(ctx) -> None:
     rt.check(re.search(r"# igbtest: results file: (a write|flushing to the disk) failed "
                        r"\((volume full|[a-z ]+)\); testing goes on", text),
              "no console message about the full volume")
+
+
+def t_soak_volume_fills(ctx) -> None:
+    """A soak that fills the stick: the results file stops at a line the
+    console also has (it only grows at syncs), the console says so once,
+    and every round still runs to the verdict."""
+    img = image_copy(ctx, "soak_volume_fills", config="only = identify, status_sane\n"
+                     "iommu = off\nrepeat = 200\nverbosity = quiet\n")
+    filler = img.parent / "filler.bin"
+    with open(filler, "wb") as f:
+        f.truncate(free_bytes(img) - 48 * 1024)  # about 40 rounds' output
+    tool("mcopy", "-i", esp(img), str(filler), "::/filler.bin")
+    b = rt.boot(ctx, "soak_volume_fills/run", "--image", str(img), expect=0)
+    rt.check(b.report.plan == 200 and len(b.report.tests) == 200,
+             f"{len(b.report.tests)} rounds of 200")
+    serial = serial_ktap(b.dir / "serial.log")
+    said = re.findall(r"# igbtest: results file: .* failed \(.*\); testing goes on", serial)
+    rt.check(len(said) == 1, f"the full volume was reported {len(said)} times")
+    rt.check(results_on(img) == ["run-0001.ktap"], f"results folder: {results_on(img)}")
+    kept = read_back(img, "run-0001.ktap", img.parent)
+    rt.check(kept.endswith("\n") and serial.startswith(kept) and
+             40 * 1024 < len(kept) < len(serial),
+             f"results file: {len(kept)} bytes, not a prefix of the {len(serial)}-byte "
+             "serial KTAP that ends at a line")
 
 
 def t_reset_midway(ctx) -> None:
@@ -653,6 +681,7 @@ def cases(run_tests) -> list:
         C("image_default", t_image_default, True),
         C("reset_midway", t_reset_midway, True),
         C("results_volume_full", t_results_volume_full, True),
+        C("soak_volume_fills", t_soak_volume_fills, True),
         C("image_config_and_results", t_image_config_and_results, True),
         C("secure_boot_signed", t_secure_boot_signed, True),
         C("secure_boot_unsigned", t_secure_boot_unsigned, True),
