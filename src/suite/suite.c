@@ -528,7 +528,7 @@ static void print_round_usage(unsigned round, uint64_t round_us)
 	if (o->duration_s)
 		fmt_snprintf(of, sizeof(of), " of %lu s", (unsigned long)o->duration_s);
 	ktap_diag_at(KTAP_ALWAYS, "round %u: %s, run %s%s; held: %u DMA buffers, "
-		     "%llu DMA pages (peak %llu), %u VT-d table pages (peak %u), %u records; "
+		     "%llu DMA pages (peak %llu), %u IOMMU table pages (peak %u), %u records; "
 		     "firmware free memory %llu KiB", round, took, run, of, u.buffers,
 		     (unsigned long long)u.pages, (unsigned long long)u.peak_pages, vtd,
 		     vtd_peak, nrecords, (unsigned long long)(plat_free_memory() >> 10));

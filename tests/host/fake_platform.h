@@ -148,7 +148,7 @@ unsigned fake_dma_allocations(void);
 /* From now on (until the next test) freed DMA memory is kept and given
  * again to allocations of the same size, lowest address first: the same
  * sequence of allocations gets the same addresses, as from a firmware's
- * allocator, so address-dependent figures (VT-d table pages) repeat. */
+ * allocator, so address-dependent figures (IOMMU table pages) repeat. */
 void fake_dma_recycle(void);
 /* Make the next n plat_dma_alloc calls fail with RC_ENOMEM. */
 void fake_dma_fail_next(unsigned n);

@@ -12,6 +12,7 @@
 #include "fake_vtd.h"
 #include "harness.h"
 #include "dma/iommu.h"
+#include "dma/vtd.h"
 #include "igbtest.h"
 #include "pci/pci_regs.h"
 #include "suite/suite.h"
@@ -55,7 +56,7 @@ static bool parse_round(const char *line, struct round_line *r)
 	return at && held &&
 	       sscanf(at, "# round %u: %lf s, run %lf s", &r->round, &r->took_s,
 		      &r->run_s) == 3 &&
-	       sscanf(held, "; held: %u DMA buffers, %llu DMA pages (peak %llu), %u VT-d "
+	       sscanf(held, "; held: %u DMA buffers, %llu DMA pages (peak %llu), %u IOMMU "
 		      "table pages (peak %u), %u records; firmware free memory %llu KiB",
 		      &r->buffers, &r->pages, &r->pages_peak, &r->vtd, &r->vtd_peak,
 		      &r->records, &r->free_kib) == 7;
@@ -83,7 +84,7 @@ static unsigned round_lines(struct round_line *out, unsigned max)
 
 /*
  * Nothing grows after the first round: what is held between rounds (DMA
- * buffers and pages, VT-d table pages, records, the free memory) stays at
+ * buffers and pages, IOMMU table pages, records, the free memory) stays at
  * round 1's figures. The peaks within a round depend on where buffers
  * land (a VT-d page table per 2 MiB region touched); with the fake's
  * allocator recycling, every round from the second on gets round 2's

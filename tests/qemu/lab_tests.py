@@ -224,7 +224,7 @@ def t_storm_size(ctx) -> None:
 
 
 ROUND_LINE = re.compile(r"# round (\d+): ([\d.]+) s, run ([\d.]+) s(?: of (\d+) s)?; held: "
-                        r"(\d+) DMA buffers, (\d+) DMA pages \(peak (\d+)\), (\d+) VT-d "
+                        r"(\d+) DMA buffers, (\d+) DMA pages \(peak (\d+)\), (\d+) IOMMU "
                         r"table pages \(peak (\d+)\), (\d+) records; firmware free "
                         r"memory (\d+) KiB")
 
