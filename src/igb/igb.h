@@ -20,8 +20,9 @@ struct igb_dev {
 	uint16_t cmd_at_start;     /* COMMAND as the firmware left it */
 	uint64_t bar0;             /* CSR base; 0 when unusable */
 	char bar0_problem[96];     /* why BAR0 is unusable */
-	/* Recovery (FLR + init) failed: the rest of its cases are skipped. */
-	bool dead;
+	/* Recovery (FLR + init) failed: the rest of its cases that need the
+	 * device are skipped; gone (it left the bus): all of them are. */
+	bool dead, gone;
 	char dead_why[120];
 };
 

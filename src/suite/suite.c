@@ -206,8 +206,8 @@ static void dev_release(struct igb_dev *d)
 	if (drv.dev == d)
 		igb_ops.remove(&drv);
 	drv = (struct igb_drv){ 0 };
-	if (d->cmd_at_start == 0xffff)
-		return;
+	if (d->cmd_at_start == 0xffff || d->gone)
+		return; /* nothing answers there */
 	if (!(d->cmd_at_start & PCI_COMMAND_MEMORY))
 		off |= PLAT_PCI_MEMORY;
 	rc = plat_pci_disable(d->bdf, off);
@@ -330,7 +330,7 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 		r = test_skip(&t, "only meaningful under iommu=%s (mode %s)",
 			      modes_str(tc->modes, modes, sizeof(modes)),
 			      iommu_mode_name(iommu_current()));
-	else if (d->dead && tc->needs)
+	else if (d->dead && (tc->needs || d->gone))
 		r = test_skip(&t, "device %s", d->dead_why);
 	else if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
 		r = test_fail(&t, "%s", d->bar0_problem);
@@ -475,6 +475,22 @@ static unsigned modes_selected(void)
 	return n;
 }
 
+/*
+ * A device that answered when the run began but reads all-ones at the
+ * start of a round has left the bus: it is gone for the rest of the run,
+ * its cases skip with the reason and the other devices go on.
+ */
+static void check_present(struct igb_dev *d, unsigned round)
+{
+	if (d->gone || d->cmd_at_start == 0xffff ||
+	    pci_read32(d->bdf, PCI_VENDOR_ID) != 0xffffffffu)
+		return;
+	d->dead = d->gone = true;
+	fmt_snprintf(d->dead_why, sizeof(d->dead_why), "gone: config space reads all-ones "
+		     "from round %u on", round);
+	ktap_diag_at(KTAP_ALWAYS, "%s: %s; its cases skip from now on", d->name, d->dead_why);
+}
+
 /* One device in one round: every selected mode. */
 static enum ktap_result run_device(struct suite_device *sd, const struct pci_inventory *inv,
 				   unsigned round)
@@ -486,6 +502,7 @@ static enum ktap_result run_device(struct suite_device *sd, const struct pci_inv
 
 	fmt_snprintf(title, sizeof(title), "82576 %s", d->name);
 	ktap_subtest_begin(title, modes_selected());
+	check_present(d, round ? round : 1);
 	ktap_diag("%s [%04x:%04x] %s", d->name, f->vendor, f->device,
 		  igb_82576_name(f->device));
 	if (!d->bar0)

@@ -235,3 +235,51 @@ TEST(soak_duration_bounds_the_run)
 	CHECK_EQ(strict, n);
 	check_no_growth(rl, n);
 }
+
+/* Device 0000:02:00.0 leaves the bus as round 3 starts. */
+static void unplug_at_round_3(const char *line, void *ctx)
+{
+	struct fake_82576 *p = ctx;
+
+	if (!strcmp(line, "  # Subtest: round 3")) {
+		p->fn->all_ones = true;
+		p->bar0->owner = p->fn; /* its BAR0 stops decoding with it */
+	}
+}
+
+/* A device lost mid-soak: from the round that finds it gone its cases
+ * skip with the reason, the other device goes on passing. */
+TEST(soak_device_lost_midway_skips_its_remaining_rounds)
+{
+	static struct fake_82576 gone;
+	const char *why = "device gone: config space reads all-ones from round 3 on";
+	char line[160];
+
+	machine();
+	fake_bridge_add(0, 3, 0, 2, 2, PCI_EXP_TYPE_ROOT_PORT);
+	gone = fake_82576_add_as(2, 0, 0, 0xfeb00000u, MODEL_QEMU);
+	fake_on_output(unplug_at_round_3, &gone);
+	CHECK_EQ(run("--repeat=5 -q --iommu=off --only=identify,link_loopback_up"),
+		 IGBTEST_EXIT_PASS);
+	CHECK(fake_output_contains("# 0000:02:00.0: gone: config space reads all-ones from "
+				   "round 3 on; its cases skip from now on"));
+	for (unsigned r = 1; r <= 5; r++) {
+		snprintf(line, sizeof(line), "# result: 0000-02-00.0.off.identify.r%u %s", r,
+			 r < 3 ? "pass" : "skip");
+		CHECK(fake_output_contains(line));
+		snprintf(line, sizeof(line), "# result: 0000-01-00.0.off.link_loopback_up.r%u pass",
+			 r);
+		CHECK(fake_output_contains(line));
+	}
+	snprintf(line, sizeof(line), "ok 1 identify # SKIP %s", why);
+	CHECK(fake_output_contains(line));
+	snprintf(line, sizeof(line), "ok 2 link_loopback_up # SKIP %s", why);
+	CHECK(fake_output_contains(line));
+	for (unsigned i = 0; i < suite_record_count(); i++) {
+		const struct suite_record *r = suite_record(i);
+		harness_note("record %u: %s", i, r->tc->name);
+		CHECK_EQ(r->runs, 5);
+		CHECK_EQ(r->fails, 0);
+	}
+	CHECK_EQ(fake_dma_outstanding(), 0);
+}
