@@ -476,6 +476,26 @@ def t_reset_midway(ctx) -> None:
     rt.check(RESULT_LINE.search(last), f"the results file ends mid-test: {last!r}")
 
 
+def t_soak_reset_midway(ctx) -> None:
+    """A reset in the middle of a soak (after the 12th result, in round 6
+    of 50): the results file keeps every finished round, its round lines
+    included, and ends after a line the serial console also has."""
+    img = image_copy(ctx, "soak_reset_midway", config="only = identify, status_sane\n"
+                     "iommu = off\nrepeat = 50\n")
+    p, d = rt.run_runner(ctx, "soak_reset_midway/run", "--image", str(img),
+                         "--reset-after-results", "12")
+    rt.check(p.returncode == 3, f"runner exit {p.returncode}, expected 3 (incomplete)")
+    serial = serial_ktap(d / "serial.log")
+    kept = read_back(img, "run-0001.ktap", img.parent)
+    data = kept.partition("\0")[0]  # a reset inside a flush: zeros after the data
+    kept = data[:data.rfind("\n") + 1]
+    rt.check(serial.startswith(kept), "the results file is not a prefix of the serial KTAP")
+    saved = RESULT_LINE.findall(kept)
+    rounds = ROUND_LINE.findall(kept)
+    rt.check(len(saved) >= 11 and len(rounds) >= 5,
+             f"results file holds {len(saved)} results and {len(rounds)} round lines")
+
+
 # --- Secure Boot ------------------------------------------------------------------
 
 def sign(efi: Path, d: Path) -> Path:
@@ -670,6 +690,57 @@ def t_long_lines(ctx) -> None:
         check_lava_pattern(log)
 
 
+def soak_log(rounds: int, fail_round: int) -> str:
+    """A soak's KTAP as igbtest writes it: rounds at the top, each holding
+    one device with three modes of two cases, every result followed by its
+    "# result:" line; identify fails under strict in fail_round."""
+    out = ["KTAP version 1", "# igbtest 0.1.0 (build x): Intel 82576 qualification, pre-OS",
+           f"1..{rounds}"]
+    for r in range(1, rounds + 1):
+        failed = r == fail_round
+        out += ["  KTAP version 1", f"  # Subtest: round {r}", "  1..1",
+                "    KTAP version 1", "    # Subtest: 82576 0000:00:02.0", "    1..3"]
+        for n, mode in enumerate(("off", "passthrough", "strict"), 1):
+            bad = failed and mode == "strict"
+            out += ["      KTAP version 1", f"      # Subtest: iommu={mode}", "      1..2"]
+            if bad:
+                out.append("      # identify: class 0c0330 is not an Ethernet controller")
+            out += [f"      {'not ok' if bad else 'ok'} 1 identify",
+                    f"      # result: 0000-00-02.0.{mode}.identify.r{r} "
+                    f"{'fail' if bad else 'pass'} 0 ms",
+                    "      ok 2 link_loopback_up",
+                    f"      # result: 0000-00-02.0.{mode}.link_loopback_up.r{r} pass 520 ms",
+                    f"    {'not ok' if bad else 'ok'} {n} iommu={mode}"]
+        out += [f"  {'not ok' if failed else 'ok'} 1 82576 0000:00:02.0",
+                f"  # round {r}: 3.1 s, run {3.1 * r:.1f} s; held: 0 DMA buffers, 0 DMA "
+                "pages (peak 546), 0 IOMMU table pages (peak 6), 6 records; firmware free "
+                "memory 482448 KiB",
+                f"{'not ok' if failed else 'ok'} {r} round {r}"]
+    out += [f"# Totals: pass:{6 * rounds - 1} fail:1 xfail:0 xpass:0 skip:0 error:0",
+            "# result: igbtest.run fail 1 status", "# igbtest: exit status 1 (a test failed)"]
+    return "\n".join(out) + "\n"
+
+
+def t_soak_log_tools(ctx) -> None:
+    """ktap2junit and the LAVA expression stay usable on a soak of 1000
+    rounds: one suite per round, device and mode, the one failure found in
+    its round, and one LAVA match per result."""
+    rounds = 1000
+    with tempfile.TemporaryDirectory() as tmp:
+        log, out = Path(tmp, "serial.log"), Path(tmp, "junit.xml")
+        log.write_text(soak_log(rounds, fail_round=517))
+        check_junit(log, out, tests=6 * rounds, failures=1, skipped=0, exit_status=1)
+        root = ET.parse(out).getroot()
+        names = [s.get("name") for s in root.findall("testsuite")]
+        rt.check(len(names) == 3 * rounds + 1 and
+                 names[-2] == f"round {rounds} / 82576 0000:00:02.0 / iommu=strict",
+                 f"{len(names)} suites, the last but one {names[-2]!r}")
+        bad = [s.get("name") for s in root.findall("testsuite") if s.find("testcase/failure")
+               is not None and s.get("name") != "igbtest.run"]
+        rt.check(bad == ["round 517 / 82576 0000:00:02.0 / iommu=strict"], f"failed in {bad}")
+        check_lava_pattern(log)
+
+
 def cases(run_tests) -> list:
     global rt
     rt = run_tests
@@ -677,11 +748,13 @@ def cases(run_tests) -> list:
     import lava_tests
     return lava_tests.cases(run_tests, sys.modules[__name__]) + [
         C("junit_synthetic", t_junit_synthetic, False),
+        C("soak_log_tools", t_soak_log_tools, False),
         C("long_lines", t_long_lines, False),
         C("image_default", t_image_default, True),
         C("reset_midway", t_reset_midway, True),
         C("results_volume_full", t_results_volume_full, True),
         C("soak_volume_fills", t_soak_volume_fills, True),
+        C("soak_reset_midway", t_soak_reset_midway, True),
         C("image_config_and_results", t_image_config_and_results, True),
         C("secure_boot_signed", t_secure_boot_signed, True),
         C("secure_boot_unsigned", t_secure_boot_unsigned, True),
