@@ -315,6 +315,31 @@ static const char *modes_str(unsigned modes, char *buf, size_t n)
 	return buf;
 }
 
+/*
+ * The fixture: every case starts from the same driver state, whatever ran
+ * before it. What a case may change on a working driver goes back to what
+ * init sets: the frame size of a copy, the queue pair (and so the VMDq
+ * pool), the recovery settings. A case that failed may have left anything
+ * (rings, queues, pools, interrupts): after it the driver is removed, and
+ * the next case that needs it gets a fresh init. (SR-IOV cases put VFs
+ * back themselves, whatever happened.)
+ */
+static void fixture_before(void)
+{
+	drv.no_auto_recover = false;
+	drv.faulted = false;
+	if ((drv.tx_queue || drv.rx_queue) && igb_drv_switch_queues(&drv, 0, 0))
+		igb_ops.remove(&drv); /* the next user re-inits on queue 0 */
+	if (drv.up)
+		igb_drv_set_frame_size(&drv, drv.max_frame);
+}
+
+static void fixture_after(struct igb_dev *d, enum ktap_result r)
+{
+	if (r == KTAP_FAIL && drv.dev == d && drv.up)
+		igb_ops.remove(&drv);
+}
+
 /* round: the soak's round, numbered from 1 (0 in a run of one round: the
  * result line then carries no ".r<round>"). */
 static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
@@ -326,6 +351,7 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 	char modes[40];
 	enum ktap_result r;
 
+	fixture_before();
 	if (!(tc->modes & MODE(iommu_current())))
 		r = test_skip(&t, "only meaningful under iommu=%s (mode %s)",
 			      modes_str(tc->modes, modes, sizeof(modes)),
@@ -338,6 +364,7 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 		r = KTAP_FAIL;
 	else
 		r = tc->run(d, &t);
+	fixture_after(d, r);
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++)
 		dma_free(t.bufs[i]);
 	uint64_t us = plat_now_us() - t0;
@@ -517,6 +544,28 @@ static enum ktap_result run_device(struct suite_device *sd, const struct pci_inv
 	enum ktap_result r = fold(pass, fail);
 	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every mode skipped" : NULL);
 	return r;
+}
+
+int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n,
+		       enum ktap_result *out)
+{
+	struct igb_dev d;
+	struct suite_record scratch;
+	char why[160];
+	int rc;
+
+	wait_bound_set_scale(run_opt()->timeout_pct);
+	dev_prepare(&d, f);
+	rc = iommu_start(IOMMU_OFF, d.bdf, NULL, why, sizeof(why));
+	for (unsigned k = 0; !rc && k < n; k++) {
+		scratch = (struct suite_record){ .tc = suite_case(seq[k]) };
+		out[k] = run_one(&d, suite_case(seq[k]), &scratch, 0);
+	}
+	if (drv.dev == &d)
+		igb_ops.remove(&drv);
+	iommu_stop();
+	dev_release(&d);
+	return rc;
 }
 
 /* Tenths of a second. */

@@ -112,6 +112,15 @@ const struct igb_test *suite_case(unsigned i);
 unsigned suite_group_count(void);
 const struct igb_group *suite_group(unsigned g);
 
+/*
+ * For the host tests of case isolation: on the 82576 at f, under
+ * iommu=off, run registry cases seq[0..n) in that order exactly as
+ * suite_run runs each (fixture included); out[k] gets step k's verdict.
+ * Returns RC_OK, or why the mode could not start.
+ */
+int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n,
+		       enum ktap_result *out);
+
 /* Run every case on every 82576 in inv; returns an igbtest_exit status. */
 int suite_run(const struct pci_inventory *inv);
 
