@@ -201,37 +201,12 @@ int igbtest_main(const char *platform_banner)
 
 size_t igbtest_summary_json(char *buf, size_t n, int status)
 {
-	size_t at = 0;
-	char bdf[16];
+	int w = fmt_snprintf(buf, n, "{\n  \"igbtest\": \"%s\",\n  \"build\": \"%s\",\n"
+			     "  \"exit_status\": %d,\n  \"exit_meaning\": \"%s\",\n",
+			     IGBTEST_VERSION, IGBTEST_BUILD_ID, status, exit_meaning(status));
+	size_t at = w > 0 ? (size_t)w : 0;
 
-#define PUT(...)                                                              \
-	do {                                                                  \
-		int w_ = fmt_snprintf(at < n ? buf + at : NULL,               \
-				      at < n ? n - at : 0, __VA_ARGS__);      \
-		at += w_ > 0 ? (size_t)w_ : 0;                                \
-	} while (0)
-
-	PUT("{\n  \"igbtest\": \"%s\",\n  \"build\": \"%s\",\n"
-	    "  \"exit_status\": %d,\n  \"exit_meaning\": \"%s\",\n  \"results\": [",
-	    IGBTEST_VERSION, IGBTEST_BUILD_ID, status, exit_meaning(status));
-	for (unsigned i = 0; i < suite_record_count(); i++) {
-		const struct suite_record *r = suite_record(i);
-		pci_bdf_str(r->bdf, bdf, sizeof(bdf));
-		PUT("%s\n    {\"device\": \"%s\", \"iommu\": \"%s\", \"case\": \"%s\", "
-		    "\"result\": \"%s\", \"runs\": %u, \"failed_runs\": %u, "
-		    "\"first_failed_round\": %u, \"last_failed_round\": %u, \"ms\": %llu, "
-		    "\"measurements\": {", i ? "," : "", bdf, iommu_mode_name(r->mode),
-		    r->tc->name,
-		    r->result == KTAP_PASS ? "pass" : r->result == KTAP_FAIL ? "fail" : "skip",
-		    r->runs, r->fails, r->first_fail_round, r->last_fail_round,
-		    (unsigned long long)(r->us / 1000));
-		for (unsigned m = 0; m < r->nmeasures; m++)
-			PUT("%s\"%s\": {\"value\": %llu, \"unit\": \"%s\"}", m ? ", " : "",
-			    r->measures[m].key, (unsigned long long)r->measures[m].value,
-			    r->measures[m].unit);
-		PUT("}}");
-	}
-	PUT("\n  ]\n}\n");
-#undef PUT
-	return at;
+	at += suite_results_json(at < n ? buf + at : NULL, at < n ? n - at : 0);
+	w = fmt_snprintf(at < n ? buf + at : NULL, at < n ? n - at : 0, "}\n");
+	return at + (w > 0 ? (size_t)w : 0);
 }

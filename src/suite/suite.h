@@ -150,5 +150,7 @@ struct suite_record {
 #define SUITE_MAX_RECORDS 4096
 unsigned suite_record_count(void);
 const struct suite_record *suite_record(unsigned i);
+/* The records as a JSON member, "results": [...] (snprintf-like). */
+size_t suite_results_json(char *buf, size_t n);
 
 #endif

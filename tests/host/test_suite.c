@@ -160,6 +160,31 @@ static void snapshot_header(const struct fake_fn *f, uint8_t *buf)
 		buf[i] = fake_get8(f, (uint16_t)i);
 }
 
+/* The results file's JSON: measured with no buffer, then written whole;
+ * one entry per record, in order, closed. */
+static void check_summary_json(int status)
+{
+	static char buf[256 * 1024];
+	size_t len = igbtest_summary_json(NULL, 0, status);
+	const char *at = buf;
+	char want[64];
+
+	REQUIRE(len < sizeof(buf));
+	CHECK_EQ(igbtest_summary_json(buf, sizeof(buf), status), len);
+	CHECK_EQ(strlen(buf), len);
+	snprintf(want, sizeof(want), "\"exit_status\": %d,", status);
+	CHECK(strstr(buf, want));
+	for (unsigned i = 0; i < suite_record_count(); i++) {
+		snprintf(want, sizeof(want), "\"case\": \"%s\"", suite_record(i)->tc->name);
+		harness_note("record %u", i);
+		at = strstr(at, want);
+		REQUIRE(at);
+	}
+	harness_note("%s", "");
+	CHECK(!strstr(at + 1, "\"case\": "));
+	CHECK(len > 8 && !strcmp(buf + len - 7, "\n  ]\n}\n"));
+}
+
 /* ---- scenarios ---- */
 
 TEST(suite_good_82576)
@@ -209,6 +234,7 @@ TEST(suite_good_82576)
 	CHECK_EQ(p.model->eicr_reads_with_eiac, 0);
 	CHECK(fake_dma_allocations() > 0);
 	CHECK_EQ(fake_dma_outstanding(), 0);
+	check_summary_json(status);
 }
 
 /* The detector behind the check above works: such a read is counted. */

@@ -1,0 +1,36 @@
+/* runner.h - the harness's own parts, shared inside src/suite/ only. */
+#ifndef IGBTEST_SUITE_RUNNER_H
+#define IGBTEST_SUITE_RUNNER_H
+
+#include "suite/suite.h"
+
+/* fixture.c: one device's set-up and tear-down around its cases. */
+void fixture_prepare(struct igb_dev *d, const struct pci_func *f);
+/* NEEDS_LINK: the driver up on d (init if it is not); fails t if it cannot. */
+int fixture_link(struct igb_dev *d, struct igb_drv *drv, struct test_run *t);
+/* The driver removed from d if it is on it (before translation changes). */
+void fixture_remove(struct igb_dev *d, struct igb_drv *drv);
+void fixture_release(struct igb_dev *d, struct igb_drv *drv);
+/* Around every case: the driver state a case may change put back before,
+ * the driver removed after a failure. */
+void fixture_before(struct igb_drv *drv);
+void fixture_after(struct igb_dev *d, struct igb_drv *drv, enum ktap_result r);
+
+/* summary.c: outcomes, result lines, the table. */
+void summary_reset(void);
+/* nsel records (KTAP_SKIP until a run passes) for d's selected cases in
+ * the current mode, in run order; NULL when the table is full. */
+struct suite_record *summary_add(const struct igb_dev *d, const struct options *o,
+				 unsigned nsel);
+/* Where a case counts past a full table. */
+struct suite_record *summary_spare(void);
+void summary_record(struct suite_record *rec, const struct test_run *t,
+		    enum ktap_result r, uint64_t us, unsigned round);
+void summary_result_line(const struct igb_dev *d, const struct test_run *t,
+			 unsigned round, enum ktap_result r, uint64_t us);
+/* "12.3 s": tenths of a second. */
+void summary_secs(char *buf, size_t n, uint64_t us);
+/* The table; not_run: selected (device, mode) pairs that never ran. */
+void summary_print(unsigned not_run);
+
+#endif

@@ -1,0 +1,192 @@
+/*
+ * summary.c - what the run reports besides KTAP itself: the "# result:"
+ * line after each result, the outcome per (device, mode, case) with its
+ * rounds folded in, the summary table and the JSON results.
+ */
+#include "suite/runner.h"
+
+#include "report/fmt.h"
+
+/* Outcomes per (device, case), for the summary table and file. */
+static struct suite_record records[SUITE_MAX_RECORDS];
+static unsigned nrecords;
+static struct suite_record overflow_record; /* when records[] is full */
+
+void summary_reset(void)
+{
+	nrecords = 0;
+	overflow_record = (struct suite_record){ .result = KTAP_SKIP };
+}
+
+struct suite_record *summary_spare(void)
+{
+	return &overflow_record;
+}
+
+/* A record per selected case for one device and mode, in run order, or
+ * NULL when the table is full. */
+struct suite_record *summary_add(const struct igb_dev *d, const struct options *o,
+				 unsigned nsel)
+{
+	struct suite_record *recs = &records[nrecords];
+
+	if (SUITE_MAX_RECORDS - nrecords < nsel)
+		return NULL;
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		if (!options_case_selected(o, suite_case(i)->name))
+			continue;
+		records[nrecords++] = (struct suite_record){
+			.bdf = d->bdf, .mode = iommu_current(), .tc = suite_case(i),
+			.result = KTAP_SKIP };
+	}
+	return recs;
+}
+
+unsigned suite_record_count(void)
+{
+	return nrecords;
+}
+
+const struct suite_record *suite_record(unsigned i)
+{
+	return i < nrecords ? &records[i] : NULL;
+}
+
+static const char *result_word(enum ktap_result r)
+{
+	return r == KTAP_PASS ? "pass" : r == KTAP_FAIL ? "fail" : "skip";
+}
+
+void summary_record(struct suite_record *rec, const struct test_run *t,
+		    enum ktap_result r, uint64_t us, unsigned round)
+{
+	rec->runs++;
+	rec->us += us;
+	rec->nmeasures = t->nmeasures; /* the last run's figures */
+	for (unsigned i = 0; i < t->nmeasures; i++)
+		rec->measures[i] = t->measures[i];
+	if (r == KTAP_FAIL) {
+		rec->fails++;
+		rec->result = KTAP_FAIL;
+		if (!rec->first_fail_round)
+			rec->first_fail_round = round;
+		rec->last_fail_round = round;
+	} else if (r == KTAP_PASS && rec->result == KTAP_SKIP) {
+		rec->result = KTAP_PASS;
+	}
+}
+
+
+/*
+ * The one-line-per-result form (for LAVA's monitors and grep): always
+ * printed, right after the KTAP result it repeats, and matched by the
+ * regular expression documented in lava/README.md:
+ *   # result: <device>.<case>[.r<round>] <pass|fail|skip> <ms> ms
+ * The device is its BDF with '-' for ':' (LAVA's test case id alphabet).
+ */
+void summary_result_line(const struct igb_dev *d, const struct test_run *t,
+			 unsigned round, enum ktap_result r, uint64_t us)
+{
+	char id[120], rnd[16] = "";
+	unsigned n = 0;
+
+	for (const char *p = d->name; *p && n < sizeof(id) - 1; p++)
+		id[n++] = *p == ':' ? '-' : *p;
+	id[n] = '\0';
+	if (round)
+		fmt_snprintf(rnd, sizeof(rnd), ".r%u", round);
+	fmt_snprintf(id + n, sizeof(id) - n, ".%s.%s%s", iommu_mode_name(iommu_current()),
+		     t->name, rnd);
+	ktap_diag_at(KTAP_ALWAYS, "result: %s %s %llu ms", id, result_word(r),
+		     (unsigned long long)(us / 1000));
+	/* Key measurements: one line each, the case's id and the key. */
+	for (unsigned i = 0; i < t->nmeasures; i++)
+		ktap_diag_at(KTAP_ALWAYS, "result: %s.%s %s %llu %s", id, t->measures[i].key,
+			     result_word(r), (unsigned long long)t->measures[i].value,
+			     t->measures[i].unit);
+}
+
+/* Tenths of a second. */
+void summary_secs(char *buf, size_t n, uint64_t us)
+{
+	uint64_t ds = (us + 50000) / 100000;
+
+	fmt_snprintf(buf, n, "%llu.%llu s", (unsigned long long)(ds / 10),
+		     (unsigned long long)(ds % 10));
+}
+
+/* The human-readable end: one row per device, mode and case (rounds
+ * folded in: runs, failures and the first and last failing round). */
+void summary_print(unsigned not_run)
+{
+	unsigned pass = 0, fail = 0, skip = 0;
+
+	for (unsigned i = 0; i < nrecords; i++) {
+		pass += records[i].result == KTAP_PASS;
+		fail += records[i].result == KTAP_FAIL;
+		skip += records[i].result == KTAP_SKIP;
+	}
+	ktap_diag_at(KTAP_ALWAYS, "summary: %u passed, %u failed, %u skipped; %u IOMMU "
+		     "mode%s not run%s", pass, fail, skip, not_run, not_run == 1 ? "" : "s",
+		     overflow_record.runs ? " (table full)" : "");
+	ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-6s %9s", "device", "iommu",
+		     "case", "result", "time");
+	for (unsigned i = 0; i < nrecords; i++) {
+		const struct suite_record *r = &records[i];
+		char bdf[16], t[24], runs[160] = "";
+
+		pci_bdf_str(r->bdf, bdf, sizeof(bdf));
+		summary_secs(t, sizeof(t), r->us);
+		unsigned k = 0;
+		if (r->runs > 1)
+			k = (unsigned)fmt_snprintf(runs, sizeof(runs), "  %u runs, %u failed",
+						   r->runs, r->fails);
+		if (r->runs > 1 && r->fails)
+			k += (unsigned)fmt_snprintf(runs + k, sizeof(runs) - k,
+						    r->fails == 1 ? " (round %u)" :
+						    " (rounds %u..%u)", r->first_fail_round,
+						    r->last_fail_round);
+		for (unsigned m = 0; m < r->nmeasures && k < sizeof(runs); m++)
+			k += (unsigned)fmt_snprintf(runs + k, sizeof(runs) - k, "  %s %llu %s",
+						    r->measures[m].key,
+						    (unsigned long long)r->measures[m].value,
+						    r->measures[m].unit);
+		ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-6s %9s%s", bdf,
+			     iommu_mode_name(r->mode), r->tc->name,
+			     r->result == KTAP_FAIL ? "FAIL" : result_word(r->result), t, runs);
+	}
+}
+
+
+size_t suite_results_json(char *buf, size_t n)
+{
+	size_t at = 0;
+	char bdf[16];
+
+#define PUT(...)                                                              \
+	do {                                                                  \
+		int w_ = fmt_snprintf(at < n ? buf + at : NULL,               \
+				      at < n ? n - at : 0, __VA_ARGS__);      \
+		at += w_ > 0 ? (size_t)w_ : 0;                                \
+	} while (0)
+
+	PUT("  \"results\": [");
+	for (unsigned i = 0; i < nrecords; i++) {
+		const struct suite_record *r = &records[i];
+		pci_bdf_str(r->bdf, bdf, sizeof(bdf));
+		PUT("%s\n    {\"device\": \"%s\", \"iommu\": \"%s\", \"case\": \"%s\", "
+		    "\"result\": \"%s\", \"runs\": %u, \"failed_runs\": %u, "
+		    "\"first_failed_round\": %u, \"last_failed_round\": %u, \"ms\": %llu, "
+		    "\"measurements\": {", i ? "," : "", bdf, iommu_mode_name(r->mode),
+		    r->tc->name, result_word(r->result), r->runs, r->fails,
+		    r->first_fail_round, r->last_fail_round, (unsigned long long)(r->us / 1000));
+		for (unsigned m = 0; m < r->nmeasures; m++)
+			PUT("%s\"%s\": {\"value\": %llu, \"unit\": \"%s\"}", m ? ", " : "",
+			    r->measures[m].key, (unsigned long long)r->measures[m].value,
+			    r->measures[m].unit);
+		PUT("}}");
+	}
+	PUT("\n  ]\n");
+#undef PUT
+	return at;
+}
