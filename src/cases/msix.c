@@ -26,6 +26,8 @@ enum irq_tag {
 
 static enum ktap_result need_msix(struct test_run *t)
 {
+	if (!t->drv->dev->fn->caps.msix)
+		return test_skip(t, TEST_NO_MSIX);
 	if (!t->drv->irq.on)
 		return test_fail(t, "MSI-X unusable: %s", t->drv->irq.why);
 	return KTAP_PASS;
@@ -434,6 +436,8 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 
 	if ((r = need_msix(t)) != KTAP_PASS || (r = irq_bufs_alloc(t, d, 4096, &b)))
 		return r;
+	if (faults && !d->fn->caps.flr) /* a fault is recovered by FLR */
+		return test_skip(t, TEST_NO_FLR);
 	if (faults && test_alloc_flags(t, d, PLAT_PAGE_SIZE, DMA_UNMAPPED, &page))
 		return test_fail(t, "no page for the fault step");
 	for (unsigned i = 0; faults && i < PLAT_PAGE_SIZE; i++)

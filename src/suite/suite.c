@@ -184,6 +184,8 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 			      iommu_mode_name(iommu_current()));
 	else if (d->dead && (tc->needs || d->gone))
 		r = test_skip(&t, "device %s", d->dead_why);
+	else if ((tc->needs & NEEDS_FLR) && !d->fn->caps.flr)
+		r = test_skip(&t, TEST_NO_FLR);
 	else if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
 		r = test_fail(&t, "%s", d->bar0_problem);
 	else if ((tc->needs & NEEDS_LINK) && fixture_link(d, &drv, &t))

@@ -54,6 +54,7 @@ enum test_needs {
 	NEEDS_NOTHING = 0,
 	NEEDS_BAR0 = 1 << 0, /* a usable CSR window */
 	NEEDS_LINK = 1 << 1, /* driver initialised, loopback link up */
+	NEEDS_FLR = 1 << 2,  /* the function advertises FLR (cap_pcie_flr) */
 };
 
 /* The DMA remapping modes a case means something in (bits of enum
@@ -93,6 +94,15 @@ struct igb_group {
 	const struct igb_group igb_group_##name_ = { \
 		.name = #name_, .title = title_, .cases = table_, \
 		.n = sizeof(table_) / sizeof(table_[0]) }
+
+/*
+ * A missing capability fails once, in the case that checks it; a case
+ * that depends on it skips with one of these, naming that case.
+ */
+#define TEST_NO_FLR "needs FLR, which the function does not advertise " \
+	"(cap_pcie_flr fails for that)"
+#define TEST_NO_MSIX "needs MSI-X, which the function does not have " \
+	"(cap_msix fails for that)"
 
 /* Record a failure (also printed as a diagnostic) and return KTAP_FAIL. */
 enum ktap_result test_fail(struct test_run *t, const char *fmt, ...)

@@ -141,3 +141,53 @@ TEST(model_registry_amdvi_silicon)
 {
 	run_registry(MODEL_SILICON, add_amdvi);
 }
+
+/*
+ * A function without FLR (DEVCAP.FLR clear): cap_pcie_flr fails, once per
+ * mode; every case that depends on FLR skips saying so and naming
+ * cap_pcie_flr (flr_idle, flr_repeat, the fault cases, mix_and_match under
+ * strict); nothing else fails.
+ */
+TEST(model_missing_flr_fails_once)
+{
+	static const char *const needs_flr[] = {
+		"flr_idle", "flr_repeat", "memcpy_from_unmapped_iova",
+		"memcpy_to_unmapped_iova", "fault_recovery_needs_flr",
+	};
+	struct fake_82576 p;
+	unsigned fails = 0, modes = 0, mix_skipped = 0;
+
+	fake_vtd_add(FAKE_VTD_BASE);
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	p = fake_82576_add_as(1, 0, 0, BAR0, MODEL_SILICON);
+	fake_set32(p.fn, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCAP,
+		   fake_get32(p.fn, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCAP) & ~PCI_EXP_DEVCAP_FLR);
+	CHECK_EQ(igbtest_main(NULL), IGBTEST_EXIT_FAIL);
+	for (unsigned i = 0; i < suite_record_count(); i++) {
+		const struct suite_record *r = suite_record(i);
+		const char *name = r->tc->name;
+		bool flr_dep = !strcmp(name, "mix_and_match") && r->mode == IOMMU_STRICT;
+
+		for (size_t k = 0; k < ARRAY_SIZE(needs_flr); k++)
+			flr_dep |= !strcmp(name, needs_flr[k]);
+		harness_note("case %s, mode %s", name, iommu_mode_name(r->mode));
+		if (!strcmp(name, "cap_pcie_flr")) {
+			modes++;
+			CHECK_EQ(r->result, KTAP_FAIL);
+		} else if (flr_dep) {
+			CHECK_EQ(r->result, KTAP_SKIP);
+			mix_skipped += !strcmp(name, "mix_and_match");
+		} else {
+			CHECK(r->result != KTAP_FAIL);
+		}
+		fails += r->result == KTAP_FAIL;
+	}
+	harness_note("%s", "");
+	CHECK_EQ(modes, 3);
+	CHECK_EQ(fails, modes);
+	CHECK_EQ(mix_skipped, 1);
+	CHECK(fake_output_contains("flr_idle # SKIP " TEST_NO_FLR));
+	CHECK(fake_output_contains("flr_repeat # SKIP " TEST_NO_FLR));
+	CHECK(fake_output_contains("mix_and_match # SKIP " TEST_NO_FLR));
+}
