@@ -98,6 +98,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		status = igbtest_run(&opt, banner);
 	}
 	unsigned leaked = efi_platform_fini();
+	/* After the DMA buffers are unmapped: the drivers we stopped get the
+	 * NIC back, so a returning --end=exit leaves the network usable. */
+	efi_pci_release_all();
 	if (leaked) {
 		char msg[96];
 		fmt_snprintf(msg, sizeof(msg),

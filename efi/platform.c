@@ -45,6 +45,7 @@ static unsigned nroots;
 
 static struct {
 	EFI_PCI_IO_PROTOCOL *io;
+	EFI_HANDLE handle;
 	struct pci_bdf bdf;
 } pciio[MAX_PCIIO];
 static unsigned npciio;
@@ -248,6 +249,7 @@ static void pciio_init(void)
 		    io->GetLocation(io, &seg, &bus, &dev, &fn) != EFI_SUCCESS)
 			continue;
 		pciio[npciio].io = io;
+		pciio[npciio].handle = h[i];
 		pciio[npciio].bdf = (struct pci_bdf){ (uint16_t)seg, (uint8_t)bus,
 						      (uint8_t)dev, (uint8_t)fn };
 		npciio++;
@@ -255,13 +257,28 @@ static void pciio_init(void)
 	FreePool(h);
 }
 
+static unsigned pciio_index(struct pci_bdf b)
+{
+	unsigned i = 0;
+
+	while (i < npciio && !(pciio[i].bdf.seg == b.seg && pciio[i].bdf.bus == b.bus &&
+			       pciio[i].bdf.dev == b.dev && pciio[i].bdf.fn == b.fn))
+		i++;
+	return i;
+}
+
 static EFI_PCI_IO_PROTOCOL *pciio_find(struct pci_bdf b)
 {
-	for (unsigned i = 0; i < npciio; i++)
-		if (pciio[i].bdf.seg == b.seg && pciio[i].bdf.bus == b.bus &&
-		    pciio[i].bdf.dev == b.dev && pciio[i].bdf.fn == b.fn)
-			return pciio[i].io;
-	return NULL;
+	unsigned i = pciio_index(b);
+
+	return i < npciio ? pciio[i].io : NULL;
+}
+
+EFI_HANDLE efi_pci_handle(struct pci_bdf b)
+{
+	unsigned i = pciio_index(b);
+
+	return i < npciio ? pciio[i].handle : NULL;
 }
 
 int plat_pci_roots(struct pci_root *out, int max)
@@ -756,9 +773,11 @@ uint64_t plat_free_memory(void)
 
 /* ---- setup --------------------------------------------------------- */
 
+EFI_HANDLE efi_image;
+
 EFI_STATUS efi_platform_init(EFI_HANDLE image)
 {
-	(void)image;
+	efi_image = image;
 	serial_route_init();
 	clock_init();
 	roots_init();

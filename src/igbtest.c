@@ -16,10 +16,22 @@ static void ktap_to_platform(const char *line, size_t len)
 /* Large: lives in static storage, not on the firmware's small stack. */
 static struct pci_inventory inventory;
 
-/* The inventory marks what will be tested: an 82576 that --device selects. */
-static bool will_test(const struct pci_func *f)
+/* The inventory marks each 82576 that --device selects: tested (and which
+ * firmware driver it was taken from), or held by a driver that would not
+ * let go. */
+static const char *inventory_mark(const struct pci_func *f)
 {
-	return suite_device_selected(f);
+	static char mark[200];
+	char why[160];
+
+	if (!suite_device_selected(f))
+		return NULL;
+	if (plat_pci_claim(f->bdf, why, sizeof(why)) != RC_OK)
+		fmt_snprintf(mark, sizeof(mark), "not tested: %s", why);
+	else
+		fmt_snprintf(mark, sizeof(mark), "will be tested%s%s", why[0] ? "; " : "",
+			     why);
+	return mark;
 }
 
 /*
@@ -183,7 +195,12 @@ int igbtest_run(const struct options *o, const char *platform_banner)
 		ktap_diag_at(KTAP_ALWAYS, "PCI scan failed: %s", rc_name(rc));
 		return nothing_run("PCI scan failed", IGBTEST_EXIT_ERROR);
 	}
-	pci_print_inventory(&inventory, will_test);
+	/* Every device to be tested is taken from the firmware's drivers
+	 * before anything touches it, printed or not (--quiet). */
+	for (unsigned i = 0; i < inventory.n; i++)
+		if (suite_device_selected(&inventory.f[i]))
+			plat_pci_claim(inventory.f[i].bdf, NULL, 0);
+	pci_print_inventory(&inventory, inventory_mark);
 	char unit[160];
 	iommu_describe(unit, sizeof(unit));
 	ktap_diag_at(KTAP_ALWAYS, "%s", unit);

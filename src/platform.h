@@ -62,6 +62,17 @@ int plat_pci_bar_size(struct pci_bdf bdf, unsigned bar, uint64_t *size);
 int plat_pci_enable(struct pci_bdf bdf, unsigned what);
 int plat_pci_disable(struct pci_bdf bdf, unsigned what);
 
+/*
+ * Take the function from every firmware driver that manages it, before
+ * igbtest touches it (UEFI: its PCI I/O opened EXCLUSIVE, which stops the
+ * drivers bound to it); the platform gives it back, reconnected, when
+ * igbtest ends. The first call decides, later calls repeat its answer.
+ * RC_OK: ours; why (if not NULL) names the drivers stopped, or is "" when
+ * none held it. RC_EBUSY: a driver would not let go, why says which; the
+ * function must not be touched.
+ */
+int plat_pci_claim(struct pci_bdf bdf, char *why, size_t n);
+
 /* A range of physical addresses, [base, base + size). */
 struct plat_range {
 	uint64_t base;

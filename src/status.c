@@ -12,6 +12,7 @@ const char *rc_name(int rc)
 	case RC_ENOMEM: return "out of memory";
 	case RC_ENOTSUP: return "not supported";
 	case RC_ERANGE: return "out of range";
+	case RC_EBUSY: return "in use by a firmware driver";
 	default: return "unknown error";
 	}
 }

@@ -15,6 +15,7 @@ enum rc {
 	RC_ENOMEM = -5,    /* out of memory or address space */
 	RC_ENOTSUP = -6,   /* not available on this platform */
 	RC_ERANGE = -7,    /* value out of range */
+	RC_EBUSY = -8,     /* held by a firmware driver that would not let go */
 };
 
 /* "timed out" for RC_ETIMEDOUT; "unknown error" for anything else. */

@@ -474,7 +474,7 @@ static const char *size_str(uint64_t sz, char *buf, size_t n)
 }
 
 void pci_print_func(const struct pci_inventory *inv, const struct pci_func *f,
-		    bool ours)
+		    const char *mark)
 {
 	char b[16], pb[16], sz[24];
 	const struct pci_caps *c = &f->caps;
@@ -484,11 +484,11 @@ void pci_print_func(const struct pci_inventory *inv, const struct pci_func *f,
 			     pci_bdf_str(inv->f[f->parent].bdf, b, sizeof(b)));
 	else
 		fmt_snprintf(pb, sizeof(pb), "root");
-	ktap_diag("%s [%04x:%04x] rev %02x class %06x%s%s (behind %s)",
+	ktap_diag("%s [%04x:%04x] rev %02x class %06x%s%s%s (behind %s)",
 		  pci_bdf_str(f->bdf, b, sizeof(b)), f->vendor, f->device,
 		  f->revision, f->class_code,
 		  f->header_type == PCI_HEADER_TYPE_BRIDGE ? " bridge" : "",
-		  ours ? " <- 82576, will be tested" : "", pb);
+		  mark ? " <- 82576, " : "", mark ? mark : "", pb);
 	if (f->header_type == PCI_HEADER_TYPE_BRIDGE)
 		ktap_diag("  buses %02x..%02x", f->sec_bus, f->sub_bus);
 	for (unsigned i = 0; i < f->nbars; i++) {
@@ -542,10 +542,10 @@ void pci_print_func(const struct pci_inventory *inv, const struct pci_func *f,
 }
 
 void pci_print_inventory(const struct pci_inventory *inv,
-			 bool (*is_ours)(const struct pci_func *f))
+			 const char *(*mark)(const struct pci_func *f))
 {
 	ktap_diag("PCI inventory: %u function%s%s", inv->n, inv->n == 1 ? "" : "s",
 		  inv->truncated ? " (list full: more not shown)" : "");
 	for (unsigned i = 0; i < inv->n; i++)
-		pci_print_func(inv, &inv->f[i], is_ours && is_ours(&inv->f[i]));
+		pci_print_func(inv, &inv->f[i], mark ? mark(&inv->f[i]) : NULL);
 }

@@ -117,10 +117,11 @@ struct pci_inventory {
 int pci_scan(struct pci_inventory *inv);
 /* PCIe link speed code (LNKSTA.CLS) as text: "2.5GT/s" etc. */
 const char *pci_link_speed_str(uint8_t code);
-/* Print the inventory as KTAP diagnostics; is_ours marks our devices. */
+/* Print the inventory as KTAP diagnostics; mark says what becomes of an
+ * 82576 of ours ("will be tested"), NULL for any other function. */
 void pci_print_inventory(const struct pci_inventory *inv,
-			 bool (*is_ours)(const struct pci_func *f));
+			 const char *(*mark)(const struct pci_func *f));
 void pci_print_func(const struct pci_inventory *inv, const struct pci_func *f,
-		    bool ours);
+		    const char *mark);
 
 #endif

@@ -249,6 +249,7 @@ static enum ktap_result run_cases(struct igb_dev *d, struct suite_record *recs,
  */
 struct suite_device {
 	struct igb_dev d;
+	char held[200]; /* "not tested: <why>" when a firmware driver kept it */
 	bool ran[IOMMU_NMODES];                  /* the mode started at least once */
 	struct suite_record *recs[IOMMU_NMODES]; /* NULL: not yet, or no room */
 };
@@ -335,6 +336,19 @@ static enum ktap_result run_device(struct suite_device *sd, const struct pci_inv
 
 	fmt_snprintf(title, sizeof(title), "82576 %s", d->name);
 	ktap_subtest_begin(title, modes_selected());
+	if (sd->held[0]) {
+		/* A firmware driver would not let go: never touched. */
+		for (unsigned m = 0; m < IOMMU_NMODES; m++) {
+			char mode[32];
+			if (!mode_selected(m))
+				continue;
+			fmt_snprintf(mode, sizeof(mode), "iommu=%s",
+				     iommu_mode_name((enum iommu_mode)m));
+			ktap_result(KTAP_SKIP, mode, sd->held);
+		}
+		ktap_subtest_end(KTAP_SKIP, title, sd->held);
+		return KTAP_SKIP;
+	}
 	check_present(d, round ? round : 1);
 	ktap_diag("%s [%04x:%04x] %s", d->name, f->vendor, f->device,
 		  igb_82576_name(f->device));
@@ -453,7 +467,7 @@ static unsigned modes_not_run(void)
 int suite_run(const struct pci_inventory *inv)
 {
 	const struct options *o = run_opt();
-	unsigned count = 0, failed, igbs = 0;
+	unsigned count = 0, failed, igbs = 0, held = 0;
 
 	summary_reset();
 	ndevices = 0;
@@ -492,16 +506,30 @@ int suite_run(const struct pci_inventory *inv)
 	for (unsigned i = 0; i < inv->n && ndevices < SUITE_MAX_DEVICES; i++) {
 		if (!suite_device_selected(&inv->f[i]))
 			continue;
-		devices[ndevices] = (struct suite_device){ 0 };
-		fixture_prepare(&devices[ndevices++].d, &inv->f[i]);
+		struct suite_device *sd = &devices[ndevices++];
+		char why[160];
+		*sd = (struct suite_device){ 0 };
+		if (plat_pci_claim(inv->f[i].bdf, why, sizeof(why)) == RC_OK) {
+			fixture_prepare(&sd->d, &inv->f[i]);
+			continue;
+		}
+		/* Held by a firmware driver: named, never touched. */
+		sd->d = (struct igb_dev){ .fn = &inv->f[i], .bdf = inv->f[i].bdf };
+		pci_bdf_str(inv->f[i].bdf, sd->d.name, sizeof(sd->d.name));
+		fmt_snprintf(sd->held, sizeof(sd->held), "not tested: %s", why);
+		held++;
 	}
 	/* The rounds' resource figures count from here. */
 	dma_usage_take();
 	iommu_table_pages_take(&(unsigned){ 0 });
 	failed = run_rounds(inv);
 	for (unsigned i = 0; i < ndevices; i++)
-		fixture_release(&devices[i].d, &drv);
+		if (!devices[i].held[0])
+			fixture_release(&devices[i].d, &drv);
 	summary_print(modes_not_run());
 	ktap_print_totals();
-	return failed ? IGBTEST_EXIT_FAIL : IGBTEST_EXIT_PASS;
+	/* Nothing tested because firmware drivers held every device: could
+	 * not run, not a pass. */
+	return failed ? IGBTEST_EXIT_FAIL : held == ndevices ? IGBTEST_EXIT_ERROR :
+							       IGBTEST_EXIT_PASS;
 }

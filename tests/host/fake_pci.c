@@ -8,6 +8,7 @@
 #include "fake_platform.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pci/pci_regs.h"
@@ -382,6 +383,28 @@ static int fake_decode(struct pci_bdf bdf, unsigned what, bool on)
 		return f->enable_rc;
 	plat_pci_read(bdf, PCI_COMMAND, 2, &cmd);
 	return plat_pci_write(bdf, PCI_COMMAND, 2, on ? (cmd | bits) : (cmd & ~bits));
+}
+
+int plat_pci_claim(struct pci_bdf bdf, char *why, size_t n)
+{
+	struct fake_fn *f = fake_fn_find(bdf);
+	char buf[160] = "";
+	int rc = RC_OK;
+
+	if (f) {
+		f->claims++;
+		if (f->driver && f->driver_refuses) {
+			snprintf(buf, sizeof(buf), "the firmware driver \"%s\" would not stop",
+				 f->driver);
+			rc = RC_EBUSY;
+		} else if (f->driver) {
+			snprintf(buf, sizeof(buf), "taken from the firmware driver \"%s\"",
+				 f->driver);
+		}
+	}
+	if (why && n)
+		snprintf(why, n, "%s", buf);
+	return rc;
 }
 
 int plat_pci_enable(struct pci_bdf bdf, unsigned what)

@@ -33,6 +33,11 @@ struct fake_fn {
 	void (*cfg_written)(struct fake_fn *f, uint16_t off, unsigned width,
 			    void *priv);
 	void *cfg_priv;
+	/* A firmware driver managing the function (plat_pci_claim): its
+	 * name, whether it refuses to stop, and how often it was asked. */
+	const char *driver;
+	bool driver_refuses;
+	unsigned claims;
 };
 
 /* One logged config write. */

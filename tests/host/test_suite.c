@@ -397,6 +397,52 @@ TEST(suite_device_gone_at_test_time)
 	CHECK_EQ(p.bar0->reads + p.bar0->writes + p.bar0->undecoded, 0);
 }
 
+#define ONLY_TWO "--only=identify,status_sane --iommu=off"
+
+/* Two 82576s held by firmware drivers: one lets go and is tested (the
+ * inventory names the driver), one refuses and is never touched. */
+TEST(suite_firmware_drivers_taken_or_refused)
+{
+	static struct options o;
+	static struct kp_doc d;
+
+	machine();
+	struct fake_82576 a = fake_82576_add(0, 4, 0, BAR0_A);
+	struct fake_82576 b = fake_82576_add(0, 5, 0, BAR0_B);
+	a.fn->driver = "Intel(R) PRO/1000 UNDI";
+	b.fn->driver = "iPXE";
+	b.fn->driver_refuses = true;
+	options_defaults(&o);
+	REQUIRE(options_parse_cmdline(&o, ONLY_TWO, strlen(ONLY_TWO)) ==
+		RC_OK);
+	CHECK_EQ(igbtest_run(&o, NULL), IGBTEST_EXIT_PASS);
+	CHECK_LINE("# 0000:00:04.0 [8086:10c9] rev 01 class 020000 <- 82576, will be tested; "
+		   "taken from the firmware driver \"Intel(R) PRO/1000 UNDI\" (behind root)");
+	CHECK_LINE("# 0000:00:05.0 [8086:10c9] rev 01 class 020000 <- 82576, not tested: the "
+		   "firmware driver \"iPXE\" would not stop (behind root)");
+	CHECK_LINE("ok 2 82576 0000:00:05.0 # SKIP not tested: the firmware driver \"iPXE\" "
+		   "would not stop");
+	CHECK(fake_output_has("    ok 2 status_sane"));
+	CHECK(a.bar0->reads > 0);
+	CHECK_EQ(b.bar0->reads + b.bar0->writes, 0);
+	CHECK_EQ(fake_cfg_writes_to(b.fn->bdf), 0);
+	CHECK(a.fn->claims >= 1 && b.fn->claims >= 1);
+	parse(&d);
+	CHECK_EQ(d.plan, 2);
+
+	/* Only the refusing one: nothing could be tested, exit 3. */
+	fake_reset();
+	machine();
+	b = fake_82576_add(0, 5, 0, BAR0_B);
+	b.fn->driver = "iPXE";
+	b.fn->driver_refuses = true;
+	options_defaults(&o);
+	REQUIRE(options_parse_cmdline(&o, "--only=identify", strlen("--only=identify")) == RC_OK);
+	CHECK_EQ(igbtest_run(&o, NULL), IGBTEST_EXIT_ERROR);
+	CHECK_EQ(b.bar0->reads + b.bar0->writes, 0);
+	CHECK_EQ(fake_cfg_writes_to(b.fn->bdf), 0);
+}
+
 /* Firmware left memory decode off (AAVMF does), or on: the suite turns it
  * on for BAR0 and puts COMMAND back, with bus mastering off. */
 TEST(suite_restores_command)

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -198,6 +200,124 @@ def t_lava_qemu_hang(ctx) -> None:
           f"{run.stdout.splitlines()[-1]}")
 
 
+# --- network boot: OVMF -> iPXE -> TFTP -> igbtest ------------------------------
+
+IPXE_EFI = Path("/usr/lib/ipxe/ipxe.efi")
+DEVICE_TYPES = Path("/opt/igbtest/lava-server/usr/share/lava-server/device-types")
+LAVA_MAC = "00:90:05:af:00:7d"   # x86.jinja2's default lava_mac
+RENDER = """
+import json, sys, jinja2, jinja2.sandbox
+env = jinja2.sandbox.SandboxedEnvironment(
+    loader=jinja2.FileSystemLoader(sys.argv[1]), trim_blocks=True, autoescape=False)
+import yaml
+dev = yaml.safe_load(env.get_template("x86.jinja2").render(extra_kernel_args=sys.argv[2]))
+print(json.dumps(dev["actions"]["boot"]["methods"]["ipxe"]["ramdisk"]["commands"]))
+"""
+
+
+def stock_ipxe_commands(extra_kernel_args: str) -> list[str]:
+    """The boot commands LAVA's stock x86 device type types at iPXE for
+    "commands: ramdisk", with LAVA's substitutions (no ramdisk: its line
+    goes), as lava-server renders them."""
+    if not (DEVICE_TYPES / "x86.jinja2").exists():
+        raise rt.Skip(f"no lava-server device types in {DEVICE_TYPES} "
+                      "(scripts/install-deps.sh)")
+    p = subprocess.run(["/usr/bin/python3", "-c", RENDER, str(DEVICE_TYPES),
+                        extra_kernel_args], capture_output=True, text=True)
+    rt.check(p.returncode == 0, f"rendering x86.jinja2: {p.stderr.strip()}")
+    out = []
+    for c in json.loads(p.stdout):
+        if "{RAMDISK}" in c:
+            continue
+        out.append(c.replace("{SERVER_IP}", "10.0.2.2").replace("{KERNEL}", "igbtest.efi")
+                   .replace("{LAVA_MAC}", LAVA_MAC))
+    return out
+
+
+def t_network_boot(ctx) -> None:
+    """OVMF boots iPXE (Debian's ipxe.efi); iPXE drives both NICs (its own
+    82576 driver holds the igb), gets an address from QEMU's user network
+    on the virtio NIC and runs the stock LAVA x86 "ramdisk" commands: the
+    TFTP template's options plus "ip=dhcp console=... lava_mac=...". igbtest
+    takes the 82576 from iPXE, tests it, returns (--end=exit) and gives it
+    back: iPXE lists it again, then chains igbtest --version, which powers
+    off."""
+    x86_only(ctx)
+    if not IPXE_EFI.exists():
+        raise rt.Skip(f"{IPXE_EFI} missing (Debian package ipxe; scripts/install-deps.sh)")
+    tftp_ctx = load_yaml(TEMPLATES[2])["context"]["extra_kernel_args"]
+    rt.check("--end=shutdown" in tftp_ctx, f"TFTP template context: {tftp_ctx}")
+    # Returning instead of powering off shows the NIC given back to iPXE.
+    args = tftp_ctx.replace("--end=shutdown", "--end=exit") + \
+        " --only=identify,status_sane,mac_address,register_pattern --iommu=off"
+    cmds = stock_ipxe_commands(args)
+    rt.check(cmds[-1] == "boot" and any(c.startswith("kernel tftp://") for c in cmds),
+             f"unexpected stock commands {cmds}")
+    d = ctx.out / "network_boot"
+    shutil.rmtree(d, ignore_errors=True)
+    (d / "tftp").mkdir(parents=True)
+    shutil.copyfile(ctx.efi, d / "tftp" / "igbtest.efi")
+    (d / "tftp" / "boot.ipxe").write_text(
+        "#!ipxe\n" + "\n".join(cmds[:-1]) + "\nboot ||\n"
+        "echo boot.ipxe: igbtest returned\nifstat\n"
+        "kernel tftp://10.0.2.2/igbtest.efi --version --end=shutdown\nboot\n")
+    esp = d / "ipxe.img"
+    lab.tool(str(lab.MAKE_IMAGE), "--efi", str(IPXE_EFI), "--out", str(esp))
+    vars_copy = d / "OVMF_VARS.fd"
+    shutil.copyfile(OVMF / "OVMF_VARS_4M.fd", vars_copy)
+    cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", "512",
+           "-nodefaults", "-display", "none", "-no-reboot",
+           "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF / 'OVMF_CODE_4M.fd'}",
+           "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}",
+           "-drive", f"if=none,id=esp,format=raw,file={esp}",
+           "-device", "ide-hd,drive=esp,bus=ide.0,bootindex=0",
+           "-netdev", f"user,id=n0,tftp={d / 'tftp'},bootfile=boot.ipxe",
+           "-device", "virtio-net-pci,netdev=n0,addr=0x2,romfile=",
+           "-netdev", "user,id=n1", "-device", "igb,netdev=n1,addr=0x3",
+           "-serial", "stdio"]
+    t0 = time.monotonic()
+    verdict_at = None
+    lines = []
+    with open(d / "qemu-stderr.log", "w") as err:
+        q = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=err, stdin=subprocess.DEVNULL)
+        try:
+            for raw in q.stdout:
+                line = raw.decode("utf-8", "replace")
+                lines.append(line)
+                if verdict_at is None and "# igbtest: exit status" in line:
+                    verdict_at = time.monotonic() - t0
+                if time.monotonic() - t0 > 300:
+                    break
+        finally:
+            try:
+                q.wait(timeout=30)   # stdout closes a moment before QEMU exits
+            except subprocess.TimeoutExpired:
+                q.kill()
+                q.wait()
+    text = "".join(lines)
+    (d / "serial.log").write_text(text)
+    clean = "\n".join(rt.ktap.clean_lines(text))
+    rt.check(verdict_at is not None, f"no verdict within 300 s (serial log {d / 'serial.log'})")
+    first = clean[:clean.index("# igbtest: exit status")]
+    first = first[first.index("KTAP version 1"):]
+    end = clean[clean.index("# igbtest: exit status"):].split("\n")[0]
+    report = rt.ktap.parse(first + end + "\n")
+    rt.check_all_ok(report, min_leaves=4)
+    rt.check(end.startswith("# igbtest: exit status 0"), f"igbtest said {end!r}")
+    rt.check("# options: ignored 3 kernel-style arguments (a boot loader's, not igbtest's): "
+             "ip console lava_mac" in clean, "the stock LAVA arguments were not ignored by name")
+    inv = rt.inventory_line(report, "0000:00:03.0")
+    rt.check('taken from the firmware driver "ipxe.efi"' in inv,
+             f"the inventory does not name the driver it stopped: {inv!r}")
+    after = clean[clean.index("boot.ipxe: igbtest returned"):] \
+        if "boot.ipxe: igbtest returned" in clean else ""
+    rt.check(re.search(r"net\d: \S+ using 82576 on 0000:00:03\.0", after),
+             "after igbtest returned, iPXE does not list the 82576 again")
+    rt.check(q.returncode == 0, f"QEMU exit {q.returncode}: the last chain did not power off")
+    print(f"# network_boot: QEMU start to igbtest's verdict {verdict_at:.1f} s; "
+          f"{len(report.leaves())} cases passed; the 82576 taken from iPXE and given back")
+
+
 def cases(run_tests, lab_tests) -> list:
     global rt, lab
     rt, lab = run_tests, lab_tests
@@ -208,4 +328,5 @@ def cases(run_tests, lab_tests) -> list:
         C("lava_qemu_usage_error", t_lava_qemu_usage_error, True),
         C("lava_qemu_crash", t_lava_qemu_crash, True),
         C("lava_qemu_hang", t_lava_qemu_hang, True),
+        C("network_boot", t_network_boot, True),
     ]
