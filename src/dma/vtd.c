@@ -5,6 +5,7 @@
 #include "dma/vtd_regs.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
+#include "wait_bound.h"
 
 /* Linux DMAR_OPERATION_TIMEOUT: a register command completes within 1 s. */
 #define VTD_OP_TIMEOUT_US	1000000
@@ -98,19 +99,26 @@ static void wr32(struct vtd_unit *u, uint32_t r, uint32_t v) { plat_mmio_write32
 static uint64_t rd64(const struct vtd_unit *u, uint32_t r) { return plat_mmio_read64(u->base + r); }
 static void wr64(struct vtd_unit *u, uint32_t r, uint64_t v) { plat_mmio_write64(u->base + r, v); }
 
+struct vtd_wait {
+	struct vtd_unit *u;
+	uint32_t r;
+	uint64_t mask, want;
+	bool wide;
+};
+
+static bool vtd_settled(void *ctx)
+{
+	struct vtd_wait *w = ctx;
+
+	return ((w->wide ? rd64(w->u, w->r) : rd32(w->u, w->r)) & w->mask) == w->want;
+}
+
 /* Wait (bounded) until (register & mask) == want; wide: a 64-bit register. */
 static bool poll(struct vtd_unit *u, uint32_t r, uint64_t mask, uint64_t want, bool wide)
 {
-	uint64_t start = plat_now_us();
+	struct vtd_wait w = { u, r, mask, want, wide };
 
-	for (uint32_t i = 0; i <= VTD_OP_TIMEOUT_US / VTD_OP_POLL_US; i++) {
-		if (((wide ? rd64(u, r) : rd32(u, r)) & mask) == want)
-			return true;
-		if (plat_now_us() - start >= VTD_OP_TIMEOUT_US)
-			break;
-		plat_udelay(VTD_OP_POLL_US);
-	}
-	return false;
+	return wait_until(vtd_settled, &w, VTD_OP_TIMEOUT_US, VTD_OP_POLL_US);
 }
 
 /* A global command: the persistent state in GSTS plus or minus one bit,

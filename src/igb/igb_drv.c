@@ -32,8 +32,26 @@
 #define IGB_EERD_TIMEOUT_US		500000
 #define IGB_EERD_POLL_US		5
 /* Queue enable reads back at once in QEMU and within microseconds on
- * silicon (8.10.10: the bit reflects the queue's state); 10 ms bound. */
+ * silicon once RCTL.RXEN / TCTL.TXEN are set (8.10.10, 8.12.13: it "remains
+ * zero" before); 10 ms bound. */
 #define IGB_QUEUE_ENABLE_TIMEOUT_US	10000
+/* Linux igb_disable_pcie_master() (e1000_mac.c): STATUS.GIO_MASTER_ENABLE
+ * clear within MASTER_DISABLE_TIMEOUT, 800 polls of 100 us. */
+#define IGB_MASTER_DISABLE_TIMEOUT_US	80000
+#define IGB_MASTER_DISABLE_POLL_US	100
+/*
+ * PHY loopback settle, as the VFIO igb driver (tools/testing/selftests/
+ * vfio/lib/drivers/igb/igb.c, which ran on an 82576) does it: 50 ms after
+ * the BMCR loopback write before forcing the MAC link, and 500 ms after
+ * forcing it, both "empirically required". Linux igb_integrated_phy_
+ * loopback() (igb_ethtool.c) has the same two: msleep(50) before the BMCR
+ * write and mdelay(500) at its end. We follow the VFIO driver's placement,
+ * the one proven with this loopback set-up on silicon. STATUS.LU is no
+ * substitute: on silicon LU follows CTRL.SLU at once. These are minimum
+ * times, not bounds: --timeout-scale does not shorten them.
+ */
+#define IGB_PHY_LOOPBACK_SETTLE_US	50000
+#define IGB_FORCED_LINK_SETTLE_US	500000
 /* QEMU sets LU 500 ms (virtual) after the autoneg restart; silicon's
  * forced link is up in well under that (Linux waits a fixed 500 ms).
  * 4x QEMU's figure. */
@@ -48,39 +66,34 @@
 #define IGB_COPY_TIMEOUT_MIN_US		20000
 #define IGB_DD_POLL_US			2
 
-/*
- * Poll reg until (value & mask) == want. Bounded twice over: by the clock
- * and by an iteration count, so a clock that does not advance cannot make
- * it spin forever. *last gets the last value read.
- */
+/* Poll reg until (value & mask) == want, through the one bounded wait.
+ * A read of all-ones ends it at once: the device is gone or its BAR does
+ * not decode. *last gets the last value read. */
+struct reg_wait {
+	const struct igb_dev *d;
+	uint32_t reg, mask, want, last;
+};
+
+static bool reg_settled(void *ctx)
+{
+	struct reg_wait *w = ctx;
+
+	w->last = igb_rd32(w->d, w->reg);
+	return w->last == 0xffffffffu || (w->last & w->mask) == w->want;
+}
+
 static int poll_reg(const struct igb_dev *d, uint32_t reg, uint32_t mask,
 		    uint32_t want, uint32_t timeout_us, uint32_t step_us,
 		    uint32_t *last)
 {
-	uint64_t start = plat_now_us();
-	uint64_t limit = wait_bound_us(timeout_us);
-	uint64_t max_iter = limit / step_us + 1;
-	uint32_t v = 0;
+	struct reg_wait w = { d, reg, mask, want, 0 };
+	bool ok = wait_until(reg_settled, &w, timeout_us, step_us);
 
-	for (uint64_t i = 0; i <= max_iter; i++) {
-		v = igb_rd32(d, reg);
-		if (v == 0xffffffffu) {
-			if (last)
-				*last = v;
-			return RC_ENODEV; /* surprise removal or BAR not decoding */
-		}
-		if ((v & mask) == want) {
-			if (last)
-				*last = v;
-			return RC_OK;
-		}
-		if (plat_now_us() - start >= limit)
-			break;
-		plat_udelay(step_us);
-	}
 	if (last)
-		*last = v;
-	return RC_ETIMEDOUT;
+		*last = w.last;
+	if (w.last == 0xffffffffu)
+		return RC_ENODEV; /* surprise removal or BAR not decoding */
+	return ok ? RC_OK : RC_ETIMEDOUT;
 }
 
 static void wr_flush(const struct igb_dev *d)
@@ -89,6 +102,21 @@ static void wr_flush(const struct igb_dev *d)
 }
 
 /* ---- reset, NVM, PHY --------------------------------------------------- */
+
+/*
+ * Linux igb_disable_pcie_master() (e1000_mac.c), called first thing by
+ * igb_reset_hw_82575(): block new master requests and wait, bounded, for
+ * those in flight to finish, "to prevent the PCI-E bus from sticking" when
+ * CTRL.RST comes. Linux resets anyway when they never finish (a read that
+ * gets no completion, as after a DMA fault), and so do we.
+ */
+static bool master_disable(struct igb_dev *d)
+{
+	igb_wr32(d, IGB_CTRL, igb_rd32(d, IGB_CTRL) | IGB_CTRL_GIO_MASTER_DISABLE);
+	return poll_reg(d, IGB_STATUS, IGB_STATUS_GIO_MASTER_ENABLE, 0,
+			IGB_MASTER_DISABLE_TIMEOUT_US, IGB_MASTER_DISABLE_POLL_US,
+			NULL) == RC_OK;
+}
 
 int igb_reset(struct igb_dev *d, bool *auto_rd_seen)
 {
@@ -101,6 +129,11 @@ int igb_reset(struct igb_dev *d, bool *auto_rd_seen)
 	wr_flush(d);
 	plat_udelay(IGB_QUIESCE_US);
 
+	if (!master_disable(d))
+		ktap_diag("%s: master requests still pending after %u ms; "
+			  "resetting anyway (as Linux igb_reset_hw_82575)", d->name,
+			  (unsigned)(wait_bound_us(IGB_MASTER_DISABLE_TIMEOUT_US) / 1000));
+	/* CTRL.RST clears GIO_MASTER_DISABLE with the rest of CTRL. */
 	igb_wr32(d, IGB_CTRL, igb_rd32(d, IGB_CTRL) | IGB_CTRL_RST);
 	plat_udelay(IGB_RESET_SETTLE_US);
 	rc = poll_reg(d, IGB_CTRL, IGB_CTRL_RST, 0, IGB_RESET_TIMEOUT_US, 100, NULL);
@@ -180,6 +213,7 @@ static int loopback_start(struct igb_dev *d)
 					     IGB_BMCR_FULL_DUPLEX);
 	if (rc)
 		return rc;
+	plat_udelay(IGB_PHY_LOOPBACK_SETTLE_US);
 	/* Force the MAC link at 1000/full: the descriptor engine otherwise
 	 * waits for a negotiated link. Flow control off, so no data pattern
 	 * can pause the transmitter. */
@@ -192,13 +226,23 @@ static int loopback_start(struct igb_dev *d)
 	return RC_OK;
 }
 
-static int link_wait(struct igb_dev *d, uint64_t t0, uint64_t *took_us)
+/* LU (QEMU: the autoneg restart's 500 ms; silicon: at once), then the
+ * rest of the 500 ms settle after forcing the link (forced_at), which the
+ * ring set-up in between has used part of. took_us: until LU. */
+static int link_wait(struct igb_dev *d, uint64_t t0, uint64_t forced_at,
+		     uint64_t *took_us)
 {
 	int rc = poll_reg(d, IGB_STATUS, IGB_STATUS_LU, IGB_STATUS_LU,
 			  IGB_LINK_TIMEOUT_US, IGB_LINK_POLL_US, NULL);
+	uint64_t since;
 
 	*took_us = plat_now_us() - t0;
-	return rc;
+	if (rc)
+		return rc;
+	since = plat_now_us() - forced_at;
+	if (since < IGB_FORCED_LINK_SETTLE_US)
+		plat_udelay((uint32_t)(IGB_FORCED_LINK_SETTLE_US - since));
+	return RC_OK;
 }
 
 int igb_loopback_up(struct igb_dev *d, uint64_t *took_us)
@@ -206,14 +250,17 @@ int igb_loopback_up(struct igb_dev *d, uint64_t *took_us)
 	uint64_t t0 = plat_now_us();
 	int rc = loopback_start(d);
 
-	return rc ? rc : link_wait(d, t0, took_us);
+	return rc ? rc : link_wait(d, t0, plat_now_us(), took_us);
 }
 
 /* ---- rings ------------------------------------------------------------- */
 
-static int queue_enable(struct igb_dev *d, uint32_t reg, uint32_t val)
+/* The enable reads back only once RCTL.RXEN / TCTL.TXEN are set (8.10.10,
+ * 8.12.13): rings are written and enabled first, mac_rx_tx_enable() turns
+ * on the MAC, and queues_wait() then sees the enables, the VFIO igb
+ * driver's order (igb_init: RCTL/TCTL, then the RXDCTL/TXDCTL polls). */
+static int queue_enabled(struct igb_dev *d, uint32_t reg)
 {
-	igb_wr32(d, reg, val | IGB_XDCTL_QUEUE_ENABLE);
 	return poll_reg(d, reg, IGB_XDCTL_QUEUE_ENABLE, IGB_XDCTL_QUEUE_ENABLE,
 			IGB_QUEUE_ENABLE_TIMEOUT_US, 10, NULL);
 }
@@ -232,7 +279,7 @@ static int queue_disable(struct igb_dev *d, uint32_t reg)
  * written back as soon as it completes (Linux uses 1 on 82576 with MSI-X). */
 #define IGB_XDCTL_WTHRESH_1	(1u << 16)
 
-static int rx_ring_setup(struct igb_drv *drv)
+static void rx_ring_setup(struct igb_drv *drv)
 {
 	struct igb_dev *d = drv->dev;
 	unsigned q = drv->rx.queue;
@@ -249,10 +296,10 @@ static int rx_ring_setup(struct igb_drv *drv)
 	igb_wr32(d, IGB_RDH(q), 0);
 	igb_wr32(d, IGB_RDT(q), 0);
 	drv->rx.tail = 0;
-	return queue_enable(d, IGB_RXDCTL(q), IGB_XDCTL_WTHRESH_1);
+	igb_wr32(d, IGB_RXDCTL(q), IGB_XDCTL_WTHRESH_1 | IGB_XDCTL_QUEUE_ENABLE);
 }
 
-static int tx_ring_setup(struct igb_drv *drv)
+static void tx_ring_setup(struct igb_drv *drv)
 {
 	struct igb_dev *d = drv->dev;
 	unsigned q = drv->tx.queue;
@@ -264,7 +311,7 @@ static int tx_ring_setup(struct igb_drv *drv)
 	igb_wr32(d, IGB_TDH(q), 0);
 	igb_wr32(d, IGB_TDT(q), 0);
 	drv->tx.tail = 0;
-	return queue_enable(d, IGB_TXDCTL(q), IGB_XDCTL_WTHRESH_1);
+	igb_wr32(d, IGB_TXDCTL(q), IGB_XDCTL_WTHRESH_1 | IGB_XDCTL_QUEUE_ENABLE);
 }
 
 
@@ -283,6 +330,27 @@ static void vmdq_steer(struct igb_drv *drv)
 	igb_wr32(d, IGB_VFRE, 1u << pool);
 	igb_wr32(d, IGB_VFTE, 1u << (drv->tx.queue % IGB_NUM_POOLS));
 	igb_wr32(d, IGB_MRQC, IGB_MRQC_ENABLE_VMDQ);
+}
+
+static void rings_setup(struct igb_drv *drv)
+{
+	rx_ring_setup(drv);
+	tx_ring_setup(drv);
+}
+
+static int queues_wait(struct igb_drv *drv)
+{
+	int rc = queue_enabled(drv->dev, IGB_RXDCTL(drv->rx.queue));
+
+	if (!rc)
+		rc = queue_enabled(drv->dev, IGB_TXDCTL(drv->tx.queue));
+	if (rc)
+		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+			     "TX queue %u or RX queue %u did not enable (%s; RXDCTL 0x%08x "
+			     "TXDCTL 0x%08x)", drv->tx.queue, drv->rx.queue, rc_name(rc),
+			     igb_rd32(drv->dev, IGB_RXDCTL(drv->rx.queue)),
+			     igb_rd32(drv->dev, IGB_TXDCTL(drv->tx.queue)));
+	return rc;
 }
 
 static void mac_rx_tx_enable(struct igb_drv *drv)
@@ -345,6 +413,31 @@ static int bus_master(struct igb_dev *d, bool on)
 		    plat_pci_disable(d->bdf, PLAT_PCI_MASTER);
 }
 
+/*
+ * Linux igb_set_pcie_completion_timeout() (e1000_82575.c), called from
+ * igb_reset_hw_82575(): when GCR's timeout value is still the default
+ * (50 us to 10 ms, about 1 ms in practice, too short for a loaded host),
+ * set it to 10 ms through GCR on a capability version 1 device, or to
+ * 16-55 ms through PCIe Device Control 2 on version 2 (the 82576). Either
+ * way GCR.Completion_Timeout_Resend is cleared (8.6.1), so a DMA fault
+ * test does not become an unbounded stream of retried reads (seed series,
+ * patch 5).
+ */
+static void completion_timeout(struct igb_dev *d)
+{
+	uint32_t gcr = igb_rd32(d, IGB_GCR);
+	uint16_t devctl2 = d->fn->caps.pcie + PCI_EXP_DEVCTL2;
+
+	if (!(gcr & IGB_GCR_CMPL_TMOUT_MASK)) {
+		if (!(gcr & IGB_GCR_CAP_VER2) || !d->fn->caps.pcie)
+			gcr |= IGB_GCR_CMPL_TMOUT_10MS;
+		else if (!(pci_read16(d->bdf, devctl2) & PCI_EXP_DEVCTL2_COMP_TIMEOUT))
+			pci_write16(d->bdf, devctl2, pci_read16(d->bdf, devctl2) |
+							     PCI_EXP_DEVCTL2_COMP_TMOUT_16MS);
+	}
+	igb_wr32(d, IGB_GCR, gcr & ~IGB_GCR_CMPL_TMOUT_RESEND);
+}
+
 static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 {
 	unsigned txq = drv->tx_queue, rxq = drv->rx_queue, max_frame = drv->max_frame;
@@ -352,7 +445,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	unsigned recoveries = drv->recoveries;
 	bool no_auto_recover = drv->no_auto_recover, faulted = drv->faulted;
 	struct iommu_fault fault = drv->fault;
-	uint64_t t0;
+	uint64_t t0, forced_at;
 	int rc;
 
 	*drv = (struct igb_drv){ .dev = d, .tx_queue = txq, .rx_queue = rxq,
@@ -376,9 +469,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	if (rc)
 		goto err_reset;
 	igb_wr32(d, IGB_CTRL_EXT, igb_rd32(d, IGB_CTRL_EXT) | IGB_CTRL_EXT_DRV_LOAD);
-	/* 8.6.1: no endless resend of a timed-out read (a DMA fault test
-	 * would otherwise become an unbounded stream of retried reads). */
-	igb_wr32(d, IGB_GCR, igb_rd32(d, IGB_GCR) & ~IGB_GCR_CMPL_TMOUT_RESEND);
+	completion_timeout(d);
 
 	rc = alloc_buffers(drv);
 	if (rc)
@@ -387,13 +478,13 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	rc = loopback_start(d);
 	if (rc)
 		goto err_link;
-	if ((rc = rx_ring_setup(drv)) || (rc = tx_ring_setup(drv))) {
-		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
-			     "TX queue %u or RX queue %u did not enable", txq, rxq);
-		goto err_rings;
-	}
+	forced_at = plat_now_us();
+	rings_setup(drv);
 	mac_rx_tx_enable(drv);
-	rc = link_wait(d, t0, &drv->link_up_us);
+	rc = queues_wait(drv);
+	if (rc)
+		goto err_rings;
+	rc = link_wait(d, t0, forced_at, &drv->link_up_us);
 	if (rc) {
 		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
 			     "no link after %llu ms (STATUS 0x%08x)",
@@ -478,9 +569,11 @@ int igb_drv_switch_queues(struct igb_drv *drv, unsigned tx, unsigned rx)
 		goto fail;
 	drv->rx.queue = rx;
 	drv->tx.queue = tx;
-	if ((rc = rx_ring_setup(drv)) || (rc = tx_ring_setup(drv)))
-		goto fail;
+	rings_setup(drv);
 	mac_rx_tx_enable(drv);
+	rc = queues_wait(drv);
+	if (rc)
+		goto fail;
 	return RC_OK;
 fail:
 	fmt_snprintf(drv->last_error, sizeof(drv->last_error),
@@ -535,12 +628,18 @@ unsigned igb_max_count(const struct igb_drv *drv, size_t size)
 	return frames > cap ? 0 : cap / frames;
 }
 
-uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames)
+/* The named bound, before --timeout-scale. */
+static uint64_t igb_copy_timeout_bound_us(uint64_t bytes, uint64_t frames)
 {
 	uint64_t wire_ns = (bytes + frames * IGB_FRAME_OVERHEAD_BYTES) * IGB_WIRE_NS_PER_BYTE;
 	uint64_t us = wire_ns * IGB_COPY_TIMEOUT_MARGIN / 1000;
 
-	return wait_bound_us(us < IGB_COPY_TIMEOUT_MIN_US ? IGB_COPY_TIMEOUT_MIN_US : us);
+	return us < IGB_COPY_TIMEOUT_MIN_US ? IGB_COPY_TIMEOUT_MIN_US : us;
+}
+
+uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames)
+{
+	return wait_bound_us(igb_copy_timeout_bound_us(bytes, frames));
 }
 
 static struct igb_tx_desc *tx_desc(struct igb_drv *drv, unsigned i)
@@ -687,24 +786,29 @@ static bool own_fault(struct igb_drv *drv)
 	return drv->faulted;
 }
 
+/* The batch in flight is done: its last descriptor has DD, or the IOMMU
+ * recorded a fault of ours (the wait ends on it at once). */
+static bool batch_done(void *ctx)
+{
+	struct igb_drv *drv = ctx;
+	const struct igb_copy *c = &drv->copy;
+	unsigned last = (c->batch_first + c->batch_len - 1) % drv->rx.count;
+
+	return own_fault(drv) || (rx_desc(drv, last)->wb.status_error & IGB_RXD_STAT_DD);
+}
+
 /* Wait for the batch in flight; check every frame's write-back. */
 static int wait_batch(struct igb_drv *drv)
 {
 	struct igb_copy *c = &drv->copy;
 	unsigned last = (c->batch_first + c->batch_len - 1) % drv->rx.count;
-	uint64_t bound = igb_copy_timeout_us(batch_bytes(drv), c->batch_len);
-	uint64_t start = plat_now_us();
-	uint64_t max_iter = bound / IGB_DD_POLL_US + 1;
-	bool dd = false;
+	/* The named bound: wait_until() applies --timeout-scale. */
+	uint64_t bound = igb_copy_timeout_bound_us(batch_bytes(drv), c->batch_len);
+	bool dd;
 
-	for (uint64_t i = 0; i <= max_iter && !dd; i++) {
-		if (own_fault(drv))
-			break;
-		dd = rx_desc(drv, last)->wb.status_error & IGB_RXD_STAT_DD;
-		if (dd || plat_now_us() - start >= bound)
-			break;
-		plat_udelay(IGB_DD_POLL_US);
-	}
+	wait_until(batch_done, drv, bound, IGB_DD_POLL_US);
+	dd = rx_desc(drv, last)->wb.status_error & IGB_RXD_STAT_DD;
+	bound = wait_bound_us(bound);
 	plat_rmb();
 	if (own_fault(drv)) {
 		fmt_snprintf(drv->last_error, sizeof(drv->last_error),

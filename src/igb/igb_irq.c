@@ -52,19 +52,28 @@ void igb_irq_retag(struct igb_drv *drv, uint32_t tag)
 /* Poll every IGB_MSI_POLL_US: a message is one posted write. */
 #define IGB_MSI_POLL_US 10
 
+struct slot_wait {
+	struct igb_drv *drv;
+	unsigned v;
+	uint32_t data;
+};
+
+static bool slot_written(void *ctx)
+{
+	struct slot_wait *w = ctx;
+
+	w->data = igb_msg_read(w->drv, w->v);
+	return w->data != 0;
+}
+
 static bool wait_slot(struct igb_drv *drv, unsigned v, uint32_t bound_us,
 		      uint32_t *data)
 {
-	uint64_t start = plat_now_us();
-	uint64_t us = wait_bound_us(bound_us);
+	struct slot_wait w = { drv, v, 0 };
+	bool got = wait_until(slot_written, &w, bound_us, IGB_MSI_POLL_US);
 
-	for (uint64_t i = 0; i <= us / IGB_MSI_POLL_US; i++) {
-		*data = igb_msg_read(drv, v);
-		if (*data || plat_now_us() - start >= us)
-			break;
-		plat_udelay(IGB_MSI_POLL_US);
-	}
-	return *data != 0;
+	*data = w.data;
+	return got;
 }
 
 int igb_msg_wait(struct igb_drv *drv, unsigned v, uint32_t *data)

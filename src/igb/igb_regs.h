@@ -17,6 +17,7 @@
 /* ---- general ---- */
 #define IGB_CTRL		0x00000
 #define  IGB_CTRL_FD		0x00000001
+#define  IGB_CTRL_GIO_MASTER_DISABLE 0x00000004	/* blocks new master requests */
 #define  IGB_CTRL_SLU		0x00000040
 #define  IGB_CTRL_ILOS		0x00000080
 #define  IGB_CTRL_SPD_SEL	0x00000300
@@ -31,6 +32,7 @@
 #define  IGB_STATUS_FD		0x00000001
 #define  IGB_STATUS_LU		0x00000002
 #define  IGB_STATUS_SPEED_1000	0x00000080
+#define  IGB_STATUS_GIO_MASTER_ENABLE 0x00080000	/* master requests pending */
 #define IGB_EECD		0x00010
 #define  IGB_EECD_AUTO_RD	0x00000200
 #define  IGB_EECD_SIZE_EX_MASK	0x00007800	/* E1000_EECD_SIZE_EX_MASK */
@@ -105,7 +107,10 @@
 
 /* ---- PCIe ---- */
 #define IGB_GCR			0x05B00
+#define  IGB_GCR_CMPL_TMOUT_MASK	0x0000F000	/* completion timeout value */
+#define  IGB_GCR_CMPL_TMOUT_10MS 0x00001000	/* E1000_GCR_CMPL_TMOUT_10ms */
 #define  IGB_GCR_CMPL_TMOUT_RESEND 0x00010000
+#define  IGB_GCR_CAP_VER2	0x00040000	/* PCIe capability version 2 */
 
 /* ---- queues: 16 RX and 16 TX (8.10, 8.12) ---- */
 #define IGB_NUM_QUEUES		16

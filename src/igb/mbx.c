@@ -5,6 +5,7 @@
 
 #include "igb/igb_regs.h"
 #include "report/fmt.h"
+#include "wait_bound.h"
 
 void igb_mbx_init(struct igb_mbx *m, const struct igb_dev *pf, unsigned vf,
 		  uint64_t vf_bar0)
@@ -71,16 +72,24 @@ bool igb_mbx_vf_check(struct igb_mbx *m, uint32_t bits)
 	return hit;
 }
 
+/* The lock wait: IGB_MBX_LOCK_TRIES attempts IGB_MBX_LOCK_RETRY_US apart,
+ * stretched by --timeout-scale like every other wait. */
+#define IGB_MBX_LOCK_BOUND_US ((IGB_MBX_LOCK_TRIES - 1) * IGB_MBX_LOCK_RETRY_US)
+
+static bool vf_lock_taken(void *ctx)
+{
+	struct igb_mbx *m = ctx;
+
+	igb_vf_wr32(m, IGB_V2PMAILBOX, IGB_V2PMAILBOX_VFU);
+	return igb_mbx_vf_status(m) & IGB_V2PMAILBOX_VFU;
+}
+
 int igb_mbx_vf_lock(struct igb_mbx *m)
 {
-	for (unsigned i = 0; i < IGB_MBX_LOCK_TRIES; i++) {
-		igb_vf_wr32(m, IGB_V2PMAILBOX, IGB_V2PMAILBOX_VFU);
-		if (igb_mbx_vf_status(m) & IGB_V2PMAILBOX_VFU)
-			return RC_OK;
-		plat_udelay(IGB_MBX_LOCK_RETRY_US);
-	}
-	return mbx_fail(m, RC_ETIMEDOUT, "VF %u: VFU not granted in %u tries", m->vf,
-			IGB_MBX_LOCK_TRIES);
+	if (wait_until(vf_lock_taken, m, IGB_MBX_LOCK_BOUND_US, IGB_MBX_LOCK_RETRY_US))
+		return RC_OK;
+	return mbx_fail(m, RC_ETIMEDOUT, "VF %u: VFU not granted within %llu us", m->vf,
+			(unsigned long long)wait_bound_us(IGB_MBX_LOCK_BOUND_US));
 }
 
 void igb_mbx_vf_unlock(struct igb_mbx *m)
@@ -121,29 +130,36 @@ int igb_mbx_vf_read(struct igb_mbx *m, uint32_t *msg, unsigned n)
 	return RC_OK;
 }
 
-/* Poll until done(m, bit), bounded by the clock and by a count. */
+/* Wait until done(m, bit), through the one bounded wait. */
+struct mbx_wait {
+	struct igb_mbx *m;
+	bool (*done)(struct igb_mbx *m, uint32_t bit);
+	uint32_t bit;
+};
+
+static bool mbx_done(void *ctx)
+{
+	struct mbx_wait *w = ctx;
+
+	return w->done(w->m, w->bit);
+}
+
 static bool poll(struct igb_mbx *m, bool (*done)(struct igb_mbx *m, uint32_t bit),
 		 uint32_t bit, uint32_t timeout_us, uint32_t step_us)
 {
-	uint64_t start = plat_now_us();
+	struct mbx_wait w = { m, done, bit };
 
-	for (uint32_t i = 0; i <= timeout_us / step_us; i++) {
-		if (done(m, bit))
-			return true;
-		if (plat_now_us() - start >= timeout_us)
-			break;
-		plat_udelay(step_us);
-	}
-	return false;
+	return wait_until(mbx_done, &w, timeout_us, step_us);
 }
 
 int igb_mbx_vf_wait(struct igb_mbx *m, uint32_t bit, uint32_t timeout_us)
 {
 	if (poll(m, igb_mbx_vf_check, bit, timeout_us, IGB_MBX_POLL_US))
 		return RC_OK;
-	return mbx_fail(m, RC_ETIMEDOUT, "VF %u: no %s within %u us", m->vf,
+	return mbx_fail(m, RC_ETIMEDOUT, "VF %u: no %s within %llu us", m->vf,
 			bit == IGB_V2PMAILBOX_PFACK ? "PFACK" :
-			bit == IGB_V2PMAILBOX_PFSTS ? "PFSTS" : "signal", timeout_us);
+			bit == IGB_V2PMAILBOX_PFSTS ? "PFSTS" : "signal",
+			(unsigned long long)wait_bound_us(timeout_us));
 }
 
 static bool settled(struct igb_mbx *m, uint32_t bits)
@@ -158,8 +174,8 @@ int igb_mbx_vf_reset(struct igb_mbx *m)
 	if (poll(m, settled, IGB_V2PMAILBOX_RSTI | IGB_V2PMAILBOX_RSTD,
 		 IGB_MBX_VF_RESET_TIMEOUT_US, IGB_MBX_VF_RESET_POLL_US))
 		return RC_OK;
-	return mbx_fail(m, RC_ETIMEDOUT, "VF %u: RSTI/RSTD still set %u us after VTCTRL.RST",
-			m->vf, IGB_MBX_VF_RESET_TIMEOUT_US);
+	return mbx_fail(m, RC_ETIMEDOUT, "VF %u: RSTI/RSTD still set %llu us after VTCTRL.RST",
+			m->vf, (unsigned long long)wait_bound_us(IGB_MBX_VF_RESET_TIMEOUT_US));
 }
 
 /* ---- PF side ------------------------------------------------------------ */
@@ -172,16 +188,20 @@ bool igb_mbx_pf_check(struct igb_mbx *m, uint32_t bit)
 	return true;
 }
 
+static bool pf_lock_taken(void *ctx)
+{
+	struct igb_mbx *m = ctx;
+
+	igb_wr32(m->pf, IGB_P2VMAILBOX(m->vf), IGB_P2VMAILBOX_PFU);
+	return igb_rd32(m->pf, IGB_P2VMAILBOX(m->vf)) & IGB_P2VMAILBOX_PFU;
+}
+
 int igb_mbx_pf_lock(struct igb_mbx *m)
 {
-	for (unsigned i = 0; i < IGB_MBX_LOCK_TRIES; i++) {
-		igb_wr32(m->pf, IGB_P2VMAILBOX(m->vf), IGB_P2VMAILBOX_PFU);
-		if (igb_rd32(m->pf, IGB_P2VMAILBOX(m->vf)) & IGB_P2VMAILBOX_PFU)
-			return RC_OK;
-		plat_udelay(IGB_MBX_LOCK_RETRY_US);
-	}
-	return mbx_fail(m, RC_ETIMEDOUT, "PF: PFU for VF %u not granted in %u tries", m->vf,
-			IGB_MBX_LOCK_TRIES);
+	if (wait_until(pf_lock_taken, m, IGB_MBX_LOCK_BOUND_US, IGB_MBX_LOCK_RETRY_US))
+		return RC_OK;
+	return mbx_fail(m, RC_ETIMEDOUT, "PF: PFU for VF %u not granted within %llu us",
+			m->vf, (unsigned long long)wait_bound_us(IGB_MBX_LOCK_BOUND_US));
 }
 
 void igb_mbx_pf_unlock(struct igb_mbx *m)
@@ -222,9 +242,10 @@ int igb_mbx_pf_wait(struct igb_mbx *m, uint32_t bit, uint32_t timeout_us)
 {
 	if (poll(m, igb_mbx_pf_check, bit, timeout_us, IGB_MBX_POLL_US))
 		return RC_OK;
-	return mbx_fail(m, RC_ETIMEDOUT, "PF: no %s from VF %u within %u us",
+	return mbx_fail(m, RC_ETIMEDOUT, "PF: no %s from VF %u within %llu us",
 			bit == IGB_MBVFICR_VFREQ(m->vf) ? "VFREQ" :
-			bit == IGB_MBVFICR_VFACK(m->vf) ? "VFACK" : "signal", m->vf, timeout_us);
+			bit == IGB_MBVFICR_VFACK(m->vf) ? "VFACK" : "signal", m->vf,
+			(unsigned long long)wait_bound_us(timeout_us));
 }
 
 bool igb_mbx_pf_check_reset(struct igb_mbx *m)

@@ -11,54 +11,64 @@
 #define FLR_PENDING_TIMEOUT_US		1000000
 #define FLR_PENDING_POLL_US		1000
 /* After the 100 ms a function may still answer with Configuration Request
- * Retry (reads all-ones); Linux waits up to 60 s for slow devices, the
+ * Retry Status (all-ones, or Vendor ID 0x0001 where the root port has RRS
+ * Software Visibility); Linux waits up to 60 s for slow devices, the
  * 82576 needs none: 1 s bound. */
 #define FLR_READY_TIMEOUT_US		1000000
 #define FLR_READY_POLL_US		1000
 
 /* What FLR clears and we put back: the type 0 header (BARs, COMMAND,
- * cache line, latency, interrupt line), PCIe Device Control, MSI-X flags,
- * and the SR-IOV capability's set-up (a PF's FLR clears its VF BARs and
- * VF Enable too). */
+ * cache line, latency, interrupt line), the PCIe capability's control
+ * registers (Device Control, Link Control and, for a version 2
+ * capability, Device Control 2 with the completion timeout the driver
+ * set, and Link Control 2: Linux pci_save_pcie_state), MSI-X flags, and
+ * the SR-IOV capability's set-up (a PF's FLR clears its VF BARs and VF
+ * Enable too). */
 struct flr_saved {
 	uint32_t header[PCI_STD_HEADER_SIZEOF / 4];
-	uint16_t devctl;
+	uint16_t devctl, lnkctl, devctl2, lnkctl2;
+	bool v2;
 	uint16_t msix_flags;
 	uint16_t sriov_ctrl, sriov_num_vf;
 	uint32_t sriov_pgsize;
 	uint32_t sriov_bar[PCI_SRIOV_NUM_BARS];
 };
 
+struct cfg_wait {
+	struct pci_bdf b;
+	uint16_t off, mask, want;
+};
+
+static bool cfg_settled(void *ctx)
+{
+	struct cfg_wait *w = ctx;
+
+	return (pci_read16(w->b, w->off) & w->mask) == w->want;
+}
+
 static bool poll_cfg16(struct pci_bdf b, uint16_t off, uint16_t mask, uint16_t want,
 		       uint32_t timeout_us, uint32_t step_us)
 {
-	uint64_t start = plat_now_us();
-	uint64_t limit = wait_bound_us(timeout_us);
+	struct cfg_wait w = { b, off, mask, want };
 
-	for (uint64_t i = 0; i <= limit / step_us; i++) {
-		if ((pci_read16(b, off) & mask) == want)
-			return true;
-		if (plat_now_us() - start >= limit)
-			break;
-		plat_udelay(step_us);
-	}
-	return false;
+	return wait_until(cfg_settled, &w, timeout_us, step_us);
 }
 
-/* The function answers config reads again (not all-ones / CRS). */
+/* The function answers config reads again. As Linux pci_dev_wait(): not
+ * all-ones (no answer), and not Vendor ID 0x0001, which a root port with
+ * RRS Software Visibility returns while the function still answers
+ * Configuration RRS (pci_bus_rrs_vendor_id): "not ready yet", keep
+ * polling within the bound. */
+static bool present(void *ctx)
+{
+	uint16_t id = pci_read16(*(struct pci_bdf *)ctx, PCI_VENDOR_ID);
+
+	return id != 0xffff && id != PCI_VENDOR_ID_RRS;
+}
+
 static bool wait_present(struct pci_bdf b)
 {
-	uint64_t start = plat_now_us();
-	uint64_t limit = wait_bound_us(FLR_READY_TIMEOUT_US);
-
-	for (uint64_t i = 0; i <= limit / FLR_READY_POLL_US; i++) {
-		if (pci_read16(b, PCI_VENDOR_ID) != 0xffff)
-			return true;
-		if (plat_now_us() - start >= limit)
-			break;
-		plat_udelay(FLR_READY_POLL_US);
-	}
-	return false;
+	return wait_until(present, &b, FLR_READY_TIMEOUT_US, FLR_READY_POLL_US);
 }
 
 static void save(struct pci_bdf b, const struct pci_caps *c, struct flr_saved *s)
@@ -66,6 +76,12 @@ static void save(struct pci_bdf b, const struct pci_caps *c, struct flr_saved *s
 	for (unsigned i = 0; i < PCI_STD_HEADER_SIZEOF / 4; i++)
 		s->header[i] = pci_read32(b, (uint16_t)(4 * i));
 	s->devctl = pci_read16(b, c->pcie + PCI_EXP_DEVCTL);
+	s->lnkctl = pci_read16(b, c->pcie + PCI_EXP_LNKCTL);
+	s->v2 = (pci_read16(b, c->pcie + PCI_EXP_FLAGS) & PCI_EXP_FLAGS_VERS) >= 2;
+	if (s->v2) {
+		s->devctl2 = pci_read16(b, c->pcie + PCI_EXP_DEVCTL2);
+		s->lnkctl2 = pci_read16(b, c->pcie + PCI_EXP_LNKCTL2);
+	}
 	s->msix_flags = c->msix ? pci_read16(b, c->msix + PCI_MSIX_FLAGS) : 0;
 	if (!c->sriov)
 		return;
@@ -97,6 +113,11 @@ static void restore(struct pci_bdf b, const struct pci_caps *c, const struct flr
 		pci_write32(b, (uint16_t)(4 * i), s->header[i]);
 	pci_write32(b, PCI_CACHE_LINE_SIZE, s->header[PCI_CACHE_LINE_SIZE / 4]);
 	pci_write16(b, c->pcie + PCI_EXP_DEVCTL, s->devctl & ~PCI_EXP_DEVCTL_BCR_FLR);
+	pci_write16(b, c->pcie + PCI_EXP_LNKCTL, s->lnkctl);
+	if (s->v2) {
+		pci_write16(b, c->pcie + PCI_EXP_DEVCTL2, s->devctl2);
+		pci_write16(b, c->pcie + PCI_EXP_LNKCTL2, s->lnkctl2);
+	}
 	if (c->msix)
 		pci_write16(b, c->msix + PCI_MSIX_FLAGS, s->msix_flags);
 	restore_sriov(b, c, s);

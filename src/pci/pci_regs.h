@@ -10,6 +10,7 @@
 #define PCIE_CFG_SIZE		0x1000
 
 #define PCI_VENDOR_ID		0x00
+#define  PCI_VENDOR_ID_RRS	0x0001	/* Configuration RRS: not ready yet */
 #define PCI_DEVICE_ID		0x02
 #define PCI_COMMAND		0x04
 #define  PCI_COMMAND_IO		0x0001
@@ -111,6 +112,7 @@
 
 /* PCI Express capability */
 #define PCI_EXP_FLAGS		2
+#define  PCI_EXP_FLAGS_VERS	0x000f	/* capability version */
 #define  PCI_EXP_FLAGS_TYPE	0x00f0
 #define   PCI_EXP_TYPE_ENDPOINT	0x0
 #define   PCI_EXP_TYPE_LEG_END	0x1
@@ -135,6 +137,7 @@
 #define PCI_EXP_LNKCAP		12
 #define  PCI_EXP_LNKCAP_SLS	0x0000000f
 #define  PCI_EXP_LNKCAP_MLW	0x000003f0
+#define PCI_EXP_LNKCTL		16
 #define PCI_EXP_LNKSTA		18
 #define  PCI_EXP_LNKSTA_CLS	0x000f
 #define  PCI_EXP_LNKSTA_NLW	0x03f0
@@ -146,6 +149,9 @@
 #define  PCI_EXP_DEVCAP2_ARI	0x00000020	/* ARI Forwarding Supported */
 #define PCI_EXP_DEVCTL2		0x28
 #define  PCI_EXP_DEVCTL2_ARI	0x0020	/* ARI Forwarding Enable (ports) */
+#define  PCI_EXP_DEVCTL2_COMP_TIMEOUT 0x000f	/* Completion Timeout Value */
+#define   PCI_EXP_DEVCTL2_COMP_TMOUT_16MS 0x0005	/* range B: 16 ms to 55 ms */
+#define PCI_EXP_LNKCTL2		0x30
 
 /* Extended capabilities (config offsets >= 0x100) */
 #define PCI_EXT_CAP_START	0x100

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 
 #include "report/fmt.h"
+#include "wait_bound.h"
 
 /* SR-IOV 1.1 3.3.3.1: after setting VF Enable, wait 100 ms before the
  * first configuration request to a VF (Linux sriov_enable does too). */
@@ -294,24 +295,27 @@ int sriov_enable(struct sriov *s, uint16_t n)
 	return RC_OK;
 }
 
+static bool gone(void *ctx)
+{
+	return !answers(*(struct pci_bdf *)ctx);
+}
+
 int sriov_disable(struct sriov *s)
 {
 	uint16_t n = s->num_vfs;
-	uint64_t start = plat_now_us();
 	char b[16];
 
 	wr16(s, PCI_SRIOV_CTRL, ctrl_base(s));
 	s->num_vfs = 0;
+	/* Each within the bound (Linux sriov_disable sleeps 1 s once). */
 	for (unsigned v = 0; v < n; v++) {
-		for (unsigned i = 0; answers(s->vf[v]); i++) {
-			if (plat_now_us() - start >= SRIOV_VF_DISABLE_TIMEOUT_US ||
-			    i > SRIOV_VF_DISABLE_TIMEOUT_US / SRIOV_VF_DISABLE_POLL_US)
-				return fail(s, RC_ETIMEDOUT, "VF %u (%s) still answers %u ms "
-					    "after VF Enable was cleared", v,
-					    pci_bdf_str(s->vf[v], b, sizeof(b)),
-					    SRIOV_VF_DISABLE_TIMEOUT_US / 1000);
-			plat_udelay(SRIOV_VF_DISABLE_POLL_US);
-		}
+		if (!wait_until(gone, &s->vf[v], SRIOV_VF_DISABLE_TIMEOUT_US,
+				SRIOV_VF_DISABLE_POLL_US))
+			return fail(s, RC_ETIMEDOUT, "VF %u (%s) still answers %llu ms "
+				    "after VF Enable was cleared", v,
+				    pci_bdf_str(s->vf[v], b, sizeof(b)),
+				    (unsigned long long)wait_bound_us(
+					    SRIOV_VF_DISABLE_TIMEOUT_US) / 1000);
 	}
 	return RC_OK;
 }
@@ -587,19 +591,25 @@ int sriov_make_bars_usable(struct sriov *s, const struct pci_inventory *inv,
 
 /* ---- VF Function Level Reset ------------------------------------------ */
 
+struct cfg_wait {
+	struct pci_bdf b;
+	bool (*done)(struct pci_bdf b, uint16_t off);
+	uint16_t off;
+};
+
+static bool cfg_done(void *ctx)
+{
+	struct cfg_wait *w = ctx;
+
+	return w->done(w->b, w->off);
+}
+
 static bool poll_cfg(struct pci_bdf b, bool (*done)(struct pci_bdf b, uint16_t off),
 		     uint16_t off, uint32_t timeout_us)
 {
-	uint64_t start = plat_now_us();
+	struct cfg_wait w = { b, done, off };
 
-	for (uint32_t i = 0; i <= timeout_us / SRIOV_FLR_POLL_US; i++) {
-		if (done(b, off))
-			return true;
-		if (plat_now_us() - start >= timeout_us)
-			break;
-		plat_udelay(SRIOV_FLR_POLL_US);
-	}
-	return false;
+	return wait_until(cfg_done, &w, timeout_us, SRIOV_FLR_POLL_US);
 }
 
 static bool no_pending(struct pci_bdf b, uint16_t devsta)
@@ -632,7 +642,8 @@ int sriov_vf_flr(struct sriov *s, unsigned vf, bool *pending_timeout)
 	if (!poll_cfg(b, answers_at, 0, SRIOV_FLR_READY_TIMEOUT_US))
 		return fail(s, RC_ETIMEDOUT, "VF %u (%s) does not answer config reads %u ms "
 			    "after FLR", vf, name,
-			    (SRIOV_FLR_COMPLETION_US + SRIOV_FLR_READY_TIMEOUT_US) / 1000);
+			    (unsigned)((SRIOV_FLR_COMPLETION_US +
+					wait_bound_us(SRIOV_FLR_READY_TIMEOUT_US)) / 1000));
 	if (s->vf_cmd_mem)
 		pci_write16(b, PCI_COMMAND, pci_read16(b, PCI_COMMAND) | PCI_COMMAND_MEMORY);
 	return RC_OK;

@@ -316,7 +316,10 @@ int plat_pci_read(struct pci_bdf bdf, uint16_t off, unsigned width, uint32_t *va
 	struct fake_fn *f = fake_fn_find(bdf);
 
 	access_check(bdf, off, width);
-	if (!f || f->all_ones)
+	if (f && f->all_ones && f->rrs && off < 2) /* PCIe 2.3.2: 0001h */
+		*val = ((0xffff0000u | PCI_VENDOR_ID_RRS) >> (8 * off)) &
+		       (0xffffffffu >> (32 - 8 * width));
+	else if (!f || f->all_ones)
 		*val = 0xffffffffu >> (32 - 8 * width);
 	else
 		*val = raw_get(f->cfg, off, width);

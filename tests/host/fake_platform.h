@@ -23,6 +23,10 @@ struct fake_fn {
 	uint8_t w1cmask[FAKE_CFG_SIZE]; /* 1 = writing 1 clears the bit (status) */
 	uint64_t bar_size[6];     /* what plat_pci_bar_size says; 0 = unknown */
 	bool all_ones;            /* config reads all-ones (surprise removal) */
+	bool rrs;                 /* with all_ones: the function answers
+				   * Configuration RRS, and the root port (RRS
+				   * Software Visibility) returns Vendor ID
+				   * 0x0001 for it */
 	bool bar_holds_ones[6];   /* BAR register last written with all-ones */
 	unsigned decode_violations; /* writes leaving decode on over such a BAR */
 	int enable_rc;            /* plat_pci_enable/disable refuse with it */

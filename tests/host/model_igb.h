@@ -31,7 +31,13 @@
  *                  leaves it wedged), endlessly retried while
  *                  GCR.Completion_Timeout_Resend is set; AUTO_RD after
  *                  reset; frames take their 1 Gb/s wire time; EIAM/EIAME
- *                  auto-mask; MDIC/EERD take time; FLR takes 100 ms.
+ *                  auto-mask; MDIC/EERD take time; FLR takes 100 ms;
+ *                  RXDCTL/TXDCTL.ENABLE read 0 until RCTL.RXEN/TCTL.TXEN;
+ *                  PHY loopback loses frames until it has settled (50 ms
+ *                  after BMCR, 500 ms after the forced link); CTRL.RST with
+ *                  mastering on and GIO master enabled recorded; a read
+ *                  slower than the completion timeout in force is lost.
+ *                  SILICON_SOURCES.md gives the source of each behaviour.
  *
  * Things a driver must not do on silicon are counted in violations[]: a
  * test run against the model is clean only when model_violations() is 0.
@@ -82,6 +88,7 @@ enum model_violation {
 	MV_DMA_OUTSIDE,          /* descriptor/buffer DMA outside our memory */
 	MV_MSI_OUTSIDE,          /* an MSI-X message aimed outside our memory */
 	MV_EICS_READ,            /* EICS is write-only: a read says nothing */
+	MV_RESET_MASTER_ON,      /* CTRL.RST with GIO master enabled (mastering on) */
 	MV_COUNT
 };
 
@@ -150,6 +157,8 @@ struct model_igb {
 	unsigned dma_read_faults, dma_write_faults; /* refused or outside */
 	unsigned iommu_faults;         /* of which the IOMMU refused */
 	unsigned resend_retries;
+	unsigned cpl_timeouts;         /* silicon: reads slower than the timeout */
+	uint64_t frames_unsettled;     /* silicon: lost before the PHY settled */
 	bool wedged;                   /* silicon: descriptor engine stuck */
 	uint64_t wedge_addr;
 	uint64_t msi_sent[MODEL_VECTORS]; /* messages written, per vector */
@@ -178,6 +187,10 @@ struct model_igb {
 	uint64_t wire_free_ns;         /* silicon: the wire is busy until */
 	bool in_tdt;                   /* QEMU: inside a TDT write */
 	uint32_t tdt_eic;              /* QEMU: TX causes of this TDT write */
+	uint64_t phy_loopback_ns;      /* silicon: BMCR loopback set at */
+	uint64_t forced_link_ns;       /* silicon: CTRL forced the link at */
+	uint64_t host_read_ns;         /* silicon: completion latency of a DMA
+					* read (a loaded host); 0 by default */
 	uint64_t remove_at_us;         /* surprise removal, 0 = never */
 	uint64_t remove_after_tdt;     /* ... or after this many TDT writes */
 	bool removed;
@@ -209,6 +222,11 @@ void model_inject_clear(struct model_igb *g);
  * simulated time at_us, or right after the n-th TDT write. */
 void model_remove_at(struct model_igb *g, uint64_t at_us);
 void model_remove_after_tdt(struct model_igb *g, uint64_t n);
+
+/* Silicon: PHY loopback has settled (frames loop rather than vanish). */
+bool model_phy_settled(const struct model_igb *g);
+/* Silicon: the completion timeout GCR / DEVCTL2 select now. */
+uint64_t model_cpl_timeout_ns(const struct model_igb *g);
 
 /* Sum of violations[]; describe them ("" when none). */
 unsigned model_violations(const struct model_igb *g);

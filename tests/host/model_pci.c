@@ -56,11 +56,13 @@ static void flr(struct model_igb *g)
 			    ~(PCI_MSIX_FLAGS_ENABLE | PCI_MSIX_FLAGS_MASKALL));
 	fake_set16(f, sriov, 0);
 	fake_set16(f, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL, g->devctl_reset);
+	fake_set16(f, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL2, 0);
 	if (model_silicon(g)) {
 		g->in_flr = true;
-		g->flr_done_ns = g->now_ns + MODEL_SI_FLR_NS;
+		g->flr_done_ns = g->now_ns + MODEL_SI_FLR_NS + MODEL_SI_FLR_RRS_NS;
 		g->flr_undecoded = g->bar0->undecoded + g->bar3->undecoded;
 		f->all_ones = true;
+		f->rrs = true;
 	}
 }
 
@@ -88,6 +90,7 @@ void model_pci_sync(struct model_igb *g)
 	if (g->in_flr && g->now_ns >= g->flr_done_ns) {
 		unsigned refused = g->bar0->undecoded + g->bar3->undecoded;
 		g->in_flr = false;
+		g->fn->rrs = false;
 		if (!g->removed)
 			g->fn->all_ones = false;
 		g->violations[MV_ACCESS_IN_FLR] += refused - g->flr_undecoded;
@@ -101,6 +104,8 @@ void model_pci_attach(struct model_igb *g)
 	g->fn->cfg_written = cfg_written;
 	g->fn->cfg_priv = g;
 	fake_writable(g->fn, devctl, 2, 0xffff);
+	fake_writable(g->fn, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL2, 2,
+		      PCI_EXP_DEVCTL2_COMP_TIMEOUT);
 	g->devctl_reset = fake_get16(g->fn, devctl);
 	g->bar0->at_bar = true;
 	g->bar0->bar = 0;

@@ -13,8 +13,6 @@
 #include "pci/pci_regs.h"
 
 #define MODEL_EECD_PRES		0x00000100 /* E1000_EECD_PRES */
-#define MODEL_CTRL_GIO_MASTER_DISABLE 0x00000004 /* E1000_CTRL_GIO_MASTER_DISABLE */
-#define MODEL_STATUS_GIO_MASTER_ENABLE 0x00080000 /* E1000_STATUS_GIO_MASTER_ENABLE */
 #define MODEL_ICR_TXDW		0x00000001 /* E1000_ICR_TXDW */
 #define MODEL_ICR_LSC		0x00000004 /* E1000_ICR_LSC */
 #define MODEL_ICR_RXT0		0x00000080 /* E1000_ICR_RXT0 (QEMU: RXDW) */
@@ -32,6 +30,8 @@
 #define MODEL_CTRL_RESET	(IGB_CTRL_FD | IGB_CTRL_SPD_1000) /* QEMU's, less LRST */
 #define MODEL_RLPML_RESET	0x2600	/* 9728 (QEMU; datasheet 8.10.x) */
 #define MODEL_GCR_RESET		IGB_GCR_CMPL_TMOUT_RESEND /* resend on at reset */
+/* Silicon: GCR also says the PCIe capability is version 2 (the 82576's). */
+#define MODEL_SI_GCR_RESET	(IGB_GCR_CMPL_TMOUT_RESEND | IGB_GCR_CAP_VER2)
 #define MODEL_RX_BUF_DEFAULT	2048	/* RCTL.BSIZE 00b */
 #define MODEL_ETH_MIN_FRAME	60	/* without FCS */
 #define MODEL_ETH_MAX_FRAME	1514	/* LPE off: 1500 bytes of payload */
@@ -56,11 +56,28 @@
  * inside Linux's 10 ms AUTO_READ_DONE_TIMEOUT. */
 #define MODEL_SI_AUTO_RD_NS		2000000ull
 /* Silicon: FLR completes within 100 ms (PCIe Base 6.6.2); modelled as the
- * full 100 ms, during which the function answers nothing. */
+ * full 100 ms, during which the function answers config reads with RRS
+ * and its BARs nothing. */
 #define MODEL_SI_FLR_NS			100000000ull
-/* Silicon: a non-posted read that gets no completion times out inside the
- * PCIe default range (GCR timeout value 0: 50 us to 50 ms); 10 ms. */
-#define MODEL_SI_CPL_TIMEOUT_NS		10000000ull
+/* Silicon: and answers Configuration RRS for a while after it (PCIe Base
+ * 2.3.1: a function may do so after the 100 ms; Linux pci_dev_wait() keeps
+ * polling while the Vendor ID reads 0x0001). The 20 ms is the model's. */
+#define MODEL_SI_FLR_RRS_NS		20000000ull
+/* Silicon: the completion timeout a non-posted read waits before it is
+ * called lost. At the default value (GCR and DEVCTL2 timeout fields 0)
+ * the 82576 uses the low end of 50 us to 10 ms: 1 ms, "500us to 1ms" in
+ * practice (Linux igb_set_pcie_completion_timeout, facts/82576.md), too
+ * short for a loaded host. GCR's 10 ms and DEVCTL2's 16-55 ms range
+ * (igb_set_pcie_completion_timeout) are modelled at their low ends. */
+#define MODEL_SI_CPL_TIMEOUT_DEFAULT_NS	1000000ull
+#define MODEL_SI_CPL_TIMEOUT_GCR_10MS_NS 10000000ull
+#define MODEL_SI_CPL_TIMEOUT_16MS_NS	16000000ull
+/* Silicon: PHY internal loopback passes frames only once the PHY has
+ * settled: 50 ms after the BMCR loopback write and 500 ms after the MAC
+ * link is forced (Linux igb_integrated_phy_loopback, the VFIO igb driver:
+ * both "empirically required"). Before, frames are lost. */
+#define MODEL_SI_PHY_LOOPBACK_SETTLE_NS	50000000ull
+#define MODEL_SI_FORCED_LINK_SETTLE_NS	500000000ull
 /* Silicon: retries of a timed-out read we tolerate before calling it the
  * unbounded resend stream the seed series warns of (patch 5). */
 #define MODEL_SI_RESEND_LIMIT		3
@@ -84,6 +101,7 @@ static inline void model_violate(struct model_igb *g, enum model_violation v)
 
 /* model_regs.c */
 void model_sync(struct model_igb *g);
+
 void model_device_reset(struct model_igb *g, bool hard);
 /* After each TDT write: the surprise-removal trigger counts them. */
 void model_tdt_counted(struct model_igb *g);

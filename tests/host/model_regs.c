@@ -118,14 +118,35 @@ static void qemu_bmcr(struct model_igb *g, uint16_t v)
 	}
 }
 
-/* Silicon: RESET restores the PHY; an autoneg restart finds no partner. */
+/* Silicon: RESET restores the PHY; an autoneg restart finds no partner.
+ * Entering loopback starts the PHY's settle time. */
 static void silicon_bmcr(struct model_igb *g, uint16_t v)
 {
 	if (v & IGB_BMCR_RESET) {
 		phy_reset(g);
 		return;
 	}
+	if ((v & IGB_BMCR_LOOPBACK) && !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK))
+		g->phy_loopback_ns = g->now_ns;
 	g->phy[IGB_PHY_BMCR] = v & ~IGB_BMCR_RESTART_AN;
+}
+
+bool model_phy_settled(const struct model_igb *g)
+{
+	return g->now_ns >= g->phy_loopback_ns + MODEL_SI_PHY_LOOPBACK_SETTLE_NS +
+				    MODEL_SI_FORCED_LINK_SETTLE_NS &&
+	       g->now_ns >= g->forced_link_ns + MODEL_SI_FORCED_LINK_SETTLE_NS;
+}
+
+uint64_t model_cpl_timeout_ns(const struct model_igb *g)
+{
+	uint16_t devctl2 = fake_get16(g->fn, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL2);
+
+	if (REG(g, IGB_GCR) & IGB_GCR_CMPL_TMOUT_MASK)
+		return MODEL_SI_CPL_TIMEOUT_GCR_10MS_NS;
+	if ((devctl2 & PCI_EXP_DEVCTL2_COMP_TIMEOUT) >= PCI_EXP_DEVCTL2_COMP_TMOUT_16MS)
+		return MODEL_SI_CPL_TIMEOUT_16MS_NS;
+	return MODEL_SI_CPL_TIMEOUT_DEFAULT_NS;
 }
 
 /* One MDIC operation; returns the register's new value (READY set). */
@@ -229,7 +250,7 @@ void model_device_reset(struct model_igb *g, bool hard)
 	REG(g, IGB_TCTL) = IGB_TCTL_PSP |
 			   (IGB_COLLISION_THRESHOLD << IGB_TCTL_CT_SHIFT);
 	REG(g, IGB_RLPML) = MODEL_RLPML_RESET;
-	REG(g, IGB_GCR) = MODEL_GCR_RESET;
+	REG(g, IGB_GCR) = model_silicon(g) ? MODEL_SI_GCR_RESET : MODEL_GCR_RESET;
 	REG(g, IGB_VFRE) = (1u << IGB_NUM_POOLS) - 1;
 	REG(g, IGB_VFTE) = (1u << IGB_NUM_POOLS) - 1;
 	for (unsigned p = 0; p < IGB_NUM_POOLS; p++)
@@ -337,6 +358,7 @@ static bool queue_reg(uint32_t off, bool *tx, unsigned *q, uint32_t *field)
 #define FIELD_LEN (IGB_RDLEN(0) - IGB_RDBAL(0))
 #define FIELD_HEAD (IGB_RDH(0) - IGB_RDBAL(0))
 #define FIELD_TAIL (IGB_RDT(0) - IGB_RDBAL(0))
+#define FIELD_XDCTL (IGB_RXDCTL(0) - IGB_RDBAL(0))
 /* QEMU keeps RDBAL/TDBAL bits 31:5, silicon 31:7 (128-byte rings); both
  * keep RDLEN/TDLEN bits 19:4 (Linux's register test mask) and 16-bit
  * heads and tails. */
@@ -396,10 +418,17 @@ static void bar0_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 	switch (off) {
 	case IGB_CTRL:
 		if (v & IGB_CTRL_RST) {
+			/* Silicon: a reset while the function may still master
+			 * can leave the PCIe bus stuck (igb_disable_pcie_master) */
+			if (model_silicon(g) && dma_master(g) &&
+			    !(REG(g, IGB_CTRL) & IGB_CTRL_GIO_MASTER_DISABLE))
+				model_violate(g, MV_RESET_MASTER_ON);
 			g->resets++;
 			model_device_reset(g, false);
 			return;
 		}
+		if (!forced_link(g)) /* the settle counts from forcing it */
+			g->forced_link_ns = g->now_ns;
 		REG(g, IGB_CTRL) = v;
 		if (model_silicon(g) && (v & IGB_CTRL_PHY_RST))
 			phy_reset(g);
@@ -431,24 +460,36 @@ static void bar0_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 
 static uint32_t status_read(struct model_igb *g)
 {
-	uint32_t s = FAKE_82576_STATUS & ~(IGB_STATUS_LU | MODEL_STATUS_GIO_MASTER_ENABLE);
+	uint32_t s = FAKE_82576_STATUS & ~(IGB_STATUS_LU | IGB_STATUS_GIO_MASTER_ENABLE);
 
 	if (g->lu)
 		s |= IGB_STATUS_LU;
-	if (!(REG(g, IGB_CTRL) & MODEL_CTRL_GIO_MASTER_DISABLE))
-		s |= MODEL_STATUS_GIO_MASTER_ENABLE;
+	/* Both follow CTRL.GIO_MASTER_DISABLE (QEMU igb_get_status); silicon
+	 * keeps the bit while a read is still being resent. */
+	if (!(REG(g, IGB_CTRL) & IGB_CTRL_GIO_MASTER_DISABLE) ||
+	    (model_silicon(g) && g->resending))
+		s |= IGB_STATUS_GIO_MASTER_ENABLE;
 	return s;
 }
 
 static uint32_t bar0_value(struct fake_mmio *m, uint32_t off)
 {
 	struct model_igb *g = m->priv;
-	uint32_t v;
+	uint32_t v, field;
+	unsigned q;
+	bool tx;
 
 	model_sync(g);
 	access_check(g);
 	if (irq_read(g, off, &v) || stats_read(g, off, &v))
 		return v;
+	if (model_silicon(g) && queue_reg(off, &tx, &q, &field) &&
+	    field == FIELD_XDCTL) {
+		/* 8.10.10 / 8.12.13: the enable "remains zero" until
+		 * RCTL.RXEN / TCTL.TXEN are set. */
+		bool mac_on = REG(g, tx ? IGB_TCTL : IGB_RCTL) & (tx ? IGB_TCTL_EN : IGB_RCTL_EN);
+		return mac_on ? REG(g, off) : REG(g, off) & ~IGB_XDCTL_QUEUE_ENABLE;
+	}
 	switch (off) {
 	case IGB_STATUS:
 		return status_read(g);
@@ -541,6 +582,8 @@ static const char *const violation_names[MV_COUNT] = {
 	[MV_DMA_OUTSIDE] = "descriptor/buffer DMA outside our DMA memory",
 	[MV_MSI_OUTSIDE] = "MSI-X message aimed outside our DMA memory",
 	[MV_EICS_READ] = "EICS read (write-only on silicon; QEMU reads 0)",
+	[MV_RESET_MASTER_ON] = "CTRL.RST with bus mastering on and GIO master not "
+			       "disabled (Linux igb_disable_pcie_master)",
 };
 
 const char *model_violation_name(enum model_violation v)

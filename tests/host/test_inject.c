@@ -159,7 +159,7 @@ INJECT(nvm_checksum_wrong, BOTH, false, NULL, MODEL_FAULT_NVM_CHECKSUM, { 0 },
        { { "nvm_checksum", "NVM checksum 0xbabb, expected 0xbaba" } })
 
 INJECT(link_drops, BOTH, false, "link_loopback_up", MODEL_FAULT_LINK_NEVER_UP, { 0 },
-       { { "link_loopback_up", "no link after 2000 ms" } })
+       { { "link_loopback_up", "no link after 2050 ms" } })
 
 /* SR-IOV: the mailbox and VF resets. */
 INJECT(mailbox_message_lost, BOTH, false, "mailbox_vf_to_pf", MODEL_FAULT_MBX_LOST, { 0 },

@@ -4,15 +4,19 @@
  * every length arrive, bad lengths touch nothing, every wait is bounded
  * and a lost message is reported with the registers.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "fake_devices.h"
 #include "harness.h"
+#include "igbtest.h"
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
 #include "igb/mbx.h"
 #include "pci/pci.h"
 #include "pci/sriov.h"
+#include "report/options.h"
+#include "wait_bound.h"
 
 #define BAR0 0xfebc0000u
 
@@ -122,7 +126,7 @@ TEST(mbx_locks_exclude)
 	CHECK_EQ(igb_mbx_pf_lock(m), RC_ETIMEDOUT);
 	/* bounded: the retries, no more */
 	CHECK(fake_now_us() - t0 <= IGB_MBX_LOCK_TRIES * IGB_MBX_LOCK_RETRY_US);
-	CHECK(strstr(m->last_error, "PFU for VF 5 not granted in 11 tries"));
+	CHECK(strstr(m->last_error, "PFU for VF 5 not granted within 10000 us"));
 	CHECK(strstr(m->last_error, "P2VMAILBOX(5) 0x00000004"));
 	igb_mbx_vf_unlock(m);
 	REQUIRE(!igb_mbx_pf_lock(m));
@@ -211,4 +215,42 @@ TEST(mbx_reset_reply_carries_the_mac)
 	CHECK_EQ(got[0], IGB_VF_RESET | IGB_VT_MSGTYPE_ACK);
 	CHECK_EQ(got[1], 0x33221102u);
 	CHECK_EQ(got[2], 0x00005544u);
+}
+
+/* How long the VF waited in vain for B's ACK in mailbox_race_2011 (its
+ * diagnostic line), run as a lab user would run it with args. */
+static unsigned long race_wait_ms(const char *args)
+{
+	static struct options o;
+	unsigned long ms = 0;
+
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	fake_82576_add(1, 0, 0, BAR0);
+	options_defaults(&o);
+	REQUIRE(options_parse_cmdline(&o, args, strlen(args)) == RC_OK);
+	igbtest_run(&o, NULL);
+	for (unsigned i = 0; i < fake_output_nlines(); i++) {
+		const char *p = strstr(fake_output_line(i), "VF waited ");
+		if (p)
+			ms = strtoul(p + strlen("VF waited "), NULL, 10);
+	}
+	REQUIRE(ms);
+	return ms;
+}
+
+/* --timeout-scale reaches the mailbox waits: the VF's wait for an ACK
+ * that never comes takes IGB_MBX_TIMEOUT_US, three times that with
+ * --timeout-scale=3. Fails when mbx.c polls outside wait_until(). */
+TEST(mbx_wait_takes_the_timeout_scale)
+{
+	unsigned long one = race_wait_ms("--only=mailbox_race_2011 --iommu=off");
+	unsigned long three;
+
+	fake_reset();
+	three = race_wait_ms("--only=mailbox_race_2011 --iommu=off --timeout-scale=3");
+	wait_bound_set_scale(100);
+	harness_note("the VF waited %lu ms, %lu ms with --timeout-scale=3", one, three);
+	CHECK(one >= IGB_MBX_TIMEOUT_US / 1000 && one <= IGB_MBX_TIMEOUT_US / 1000 + 5);
+	CHECK(three >= 3 * one - 5 && three <= 3 * one + 5);
 }

@@ -77,6 +77,7 @@ TEST(model_reset_auto_rd_and_rst_timing)
 	/* silicon: RST reads 1 for a while, AUTO_RD after the NVM load */
 	mt_open(&m, MODEL_SILICON);
 	CHECK(mt_rd(&m, IGB_EECD) & IGB_EECD_AUTO_RD);
+	mt_wr(&m, IGB_CTRL, IGB_CTRL_GIO_MASTER_DISABLE); /* as igb_reset */
 	mt_wr(&m, IGB_CTRL, IGB_CTRL_RST);
 	mt_wait_us(50);
 	CHECK(m.g->in_reset);

@@ -230,7 +230,8 @@ static void resend(struct mt *m, bool left_on)
 	mt_post(m, MT_UNMAPPED, adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT, bus(m->dst));
 	mt_wait_us(100000);
 	if (silicon(m) && left_on) {
-		CHECK(m->g->resend_retries >= 9); /* one per 10 ms completion timeout */
+		/* one per completion timeout (init set 16 ms) */
+		CHECK(m->g->resend_retries >= 100000000 / model_cpl_timeout_ns(m->g) - 1);
 		CHECK_EQ(m->g->violations[MV_RESEND_STORM], 1);
 		CHECK(pci_read16(m->d.bdf, devsta) & PCI_EXP_DEVSTA_TRPND);
 	} else {
@@ -344,11 +345,18 @@ TEST(silicon_neg_eics_read_back)
 
 /* ---- nothing may touch the device for 1 ms after CTRL.RST -------------- */
 
+/* CTRL.RST as igb_reset sets it: GIO master disabled first. */
+static void raw_reset(struct mt *m)
+{
+	mt_wr(m, IGB_CTRL, mt_rd(m, IGB_CTRL) | IGB_CTRL_GIO_MASTER_DISABLE);
+	mt_wr(m, IGB_CTRL, mt_rd(m, IGB_CTRL) | IGB_CTRL_RST);
+}
+
 static void access_during_reset(struct mt *m)
 {
 	bool auto_rd;
 
-	mt_wr(m, IGB_CTRL, mt_rd(m, IGB_CTRL) | IGB_CTRL_RST);
+	raw_reset(m);
 	(void)mt_rd(m, IGB_STATUS); /* wrong: no 1 ms wait */
 	CHECK_EQ(m->g->violations[MV_ACCESS_IN_RESET], silicon(m) ? 1 : 0);
 	mt_wait_us(1000);
@@ -372,7 +380,7 @@ static void nvm_before_auto_rd(struct mt *m)
 	uint16_t w;
 	bool auto_rd;
 
-	mt_wr(m, IGB_CTRL, mt_rd(m, IGB_CTRL) | IGB_CTRL_RST);
+	raw_reset(m);
 	mt_wait_us(1100); /* the 1 ms, but not the AUTO_RD wait */
 	CHECK_EQ(mt_rd(m, IGB_EECD) & IGB_EECD_AUTO_RD, 0);
 	REQUIRE(igb_nvm_read(&m->d, 0, &w) == RC_OK); /* wrong */
@@ -398,10 +406,10 @@ static void flr_without_wait(struct mt *m)
 	struct flr_report rep;
 
 	pci_write16(m->d.bdf, devctl, pci_read16(m->d.bdf, devctl) | PCI_EXP_DEVCTL_BCR_FLR);
-	/* Wrong: straight on. Silicon answers nothing yet. */
-	CHECK_EQ(pci_read16(m->d.bdf, PCI_VENDOR_ID), silicon(m) ? 0xffff : 0x8086);
+	/* Wrong: straight on. Silicon answers Configuration RRS yet. */
+	CHECK_EQ(pci_read16(m->d.bdf, PCI_VENDOR_ID), silicon(m) ? PCI_VENDOR_ID_RRS : 0x8086);
 	(void)mt_rd(m, IGB_STATUS);
-	mt_wait_us(100000);
+	mt_wait_us(120000);
 	CHECK_EQ(pci_read16(m->d.bdf, PCI_VENDOR_ID), 0x8086);
 	CHECK_EQ(m->g->violations[MV_ACCESS_IN_FLR], silicon(m) ? 1 : 0);
 	/* FLR cleared the BARs and COMMAND on both: nothing decodes */
@@ -416,4 +424,184 @@ static void flr_without_wait(struct mt *m)
 TEST(silicon_neg_flr_without_wait)
 {
 	each(flr_without_wait);
+}
+
+/* ---- RXDCTL/TXDCTL.ENABLE reads 0 until RCTL.RXEN/TCTL.TXEN (8.10.10) -- */
+
+static void queue_enable_before_rxen(struct mt *m)
+{
+	const uint32_t en = IGB_XDCTL_QUEUE_ENABLE;
+	unsigned rq, tq;
+
+	mt_up(m);
+	rq = m->drv.rx.queue;
+	tq = m->drv.tx.queue;
+	CHECK_EQ(mt_rd(m, IGB_RXDCTL(rq)) & en, en);
+	/* Wrong: the old order, the enables polled before the MAC is on. */
+	mt_wr(m, IGB_RCTL, 0);
+	mt_wr(m, IGB_TCTL, 0);
+	mt_wr(m, IGB_RXDCTL(rq), en);
+	mt_wr(m, IGB_TXDCTL(tq), en);
+	mt_wait_us(10000); /* the driver's IGB_QUEUE_ENABLE_TIMEOUT_US */
+	CHECK_EQ(mt_rd(m, IGB_RXDCTL(rq)) & en, silicon(m) ? 0 : en);
+	CHECK_EQ(mt_rd(m, IGB_TXDCTL(tq)) & en, silicon(m) ? 0 : en);
+	/* the driver's order: rings, RCTL/TCTL, then the enables */
+	CHECK_EQ(igb_drv_switch_queues(&m->drv, 1, 1), RC_OK);
+	CHECK_EQ(mt_copy(m, 1500), RC_OK);
+	CHECK_EQ(model_violations(m->g), 0);
+}
+
+TEST(silicon_neg_queue_enable_before_rxen)
+{
+	each(queue_enable_before_rxen);
+}
+
+/* ---- PHY loopback settles 50 + 500 ms before frames loop --------------- */
+
+static void no_phy_settle(struct mt *m)
+{
+	uint32_t ctrl;
+	int rc;
+
+	mt_up(m);
+	CHECK_EQ(mt_copy(m, 1500), RC_OK);
+	/* Wrong: the old bring-up, loopback and forced link with no settle,
+	 * copying as soon as STATUS.LU shows (on silicon at once). */
+	m->drv.no_auto_recover = true;
+	ctrl = mt_rd(m, IGB_CTRL);
+	mt_wr(m, IGB_CTRL, ctrl & ~IGB_CTRL_SLU);
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_SPEED_1000 |
+					     IGB_BMCR_FULL_DUPLEX) == RC_OK);
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN |
+					     IGB_BMCR_RESTART_AN) == RC_OK);
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_LOOPBACK | IGB_BMCR_SPEED_1000 |
+					     IGB_BMCR_FULL_DUPLEX) == RC_OK);
+	mt_wr(m, IGB_CTRL, ctrl);
+	for (unsigned i = 0; i < 600 && !(mt_rd(m, IGB_STATUS) & IGB_STATUS_LU); i++)
+		mt_wait_us(1000);
+	REQUIRE(mt_rd(m, IGB_STATUS) & IGB_STATUS_LU);
+	rc = mt_copy(m, 1500);
+	CHECK_EQ(rc, silicon(m) ? RC_ETIMEDOUT : RC_OK);
+	CHECK_EQ(m->g->frames_unsettled > 0, silicon(m));
+	/* the driver's init settles before it says it is up */
+	igb_ops.remove(&m->drv);
+	m->drv.no_auto_recover = false;
+	mt_up(m);
+	CHECK_EQ(mt_copy(m, 1500), RC_OK);
+}
+
+TEST(silicon_neg_no_phy_settle)
+{
+	each(no_phy_settle);
+}
+
+/* ---- GIO master disable before CTRL.RST (igb_disable_pcie_master) ------ */
+
+static void reset_without_master_disable(struct mt *m)
+{
+	bool auto_rd;
+
+	mt_up(m);
+	/* Wrong: the old igb_reset, CTRL.RST with bus mastering on. */
+	mt_wr(m, IGB_CTRL, mt_rd(m, IGB_CTRL) | IGB_CTRL_RST);
+	mt_wait_us(3000);
+	CHECK_EQ(m->g->violations[MV_RESET_MASTER_ON], silicon(m) ? 1 : 0);
+	/* the driver's reset disables GIO mastering and waits first */
+	CHECK_EQ(igb_reset(&m->d, &auto_rd), RC_OK);
+	CHECK_EQ(m->g->violations[MV_RESET_MASTER_ON], silicon(m) ? 1 : 0);
+	/* ... and so does the recovery after a fault: a read left resending
+	 * keeps GIO_MASTER_ENABLE set, the wait ends at its bound and the
+	 * reset goes on (as Linux's); FLR then clears the wedge. */
+	igb_ops.remove(&m->drv);
+	mt_up(m);
+	mt_wr(m, IGB_GCR, mt_rd(m, IGB_GCR) | IGB_GCR_CMPL_TMOUT_RESEND);
+	mt_post(m, MT_UNMAPPED, adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT, bus(m->dst));
+	mt_wait_us(1000);
+	CHECK_EQ(igb_recover(&m->drv, &(struct flr_report){ 0 }), RC_OK);
+	CHECK_EQ(m->g->violations[MV_RESET_MASTER_ON], silicon(m) ? 1 : 0);
+	CHECK_EQ(mt_copy(m, 4096), RC_OK);
+}
+
+TEST(silicon_neg_reset_without_master_disable)
+{
+	each(reset_without_master_disable);
+}
+
+/* ---- the default completion timeout is too short for a loaded host ----- */
+
+static void default_completion_timeout(struct mt *m)
+{
+	uint16_t devctl2 = FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL2;
+	struct flr_report rep;
+
+	mt_up(m);
+	/* silicon's GCR says capability version 2: 16-55 ms in DEVCTL2;
+	 * QEMU's does not: 10 ms through GCR */
+	CHECK_EQ(pci_read16(m->d.bdf, devctl2) & PCI_EXP_DEVCTL2_COMP_TIMEOUT,
+		 silicon(m) ? PCI_EXP_DEVCTL2_COMP_TMOUT_16MS : 0);
+	CHECK_EQ(mt_rd(m, IGB_GCR) & IGB_GCR_CMPL_TMOUT_MASK,
+		 silicon(m) ? 0 : IGB_GCR_CMPL_TMOUT_10MS);
+	/* FLR keeps DEVCTL2: the PCIe capability is saved and restored */
+	pci_write16(m->d.bdf, devctl2, PCI_EXP_DEVCTL2_COMP_TMOUT_16MS);
+	CHECK_EQ(pci_flr(m->d.bdf, &m->d.fn->caps, &rep), RC_OK);
+	CHECK_EQ(pci_read16(m->d.bdf, devctl2) & PCI_EXP_DEVCTL2_COMP_TIMEOUT,
+		 PCI_EXP_DEVCTL2_COMP_TMOUT_16MS);
+	igb_ops.remove(&m->drv);
+	mt_up(m);
+	m->g->host_read_ns = 2000000; /* a loaded host: reads complete in 2 ms */
+	CHECK_EQ(mt_copy(m, 1500), RC_OK);
+	/* Wrong: the default timeout kept, as the old init did. */
+	pci_write16(m->d.bdf, devctl2, 0);
+	m->drv.no_auto_recover = true;
+	CHECK_EQ(mt_copy(m, 1500), silicon(m) ? RC_ETIMEDOUT : RC_OK);
+	CHECK_EQ(m->g->cpl_timeouts > 0, silicon(m));
+}
+
+TEST(silicon_neg_default_completion_timeout)
+{
+	each(default_completion_timeout);
+}
+
+/* ---- after FLR, Vendor ID 0x0001 (Configuration RRS) is "not ready" ---- */
+
+/* BAR0, BAR3 and COMMAND as the firmware left them. */
+static void restore_by_hand(struct mt *m)
+{
+	uint64_t bar3 = fake_82576_bar3(1, 0, 0);
+
+	pci_write32(m->d.bdf, PCI_BASE_ADDRESS_0, MT_BAR0);
+	pci_write32(m->d.bdf, PCI_BASE_ADDRESS_0 + 12, (uint32_t)bar3);
+	pci_write32(m->d.bdf, PCI_BASE_ADDRESS_0 + 16, (uint32_t)(bar3 >> 32));
+	pci_write16(m->d.bdf, PCI_COMMAND, FAKE_82576_COMMAND);
+}
+
+static void rrs_taken_as_ready(struct mt *m)
+{
+	uint16_t devctl = FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL;
+	struct flr_report rep;
+	uint16_t id = 0xffff;
+
+	pci_write16(m->d.bdf, devctl, pci_read16(m->d.bdf, devctl) | PCI_EXP_DEVCTL_BCR_FLR);
+	mt_wait_us(100000);
+	/* Wrong: the old readiness test, "not all-ones" */
+	for (unsigned i = 0; i < 1000 && id == 0xffff; i++, mt_wait_us(1000))
+		id = pci_read16(m->d.bdf, PCI_VENDOR_ID);
+	CHECK_EQ(id, silicon(m) ? PCI_VENDOR_ID_RRS : 0x8086);
+	/* ... and restore: on silicon the writes reach nothing yet */
+	restore_by_hand(m);
+	mt_wait_us(30000);
+	CHECK_EQ(fake_bar_addr(m->p.fn, 0), silicon(m) ? 0 : MT_BAR0);
+	restore_by_hand(m); /* ready now on both */
+	/* the driver's FLR waits through RRS, then restores */
+	CHECK_EQ(pci_flr(m->d.bdf, &m->d.fn->caps, &rep), RC_OK);
+	CHECK(rep.reset_us >= (silicon(m) ? 120000u : 100000u));
+	CHECK_EQ(fake_bar_addr(m->p.fn, 0), MT_BAR0);
+	mt_up(m);
+	CHECK_EQ(mt_copy(m, 1500), RC_OK);
+	CHECK_EQ(model_violations(m->g), 0);
+}
+
+TEST(silicon_neg_rrs_taken_as_ready)
+{
+	each(rrs_taken_as_ready);
 }
