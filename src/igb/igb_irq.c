@@ -12,6 +12,7 @@
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
+#include "report/ktap.h"
 #include "wait_bound.h"
 
 uint32_t igb_msg_data(const struct igb_drv *drv, unsigned v)
@@ -183,27 +184,67 @@ int igb_irq_setup(struct igb_drv *drv)
  * Pending bits survive a device reset (only delivery clears them), and a
  * restored entry that the firmware had unmasked would then write to its
  * address, which is not ours. So deliver anything pending into our page
- * first: every entry still points there.
+ * first: every entry still points there. Returns the vectors released.
  */
-static void drain_pending(struct igb_drv *drv)
+static uint32_t drain_pending(struct igb_drv *drv)
 {
 	struct msix *m = &drv->irq.msix;
+	uint32_t released = 0;
 
 	for (unsigned v = 0; v < drv->irq.nvec; v++)
-		if (msix_pending(m, v))
+		if (msix_pending(m, v)) {
 			msix_mask_entry(m, v, false);
+			released |= 1u << v;
+		}
 	msix_function_mask(m, false);
+	return released;
+}
+
+struct pba_wait {
+	const struct igb_dev *d;
+	const struct msix *m;
+	uint32_t vectors;
+};
+
+/* Every released vector's message sent; or the device is gone (reads
+ * all-ones, the PBA too), and sends nothing more. */
+static bool delivered(void *ctx)
+{
+	struct pba_wait *w = ctx;
+
+	if (igb_rd32(w->d, IGB_STATUS) == 0xffffffffu)
+		return true;
+	for (unsigned v = 0; w->vectors >> v; v++)
+		if (((w->vectors >> v) & 1) && msix_pending(w->m, v))
+			return false;
+	return true;
 }
 
 void igb_irq_teardown(struct igb_drv *drv)
 {
 	struct igb_irq *irq = &drv->irq;
+	struct pba_wait w = { drv->dev, &irq->msix, 0 };
 
 	if (irq->on && drv->dev->bar0) {
 		igb_wr32(drv->dev, IGB_EIMC, ~0u);
 		/* EIAC/EIAM/GPIE go back to 0 with the reset that follows in
 		 * remove (QEMU ignores clearing EIAC by a write). */
-		drain_pending(drv);
+		w.vectors = drain_pending(drv);
+	}
+	/*
+	 * A released vector's PBA bit clears when its message has been sent
+	 * (PCI 3.0 6.8.2.10), which on silicon is later than the unmask.
+	 * Until then the message may still be on its way to our page: wait,
+	 * bounded, before the firmware's entries come back and the page is
+	 * freed, so no message lands in memory that is no longer ours. If it
+	 * never clears, the page is left allocated rather than freed under
+	 * a pending write.
+	 */
+	if (w.vectors && !wait_until(delivered, &w, IGB_MSI_TIMEOUT_US, IGB_MSI_POLL_US)) {
+		ktap_diag("%s: MSI-X vectors 0x%x still pending %llu us after unmasking; "
+			  "their message page is not freed", drv->dev->name, w.vectors,
+			  (unsigned long long)wait_bound_us(IGB_MSI_TIMEOUT_US));
+		irq->msg = NULL;
 	}
 	msix_restore(&irq->msix);
 	dma_free(irq->msg);

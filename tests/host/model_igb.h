@@ -163,6 +163,10 @@ struct model_igb {
 	uint64_t wedge_addr;
 	uint64_t msi_sent[MODEL_VECTORS]; /* messages written, per vector */
 	uint64_t msi_pended, msi_dropped;
+	uint32_t msi_sending;          /* silicon: released, not yet sent */
+	uint64_t msi_send_ns[MODEL_MSIX_VECTORS];
+	uint64_t msi_send_addr[MODEL_MSIX_VECTORS];
+	uint32_t msi_send_data[MODEL_MSIX_VECTORS];
 	uint64_t tdt_writes;
 
 	/* ---- internal state ---- */

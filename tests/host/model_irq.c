@@ -63,18 +63,10 @@ static bool msix_masked(struct model_igb *g, unsigned v)
 /* The message itself: a DMA write, so bus mastering must be on (QEMU
  * drops it silently otherwise), the IOMMU translates it like any DMA
  * (no interrupt remapping here) and the target must be ours. */
-static void msix_write(struct model_igb *g, unsigned v)
+static void msix_write_to(struct model_igb *g, unsigned v, uint64_t addr, uint32_t data)
 {
-	uint64_t addr = *table(g, v, ENTRY_ADDR_LO) |
-			(uint64_t)*table(g, v, ENTRY_ADDR_HI) << 32;
-	uint32_t data = *table(g, v, ENTRY_DATA);
-	void *p;
+	void *p = dma_map(g, addr, sizeof(data), true, MV_MSI_OUTSIDE);
 
-	if (!dma_master(g) || g->removed || inject_msi_lost(g, v)) {
-		g->msi_dropped++;
-		return;
-	}
-	p = dma_map(g, addr, sizeof(data), true, MV_MSI_OUTSIDE);
 	if (!p) {
 		g->msi_dropped++;
 		return;
@@ -82,6 +74,23 @@ static void msix_write(struct model_igb *g, unsigned v)
 	memcpy(p, &data, sizeof(data));
 	g->msi_sent[v]++;
 	inject_msi_sent(g, v, addr, data);
+}
+
+static bool msix_can_send(struct model_igb *g, unsigned v)
+{
+	if (!dma_master(g) || g->removed || inject_msi_lost(g, v)) {
+		g->msi_dropped++;
+		return false;
+	}
+	return true;
+}
+
+static void msix_write(struct model_igb *g, unsigned v)
+{
+	if (msix_can_send(g, v))
+		msix_write_to(g, v, *table(g, v, ENTRY_ADDR_LO) |
+					    (uint64_t)*table(g, v, ENTRY_ADDR_HI) << 32,
+			      *table(g, v, ENTRY_DATA));
 }
 
 /* Signal vector v: written now, or held in the PBA while masked. */
@@ -97,14 +106,44 @@ static void msix_notify(struct model_igb *g, unsigned v)
 	msix_write(g, v);
 }
 
-/* Deliver, once, every pending vector that is no longer masked. */
+/*
+ * Deliver, once, every pending vector that is no longer masked. QEMU
+ * writes it inside the unmask. Silicon issues the write with the entry's
+ * address and data as they are at the unmask and clears the PBA bit when
+ * it has gone out, MODEL_SI_MSI_SEND_NS later (irq_sync): a driver that
+ * restores the entries and frees its page in between has the message
+ * land in freed memory (MV_MSI_OUTSIDE).
+ */
 void msix_deliver_unmasked(struct model_igb *g)
 {
 	for (unsigned v = 0; v < MODEL_MSIX_VECTORS; v++) {
-		if (!(*pba(g) & (1u << v)) || msix_masked(g, v))
+		if (!(*pba(g) & (1u << v)) || msix_masked(g, v) || (g->msi_sending & (1u << v)))
 			continue;
+		if (!model_silicon(g)) {
+			*pba(g) &= ~(1u << v);
+			msix_write(g, v);
+		} else if (!msix_can_send(g, v)) {
+			*pba(g) &= ~(1u << v); /* dropped, as on QEMU */
+		} else {
+			g->msi_sending |= 1u << v;
+			g->msi_send_ns[v] = g->now_ns + MODEL_SI_MSI_SEND_NS;
+			g->msi_send_addr[v] = *table(g, v, ENTRY_ADDR_LO) |
+					      (uint64_t)*table(g, v, ENTRY_ADDR_HI) << 32;
+			g->msi_send_data[v] = *table(g, v, ENTRY_DATA);
+		}
+	}
+}
+
+/* Silicon: released messages whose time has come land, PBA bits clear. */
+static void msix_send_sync(struct model_igb *g)
+{
+	for (unsigned v = 0; g->msi_sending >> v; v++) {
+		if (!((g->msi_sending >> v) & 1) || g->now_ns < g->msi_send_ns[v])
+			continue;
+		g->msi_sending &= ~(1u << v);
 		*pba(g) &= ~(1u << v);
-		msix_write(g, v);
+		if (!g->removed)
+			msix_write_to(g, v, g->msi_send_addr[v], g->msi_send_data[v]);
 	}
 }
 
@@ -117,6 +156,7 @@ void msix_reset(struct model_igb *g)
 		*table(g, v, ENTRY_CTRL) = MODEL_MSIX_ENTRY_CTRL_MASKBIT;
 	}
 	*pba(g) = 0;
+	g->msi_sending = 0;
 }
 
 static bool in_table(uint32_t off)
@@ -212,6 +252,7 @@ static void eitr_expire(struct model_igb *g, unsigned v)
 
 void irq_sync(struct model_igb *g)
 {
+	msix_send_sync(g);
 	for (unsigned v = 0; g->eitr_running >> v; v++)
 		if (((g->eitr_running >> v) & 1) && g->now_ns >= g->eitr_deadline_ns[v])
 			eitr_expire(g, v);

@@ -72,6 +72,10 @@
 #define MODEL_SI_CPL_TIMEOUT_DEFAULT_NS	1000000ull
 #define MODEL_SI_CPL_TIMEOUT_GCR_10MS_NS 10000000ull
 #define MODEL_SI_CPL_TIMEOUT_16MS_NS	16000000ull
+/* Silicon: a pending MSI-X message released by an unmask is sent (and
+ * its PBA bit cleared) a little later, not inside the unmask: a posted
+ * write queued behind others. 2 us is the model's figure. */
+#define MODEL_SI_MSI_SEND_NS		2000ull
 /* Silicon: PHY internal loopback passes frames only once the PHY has
  * settled: 50 ms after the BMCR loopback write and 500 ms after the MAC
  * link is forced (Linux igb_integrated_phy_loopback, the VFIO igb driver:
