@@ -486,7 +486,14 @@ static unsigned amdvi_table_pages(void *ctx)
 	return u->pool ? DEVTAB_PAGES + u->pt_used : 0;
 }
 
+static unsigned amdvi_records(void *ctx)
+{
+	(void)ctx;
+	return AMDVI_LOG_ENTRIES; /* the event log's entries */
+}
+
 const struct iommu_ops amdvi_ops = {
 	"AMD-Vi", "IVRS", amdvi_find, amdvi_start, amdvi_map, amdvi_unmap, amdvi_stop,
 	amdvi_fault_pending, amdvi_fault_take, amdvi_sid, amdvi_base, amdvi_table_pages,
+	amdvi_records,
 };

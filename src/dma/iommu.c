@@ -42,6 +42,7 @@ static uint32_t vtd_sid_op(void *u, struct pci_bdf b)
 }
 
 static uint64_t vtd_base_op(void *u) { return ((struct vtd_unit *)u)->base; }
+static unsigned vtd_records_op(void *u) { return vtd_fault_records(u); }
 
 static unsigned vtd_table_pages_op(void *u)
 {
@@ -53,7 +54,7 @@ static unsigned vtd_table_pages_op(void *u)
 static const struct iommu_ops vtd_ops = {
 	"Intel VT-d", "DMAR", vtd_find_op, vtd_start_op, vtd_map_op, vtd_unmap_op,
 	vtd_stop_op, vtd_pending_op, vtd_take_op, vtd_sid_op, vtd_base_op,
-	vtd_table_pages_op,
+	vtd_table_pages_op, vtd_records_op,
 };
 
 /* ---- the modes ----------------------------------------------------------- */
@@ -235,6 +236,11 @@ bool iommu_fault_pending(void)
 bool iommu_fault_take(struct iommu_fault *f)
 {
 	return io.ops && io.ops->fault_take(io.unit, f);
+}
+
+unsigned iommu_fault_records(void)
+{
+	return io.ops ? io.ops->fault_records(io.unit) : 0;
 }
 
 uint32_t iommu_sid(struct pci_bdf b)

@@ -41,6 +41,8 @@ void iommu_stats(char *buf, size_t n);
 /* Translation faults (passthrough and strict only). */
 bool iommu_fault_pending(void);
 bool iommu_fault_take(struct iommu_fault *f);
+/* The most faults one drain of the unit's log can return (0: no unit). */
+unsigned iommu_fault_records(void);
 /* The id the unit in use records for a function (off: its requester id). */
 uint32_t iommu_sid(struct pci_bdf b);
 /*

@@ -41,6 +41,9 @@ struct iommu_ops {
 	uint32_t (*sid)(void *u, struct pci_bdf b);
 	uint64_t (*base)(void *u);   /* register base, for messages */
 	unsigned (*table_pages)(void *u); /* translation table pages in use */
+	/* Faults the log holds at most (VT-d CAP.NFR): one drain of the
+	 * log takes no more than that. */
+	unsigned (*fault_records)(void *u);
 };
 
 #endif

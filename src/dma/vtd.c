@@ -396,6 +396,11 @@ bool vtd_fault_take(struct vtd_unit *u, struct vtd_fault *f)
 	return false;
 }
 
+unsigned vtd_fault_records(const struct vtd_unit *u)
+{
+	return u->running ? VTD_CAP_NFR(u->cap) : 0;
+}
+
 const char *vtd_reason_str(uint8_t reason)
 {
 	/* VT-d spec 7.1.3 (legacy-mode fault reasons) */

@@ -60,6 +60,8 @@ void vtd_stop(struct vtd_unit *u);
 bool vtd_fault_pending(const struct vtd_unit *u);
 /* Take the oldest recorded fault off the log and clear it. */
 bool vtd_fault_take(struct vtd_unit *u, struct vtd_fault *f);
+/* The fault recording registers the unit has (CAP.NFR); 0 when stopped. */
+unsigned vtd_fault_records(const struct vtd_unit *u);
 const char *vtd_reason_str(uint8_t reason);
 
 #endif

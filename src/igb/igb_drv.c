@@ -65,6 +65,12 @@
 #define IGB_COPY_TIMEOUT_MARGIN		6
 #define IGB_COPY_TIMEOUT_MIN_US		20000
 #define IGB_DD_POLL_US			2
+/* After DD under an IOMMU: how long a refused data write's fault record
+ * may trail the descriptor write-back. VT-d 7.2.1 logs a fault when the
+ * unit processes the request, with nothing ordering the record against
+ * the device's later writes; 100 us is many times a posted write's
+ * latency. */
+#define IGB_FAULT_SETTLE_US		100
 
 /* Poll reg until (value & mask) == want, through the one bounded wait.
  * A read of all-ones ends it at once: the device is gone or its BAR does
@@ -772,8 +778,12 @@ static bool own_fault(struct igb_drv *drv)
 {
 	struct iommu_fault f;
 	uint32_t sid = iommu_sid(drv->dev->bdf);
+	unsigned records = iommu_fault_records();
 
-	while (iommu_fault_pending() && iommu_fault_take(&f)) {
+	/* One pass over the log, at most as many faults as it holds (VT-d
+	 * CAP.NFR): a requester that keeps faulting cannot hold us here. */
+	for (unsigned i = 0; i < records && iommu_fault_pending() && iommu_fault_take(&f);
+	     i++) {
 		if (f.sid == sid) {
 			drv->fault = f;
 			drv->faulted = true;
@@ -797,6 +807,11 @@ static bool batch_done(void *ctx)
 	return own_fault(drv) || (rx_desc(drv, last)->wb.status_error & IGB_RXD_STAT_DD);
 }
 
+static bool faulted(void *ctx)
+{
+	return own_fault(ctx);
+}
+
 /* Wait for the batch in flight; check every frame's write-back. */
 static int wait_batch(struct igb_drv *drv)
 {
@@ -808,6 +823,11 @@ static int wait_batch(struct igb_drv *drv)
 
 	wait_until(batch_done, drv, bound, IGB_DD_POLL_US);
 	dd = rx_desc(drv, last)->wb.status_error & IGB_RXD_STAT_DD;
+	/* The 82576 writes DD even when a frame's data write was refused,
+	 * and the unit may log that fault after the write-back we just saw:
+	 * look for it a little longer before calling the copy done. */
+	if (dd && iommu_fault_records())
+		wait_until(faulted, drv, IGB_FAULT_SETTLE_US, IGB_DD_POLL_US);
 	bound = wait_bound_us(bound);
 	plat_rmb();
 	if (own_fault(drv)) {

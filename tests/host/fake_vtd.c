@@ -79,17 +79,16 @@ static void unit_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 
 /* Record a refused access in the next fault record (7.2.1): a full
  * record means the fault is lost and overflow is set. */
-static bool fault(struct fake_vtd *u, uint16_t sid, uint64_t addr, bool write,
-		  uint8_t reason)
+static void record(struct fake_vtd *u, uint16_t sid, uint64_t addr, bool write,
+		   uint8_t reason)
 {
 	unsigned fri = VTD_FSTS_FRI(get(u, VTD_FSTS)) % FAKE_VTD_NFR;
 	uint32_t r = FRO + 16 * fri;
 
-	u->faults++;
 	if (get(u, r + 12) & VTD_FRCD_F) {
 		put(u, VTD_FSTS, get(u, VTD_FSTS) | VTD_FSTS_PFO);
 		u->overflows++;
-		return false;
+		return;
 	}
 	put64(u, r, addr & VTD_PAGE_MASK);
 	put(u, r + 8, sid);
@@ -97,7 +96,41 @@ static bool fault(struct fake_vtd *u, uint16_t sid, uint64_t addr, bool write,
 	put(u, VTD_FSTS, (get(u, VTD_FSTS) & ~(0xffu << 8)) |
 			 ((fri + 1) % FAKE_VTD_NFR) << 8);
 	update_ppf(u);
+}
+
+/* A refused access: recorded now, or record_delay_us later (late_sync). */
+static bool fault(struct fake_vtd *u, uint16_t sid, uint64_t addr, bool write,
+		  uint8_t reason)
+{
+	u->faults++;
+	if (!u->record_delay_us) {
+		record(u, sid, addr, write, reason);
+		return false;
+	}
+	for (unsigned i = 0; i < FAKE_VTD_NFR; i++)
+		if (!u->late[i].used) {
+			u->late[i].due_us = fake_now_us() + u->record_delay_us;
+			u->late[i].addr = addr;
+			u->late[i].sid = sid;
+			u->late[i].reason = reason;
+			u->late[i].write = write;
+			u->late[i].used = true;
+			return false;
+		}
+	record(u, sid, addr, write, reason); /* no room to hold it: now */
 	return false;
+}
+
+static void late_sync(void *ctx)
+{
+	struct fake_vtd *u = ctx;
+
+	for (unsigned i = 0; i < FAKE_VTD_NFR; i++)
+		if (u->late[i].used && fake_now_us() >= u->late[i].due_us) {
+			u->late[i].used = false;
+			record(u, u->late[i].sid, u->late[i].addr, u->late[i].write,
+			       u->late[i].reason);
+		}
 }
 
 /* A 16-byte table entry (root or context) at addr, or NULL. */
@@ -208,5 +241,6 @@ struct fake_vtd *fake_vtd_add(uint64_t base)
 	put64(u, VTD_ECAP, ecap);
 	dmar_build(base);
 	fake_set_iommu(translate, u);
+	fake_on_tick(late_sync, u);
 	return u;
 }

@@ -23,6 +23,17 @@ struct fake_vtd {
 	unsigned translated;    /* DMA accesses translated (TE on) */
 	unsigned faults;        /* refused accesses */
 	unsigned overflows;     /* faults lost: every record was full */
+	/* A refused access is logged this long after it happened (0: at
+	 * once), as a unit whose fault recording trails the DMA it refused;
+	 * the device's later writes (a DD write-back) are not held back. */
+	uint64_t record_delay_us;
+	struct {
+		uint64_t due_us;
+		uint64_t addr;
+		uint16_t sid;
+		uint8_t reason;
+		bool write, used;
+	} late[FAKE_VTD_NFR];
 };
 
 /* One unit at base, covering every PCI function; installs the DMAR table

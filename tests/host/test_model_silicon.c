@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include "dma/iommu.h"
+#include "fake_vtd.h"
 #include "harness.h"
 #include "igb/igb_regs.h"
 #include "model_test.h"
@@ -651,4 +653,45 @@ static void pba_pending_at_free(struct mt *m)
 TEST(silicon_neg_pba_pending_at_free)
 {
 	each(pba_pending_at_free);
+}
+
+/* ---- the 82576 writes DD even when the data write faulted ------------- */
+
+static void write_fault_after_dd(struct mt *m)
+{
+	struct fake_vtd *u = fake_vtd_add(FAKE_VTD_BASE);
+	struct dma_buf *page, *dst;
+	struct iommu_fault f;
+	char why[160];
+	unsigned idx;
+
+	/* the unit logs a refused write a little after it (silicon run) */
+	u->record_delay_us = silicon(m) ? 20 : 0;
+	if (iommu_start(IOMMU_STRICT, m->d.bdf, mt_inventory(), why, sizeof(why)))
+		harness_fatal(__FILE__, __LINE__, "iommu_start: %s", why);
+	mt_up(m);
+	REQUIRE(dma_alloc(m->d.bdf, 4096, &page) == RC_OK);
+	REQUIRE(dma_alloc_flags(m->d.bdf, 4096, DMA_UNMAPPED, &dst) == RC_OK);
+	memset(page->cpu, 0x5a, 4096);
+	/* Wrong: the copy judged at its DD, the fault log read only then. */
+	idx = mt_post(m, page->bus, adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT, dst->bus);
+	REQUIRE(mt_rx_done(m, idx, 20000));
+	CHECK_EQ(iommu_fault_pending(), !silicon(m));
+	mt_wait_us(100);
+	REQUIRE(iommu_fault_take(&f)); /* it was a fault all along */
+	CHECK(!f.read);
+	CHECK_EQ(f.addr, dst->bus);
+	/* the driver looks for it after DD, within its settle */
+	REQUIRE(igb_ops.memcpy_start(&m->drv, page->cpu, dst->cpu, 256, 1) == RC_OK);
+	CHECK_EQ(igb_ops.memcpy_wait(&m->drv), RC_EIO);
+	CHECK(m->drv.faulted);
+	CHECK(!m->drv.fault.read);
+	CHECK_EQ(m->drv.fault.addr, dst->bus);
+	igb_ops.remove(&m->drv);
+	iommu_stop();
+}
+
+TEST(silicon_neg_write_fault_after_dd)
+{
+	each(write_fault_after_dd);
 }
