@@ -163,7 +163,7 @@ $(IMAGE): $(IMAGE_EFI) image/igbtest.cfg scripts/make-image
 	scripts/make-image --arch $(ARCH) --efi $< --out $@
 
 # make fuzz [FUZZ_SECONDS=N]: libFuzzer on the option parser, then on the
-# ACPI remapping-table parsers (DMAR, IVRS), each bounded.
+# ACPI remapping-table parsers (DMAR, IVRS, IORT), each bounded.
 FUZZ_SECONDS ?= 60
 FUZZ_OUT := $(BUILD)/fuzz
 $(FUZZ_OUT)/fuzz_options: tests/fuzz/fuzz_options.c src/report/options.c \
@@ -172,7 +172,8 @@ $(FUZZ_OUT)/fuzz_options: tests/fuzz/fuzz_options.c src/report/options.c \
 	clang -std=c11 -g -O1 $(WARN) -Isrc -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all tests/fuzz/fuzz_options.c \
 		src/report/options.c src/report/fmt.c -o $@
-FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c src/dma/vtd.c src/dma/amdvi.c src/dma/acpi.c \
+FUZZ_ACPI_SRCS := tests/fuzz/fuzz_acpi.c src/dma/vtd.c src/dma/amdvi.c src/dma/smmuv3.c \
+	src/dma/acpi.c \
 	src/dma/dma.c src/status.c src/report/fmt.c src/wait_bound.c
 $(FUZZ_OUT)/fuzz_acpi: $(FUZZ_ACPI_SRCS) $(HEADERS) Makefile
 	@mkdir -p $(dir $@)

@@ -2,6 +2,7 @@
 #include "dma/iommu.h"
 
 #include "dma/amdvi.h"
+#include "dma/smmuv3.h"
 #include "dma/vtd.h"
 #include "report/fmt.h"
 
@@ -65,6 +66,7 @@ static struct {
 	void *unit;
 	struct vtd_unit vtd;
 	struct amdvi_unit amdvi;
+	struct smmuv3_unit smmuv3;
 	char desc[80];
 	/* map/unmap timing since start (figures, for the log) */
 	unsigned maps, unmaps;
@@ -72,11 +74,12 @@ static struct {
 	unsigned table_peak; /* iommu_table_pages_take's period */
 } io;
 
-static const struct iommu_ops *const units[] = { &vtd_ops, &amdvi_ops };
+static const struct iommu_ops *const units[] = { &vtd_ops, &amdvi_ops, &smmuv3_ops };
 
 static void *state_of(const struct iommu_ops *ops)
 {
-	return ops == &vtd_ops ? (void *)&io.vtd : (void *)&io.amdvi;
+	return ops == &vtd_ops ? (void *)&io.vtd : ops == &amdvi_ops ? (void *)&io.amdvi :
+									(void *)&io.smmuv3;
 }
 
 /* Table pages only grow while a unit runs: sampled before it stops. */
@@ -113,7 +116,7 @@ const struct iommu_ops *iommu_host_unit(char *why, size_t n)
 	for (unsigned i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (plat_acpi_table(units[i]->acpi))
 			return units[i];
-	fmt_snprintf(why, n, "no ACPI DMAR or IVRS table (no IOMMU, or the "
+	fmt_snprintf(why, n, "no ACPI DMAR, IVRS or IORT table (no IOMMU, or the "
 		     "firmware hides it)");
 	return NULL;
 }

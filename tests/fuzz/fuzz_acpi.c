@@ -1,6 +1,6 @@
 /*
  * fuzz_acpi.c - libFuzzer target for the ACPI remapping-table parsers:
- * DMAR (vtd_find) and IVRS (ivrs_find).
+ * DMAR (vtd_find), IVRS (ivrs_find) and IORT (iort_find).
  *
  * The input is the table body; the harness writes the signature, sets the
  * header's length to the input's size (a table is as long as its header
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dma/amdvi.h"
+#include "dma/smmuv3.h"
 #include "dma/vtd.h"
 #include "pci/pci.h"
 #include "platform.h"
@@ -72,8 +73,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	t = malloc(size < 36 ? 36 : size);
 	memcpy(t, data, size);
-	for (int which = 0; which < 2; which++) {
-		memcpy(table_sig, which ? "IVRS" : "DMAR", 4);
+	static const char sigs[3][4] = { { 'D', 'M', 'A', 'R' }, { 'I', 'V', 'R', 'S' },
+					 { 'I', 'O', 'R', 'T' } };
+	for (int which = 0; which < 3; which++) {
+		memcpy(table_sig, sigs[which], 4);
 		memcpy(t, table_sig, 4);
 		if (size >= 8) {
 			uint32_t len = (uint32_t)size;
@@ -91,7 +94,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		table = t;
 		for (size_t d = 0; d < sizeof(devs) / sizeof(devs[0]); d++) {
 			memset(why, 0, sizeof(why));
-			if (which) {
+			if (which == 2) {
+				struct iort_unit u;
+				int rc = iort_find(t, devs[d], &u, why, sizeof(why));
+				if (rc)
+					check_reason(why, sizeof(why));
+				else if (!u.base || (u.base & 0xffff) || u.segment != devs[d].seg)
+					abort();
+			} else if (which) {
 				struct ivrs_unit u;
 				int rc = ivrs_find(t, devs[d], &u, why, sizeof(why));
 				if (rc)

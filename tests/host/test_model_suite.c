@@ -1,7 +1,8 @@
 /*
  * test_model_suite.c - the firmware's whole test-case registry (the same
  * suite_case() list the .efi runs) against the 82576 model behind a fake
- * IOMMU (VT-d: fake_vtd.h, AMD-Vi: fake_amdvi.h), with the QEMU
+ * IOMMU (VT-d: fake_vtd.h, AMD-Vi: fake_amdvi.h, SMMUv3: fake_smmuv3.h),
+ * with the QEMU
  * personality and with the silicon one. Every case must pass in every
  * IOMMU mode the suite runs, or skip outside strict because its registry
  * row excludes the mode or the fake machine has no fault target; the
@@ -14,6 +15,7 @@
 
 #include "fake_amdvi.h"
 #include "fake_devices.h"
+#include "fake_smmuv3.h"
 #include "fake_vtd.h"
 #include "harness.h"
 #include "igb/igb_regs.h"
@@ -60,6 +62,11 @@ static void add_vtd(void)
 static void add_amdvi(void)
 {
 	fake_amdvi_add(FAKE_AMDVI_BASE);
+}
+
+static void add_smmuv3(void)
+{
+	fake_smmuv3_add(FAKE_SMMUV3_BASE);
 }
 
 static void run_registry(enum model_personality pers, void (*add_unit)(void))
@@ -140,6 +147,16 @@ TEST(model_registry_amdvi_qemu)
 TEST(model_registry_amdvi_silicon)
 {
 	run_registry(MODEL_SILICON, add_amdvi);
+}
+
+TEST(model_registry_smmuv3_qemu)
+{
+	run_registry(MODEL_QEMU, add_smmuv3);
+}
+
+TEST(model_registry_smmuv3_silicon)
+{
+	run_registry(MODEL_SILICON, add_smmuv3);
 }
 
 /*

@@ -158,10 +158,11 @@ NO_FAULT_TARGET = {
     "fault_recovery_needs_flr": "does not signal DMA read errors",
     "strict_confinement": "only meaningful under iommu=strict",
 }
-# Without an IOMMU device there is no DMAR/IVRS/IORT table: those modes skip.
+# Without an IOMMU device those modes skip: q35 has no DMAR/IVRS table;
+# virt's IORT (there for the ITS) maps the root complex to no SMMUv3.
 EXPECTED_SKIPS_NO_IOMMU = dict(NO_FAULT_TARGET, **{
-    "iommu=passthrough": "no ACPI DMAR",
-    "iommu=strict": "no ACPI DMAR",
+    "iommu=passthrough": "no IOMMU",
+    "iommu=strict": "no IOMMU",
 })
 
 
@@ -353,8 +354,8 @@ def t_igb_with_intel_iommu(ctx: Ctx) -> None:
     faults name our device; outside strict exactly the four cases that
     need an unreachable page skip."""
     if ctx.arch != "x86_64":
-        # intel-iommu is a q35 device; virt's would be -machine iommu=smmuv3
-        # with an IORT table, which igbtest does not drive.
+        # intel-iommu is a q35 device; virt's is -machine iommu=smmuv3
+        # (igb_with_smmuv3).
         raise Skip("intel-iommu (VT-d, DMAR) exists on x86_64 q35 only")
     b = boot(ctx, "igb_with_intel_iommu", *IOMMU_ARGS, expect=0)
     (dev,) = check_device_subtests(b.report, 1)
@@ -392,22 +393,18 @@ AMD_UNLOGGED = {
 PAGE_RE = re.compile(r"refused the (?:read|write) of (0x[0-9a-f]+)")
 
 
-def t_igb_with_amd_iommu(ctx: Ctx) -> None:
-    """With QEMU's amd-iommu (q35 publishes IVRS): one boot, the suite
-    under off, passthrough and strict AMD-Vi. Under strict every mapped
-    copy passes and each fault case either reads the fault from the event
-    log (our device, the page, the direction) or, QEMU 10.0 never logging,
-    skips after the data showed the refusal, which QEMU's trace confirms
-    at that page."""
-    if ctx.arch != "x86_64":
-        raise Skip("amd-iommu (AMD-Vi, IVRS) exists on x86_64 q35 only")
-    b = boot(ctx, "igb_with_amd_iommu", *AMD_IOMMU_ARGS, expect=0)
+def check_unit_boot(b: Boot, unit: str, table: str, strict_skips: dict,
+                    fault_trace: set[str]) -> None:
+    """One boot under an emulated IOMMU: the banner and the strict block
+    name the unit, every mode is ok; outside strict only the cases that
+    need an unreachable page skip, under strict only strict_skips (each
+    with its reason; a refusal it names must be in fault_trace's pages);
+    the fault cases that ran read their fault from the unit's log naming
+    our device, the page and the direction."""
     (dev,) = check_device_subtests(b.report, 1)
-    check(any(d.startswith("IOMMU: AMD-Vi (ACPI IVRS)") for d in b.report.diagnostics),
-          "the banner does not name the AMD-Vi unit")
+    check(any(d.startswith(f"IOMMU: {unit} (ACPI {table})") for d in b.report.diagnostics),
+          f"the banner does not name the {unit} unit")
     src = device_bdf(dev)[5:]
-    faults = {t.args.split()[-1] for t in read_trace(Path(b.sidecar["trace_log"]))
-              if t.event == "amdvi_page_fault"}
     for mode in ("off", "passthrough", "strict"):
         blk = mode_block(dev, mode)
         check(blk.result == "ok" and blk.subtests, f"iommu={mode}: {blk.result}")
@@ -415,21 +412,19 @@ def t_igb_with_amd_iommu(ctx: Ctx) -> None:
             if t.result == "ok":
                 continue
             why = t.skip_reason or ""
-            if mode != "strict":
-                ok = t.result == "skip" and NO_FAULT_TARGET.get(t.name, "@") in why
-            else:
-                ok = t.result == "skip" and AMD_UNLOGGED.get(t.name, "@") in why
-            check(ok, f"iommu={mode}: {t.name}: {t.result} {why}")
+            want = NO_FAULT_TARGET if mode != "strict" else strict_skips
+            check(t.result == "skip" and want.get(t.name, "@") in why,
+                  f"iommu={mode}: {t.name}: {t.result} {why}")
             m = PAGE_RE.search(why)
             if mode == "strict" and m:
                 page = int(m.group(1), 16)
-                check(any(page <= int(a, 16) < page + 4096 for a in faults),
-                      f"{t.name}: QEMU traced no amdvi_page_fault in page {m.group(1)}")
+                check(any(page <= int(a, 16) < page + 4096 for a in fault_trace),
+                      f"{t.name}: QEMU traced no fault in page {m.group(1)}")
     strict = mode_block(dev, "strict")
     # the unit named as the block starts; its map/unmap figures as it ends
-    check(any(d.startswith("iommu=strict: AMD-Vi at 0x") for d in strict.subtests[0].diagnostics),
+    check(any(d.startswith(f"iommu=strict: {unit} at 0x") for d in strict.subtests[0].diagnostics),
           "strict block does not name the unit")
-    check(any(re.match(r"iommu=strict: AMD-Vi: [1-9]\d* maps", d) for d in strict.diagnostics),
+    check(any(re.match(rf"iommu=strict: {unit}: [1-9]\d* maps", d) for d in strict.diagnostics),
           "strict block gives no map/unmap figures")
     for name, kind in (("memcpy_from_unmapped_iova", "read"),
                        ("memcpy_to_unmapped_iova", "write")):
@@ -439,6 +434,42 @@ def t_igb_with_amd_iommu(ctx: Ctx) -> None:
               f"{name}: passed without a {kind} fault from {src}")
     (conf,) = [t for t in strict.subtests if t.name == "strict_confinement"]
     check(conf.result == "ok", f"strict_confinement: {conf.result}")
+
+
+def t_igb_with_amd_iommu(ctx: Ctx) -> None:
+    """With QEMU's amd-iommu (q35 publishes IVRS): one boot, the suite
+    under off, passthrough and strict AMD-Vi. Each fault case either reads
+    the fault from the event log or, QEMU 10.0 never logging, skips after
+    the data showed the refusal, which QEMU's amdvi_page_fault trace must
+    show at that page."""
+    if ctx.arch != "x86_64":
+        raise Skip("amd-iommu (AMD-Vi, IVRS) exists on x86_64 q35 only")
+    b = boot(ctx, "igb_with_amd_iommu", *AMD_IOMMU_ARGS, expect=0)
+    faults = {t.args.split()[-1] for t in read_trace(Path(b.sidecar["trace_log"]))
+              if t.event == "amdvi_page_fault"}
+    check_unit_boot(b, "AMD-Vi", "IVRS", AMD_UNLOGGED, faults)
+
+
+SMMUV3_ARGS = ("--qemu-arg=-machine", "--qemu-arg=iommu=smmuv3",
+               "--trace", "smmuv3_record_event", "--append=--only=" + IOMMU_CASES)
+
+
+def t_igb_with_smmuv3(ctx: Ctx) -> None:
+    """With virt,iommu=smmuv3 (IORT): one boot, the suite under off,
+    passthrough and strict SMMUv3; under strict every fault case reads its
+    F_TRANSLATION from the event queue (nothing skips), and QEMU's
+    smmuv3_record_event trace shows events for our stream id."""
+    if ctx.arch != "aarch64":
+        raise Skip("virt,iommu=smmuv3 (SMMUv3, IORT) is the aarch64 virt machine's")
+    b = boot(ctx, "igb_with_smmuv3", *SMMUV3_ARGS, expect=0)
+    (dev,) = check_device_subtests(b.report, 1)
+    bus, slot, fn = BDF_RE.search(dev.name).group(2, 3, 4)
+    sid = int(bus, 16) << 8 | int(slot, 16) << 3 | int(fn)
+    events = [t.args for t in read_trace(Path(b.sidecar["trace_log"]))
+              if t.event == "smmuv3_record_event"]
+    check(any("F_TRANSLATION" in e and f"sid={sid:#x}" in e for e in events),
+          f"QEMU recorded no F_TRANSLATION for stream {sid:#x}: {events[:3]}")
+    check_unit_boot(b, "Arm SMMUv3", "IORT", {}, set())
 
 
 def t_no_igb(ctx: Ctx) -> None:
@@ -843,6 +874,7 @@ CASES = [
     Case("sriov_behind_root_port", lambda ctx: t_sriov(ctx, root_port=True), True),
     Case("igb_with_intel_iommu", t_igb_with_intel_iommu, True),
     Case("igb_with_amd_iommu", t_igb_with_amd_iommu, True),
+    Case("igb_with_smmuv3", t_igb_with_smmuv3, True),
     Case("no_igb", t_no_igb, True),
     Case("runner_timeout", t_runner_timeout, True),
     Case("runner_bad_efi", t_runner_bad_efi, True),
