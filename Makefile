@@ -35,7 +35,8 @@ EFI_OBJCOPY  := $(CROSS)objcopy
 # (10 = EFI application). gnu-efi's linker script puts code and data in
 # one RWX ELF segment; the ELF is only objcopy's input (the firmware maps
 # the PE sections), so that warning says nothing about the image.
-ARCH_CFLAGS  :=
+# -mno-outline-atomics: atomics inline, not calls into libgcc (not linked).
+ARCH_CFLAGS  := -mno-outline-atomics
 ARCH_LDFLAGS := --defsym=EFI_SUBSYSTEM=10 --no-warn-rwx-segments
 OBJCOPY_FMT  := -O binary
 EFI_PAD       = $(PYTHON) scripts/efi-pe pad $@

@@ -50,6 +50,16 @@ void igb_irq_retag(struct igb_drv *drv, uint32_t tag)
 	}
 }
 
+/* Read and clear vector v's slot in one access, so a message that lands
+ * between a read and a clear cannot be lost: each one is seen once. */
+static uint32_t msg_take(struct igb_drv *drv, unsigned v)
+{
+	uint32_t x = __atomic_exchange_n(slot(drv, v), 0, __ATOMIC_SEQ_CST);
+
+	plat_rmb();
+	return x;
+}
+
 /* Poll every IGB_MSI_POLL_US: a message is one posted write. */
 #define IGB_MSI_POLL_US 10
 
@@ -63,7 +73,7 @@ static bool slot_written(void *ctx)
 {
 	struct slot_wait *w = ctx;
 
-	w->data = igb_msg_read(w->drv, w->v);
+	w->data = msg_take(w->drv, w->v);
 	return w->data != 0;
 }
 
@@ -83,8 +93,7 @@ int igb_msg_wait(struct igb_drv *drv, unsigned v, uint32_t *data)
 
 	if (!wait_slot(drv, v, IGB_MSI_TIMEOUT_US, data))
 		return RC_ETIMEDOUT;
-	/* Clear and watch: a second write of the same data is a duplicate. */
-	igb_msg_clear(drv, v);
+	/* Taken, so cleared: any later write is a duplicate. */
 	if (wait_slot(drv, v, IGB_MSI_QUIET_US, &again))
 		return RC_EIO;
 	return RC_OK;
