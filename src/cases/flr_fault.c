@@ -38,6 +38,8 @@ static void header_snapshot(struct igb_dev *d, uint32_t *h)
 		h[i] = pci_read32(d->bdf, (uint16_t)(4 * i));
 }
 
+#define FLR_MARK 0x0000f1a9u
+
 static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 {
 	uint32_t before[PCI_STD_HEADER_SIZEOF / 4], after[PCI_STD_HEADER_SIZEOF / 4];
@@ -48,10 +50,15 @@ static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
 		return test_fail(t, "DMA allocation: %s", rc_name(rc));
 	igb_ops.remove(t->drv); /* idle: rings off, bus mastering off */
+	/* A mark the function's reset must wipe: nothing else writes VET. */
+	igb_wr32(d, IGB_VET, FLR_MARK);
 	header_snapshot(d, before);
 	rc = pci_flr(d->bdf, &d->fn->caps, &rep);
 	if (rc)
 		return test_fail(t, "FLR: %s", rc_name(rc));
+	if (igb_rd32(d, IGB_VET) == FLR_MARK)
+		return test_fail(t, "VET still reads 0x%08x, written before FLR: the "
+				 "function kept its state", FLR_MARK);
 	header_snapshot(d, after);
 	for (unsigned i = PCI_BASE_ADDRESS_0 / 4; i < PCI_STD_HEADER_SIZEOF / 4; i++)
 		if (before[i] != after[i])
@@ -208,7 +215,7 @@ static enum ktap_result completed_unlogged(struct test_run *t, const uint8_t *ds
 
 	for (size_t i = 0; i < FAULT_BYTES; i++)
 		same += seen[i] == FAULT_PATTERN;
-	if (read ? same == FAULT_BYTES : same != FAULT_BYTES)
+	if (read ? same != 0 : same != FAULT_BYTES)
 		return test_fail(t, "the copy %s an unmapped page went through (%zu of %u "
 				 "bytes %s) and no IOMMU fault was logged", read ? "from" : "to",
 				 read ? same : FAULT_BYTES - same, FAULT_BYTES,
@@ -307,11 +314,18 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 		   fault_copy(t, d, mine, fp.p, &fp, false, &completed);
 	if (r != KTAP_PASS || (r = no_msi(t)) != KTAP_PASS)
 		return r;
-	size_t same = 0;
-	for (size_t i = 0; fp.owned && i < FAULT_BYTES; i++)
-		same += (read ? mine[i] : fp.p[i]) == FAULT_PATTERN;
-	if (fp.owned && read && same == FAULT_BYTES)
-		return test_fail(t, "the destination holds the unreachable page's pattern");
+	/* Not one byte of the page may arrive: its pattern is neither the
+	 * destination's own nor the zeros a platform may deliver instead. */
+	size_t same = 0, first = FAULT_BYTES;
+	for (size_t i = 0; fp.owned && i < FAULT_BYTES; i++) {
+		bool page = (read ? mine[i] : fp.p[i]) == FAULT_PATTERN;
+		same += page;
+		if (page && first == FAULT_BYTES)
+			first = i;
+	}
+	if (fp.owned && read && same)
+		return test_fail(t, "the destination holds %zu bytes of the unreachable "
+				 "page's pattern (the first at byte %zu)", same, first);
 	if (fp.owned && !read && same != FAULT_BYTES)
 		return test_fail(t, "the unreachable page changed: %zu of %u bytes kept",
 				 same, FAULT_BYTES);
@@ -330,15 +344,21 @@ static enum ktap_result case_memcpy_to_unmapped_iova(struct igb_dev *d, struct t
 	return unmapped_case(d, t, false);
 }
 
-/* After a read fault: does CTRL.RST + re-init bring copies back (silicon:
- * no, the engine stays wedged), and does FLR (it must)? */
+/*
+ * After a read fault: is the descriptor engine wedged (a copy with no
+ * reset at all times out)? If so, CTRL.RST + re-init must leave it wedged
+ * and FLR + re-init must bring copies back: what the name claims, and what
+ * the datasheet says of silicon. A device that copies on after the fault
+ * (QEMU does not emulate the wedge) cannot show it: that is not tested,
+ * and the skip says what each step did.
+ */
 static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	struct flr_report rep;
 	struct fault_page fp;
 	uint8_t *src, *dst;
-	enum ktap_result r, probe;
+	enum ktap_result r, wedged, after_rst = KTAP_FAIL;
 	bool completed;
 	int rc;
 
@@ -354,25 +374,39 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 				 "platform does not signal DMA read errors, so there is no "
 				 "fault to recover from");
 	}
-	if (r == KTAP_PASS) {
-		igb_ops.remove(drv); /* includes CTRL.RST */
-		rc = igb_ops.init(drv, d);
-		probe = rc ? KTAP_FAIL : good_copy(t, src, dst, 3);
-		ktap_diag("%s: CTRL.RST + re-init: %s%s", t->name,
-			  rc ? "init failed" : probe == KTAP_PASS ? "copies work again" :
-				"copies still fail",
-			  probe == KTAP_PASS ? " (this device does not wedge on a read "
-					       "fault: QEMU does not emulate it)" : "");
-		t->reason[0] = '\0'; /* the probe's failure is information */
-		rc = igb_recover(drv, &rep);
-		if (rc)
-			r = test_fail(t, "FLR + re-init: %s: %s", rc_name(rc), drv->last_error);
-		else
-			ktap_diag("%s: FLR (%llu ms) + re-init", t->name,
-				  (unsigned long long)rep.reset_us / 1000);
+	if (r != KTAP_PASS) {
+		drv->no_auto_recover = false;
+		return r;
 	}
+	/* The probes' own failures are what is being measured, not verdicts. */
+	wedged = good_copy(t, src, dst, 2) == KTAP_PASS ? KTAP_PASS : KTAP_FAIL;
+	ktap_diag("%s: with no reset: %s", t->name, wedged == KTAP_PASS ?
+		  "copies work (the engine did not wedge)" : "copies fail (wedged)");
+	igb_ops.remove(drv); /* includes CTRL.RST */
+	rc = igb_ops.init(drv, d);
+	if (!rc)
+		after_rst = good_copy(t, src, dst, 3);
+	ktap_diag("%s: CTRL.RST + re-init: %s", t->name, rc ? "init failed" :
+		  after_rst == KTAP_PASS ? "copies work" : "copies still fail");
+	t->reason[0] = '\0';
+	rc = igb_recover(drv, &rep);
 	drv->no_auto_recover = false;
-	return r == KTAP_PASS ? good_copy(t, src, dst, 5) : r;
+	if (rc)
+		return test_fail(t, "FLR + re-init after the read fault: %s: %s",
+				 rc_name(rc), drv->last_error);
+	ktap_diag("%s: FLR (%llu ms) + re-init", t->name,
+		  (unsigned long long)rep.reset_us / 1000);
+	if ((r = good_copy(t, src, dst, 5)) != KTAP_PASS)
+		return r;
+	if (wedged == KTAP_PASS)
+		return test_skip(t, "the read fault did not wedge the engine (copies went on "
+				 "with no reset; CTRL.RST + re-init: copies %s; FLR: copies "
+				 "work): nothing here needs FLR (QEMU does not emulate the "
+				 "wedge)", after_rst == KTAP_PASS ? "work" : "fail");
+	if (after_rst == KTAP_PASS)
+		return test_fail(t, "CTRL.RST + re-init brought copies back after the read "
+				 "fault wedged the engine: FLR was not needed");
+	return KTAP_PASS;
 }
 
 /* Under strict, real work touches only mapped pages: not one fault. */
@@ -418,7 +452,8 @@ static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_r
 
 static const struct igb_test cases[] = {
 	IGB_CASE(flr_idle, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
-		 "FLR on an idle device: config space restored, then a copy passes"),
+		 "FLR on an idle device: its state wiped, config space restored, then "
+		 "a copy passes"),
 	IGB_CASE(flr_repeat, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
 		 "20 x (FLR + re-init + copy)"),
 	IGB_CASE(memcpy_from_unmapped_iova, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
@@ -426,7 +461,8 @@ static const struct igb_test cases[] = {
 	IGB_CASE(memcpy_to_unmapped_iova, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
 		 "a copy to an unmapped page ends on an IOMMU fault, the page unchanged, no MSI; recovered"),
 	IGB_CASE(fault_recovery_needs_flr, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
-		 "after a read fault: what CTRL.RST does, then FLR brings copies back"),
+		 "after a read fault that wedges the engine: CTRL.RST leaves it wedged, "
+		 "FLR brings copies back"),
 	IGB_CASE(strict_confinement, NEEDS_LINK, MODES_STRICT,
 		 "under strict: copies, ring wraps and MSI-X cause no fault at all"),
 };

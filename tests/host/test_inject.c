@@ -6,7 +6,8 @@
  * test, inject_<name>: one whole registry run in one IOMMU mode on one
  * personality. It fails if a named case passes or gives another reason,
  * or if any other case ends differently from the same run without the
- * fault.
+ * fault. inject_every_case_can_fail checks that every registry case is
+ * named by some entry, or listed as not fault-checkable with why.
  */
 #include <stdio.h>
 #include <string.h>
@@ -90,6 +91,14 @@ INJECT(corrupt_byte_mix_and_match, BOTH, false, "mix_and_match", MODEL_FAULT_COR
        { .frame = 3 },
        { { "mix_and_match", "copy: byte 2048 differs" } })
 
+INJECT(corrupt_byte_storm, BOTH, false, "memcpy_storm", MODEL_FAULT_CORRUPT_FRAME,
+       { .frame = 400 },
+       { { "memcpy_storm", "copy of 36855000 bytes: byte 3595500" } })
+
+INJECT(corrupt_byte_throughput, BOTH, false, "memcpy_throughput", MODEL_FAULT_CORRUPT_FRAME,
+       { .frame = 5000 },
+       { { "memcpy_throughput", "copy of 4194304 bytes: byte" } })
+
 INJECT(dropped_frame, BOTH, false, "ring_wrap", MODEL_FAULT_DROP_FRAME, { .frame = 300 },
        { { "ring_wrap", "no completion after" } })
 
@@ -104,6 +113,11 @@ INJECT(wrong_writeback_length, BOTH, false, "loopback_frames", MODEL_FAULT_WB_LE
 INJECT(dd_before_data, BOTH, false, "init_remove", MODEL_FAULT_DD_BEFORE_DATA,
        { .frame = 8 },
        { { "init_remove", "copy of 65536 bytes: byte" } })
+
+/* The last frame of the storm's first copy (4095 frames of 9000 bytes). */
+INJECT(dd_before_data_storm, BOTH, false, "memcpy_storm", MODEL_FAULT_DD_BEFORE_DATA,
+       { .frame = 4095 },
+       { { "memcpy_storm", "copy of 36855000 bytes: byte 36846000" } })
 
 /* MSI-X: a vector lost, or sent twice. */
 INJECT(msix_vector_never_fires, BOTH, false, NULL, MODEL_FAULT_MSI_LOST, { .vector = 8 },
@@ -146,6 +160,10 @@ INJECT(register_bit_stuck_at_0, BOTH, false, NULL, MODEL_FAULT_REG_STUCK,
 INJECT(status_all_ones, BOTH, false, "status_sane", MODEL_FAULT_REG_STUCK,
        { .reg = IGB_STATUS, .stuck_mask = ~0u, .stuck_value = ~0u },
        { { "status_sane", "STATUS reads 0xffffffff" } })
+
+INJECT(ral0_multicast_bit_stuck_at_1, BOTH, false, "mac_address", MODEL_FAULT_REG_STUCK,
+       { .reg = IGB_RAL(0), .stuck_mask = 1u, .stuck_value = 1u },
+       { { "mac_address", "MAC address is multicast" } })
 
 INJECT(ral0_bit_stuck_at_1, BOTH, false, "nvm_mac_address", MODEL_FAULT_REG_STUCK,
        { .reg = IGB_RAL(0), .stuck_mask = 1u << 9, .stuck_value = 1u << 9 },
@@ -190,9 +208,48 @@ INJECT(flr_keeps_wedge, SILICON, true, "fault_recovery_needs_flr",
        { { "fault_recovery_needs_flr", "copy: timed out" },
 	 { "strict_confinement", "copy: timed out" } })
 
+INJECT(flr_keeps_state, BOTH, false, "flr_idle", MODEL_FAULT_FLR_KEEPS_STATE, { 0 },
+       { { "flr_idle", "VET still reads 0x0000f1a9, written before FLR" } })
+
+INJECT(ctrl_rst_unwedges, SILICON, true, "fault_recovery_needs_flr",
+       MODEL_FAULT_RST_UNWEDGES, { 0 },
+       { { "fault_recovery_needs_flr", "CTRL.RST + re-init brought copies back" } })
+
+/* QEMU only: silicon's driver stops the engine on the IOMMU fault (FLR)
+ * before the leaked frame has crossed the wire. */
+INJECT(unmapped_read_leaks_half, QEMU, true, "memcpy_from_unmapped_iova",
+       MODEL_FAULT_LEAK_READ, { 0 },
+       { { "memcpy_from_unmapped_iova", "the destination holds 2048 bytes of the "
+	   "unreachable page's pattern (the first at byte 0)" } })
+
 INJECT(unmapped_write_lands_half, BOTH, true, "memcpy_to_unmapped_iova",
        MODEL_FAULT_LEAK_WRITE, { 0 },
        { { "memcpy_to_unmapped_iova", "the unreachable page changed" } })
+
+/*
+ * Cases no device misbehaviour the model injects can make fail, and why.
+ * The config-space cases read what the fake PCI layer builds before the
+ * scan; their wrong answers are fake-PCI tests (test_pci_caps.c,
+ * test_suite.c), not model faults.
+ */
+static const struct {
+	const char *name, *why;
+} unfaultable[] = {
+	{ "memcpy_bad_input", "checks the driver's refusal of bad arguments before any "
+	  "DMA: no device behaviour is involved" },
+	{ "identify", "vendor, device and class IDs come from config space as the scan "
+	  "found it; a device with other IDs is not tested at all" },
+	{ "bar0_mmio_128k", "BAR0's type and size come from config space as the scan "
+	  "found it (test_suite.c: unassigned and small BAR0)" },
+	{ "cap_msix", "the MSI-X capability comes from config space as the scan found "
+	  "it (test_pci_caps.c)" },
+	{ "cap_pcie_flr", "the PCIe capability comes from config space as the scan found "
+	  "it (test_pci_caps.c)" },
+	{ "cap_sriov", "the SR-IOV capability comes from config space as the scan found "
+	  "it (test_pci_caps.c)" },
+	{ "sriov_enable", "VF config spaces (IDs, class, count) are the fake PCI layer's; "
+	  "the model injects no config-space faults" },
+};
 
 /* ---- running an entry --------------------------------------------------- */
 
@@ -381,4 +438,40 @@ static void inject_run(const struct inject *e)
 	for (unsigned p = MODEL_QEMU; p <= MODEL_SILICON; p++)
 		if (e->pers & (1u << p))
 			check_one((enum model_personality)p, e);
+}
+
+/* Every registry case is named by an entry, or listed as unfaultable;
+ * every name in the table is a registry case. */
+TEST(inject_every_case_can_fail)
+{
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		const char *name = suite_case(i)->name;
+		unsigned n = 0;
+
+		for (unsigned k = 0; k < nentries; k++)
+			n += listed(entries[k], name) != NULL;
+		for (unsigned k = 0; k < ARRAY_SIZE(unfaultable); k++)
+			n += !strcmp(unfaultable[k].name, name);
+		harness_note("case %s: no inject entry makes it fail, and it is not "
+			     "listed as unfaultable", name);
+		CHECK(n >= 1);
+	}
+	for (unsigned k = 0; k < nentries; k++) {
+		const struct inject *e = entries[k];
+		for (unsigned j = 0; j < ARRAY_SIZE(e->fail) && e->fail[j].name; j++) {
+			bool known = false;
+			for (unsigned i = 0; i < suite_case_count() && !known; i++)
+				known = !strcmp(suite_case(i)->name, e->fail[j].name);
+			harness_note("inject_%s names %s, not a registry case", e->name,
+				     e->fail[j].name);
+			CHECK(known);
+		}
+		bool arm_known = !e->arm;
+		for (unsigned i = 0; i < suite_case_count() && !arm_known; i++)
+			arm_known = !strcmp(suite_case(i)->name, e->arm);
+		harness_note("inject_%s arms at %s, not a registry case", e->name,
+			     e->arm ? e->arm : "");
+		CHECK(arm_known);
+	}
+	harness_note("%s", "");
 }
