@@ -172,7 +172,10 @@ def t_list(ctx) -> None:
     header = next((d for d in r.diagnostics if re.match(r"\d+ test cases", d)), None)
     rt.check(header, "no 'N test cases' line")
     n = int(header.split()[0])
-    rt.check(len(rows) == n and n >= 20, f"{len(rows)} case rows, header says {n}")
+    rt.check(len(rows) == n, f"{len(rows)} case rows, header says {n}")
+    listed = [row.split()[0] for row in rows]
+    rt.check(listed == rt.registry_cases(),
+             f"--list {listed} is not the registry {rt.registry_cases()}")
     rt.check(all(len(row.split(None, 1)[1]) > 10 for row in rows),
              "a case without a description")
     rt.check(not any("PCI inventory" in d for d in r.diagnostics), "--list scanned PCI")
@@ -336,7 +339,8 @@ def t_image_config_and_results(ctx) -> None:
     got = [(x["case"], x["result"], x["runs"]) for x in summary["results"]]
     rt.check(got[:2] == [("identify", "pass", 1), ("link_loopback_up", "pass", 1)] and
              len(got) == len(names), f"{got}")
-    rt.check(summary["results"][1]["ms"] >= 400, "link_loopback_up took < 400 ms?")
+    ms = summary["results"][1]["ms"]
+    rt.check(isinstance(ms, int) and ms >= 0, f"link_loopback_up's time is {ms!r}")
     # A second run on the same stick gets a new name; the first is untouched.
     b2 = rt.boot(ctx, "image_results/run2", "--image", str(img), expect=0)
     rt.check(results_on(img) == ["run-0001.json", "run-0001.ktap", "run-0002.json",
@@ -370,7 +374,7 @@ def t_image_default(ctx) -> None:
     pattern work on the serial log."""
     img = image_copy(ctx, "image_default")
     b = rt.boot(ctx, "image_default/run", "--image", str(img), expect=0)
-    rt.check_all_ok(b.report, min_leaves=20)
+    rt.check_all_ok(b.report)
     rt.check("options: from \\EFI\\igbtest\\igbtest.cfg" in b.report.diagnostics,
              "the example config was not read")
     rt.check(any(d.startswith("options: ") and " of " in d and
