@@ -85,7 +85,11 @@ static int check_selection(const struct options *o)
 	for (unsigned i = 0; i < suite_case_count(); i++)
 		selected += options_case_selected(o, suite_case(i)->name);
 	if (!selected)
-		return usage_error("--only and --exclude together leave no test case to run");
+		return usage_error(o->profile == OPT_PROFILE_QUICK ?
+				   "--only and --exclude leave none of --profile=quick's cases "
+				   "(register_pattern, nvm_checksum, link_loopback_up, "
+				   "loopback_frames, legacy_cause_test) to run" :
+				   "--only and --exclude together leave no test case to run");
 	for (unsigned i = 0; i < o->n_iommu; i++) {
 		bool known = false;
 		for (unsigned m = 0; m < IOMMU_NMODES && !known; m++)
@@ -120,6 +124,8 @@ static void describe_options(const struct options *o)
 		selected += options_case_selected(o, suite_case(i)->name);
 	n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, "options: %u of %u cases",
 				    selected, suite_case_count());
+	if (o->profile == OPT_PROFILE_QUICK)
+		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", profile quick");
 	if (o->n_devices)
 		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", %u device%s named",
 					    o->n_devices, o->n_devices == 1 ? "" : "s");

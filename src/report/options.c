@@ -57,6 +57,7 @@ enum {
 	GIVEN_END = 1u << 7,
 	GIVEN_DEVICE_ALL = 1u << 8,
 	GIVEN_IOMMU = 1u << 9,
+	GIVEN_PROFILE = 1u << 10,
 };
 
 struct opt_def {
@@ -425,10 +426,32 @@ static int set_results(struct options *o, const struct opt_def *d, const char *v
 	return RC_OK;
 }
 
+/*
+ * What `ethtool -t <if> offline` answers for igb, one case each: registers,
+ * NVM (eeprom), interrupts, loopback, link. Each is a fraction of a second;
+ * nothing slower belongs here.
+ */
+const char *const options_quick_cases[] = {
+	"register_pattern", "nvm_checksum", "link_loopback_up", "loopback_frames",
+	"legacy_cause_test", NULL,
+};
+
+static int set_profile(struct options *o, const struct opt_def *d, const char *v)
+{
+	if (str_eq(v, "full"))
+		o->profile = OPT_PROFILE_FULL;
+	else if (str_eq(v, "quick"))
+		o->profile = OPT_PROFILE_QUICK;
+	else
+		return bad_value(o, d, v);
+	return RC_OK;
+}
+
 static const struct opt_def defs[] = {
 	{ "help", 'h', false, GIVEN_ACTION, NULL, set_action },
 	{ "version", 0, false, GIVEN_ACTION, NULL, set_action },
 	{ "list", 0, false, GIVEN_ACTION, NULL, set_action },
+	{ "profile", 0, true, GIVEN_PROFILE, "full or quick", set_profile },
 	{ "only", 0, true, 0, "case names or patterns, comma-separated", set_patterns },
 	{ "exclude", 0, true, 0, "case names or patterns, comma-separated", set_patterns },
 	{ "device", 0, true, 0, "'all' or PCI addresses SSSS:BB:DD.F or BB:DD.F, "
@@ -463,6 +486,12 @@ const char options_usage[] =
 	"  -h, --help             this text, then exit\n"
 	"      --version          the version and build, then exit\n"
 	"      --list             every test case with its description, then exit\n"
+	"      --profile=NAME     full (default): every case; quick: what\n"
+	"                         'ethtool -t' answers (register_pattern,\n"
+	"                         nvm_checksum, link_loopback_up,\n"
+	"                         loopback_frames, legacy_cause_test), in iommu\n"
+	"                         mode off unless --iommu is given; --only and\n"
+	"                         --exclude then narrow it\n"
 	"      --only=PATTERNS    run only cases matching (comma list; * and ?)\n"
 	"      --exclude=PATTERNS skip cases matching (after --only)\n"
 	"                         (each list: up to " XSTR(OPT_MAX_PATTERNS) " patterns; give the\n"
@@ -531,6 +560,11 @@ static int cross_check(struct options *o)
 	if ((o->given & GIVEN_REPEAT) && (o->given & GIVEN_DURATION))
 		return fail(o, NULL, "--repeat and --duration both given: a soak runs a "
 			    "number of rounds or for a time, not both");
+	/* Quick answers for the one mode an OS would use: no remapping. */
+	if (o->profile == OPT_PROFILE_QUICK && !(o->given & GIVEN_IOMMU)) {
+		str_copy(o->iommu[0], sizeof(o->iommu[0]), "off");
+		o->n_iommu = 1;
+	}
 	return RC_OK;
 }
 
@@ -825,9 +859,22 @@ bool options_glob(const char *pat, const char *name)
 	return !*pat;
 }
 
+bool options_profile_has(enum opt_profile p, const char *name)
+{
+	if (p != OPT_PROFILE_QUICK)
+		return true;
+	for (unsigned i = 0; options_quick_cases[i]; i++)
+		if (str_eq(options_quick_cases[i], name))
+			return true;
+	return false;
+}
+
 bool options_case_selected(const struct options *o, const char *name)
 {
 	bool in = !o->n_only;
+
+	if (!options_profile_has(o->profile, name))
+		return false;
 
 	for (unsigned i = 0; i < o->n_only && !in; i++)
 		in = options_glob(o->only[i], name);

@@ -60,6 +60,12 @@ enum opt_end {
 	OPT_END_WAIT,     /* wait for a key, then return */
 };
 
+/* A named set of cases (--profile). */
+enum opt_profile {
+	OPT_PROFILE_FULL,  /* every case (the default) */
+	OPT_PROFILE_QUICK, /* what `ethtool -t` answers, in mode off unless --iommu */
+};
+
 /* Defaults of the numeric settings. */
 #define OPT_DEFAULT_STORM_MIB 256u
 #define OPT_MAX_STORM_MIB 65536u            /* 64 GiB: about 9 minutes at line rate */
@@ -74,6 +80,7 @@ struct options {
 	unsigned n_only;
 	const char *exclude[OPT_MAX_PATTERNS];
 	unsigned n_exclude;
+	enum opt_profile profile; /* narrows the cases before --only/--exclude */
 	char pattern_pool[OPT_PATTERN_POOL]; /* the patterns' text, NUL-terminated */
 	unsigned pool_used;
 	struct pci_bdf devices[OPT_MAX_DEVICES]; /* none: every 82576 */
@@ -132,7 +139,11 @@ extern const char options_usage[];
 
 /* Shell-style match: '*' any run of characters, '?' one character. */
 bool options_glob(const char *pattern, const char *name);
-/* Whether case `name` is selected by --only / --exclude. */
+/* The quick profile's cases, NULL-terminated. */
+extern const char *const options_quick_cases[];
+/* Whether case `name` is in profile p. */
+bool options_profile_has(enum opt_profile p, const char *name);
+/* Whether case `name` is selected by --profile, --only and --exclude. */
 bool options_case_selected(const struct options *o, const char *name);
 /* Whether the function at bdf is selected by --device. */
 bool options_device_selected(const struct options *o, struct pci_bdf bdf);

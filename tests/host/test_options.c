@@ -588,3 +588,106 @@ TEST(options_long_selection_lists)
 	REQUIRE(ARGV(arg) == RC_OK);
 	CHECK_EQ(o.n_devices, 100);
 }
+
+/* ---- --profile ------------------------------------------------------------ */
+
+static unsigned quick_count(void)
+{
+	unsigned n = 0;
+
+	while (options_quick_cases[n])
+		n++;
+	return n;
+}
+
+/* Quick is exactly ethtool -t's five answers, each a case that exists. */
+TEST(options_profile_quick_selects_exactly_those_cases)
+{
+	unsigned selected = 0;
+
+	REQUIRE(ARGV("--profile=quick") == RC_OK);
+	CHECK_EQ(o.profile, OPT_PROFILE_QUICK);
+	CHECK_EQ(quick_count(), 5);
+	for (unsigned q = 0; options_quick_cases[q]; q++) {
+		bool found = false;
+		for (unsigned i = 0; i < suite_case_count(); i++)
+			found |= !strcmp(suite_case(i)->name, options_quick_cases[q]);
+		harness_note("quick case %s", options_quick_cases[q]);
+		CHECK(found);
+	}
+	harness_note("%s", "");
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		const char *name = suite_case(i)->name;
+		bool want = false;
+		for (unsigned q = 0; options_quick_cases[q]; q++)
+			want |= !strcmp(name, options_quick_cases[q]);
+		CHECK_EQ(options_case_selected(&o, name), want);
+		selected += options_case_selected(&o, name);
+	}
+	CHECK_EQ(selected, 5);
+	CHECK(options_case_selected(&o, "register_pattern"));
+	CHECK(options_case_selected(&o, "nvm_checksum"));
+	CHECK(options_case_selected(&o, "legacy_cause_test"));
+	CHECK(options_case_selected(&o, "link_loopback_up"));
+	CHECK(options_case_selected(&o, "loopback_frames"));
+	CHECK(!options_case_selected(&o, "flr_repeat"));
+	/* One mode, the one an OS runs ethtool in, unless --iommu says otherwise. */
+	CHECK_EQ(o.n_iommu, 1);
+	CHECK_STREQ(o.iommu[0], "off");
+	REQUIRE(ARGV("--profile=quick", "--iommu=all") == RC_OK);
+	CHECK_EQ(o.n_iommu, 0);
+	REQUIRE(ARGV("--profile=quick", "--iommu=strict") == RC_OK);
+	CHECK_EQ(o.n_iommu, 1);
+	CHECK_STREQ(o.iommu[0], "strict");
+	REQUIRE(ARGV("--profile=full") == RC_OK);
+	CHECK_EQ(o.profile, OPT_PROFILE_FULL);
+	CHECK_EQ(o.n_iommu, 0);
+	CHECK(options_case_selected(&o, "flr_repeat"));
+}
+
+/* --only and --exclude narrow the profile; they never widen it. */
+TEST(options_profile_combines_with_only_and_exclude)
+{
+	REQUIRE(ARGV("--profile=quick", "--only=link_*,loopback_*,flr_*") == RC_OK);
+	CHECK(options_case_selected(&o, "link_loopback_up"));
+	CHECK(options_case_selected(&o, "loopback_frames"));
+	CHECK(!options_case_selected(&o, "flr_repeat"));
+	CHECK(!options_case_selected(&o, "register_pattern"));
+	REQUIRE(ARGV("--exclude=nvm_checksum", "--profile=quick") == RC_OK);
+	CHECK(!options_case_selected(&o, "nvm_checksum"));
+	CHECK(options_case_selected(&o, "register_pattern"));
+	CHECK(!options_case_selected(&o, "identify"));
+	REQUIRE(CONFIG("profile = quick\nexclude = legacy_cause_test\n") == RC_OK);
+	CHECK_EQ(o.profile, OPT_PROFILE_QUICK);
+	CHECK(!options_case_selected(&o, "legacy_cause_test"));
+	CHECK(options_case_selected(&o, "loopback_frames"));
+	CHECK_STREQ(o.iommu[0], "off");
+	check_error(ARGV("--profile=slow"), "--profile", "full or quick");
+	check_error(ARGV("--profile=quick", "--profile=full"), "--profile", "given twice");
+}
+
+TEST(run_profile_quick)
+{
+	static struct kp_doc d;
+
+	fake_82576_add(0, 3, 0, 0xfebc0000u);
+	REQUIRE(cmdline("--profile=quick") == RC_OK);
+	igbtest_run(&o, NULL);
+	CHECK(fake_output_contains("options: 5 of "));
+	CHECK(fake_output_contains(" cases, profile quick, iommu off"));
+	CHECK_LINE("  1..1"); /* the device block: mode off only */
+	CHECK_LINE("    1..5");
+	for (unsigned q = 0; options_quick_cases[q]; q++) {
+		char want[96];
+		snprintf(want, sizeof(want), "0000-00-03.0.off.%s ", options_quick_cases[q]);
+		harness_note("%s", want);
+		CHECK(fake_output_contains(want));
+	}
+	harness_note("%s", "");
+	CHECK(!fake_output_contains(".identify "));
+	/* A selection that leaves none of the profile is refused, naming it. */
+	fake_reset();
+	CHECK_EQ(run("--profile=quick --only=flr_repeat"), IGBTEST_EXIT_USAGE);
+	check_nothing_run(&d, "usage error", "# result: igbtest.run fail 2 status");
+	CHECK(fake_output_contains("leave none of --profile=quick's cases"));
+}

@@ -516,6 +516,28 @@ def t_igb_with_smmuv3(ctx: Ctx) -> None:
     check_unit_boot(b, "Arm SMMUv3", "IORT", {}, set())
 
 
+# --profile=quick: what `ethtool -t` answers, in mode off only (src/report/options.c).
+# In run order (the case table's).
+QUICK_CASES = ["register_pattern", "nvm_checksum", "link_loopback_up", "loopback_frames",
+               "legacy_cause_test"]
+
+
+def t_profile_quick(ctx: Ctx) -> None:
+    # With VT-d present, so that "mode off only" is the profile's doing.
+    b = boot(ctx, "profile_quick", "--qemu-arg=-device", "--qemu-arg=intel-iommu,intremap=off",
+             "--append=--profile=quick", expect=0)
+    (dev,) = check_device_subtests(b.report, 1)
+    check([t.name for t in dev.subtests] == ["iommu=off"],
+          f"mode blocks {[t.name for t in dev.subtests]}, expected only iommu=off")
+    off = mode_block(dev, "off")
+    names = [t.name for t in off.subtests]
+    check(names == QUICK_CASES, f"cases run {names}, expected {QUICK_CASES}")
+    check(all(t.result == "ok" for t in off.subtests),
+          "not all ok: " + ", ".join(f"{t.name} {t.result}" for t in off.subtests))
+    check(any(d.startswith("options: 5 of ") and "profile quick, iommu off" in d
+              for d in b.report.diagnostics), "no 'options: 5 of N cases, profile quick' line")
+
+
 def t_no_igb(ctx: Ctx) -> None:
     b = boot(ctx, "no_igb", "--igb", "0", "--e1000e", "1", expect=4)
     r = b.report
@@ -919,6 +941,7 @@ CASES = [
     Case("igb_with_intel_iommu", t_igb_with_intel_iommu, True),
     Case("igb_with_amd_iommu", t_igb_with_amd_iommu, True),
     Case("igb_with_smmuv3", t_igb_with_smmuv3, True),
+    Case("profile_quick", t_profile_quick, True),
     Case("no_igb", t_no_igb, True),
     Case("runner_timeout", t_runner_timeout, True),
     Case("runner_bad_efi", t_runner_bad_efi, True),
