@@ -11,11 +11,6 @@ void wait_bound_set_scale(unsigned percent)
 	scale_pct = percent ? percent : 100;
 }
 
-unsigned wait_bound_scale(void)
-{
-	return scale_pct;
-}
-
 uint64_t wait_bound_us(uint64_t us)
 {
 	return us * scale_pct / 100;

@@ -16,7 +16,6 @@
 
 /* Scale every bound by percent/100 (100: as written). */
 void wait_bound_set_scale(unsigned percent);
-unsigned wait_bound_scale(void);
 /* The limit to use for a wait whose named bound is us. */
 uint64_t wait_bound_us(uint64_t us);
 

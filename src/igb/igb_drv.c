@@ -251,14 +251,6 @@ static int link_wait(struct igb_dev *d, uint64_t t0, uint64_t forced_at,
 	return RC_OK;
 }
 
-int igb_loopback_up(struct igb_dev *d, uint64_t *took_us)
-{
-	uint64_t t0 = plat_now_us();
-	int rc = loopback_start(d);
-
-	return rc ? rc : link_wait(d, t0, plat_now_us(), took_us);
-}
-
 /* ---- rings ------------------------------------------------------------- */
 
 /* The enable reads back only once RCTL.RXEN / TCTL.TXEN are set (8.10.10,

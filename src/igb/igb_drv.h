@@ -123,7 +123,6 @@ int igb_reset(struct igb_dev *dev, bool *auto_rd_seen);
 int igb_nvm_read(struct igb_dev *dev, uint16_t word, uint16_t *val);
 int igb_phy_read(struct igb_dev *dev, uint8_t reg, uint16_t *val);
 int igb_phy_write(struct igb_dev *dev, uint8_t reg, uint16_t val);
-int igb_loopback_up(struct igb_dev *dev, uint64_t *took_us);
 /*
  * Use TX queue tx (0..15) and RX queue rx (0..7) from the next init. RX
  * queues other than 0 are reached through VMDq: the RX queue's pool is the

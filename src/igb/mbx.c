@@ -248,16 +248,6 @@ int igb_mbx_pf_wait(struct igb_mbx *m, uint32_t bit, uint32_t timeout_us)
 			(unsigned long long)wait_bound_us(timeout_us));
 }
 
-bool igb_mbx_pf_check_reset(struct igb_mbx *m)
-{
-	uint32_t bit = 1u << m->vf;
-
-	if (!(igb_rd32(m->pf, IGB_VFLRE) & bit))
-		return false;
-	igb_wr32(m->pf, IGB_VFLRE, bit);
-	return true;
-}
-
 int igb_mbx_pf_reply_reset(struct igb_mbx *m, const uint8_t mac[6])
 {
 	uint32_t msg[3] = {

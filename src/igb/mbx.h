@@ -86,8 +86,6 @@ int igb_mbx_pf_write(struct igb_mbx *m, const uint32_t *msg, unsigned n);
 int igb_mbx_pf_read(struct igb_mbx *m, uint32_t *msg, unsigned n);
 /* Wait for an MBVFICR bit of this VF, consuming it. */
 int igb_mbx_pf_wait(struct igb_mbx *m, uint32_t mbvficr_bit, uint32_t timeout_us);
-/* Whether VFLRE says the VF was reset; clears the bit when it is. */
-bool igb_mbx_pf_check_reset(struct igb_mbx *m);
 /* The reply Linux's PF gives a VF_RESET message: ACK and the MAC address
  * in words 1-2 (igb_vf_reset_msg). */
 int igb_mbx_pf_reply_reset(struct igb_mbx *m, const uint8_t mac[6]);

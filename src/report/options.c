@@ -908,13 +908,3 @@ bool options_device_selected(const struct options *o, struct pci_bdf b)
 			return true;
 	return false;
 }
-
-const char *options_end_name(enum opt_end e)
-{
-	return (unsigned)e < sizeof(end_names) / sizeof(end_names[0]) ? end_names[e] : "?";
-}
-
-const char *options_verbosity_name(enum opt_verbosity v)
-{
-	return (unsigned)v < 3 ? verbosity_names[v] : "?";
-}

@@ -152,8 +152,4 @@ bool options_iommu_selected(const struct options *o, const char *mode);
 /* Whether --device entry i names the function at bdf. */
 bool options_device_matches(const struct options *o, unsigned i, struct pci_bdf bdf);
 
-/* Names for messages and the banner. */
-const char *options_end_name(enum opt_end e);
-const char *options_verbosity_name(enum opt_verbosity v);
-
 #endif
