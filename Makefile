@@ -79,7 +79,13 @@ $(EFI_OUT)/%.o: %.c $(HEADERS) Makefile
 $(EFI_OUT)/igbtest.so: $(EFI_OBJS)
 	$(LD) $(EFI_LDFLAGS) $(CRT0) $^ -o $@ -lefi -lgnuefi
 
-$(EFI_OUT)/igbtest.efi: $(EFI_OUT)/igbtest.so
+# A QEMU test's fixture, never in the product image: a UEFI driver that
+# holds an 82576 and refuses to stop (tests/qemu/holdfast.c).
+FIXTURES := $(EFI_OUT)/holdfast.efi
+$(EFI_OUT)/holdfast.so: $(EFI_OUT)/tests/qemu/holdfast.o
+	$(LD) $(EFI_LDFLAGS) $(CRT0) $^ -o $@ -lefi -lgnuefi
+
+$(EFI_OUT)/%.efi: $(EFI_OUT)/%.so
 	$(EFI_OBJCOPY) -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel \
 		-j .rela -j .rel.* -j .rela.* -j .reloc \
 		$(OBJCOPY_FMT) $< $@
@@ -112,7 +118,7 @@ bench: deps all
 host-test: $(HOST_OUT)/unit_tests
 	$(HOST_OUT)/unit_tests
 
-qemu-test: deps all image
+qemu-test: deps all image $(FIXTURES)
 	$(PYTHON) tests/qemu/run_tests.py --arch $(ARCH) --efi $(EFI_OUT)/igbtest.efi \
 		--image $(EFI_OUT)/igbtest.img
 

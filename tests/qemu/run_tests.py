@@ -72,6 +72,7 @@ class Ctx:
     boot_timeout: float
     arch: str = "x86_64"
     image: Optional[Path] = None   # make image's disk (lab_tests.py)
+    built: Optional[Path] = None   # the build folder: test fixtures (holdfast.efi)
 
     @property
     def out(self) -> Path:
@@ -1031,7 +1032,7 @@ def main(argv: list[str]) -> int:
         return 2
     args.efi = args.efi or str(ROOT / "build" / args.arch / "igbtest.efi")
     efi = Path(args.efi).resolve()
-    ctx = Ctx(efi=efi, boot_timeout=args.boot_timeout, arch=args.arch)
+    ctx = Ctx(efi=efi, boot_timeout=args.boot_timeout, arch=args.arch, built=efi.parent)
     if any(c.needs_efi for c in cases) and not efi.is_file():
         print(f"run_tests.py: --efi file not found: {args.efi} (run make first)", file=sys.stderr)
         return 2
