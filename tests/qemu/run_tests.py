@@ -542,6 +542,57 @@ def t_profile_quick(ctx: Ctx) -> None:
           "not all ok: " + ", ".join(f"{t.name} {t.result}" for t in off.subtests))
     check(any(d.startswith("options: 5 of ") and "profile quick, iommu off" in d
               for d in b.report.diagnostics), "no 'options: 5 of N cases, profile quick' line")
+    # What scripts/bench times: QEMU start <= first KTAP line <= verdict line.
+    sc = b.sidecar
+    check(sc.get("verdict_at") and sc["started_at"] <= sc["ktap_started_at"] <= sc["verdict_at"],
+          f"sidecar times: started {sc['started_at']}, KTAP {sc['ktap_started_at']}, "
+          f"verdict {sc.get('verdict_at')}")
+
+
+def t_bench_ethtool_parts(ctx: Ctx) -> None:
+    """scripts/bench-ethtool's own parts, without downloading or booting:
+    the initramfs it writes is a cpio newc archive cpio(1) lists, with the
+    symlinks and modes given; DT_NEEDED of a real binary; modinfo
+    dependencies resolved depth first."""
+    import importlib.machinery
+    import importlib.util
+    path = ROOT / "scripts" / "bench-ethtool"
+    loader = importlib.machinery.SourceFileLoader("bench_ethtool", str(path))
+    spec = importlib.util.spec_from_loader("bench_ethtool", loader)
+    be = importlib.util.module_from_spec(spec)
+    loader.exec_module(be)
+    c = be.Cpio()
+    c.directory("bin")
+    c.file("bin/busybox", b"\x7fELF" + b"x" * 13)
+    c.symlink("bin/sh", "busybox")
+    c.file("init", b"#!/bin/sh\n", executable=True)
+    out = ctx.out / "bench_ethtool_parts"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "test.cpio").write_bytes(c.finish())
+    r = subprocess.run(["cpio", "-itv", "--quiet", "-F", str(out / "test.cpio")],
+                       capture_output=True, text=True)
+    check(r.returncode == 0, f"cpio -t: {r.stderr.strip()}")
+    lines = r.stdout.splitlines()
+    check([l.split(None, 8)[-1] for l in lines] ==
+          ["bin", "bin/busybox", "bin/sh -> busybox", "init"], f"cpio lists {lines}")
+    check(lines[1].startswith("-rwxr-xr-x") and " 17 " in lines[1], f"busybox: {lines[1]}")
+    check(lines[2].startswith("lrwxrwxrwx"), f"symlink: {lines[2]}")
+    libs = be.needed(Path(sys.executable).resolve().read_bytes())
+    check(any(l.startswith("libc.so") for l in libs), f"{sys.executable} needs {libs}?")
+    mods = out / "modules"
+    mods.mkdir(exist_ok=True)
+    for name, deps in (("igb", "dca,i2c-algo-bit"), ("dca", ""), ("i2c-algo-bit", "i2c-core"),
+                       ("i2c-core", "")):
+        (mods / f"{name}.ko").write_bytes(b"\0license=GPL\0depends=" + deps.encode()
+                                          + b"\0name=" + name.encode() + b"\0")
+    order = [p.stem for p in be.module_order(mods, "igb")]
+    check(order == ["dca", "i2c-core", "i2c-algo-bit", "igb"], f"module order {order}")
+    (mods / "dca.ko").unlink()
+    try:
+        be.module_order(mods, "igb")
+        check(False, "a missing dependency was not reported")
+    except be.SetupError as e:
+        check("dca" in str(e) and "igb" in str(e), f"missing dependency: {e}")
 
 
 def t_no_igb(ctx: Ctx) -> None:
@@ -936,6 +987,7 @@ CASES = [
     Case("parse_no_ktap", t_parse_no_ktap, False),
     Case("parse_cli", t_parse_cli, False),
     Case("trace_method", t_trace_method, False),
+    Case("bench_ethtool_parts", t_bench_ethtool_parts, False),
     Case("pe_headers", t_pe_headers, False, reads_efi=True),
     Case("pe_pad", t_pe_pad, False, reads_efi=True),
     # Longest boots first so the two workers finish together.
