@@ -921,6 +921,14 @@ def t_pe_headers(ctx: Ctx) -> None:
     p = efi_pe("check", "--arch", other, str(ctx.efi))
     check(p.returncode == 1 and "machine" in p.stderr,
           f"the {ctx.arch} image passed as {other}: {p.returncode} {p.stderr.strip()}")
+    # The static tables (records, PCI inventories ...) are .bss the loader
+    # zero-fills (linker/), not zeros in the file.
+    data = ctx.efi.read_bytes()
+    zero_fill = sum(max(v - r, 0) for v, r in pe_sizes(data))
+    check(zero_fill >= 512 * 1024, f"the image declares {zero_fill} bytes of zero fill; "
+          f"are the static tables back in .data?")
+    run = max((len(m.group()) for m in re.finditer(rb"\0{4096,}", data)), default=0)
+    check(run < 16384, f"the file holds a run of {run} zero bytes")
 
 
 def t_pe_pad(ctx: Ctx) -> None:
@@ -951,14 +959,24 @@ def t_pe_pad(ctx: Ctx) -> None:
               f"a PE offset past the end passed: {p.returncode} {p.stderr.strip()}")
 
 
-def max_raw_end(data: bytes) -> int:
-    """The declared end of the raw data, read independently of efi-pe."""
+def pe_sections(data: bytes) -> list[tuple[int, int, int, int]]:
+    """(VirtualSize, VirtualAddress, SizeOfRawData, PointerToRawData) of each
+    section, read independently of efi-pe."""
     pe = struct.unpack_from("<I", data, 0x3C)[0]
     nsec, opt_size = struct.unpack_from("<H", data, pe + 6)[0], \
         struct.unpack_from("<H", data, pe + 20)[0]
     table = pe + 24 + opt_size
-    ends = [sum(struct.unpack_from("<II", data, table + 40 * i + 16)) for i in range(nsec)]
-    return max(ends)
+    return [struct.unpack_from("<IIII", data, table + 40 * i + 8) for i in range(nsec)]
+
+
+def pe_sizes(data: bytes) -> list[tuple[int, int]]:
+    """(VirtualSize, SizeOfRawData) of each section."""
+    return [(v, r) for v, _, r, _ in pe_sections(data)]
+
+
+def max_raw_end(data: bytes) -> int:
+    """The declared end of the raw data."""
+    return max(r + p for _, _, r, p in pe_sections(data))
 
 
 # --- the registry and the driver ------------------------------------------------------
