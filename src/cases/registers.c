@@ -6,7 +6,9 @@
  * and RCTL with pattern values in the ring bases, and no DMA may follow.
  */
 #include "igb/igb_drv.h"
+#include "igb/igb_info.h"
 #include "igb/igb_regs.h"
+#include "report/fmt.h"
 #include "suite/suite.h"
 #include "pci/pci_regs.h"
 
@@ -23,6 +25,28 @@ static enum ktap_result case_status_sane(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
+/* aa:bb:cc:dd:ee:ff */
+struct mac_str {
+	char s[18];
+};
+
+static struct mac_str mac_str(const uint8_t m[6])
+{
+	struct mac_str r;
+
+	fmt_snprintf(r.s, sizeof(r.s), "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		     m[3], m[4], m[5]);
+	return r;
+}
+
+static bool mac_eq(const uint8_t a[6], const uint8_t b[6])
+{
+	for (unsigned i = 0; i < 6; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
 static enum ktap_result case_mac_address(struct igb_dev *d, struct test_run *t)
 {
 	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
@@ -30,8 +54,7 @@ static enum ktap_result case_mac_address(struct igb_dev *d, struct test_run *t)
 	bool zero = !(m[0] | m[1] | m[2] | m[3] | m[4] | m[5]);
 	bool bcast = (m[0] & m[1] & m[2] & m[3] & m[4] & m[5]) == 0xff;
 
-	ktap_diag("%s: RAL0 0x%08x RAH0 0x%08x -> %02x:%02x:%02x:%02x:%02x:%02x%s",
-		  t->name, ral, rah, m[0], m[1], m[2], m[3], m[4], m[5],
+	ktap_diag("%s: RAL0 0x%08x RAH0 0x%08x -> %s%s", t->name, ral, rah, mac_str(m).s,
 		  (rah & IGB_RAH_AV) ? "" : " (AV clear)");
 	if (zero)
 		return test_fail(t, "MAC address is all zeros");
@@ -243,22 +266,35 @@ static enum ktap_result case_nvm_checksum(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
+/* RAR0 holds this port's NVM address: the default one with the port's
+ * LAN ID applied, as the 82576 loads it at reset, or the NVM's alternate
+ * one, which pre-boot software writes there as Linux does (igb_info.h). */
 static enum ktap_result case_nvm_mac_address(struct igb_dev *d, struct test_run *t)
 {
-	uint16_t w[3];
 	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
+	uint8_t rar[6] = { ral, ral >> 8, ral >> 16, ral >> 24, rah, rah >> 8 };
+	struct igb_nvm_mac m;
+	int rc = igb_read_nvm_mac(d, &m);
 
-	for (uint16_t i = 0; i < 3; i++) {
-		int rc = igb_nvm_read(d, i, &w[i]);
-		if (rc)
-			return test_fail(t, "EERD read of word %u: %s", i, rc_name(rc));
+	if (rc)
+		return test_fail(t, "EERD read of the NVM MAC words: %s", rc_name(rc));
+	ktap_diag("%s: LAN %u (STATUS.FUNC_ID): NVM MAC %s%s, RAL0/RAH0 %s", t->name, m.lan,
+		  mac_str(m.dflt).s, m.lan == 1 ? " (words 0-2, last bit flipped for LAN 1)" : "",
+		  mac_str(rar).s);
+	if (m.alt_ptr != 0 && m.alt_ptr != 0xffff)
+		ktap_diag("%s: NVM word 0x37 points at an alternate MAC block (word 0x%04x): "
+			  "LAN %u's entry %s%s", t->name, m.alt_ptr, m.lan, mac_str(m.alt_mac).s,
+			  m.alt ? "" : " is multicast, not used (Linux igb_check_alt_mac_addr)");
+	if (mac_eq(rar, m.dflt))
+		return KTAP_PASS;
+	if (m.alt && mac_eq(rar, m.alt_mac)) {
+		ktap_diag("%s: RAR0 holds the alternate MAC, written by pre-boot software "
+			  "(Linux does the same)", t->name);
+		return KTAP_PASS;
 	}
-	uint32_t nral = w[0] | (uint32_t)w[1] << 16;
-	ktap_diag("%s: NVM words 0-2 %04x %04x %04x, RAL0 0x%08x RAH0 0x%08x", t->name,
-		  w[0], w[1], w[2], ral, rah);
-	if (nral != ral || w[2] != (rah & 0xffff))
-		return test_fail(t, "NVM MAC does not match RAL0/RAH0");
-	return KTAP_PASS;
+	return test_fail(t, "NVM MAC does not match RAL0/RAH0: they hold %s, the NVM gives "
+			 "LAN %u %s%s%s", mac_str(rar).s, m.lan, mac_str(m.dflt).s,
+			 m.alt ? " or the alternate " : "", m.alt ? mac_str(m.alt_mac).s : "");
 }
 
 static enum ktap_result case_phy_id(struct igb_dev *d, struct test_run *t)
@@ -288,7 +324,7 @@ static const struct igb_test cases[] = {
 	IGB_CASE(nvm_checksum, NEEDS_BAR0, MODES_ANY,
 		 "NVM words 0x00..0x3F sum to 0xBABA (read through EERD)"),
 	IGB_CASE(nvm_mac_address, NEEDS_BAR0, MODES_ANY,
-		 "the MAC address in NVM words 0-2 matches RAL0/RAH0"),
+		 "RAL0/RAH0 hold the port's NVM MAC: words 0-2 with the LAN ID applied, or the alternate (word 0x37)"),
 	IGB_CASE(phy_id, NEEDS_BAR0, MODES_ANY,
 		 "MDIC reads of PHY ID registers 2 and 3 give a plausible ID"),
 };

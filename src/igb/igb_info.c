@@ -113,3 +113,40 @@ unsigned igb_nvm_words(struct igb_dev *d)
 		size = 15;
 	return 1u << size;
 }
+
+/* Three NVM words from word, as six address bytes, low byte first
+ * (e1000_read_mac_addr_generic, igb_check_alt_mac_addr). */
+static int read_mac_words(struct igb_dev *d, uint16_t word, uint8_t mac[6])
+{
+	for (unsigned i = 0; i < 3; i++) {
+		uint16_t w;
+		int rc = igb_nvm_read(d, (uint16_t)(word + i), &w);
+		if (rc)
+			return rc;
+		mac[2 * i] = (uint8_t)w;
+		mac[2 * i + 1] = (uint8_t)(w >> 8);
+	}
+	return RC_OK;
+}
+
+int igb_read_nvm_mac(struct igb_dev *d, struct igb_nvm_mac *m)
+{
+	int rc;
+
+	*m = (struct igb_nvm_mac){ 0 };
+	m->lan = (igb_rd32(d, IGB_STATUS) & IGB_STATUS_FUNC_MASK) >> IGB_STATUS_FUNC_SHIFT;
+	if ((rc = read_mac_words(d, 0, m->dflt)))
+		return rc;
+	if (m->lan == 1)
+		m->dflt[5] ^= 1;
+	if ((rc = igb_nvm_read(d, IGB_NVM_ALT_MAC_ADDR_PTR, &m->alt_ptr)))
+		return rc;
+	if (m->alt_ptr == 0 || m->alt_ptr == 0xffff)
+		return RC_OK;
+	rc = read_mac_words(d, (uint16_t)(m->alt_ptr + m->lan * IGB_ALT_MAC_ADDRESS_OFFSET_LAN1),
+			    m->alt_mac);
+	if (rc)
+		return rc;
+	m->alt = !(m->alt_mac[0] & 0x01); /* multicast: not used */
+	return RC_OK;
+}

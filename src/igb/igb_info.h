@@ -35,4 +35,28 @@ int igb_read_nvm_version(struct igb_dev *d, struct igb_nvm_version *v);
 /* NVM size in 16-bit words from EECD (igb_init_nvm_params_82575). */
 unsigned igb_nvm_words(struct igb_dev *d);
 
+/*
+ * The port's MAC addresses in the NVM, as the e1000 shared code finds
+ * them. A dual-port 82576 has one NVM for both ports (a quad-port card is
+ * two 82576s, each with ports 0 and 1): words 0-2 are port 0's address,
+ * and port 1's is the same with bit 0 of the last byte flipped
+ * (e1000_read_mac_addr_generic: "Flip last bit of mac address if we're on
+ * second port"). The 82576 loads that into RAL0/RAH0 itself at reset,
+ * which is why Linux igb_read_mac_addr() only reads RAR0. The port is the
+ * LAN ID in STATUS.FUNC_ID (igb_get_bus_info_pcie), not the PCI function
+ * number (the NVM can swap them). NVM word 0x37 may point at an alternate
+ * block, one address per LAN ID 3 words apart; a pointer of 0 or 0xFFFF
+ * means none and a multicast address is ignored (igb_check_alt_mac_addr).
+ * Silicon never loads the alternate: pre-boot software and Linux
+ * (igb_read_mac_addr_82575) write it into RAR0 over the default.
+ */
+struct igb_nvm_mac {
+	unsigned lan;          /* STATUS.FUNC_ID */
+	uint8_t dflt[6];       /* words 0-2 with the LAN ID applied */
+	uint16_t alt_ptr;      /* word 0x37 */
+	bool alt;              /* alt_mac is an alternate address to honour */
+	uint8_t alt_mac[6];    /* this LAN's entry of the alternate block */
+};
+int igb_read_nvm_mac(struct igb_dev *d, struct igb_nvm_mac *m);
+
 #endif

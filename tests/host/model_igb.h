@@ -36,7 +36,9 @@
  *                  PHY loopback loses frames until it has settled (50 ms
  *                  after BMCR, 500 ms after the forced link); CTRL.RST with
  *                  mastering on and GIO master enabled recorded; a read
- *                  slower than the completion timeout in force is lost.
+ *                  slower than the completion timeout in force is lost;
+ *                  LAN 1 of a dual-port card (model_set_lan) says so in
+ *                  STATUS.FUNC_ID and loads RAR0 with its own address.
  *                  SILICON_SOURCES.md gives the source of each behaviour.
  *
  * Things a driver must not do on silicon are counted in violations[]: a
@@ -171,6 +173,7 @@ struct model_igb {
 
 	/* ---- internal state ---- */
 	uint64_t now_ns;               /* time of the last sync */
+	unsigned lan;                  /* silicon: LAN ID, STATUS.FUNC_ID (model_set_lan) */
 	uint16_t nvm[MODEL_NVM_WORDS];
 	uint16_t phy[MODEL_PHY_REGS];
 	bool lu;                       /* STATUS.LU */
@@ -215,6 +218,10 @@ void model_inject(struct model_igb *g, unsigned faults);
 #define MODEL_NVM_VERSION 0x2010
 #define MODEL_NVM_PBA0 0x1040
 #define MODEL_NVM_PBA1 0xffff
+/* Silicon: the port is LAN lan (0 or 1) of a dual-port 82576: STATUS.FUNC_ID
+ * says so and RAR0 (now and at each reset) holds the NVM MAC with bit 0 of
+ * its last byte flipped on LAN 1. QEMU's igb is always LAN 0. */
+void model_set_lan(struct model_igb *g, unsigned lan);
 /* After changing nvm[] words below 0x3F: make the checksum right again. */
 void model_nvm_fix_checksum(struct model_igb *g);
 /* The same with where the fault strikes; frame counting starts now. */

@@ -224,6 +224,28 @@ static void eerd_write(struct model_igb *g, uint32_t v)
 
 /* ---- reset ------------------------------------------------------------- */
 
+/* RAR0 from NVM words 0-2 at reset; silicon flips bit 0 of the last byte
+ * on LAN 1 (one NVM for both ports; e1000_read_mac_addr_generic). Neither
+ * loads the alternate address word 0x37 points at: that is software's. */
+static void load_mac(struct model_igb *g)
+{
+	uint16_t w2 = g->nvm[2];
+
+	if (g->lan == 1)
+		w2 ^= 0x0100;
+	REG(g, IGB_RAL(0)) = (uint32_t)g->nvm[0] | (uint32_t)g->nvm[1] << 16;
+	REG(g, IGB_RAH(0)) = w2 | IGB_RAH_AV;
+}
+
+void model_set_lan(struct model_igb *g, unsigned lan)
+{
+	if (!model_silicon(g) || lan > 1)
+		harness_fatal(__FILE__, __LINE__, "model_set_lan: LAN %u on %s", lan,
+			      model_personality_name(g->pers));
+	g->lan = lan;
+	load_mac(g);
+}
+
 /*
  * Registers to their reset values. hard: power-on or FLR (also the PHY,
  * EITR and, on silicon, the wedged engine); soft: CTRL.RST, which on
@@ -243,8 +265,7 @@ void model_device_reset(struct model_igb *g, bool hard)
 			REG(g, IGB_EITR(v)) = eitr[v];
 	REG(g, IGB_CTRL) = MODEL_CTRL_RESET;
 	REG(g, IGB_EECD) = MODEL_EECD_PRES;
-	REG(g, IGB_RAL(0)) = (uint32_t)g->nvm[0] | (uint32_t)g->nvm[1] << 16;
-	REG(g, IGB_RAH(0)) = g->nvm[2] | IGB_RAH_AV;
+	load_mac(g);
 	REG(g, IGB_TXDCTL(0)) = IGB_XDCTL_QUEUE_ENABLE;
 	REG(g, IGB_RXDCTL(0)) = IGB_XDCTL_QUEUE_ENABLE;
 	REG(g, IGB_TCTL) = IGB_TCTL_PSP |
@@ -462,6 +483,7 @@ static uint32_t status_read(struct model_igb *g)
 {
 	uint32_t s = FAKE_82576_STATUS & ~(IGB_STATUS_LU | IGB_STATUS_GIO_MASTER_ENABLE);
 
+	s |= g->lan << IGB_STATUS_FUNC_SHIFT; /* silicon: the port's LAN ID */
 	if (g->lu)
 		s |= IGB_STATUS_LU;
 	/* Both follow CTRL.GIO_MASTER_DISABLE (QEMU igb_get_status); silicon

@@ -11,6 +11,7 @@
 #include "dma/iommu.h"
 #include "fake_vtd.h"
 #include "harness.h"
+#include "igb/igb_info.h"
 #include "igb/igb_regs.h"
 #include "model_test.h"
 #include "pci/flr.h"
@@ -694,4 +695,34 @@ static void write_fault_after_dd(struct mt *m)
 TEST(silicon_neg_write_fault_after_dd)
 {
 	each(write_fault_after_dd);
+}
+
+/* ---- port 1 of a dual-port card: the NVM MAC with the LAN ID applied --- */
+
+static void port1_mac(struct mt *m)
+{
+	struct igb_nvm_mac nm;
+	uint32_t ral, rah;
+	uint16_t w[3];
+
+	if (silicon(m))
+		model_set_lan(m->g, 1); /* QEMU's igb is always LAN 0 */
+	mt_up(m);
+	ral = mt_rd(m, IGB_RAL(0));
+	rah = mt_rd(m, IGB_RAH(0));
+	/* Wrong: the old check, RAR0 against NVM words 0-2 as they stand. */
+	for (uint16_t i = 0; i < 3; i++)
+		REQUIRE(igb_nvm_read(&m->d, i, &w[i]) == RC_OK);
+	CHECK_EQ(ral == (w[0] | (uint32_t)w[1] << 16) && (rah & 0xffff) == w[2], !silicon(m));
+	/* the driver's: the LAN ID from STATUS.FUNC_ID applied */
+	REQUIRE(igb_read_nvm_mac(&m->d, &nm) == RC_OK);
+	CHECK_EQ(nm.lan, silicon(m) ? 1 : 0);
+	CHECK_EQ(ral, nm.dflt[0] | nm.dflt[1] << 8 | nm.dflt[2] << 16 | (uint32_t)nm.dflt[3] << 24);
+	CHECK_EQ(rah & 0xffff, nm.dflt[4] | nm.dflt[5] << 8);
+	CHECK_EQ(model_violations(m->g), 0);
+}
+
+TEST(silicon_neg_port1_mac)
+{
+	each(port1_mac);
 }
