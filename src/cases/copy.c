@@ -191,9 +191,10 @@ static enum ktap_result case_link_loopback_up(struct igb_dev *d, struct test_run
 {
 	uint32_t status = igb_rd32(d, IGB_STATUS);
 
-	ktap_diag("%s: link up %llu ms after loopback set-up; STATUS 0x%08x%s; "
+	ktap_diag("%s: link up %llu ms after %s loopback set-up; STATUS 0x%08x%s; "
 		  "EECD.AUTO_RD %s after reset", t->name,
-		  (unsigned long long)t->drv->link_up_us / 1000, status,
+		  (unsigned long long)t->drv->link_up_us / 1000,
+		  igb_link_mode(d) ? "SerDes" : "PHY", status,
 		  (status & IGB_STATUS_SPEED_1000) ? " (1000 Mb/s)" : "",
 		  t->drv->auto_rd_seen ? "set" : "never set (QEMU does not set it)");
 	if (!(status & IGB_STATUS_LU))

@@ -2,8 +2,8 @@
  * igb_drv.c - the 82576 as a DMA copy engine (see igb_drv.h).
  *
  * A copy is a train of Ethernet frames whose bytes are the source bytes:
- * an advanced TX data descriptor reads them from src, the PHY loops the
- * frame back, an advanced one-buffer RX descriptor writes it to dst, as
+ * an advanced TX data descriptor reads them from src, the PHY (the SerDes
+ * on a port without the copper PHY) loops the frame back, an advanced one-buffer RX descriptor writes it to dst, as
  * the Linux VFIO selftest driver does. The receive filter is promiscuous
  * and MAC control frames are passed up, so any bytes make a valid frame.
  */
@@ -52,6 +52,11 @@
  */
 #define IGB_PHY_LOOPBACK_SETTLE_US	50000
 #define IGB_FORCED_LINK_SETTLE_US	500000
+/* SerDes loopback settle: Linux igb_setup_loopback_test() has none (its
+ * igb_run_loopback_test waits 200 ms per batch anyway); e1000e's
+ * e1000_set_82571_fiber_loopback() sleeps 10 ms after the same SCTL
+ * write, and we keep that as a minimum. */
+#define IGB_SERDES_LOOPBACK_SETTLE_US	10000
 /* QEMU sets LU 500 ms (virtual) after the autoneg restart; silicon's
  * forced link is up in well under that (Linux waits a fixed 500 ms).
  * 4x QEMU's figure. */
@@ -199,7 +204,66 @@ int igb_phy_write(struct igb_dev *d, uint8_t reg, uint16_t val)
 
 /* ---- loopback link ----------------------------------------------------- */
 
-static int loopback_start(struct igb_dev *d)
+/*
+ * Linux igb_setup_loopback_test(): "use CTRL_EXT to identify link type as
+ * SGMII can appear as copper". A non-zero CTRL_EXT.LINK_MODE (loaded from
+ * the NVM: 1000BASE-KX, SGMII, SerDes) means the port does not use the
+ * internal copper PHY, and loopback is the SerDes's; 0 means the PHY's.
+ * The fiber and SerDes SKUs (0x10E6, 0x10E7, 0x1518, 0x150D) come up so,
+ * but the NVM decides, not the device ID (igb_get_invariants_82575).
+ */
+uint32_t igb_link_mode(struct igb_dev *d)
+{
+	return igb_rd32(d, IGB_CTRL_EXT) & IGB_CTRL_EXT_LINK_MODE_MASK;
+}
+
+const char *igb_link_mode_name(uint32_t mode)
+{
+	switch (mode) {
+	case 0:
+		return "internal copper PHY";
+	case IGB_CTRL_EXT_LINK_MODE_1000BASE_KX:
+		return "1000BASE-KX";
+	case IGB_CTRL_EXT_LINK_MODE_SGMII:
+		return "SGMII";
+	default:
+		return "SerDes";
+	}
+}
+
+/*
+ * Linux igb_setup_loopback_test(), its non-zero LINK_MODE branch for an
+ * 82576 (the MPHY step is DH89xxCC/i354 only): SerDes loopback through
+ * SCTL, the MAC link forced up at full duplex with flow control and link
+ * reset off, CONNSW's energy-detect source off, and the PCS forced to a
+ * 1000/full link with autonegotiation off. RCTL.LBM_TCVR, which Linux sets
+ * first, goes in with the rest of RCTL in mac_rx_tx_enable(). No copper
+ * PHY step: such a port has none behind MDIC.
+ */
+static void serdes_loopback_start(struct igb_dev *d)
+{
+	uint32_t v;
+
+	igb_wr32(d, IGB_SCTL, IGB_SCTL_ENABLE_SERDES_LOOPBACK);
+	v = igb_rd32(d, IGB_CTRL) & ~(IGB_CTRL_RFCE | IGB_CTRL_TFCE | IGB_CTRL_LRST);
+	igb_wr32(d, IGB_CTRL, v | IGB_CTRL_SLU | IGB_CTRL_FD);
+	igb_wr32(d, IGB_CONNSW, igb_rd32(d, IGB_CONNSW) & ~IGB_CONNSW_ENRGSRC);
+	v = igb_rd32(d, IGB_PCS_LCTL) & ~IGB_PCS_LCTL_AN_ENABLE;
+	igb_wr32(d, IGB_PCS_LCTL, v | IGB_PCS_LCTL_FLV_LINK_UP | IGB_PCS_LCTL_FSV_1000 |
+					  IGB_PCS_LCTL_FDV_FULL | IGB_PCS_LCTL_FSD |
+					  IGB_PCS_LCTL_FORCE_LINK);
+	wr_flush(d);
+}
+
+/* Linux igb_setup_serdes_link_82575(): "SerDes loopback mode persists until
+ * it is explicitly turned off or a power cycle is performed", CTRL.RST
+ * included, so it is turned off before the port is left to an OS. */
+static void serdes_loopback_stop(struct igb_dev *d)
+{
+	igb_wr32(d, IGB_SCTL, IGB_SCTL_DISABLE_SERDES_LOOPBACK);
+}
+
+static int phy_loopback_start(struct igb_dev *d)
 {
 	uint32_t ctrl;
 	int rc;
@@ -232,11 +296,23 @@ static int loopback_start(struct igb_dev *d)
 	return RC_OK;
 }
 
+/* Either loopback; returns the settle time due from when it returns. */
+static int loopback_start(struct igb_dev *d, uint32_t *settle_us)
+{
+	if (igb_link_mode(d)) {
+		serdes_loopback_start(d);
+		*settle_us = IGB_SERDES_LOOPBACK_SETTLE_US;
+		return RC_OK;
+	}
+	*settle_us = IGB_FORCED_LINK_SETTLE_US;
+	return phy_loopback_start(d);
+}
+
 /* LU (QEMU: the autoneg restart's 500 ms; silicon: at once), then the
- * rest of the 500 ms settle after forcing the link (forced_at), which the
- * ring set-up in between has used part of. took_us: until LU. */
+ * rest of the settle after forcing the link (forced_at), which the ring
+ * set-up in between has used part of. took_us: until LU. */
 static int link_wait(struct igb_dev *d, uint64_t t0, uint64_t forced_at,
-		     uint64_t *took_us)
+		     uint32_t settle_us, uint64_t *took_us)
 {
 	int rc = poll_reg(d, IGB_STATUS, IGB_STATUS_LU, IGB_STATUS_LU,
 			  IGB_LINK_TIMEOUT_US, IGB_LINK_POLL_US, NULL);
@@ -246,8 +322,8 @@ static int link_wait(struct igb_dev *d, uint64_t t0, uint64_t forced_at,
 	if (rc)
 		return rc;
 	since = plat_now_us() - forced_at;
-	if (since < IGB_FORCED_LINK_SETTLE_US)
-		plat_udelay((uint32_t)(IGB_FORCED_LINK_SETTLE_US - since));
+	if (since < settle_us)
+		plat_udelay((uint32_t)(settle_us - since));
 	return RC_OK;
 }
 
@@ -367,10 +443,11 @@ static void mac_rx_tx_enable(struct igb_drv *drv)
 	 * QEMU accommodation 2 of 2: RCTL.LBM_MAC, which QEMU honours as
 	 * loopback; MAC loopback is not implemented on 82576 silicon
 	 * (3.5.6.2), where the bit has no observable effect (seed, patch 1).
+	 * A SerDes port gets LBM_TCVR instead (igb_setup_loopback_test).
 	 */
 	igb_wr32(d, IGB_RCTL, IGB_RCTL_EN | IGB_RCTL_UPE | IGB_RCTL_MPE | IGB_RCTL_BAM |
 				      IGB_RCTL_LPE | IGB_RCTL_SECRC | IGB_RCTL_PMCF |
-				      IGB_RCTL_LBM_MAC);
+				      (igb_link_mode(d) ? IGB_RCTL_LBM_TCVR : IGB_RCTL_LBM_MAC));
 	igb_wr32(d, IGB_TCTL, IGB_TCTL_EN | IGB_TCTL_PSP | IGB_TCTL_RTLC |
 				      (IGB_COLLISION_THRESHOLD << IGB_TCTL_CT_SHIFT) |
 				      (IGB_COLLISION_DISTANCE << IGB_TCTL_COLD_SHIFT));
@@ -444,6 +521,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	bool no_auto_recover = drv->no_auto_recover, faulted = drv->faulted;
 	struct iommu_fault fault = drv->fault;
 	uint64_t t0, forced_at;
+	uint32_t settle_us;
 	int rc;
 
 	*drv = (struct igb_drv){ .dev = d, .tx_queue = txq, .rx_queue = rxq,
@@ -473,7 +551,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	if (rc)
 		goto err_alloc;
 	t0 = plat_now_us();
-	rc = loopback_start(d);
+	rc = loopback_start(d, &settle_us);
 	if (rc)
 		goto err_link;
 	forced_at = plat_now_us();
@@ -482,7 +560,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	rc = queues_wait(drv);
 	if (rc)
 		goto err_rings;
-	rc = link_wait(d, t0, forced_at, &drv->link_up_us);
+	rc = link_wait(d, t0, forced_at, settle_us, &drv->link_up_us);
 	if (rc) {
 		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
 			     "no link after %llu ms (STATUS 0x%08x)",
@@ -524,8 +602,11 @@ static void igb_remove(struct igb_drv *drv)
 	igb_wr32(d, IGB_TCTL, 0);
 	queue_disable(d, IGB_RXDCTL(drv->rx.queue));
 	queue_disable(d, IGB_TXDCTL(drv->tx.queue));
-	igb_phy_write(d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_SPEED_1000 |
-					     IGB_BMCR_FULL_DUPLEX);
+	if (igb_link_mode(d))
+		serdes_loopback_stop(d);
+	else
+		igb_phy_write(d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_SPEED_1000 |
+						     IGB_BMCR_FULL_DUPLEX);
 	igb_reset(d, &auto_rd);
 	igb_wr32(d, IGB_CTRL_EXT, igb_rd32(d, IGB_CTRL_EXT) & ~IGB_CTRL_EXT_DRV_LOAD);
 	bus_master(d, false);

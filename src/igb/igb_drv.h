@@ -1,5 +1,6 @@
 /*
- * igb_drv.h - the 82576 as a DMA copy engine: PHY internal loopback, one
+ * igb_drv.h - the 82576 as a DMA copy engine: PHY internal loopback (SerDes
+ * loopback on a port without the copper PHY), one
  * advanced TX ring and one advanced RX ring per queue pair, memcpy through
  * the wire. Shaped like the Linux VFIO selftest drivers: an ops table of
  * init, remove, memcpy_start, memcpy_wait (send_msi comes later).
@@ -123,6 +124,10 @@ int igb_reset(struct igb_dev *dev, bool *auto_rd_seen);
 int igb_nvm_read(struct igb_dev *dev, uint16_t word, uint16_t *val);
 int igb_phy_read(struct igb_dev *dev, uint8_t reg, uint16_t *val);
 int igb_phy_write(struct igb_dev *dev, uint8_t reg, uint16_t val);
+/* CTRL_EXT.LINK_MODE: 0 for the internal copper PHY, else the port has
+ * none behind MDIC and loops back in its SerDes; and its name. */
+uint32_t igb_link_mode(struct igb_dev *dev);
+const char *igb_link_mode_name(uint32_t mode);
 /*
  * Use TX queue tx (0..15) and RX queue rx (0..7) from the next init. RX
  * queues other than 0 are reached through VMDq: the RX queue's pool is the

@@ -17,6 +17,7 @@
 /* ---- general ---- */
 #define IGB_CTRL		0x00000
 #define  IGB_CTRL_FD		0x00000001
+#define  IGB_CTRL_LRST		0x00000008	/* link reset */
 #define  IGB_CTRL_GIO_MASTER_DISABLE 0x00000004	/* blocks new master requests */
 #define  IGB_CTRL_SLU		0x00000040
 #define  IGB_CTRL_ILOS		0x00000080
@@ -47,7 +48,10 @@
 #define  IGB_EERD_DATA_SHIFT	16		/* E1000_NVM_RW_REG_DATA */
 #define IGB_CTRL_EXT		0x00018
 #define  IGB_CTRL_EXT_PFRSTD	0x00004000
-#define  IGB_CTRL_EXT_LINK_MODE_MASK 0x00C00000
+#define  IGB_CTRL_EXT_LINK_MODE_MASK 0x00C00000	/* 0: internal copper PHY */
+#define  IGB_CTRL_EXT_LINK_MODE_1000BASE_KX 0x00400000
+#define  IGB_CTRL_EXT_LINK_MODE_SGMII 0x00800000
+#define  IGB_CTRL_EXT_LINK_MODE_PCIE_SERDES 0x00C00000
 #define  IGB_CTRL_EXT_DRV_LOAD	0x10000000
 #define IGB_MDIC		0x00020
 #define  IGB_MDIC_DATA_MASK	0x0000FFFF
@@ -57,6 +61,18 @@
 #define  IGB_MDIC_OP_READ	0x08000000
 #define  IGB_MDIC_READY		0x10000000
 #define  IGB_MDIC_ERROR		0x40000000
+#define IGB_SCTL		0x00024	/* SerDes control */
+#define  IGB_SCTL_DISABLE_SERDES_LOOPBACK 0x0400
+#define  IGB_SCTL_ENABLE_SERDES_LOOPBACK 0x0410	/* E1000_ENABLE_SERDES_LOOPBACK */
+#define IGB_CONNSW		0x00034	/* copper/fiber switch control */
+#define  IGB_CONNSW_ENRGSRC	0x00000004
+#define IGB_PCS_LCTL		0x04208	/* PCS link control */
+#define  IGB_PCS_LCTL_FLV_LINK_UP 0x00000001	/* forced link value: up */
+#define  IGB_PCS_LCTL_FSV_1000	0x00000004	/* forced speed 1000 */
+#define  IGB_PCS_LCTL_FDV_FULL	0x00000008	/* forced duplex full */
+#define  IGB_PCS_LCTL_FSD	0x00000010	/* force speed and duplex */
+#define  IGB_PCS_LCTL_FORCE_LINK 0x00000020
+#define  IGB_PCS_LCTL_AN_ENABLE	0x00010000
 
 /* ---- legacy interrupt causes ---- */
 #define IGB_ICR			0x000C0
@@ -74,6 +90,7 @@
 #define  IGB_RCTL_LBM_MAC	0x00000040	/* loops back on QEMU only: MAC
 						 * loopback is not implemented on
 						 * 82576 silicon (3.5.6.2) */
+#define  IGB_RCTL_LBM_TCVR	0x000000C0	/* transceiver (SerDes) loopback */
 #define  IGB_RCTL_BAM		0x00008000
 #define  IGB_RCTL_PMCF		0x00800000	/* pass MAC control frames */
 #define  IGB_RCTL_SECRC		0x04000000

@@ -336,11 +336,14 @@ static void rx_frame(struct model_igb *g, uint8_t *f, uint32_t len)
 /* ---- transmit ---------------------------------------------------------- */
 
 /* QEMU: BMCR loopback or RCTL.LBM_MAC. Silicon: MAC loopback is not
- * implemented (3.5.6.2); PHY loopback needs the forced link. */
+ * implemented (3.5.6.2); PHY loopback needs the forced link; a SerDes
+ * port loops in its SerDes (SCTL) with the PCS link forced up. */
 static bool loopback(const struct model_igb *g)
 {
 	bool phy = g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK;
 
+	if (g->serdes)
+		return g->serdes_loopback && g->lu;
 	if (model_silicon(g))
 		return phy && g->lu;
 	return phy || (REG(g, IGB_RCTL) & IGB_RCTL_LBM_MAC) == IGB_RCTL_LBM_MAC;

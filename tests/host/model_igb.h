@@ -38,7 +38,9 @@
  *                  mastering on and GIO master enabled recorded; a read
  *                  slower than the completion timeout in force is lost;
  *                  LAN 1 of a dual-port card (model_set_lan) says so in
- *                  STATUS.FUNC_ID and loads RAR0 with its own address.
+ *                  STATUS.FUNC_ID and loads RAR0 with its own address; a
+ *                  SerDes port (model_set_serdes) has no copper PHY and
+ *                  loops back in its SerDes.
  *                  SILICON_SOURCES.md gives the source of each behaviour.
  *
  * Things a driver must not do on silicon are counted in violations[]: a
@@ -91,6 +93,7 @@ enum model_violation {
 	MV_MSI_OUTSIDE,          /* an MSI-X message aimed outside our memory */
 	MV_EICS_READ,            /* EICS is write-only: a read says nothing */
 	MV_RESET_MASTER_ON,      /* CTRL.RST with GIO master enabled (mastering on) */
+	MV_MDIC_NO_PHY,          /* MDIC on a port with no copper PHY (SerDes) */
 	MV_COUNT
 };
 
@@ -174,6 +177,8 @@ struct model_igb {
 	/* ---- internal state ---- */
 	uint64_t now_ns;               /* time of the last sync */
 	unsigned lan;                  /* silicon: LAN ID, STATUS.FUNC_ID (model_set_lan) */
+	bool serdes;                   /* silicon: a SerDes port (model_set_serdes) */
+	bool serdes_loopback;          /* SCTL loopback on; CTRL.RST keeps it */
 	uint16_t nvm[MODEL_NVM_WORDS];
 	uint16_t phy[MODEL_PHY_REGS];
 	bool lu;                       /* STATUS.LU */
@@ -222,6 +227,13 @@ void model_inject(struct model_igb *g, unsigned faults);
  * says so and RAR0 (now and at each reset) holds the NVM MAC with bit 0 of
  * its last byte flipped on LAN 1. QEMU's igb is always LAN 0. */
 void model_set_lan(struct model_igb *g, unsigned lan);
+/* Silicon: a SerDes port (device 0x10E7, NVM-loaded CTRL_EXT.LINK_MODE
+ * SerDes) with no copper PHY: MDIC reads fail, writes go nowhere, both are
+ * violations; the link is the PCS's forced one (PCS_LCTL) with CTRL.SLU,
+ * and frames loop back only with SCTL's SerDes loopback on, which
+ * CTRL.RST does not turn off (Linux igb_setup_serdes_link_82575). Call
+ * before the PCI scan. */
+void model_set_serdes(struct model_igb *g);
 /* After changing nvm[] words below 0x3F: make the checksum right again. */
 void model_nvm_fix_checksum(struct model_igb *g);
 /* The same with where the fault strikes; frame counting starts now. */

@@ -25,6 +25,7 @@
 #define MODEL_MSIX_ENTRY_CTRL_MASKBIT 0x1 /* PCI_MSIX_ENTRY_CTRL_MASKBIT */
 #define MODEL_MSIX_PBA_OFF	0x2000	/* PBA in BAR3 (facts/82576.md) */
 #define MODEL_ETH_TYPE_MAC_CONTROL 0x8808 /* IEEE 802.3 MAC control */
+#define MODEL_82576_SERDES_ID	0x10E7	/* E1000_DEV_ID_82576_SERDES */
 
 /* Reset values of registers the driver relies on. */
 #define MODEL_CTRL_RESET	(IGB_CTRL_FD | IGB_CTRL_SPD_1000) /* QEMU's, less LRST */

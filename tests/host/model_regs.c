@@ -73,11 +73,16 @@ static void phy_reset(struct model_igb *g)
 	g->phy[IGB_PHY_ID2] = MODEL_PHY_ID2;
 }
 
-/* Silicon: the MAC link is the forced one (no cable here). */
+/* Silicon: the MAC link is the forced one (no cable here); a SerDes
+ * port's is the PCS's, forced up through PCS_LCTL, with CTRL.SLU. */
 static bool forced_link(const struct model_igb *g)
 {
 	uint32_t need = IGB_CTRL_SLU | IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX;
+	uint32_t pcs = IGB_PCS_LCTL_FORCE_LINK | IGB_PCS_LCTL_FLV_LINK_UP;
 
+	if (g->serdes)
+		return (REG(g, IGB_CTRL) & IGB_CTRL_SLU) &&
+		       (REG(g, IGB_PCS_LCTL) & pcs) == pcs;
 	return (REG(g, IGB_CTRL) & need) == need;
 }
 
@@ -133,6 +138,8 @@ static void silicon_bmcr(struct model_igb *g, uint16_t v)
 
 bool model_phy_settled(const struct model_igb *g)
 {
+	if (g->serdes)
+		return true; /* no PHY to settle */
 	return g->now_ns >= g->phy_loopback_ns + MODEL_SI_PHY_LOOPBACK_SETTLE_NS +
 				    MODEL_SI_FORCED_LINK_SETTLE_NS &&
 	       g->now_ns >= g->forced_link_ns + MODEL_SI_FORCED_LINK_SETTLE_NS;
@@ -156,6 +163,13 @@ static uint32_t mdic_op(struct model_igb *g, uint32_t v)
 	uint32_t reg = (v >> IGB_MDIC_REG_SHIFT) & 0x1f;
 	uint8_t access = model_silicon(g) ? PHY_RW : qemu_phy_access[reg];
 
+	if (g->serdes) {
+		/* No PHY on the MDIO bus: a read finds no one, a write goes
+		 * nowhere; either is a copper step on a SerDes port. */
+		model_violate(g, MV_MDIC_NO_PHY);
+		return (v & IGB_MDIC_OP_READ) ? v | IGB_MDIC_ERROR | IGB_MDIC_READY :
+						 v | IGB_MDIC_READY;
+	}
 	if (phy != IGB_PHY_ADDR)
 		return (model_silicon(g) ? v : REG(g, IGB_MDIC)) | IGB_MDIC_ERROR |
 		       IGB_MDIC_READY;
@@ -237,6 +251,16 @@ static void load_mac(struct model_igb *g)
 	REG(g, IGB_RAH(0)) = w2 | IGB_RAH_AV;
 }
 
+void model_set_serdes(struct model_igb *g)
+{
+	if (!model_silicon(g))
+		harness_fatal(__FILE__, __LINE__, "model_set_serdes: QEMU's igb is copper");
+	g->serdes = true;
+	fake_set16(g->fn, PCI_DEVICE_ID, MODEL_82576_SERDES_ID);
+	REG(g, IGB_CTRL_EXT) |= IGB_CTRL_EXT_LINK_MODE_PCIE_SERDES;
+	REG(g, IGB_PCS_LCTL) = IGB_PCS_LCTL_AN_ENABLE;
+}
+
 void model_set_lan(struct model_igb *g, unsigned lan)
 {
 	if (!model_silicon(g) || lan > 1)
@@ -266,6 +290,10 @@ void model_device_reset(struct model_igb *g, bool hard)
 	REG(g, IGB_CTRL) = MODEL_CTRL_RESET;
 	REG(g, IGB_EECD) = MODEL_EECD_PRES;
 	load_mac(g);
+	if (g->serdes) { /* loaded from the NVM; PCS autonegotiation on */
+		REG(g, IGB_CTRL_EXT) = IGB_CTRL_EXT_LINK_MODE_PCIE_SERDES;
+		REG(g, IGB_PCS_LCTL) = IGB_PCS_LCTL_AN_ENABLE;
+	}
 	REG(g, IGB_TXDCTL(0)) = IGB_XDCTL_QUEUE_ENABLE;
 	REG(g, IGB_RXDCTL(0)) = IGB_XDCTL_QUEUE_ENABLE;
 	REG(g, IGB_TCTL) = IGB_TCTL_PSP |
@@ -468,6 +496,13 @@ static void bar0_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 	case IGB_MDIC:
 		mdic_write(g, v);
 		return;
+	case IGB_SCTL:
+		/* A read does not show it (igb_setup_serdes_link_82575). */
+		if (v == IGB_SCTL_ENABLE_SERDES_LOOPBACK)
+			g->serdes_loopback = true;
+		else if (v == IGB_SCTL_DISABLE_SERDES_LOOPBACK)
+			g->serdes_loopback = false;
+		return;
 	default:
 		break;
 	}
@@ -606,6 +641,8 @@ static const char *const violation_names[MV_COUNT] = {
 	[MV_EICS_READ] = "EICS read (write-only on silicon; QEMU reads 0)",
 	[MV_RESET_MASTER_ON] = "CTRL.RST with bus mastering on and GIO master not "
 			       "disabled (Linux igb_disable_pcie_master)",
+	[MV_MDIC_NO_PHY] = "MDIC access on a SerDes port, which has no copper PHY "
+			   "(Linux igb_setup_loopback_test: CTRL_EXT.LINK_MODE != 0)",
 };
 
 const char *model_violation_name(enum model_violation v)

@@ -726,3 +726,45 @@ TEST(silicon_neg_port1_mac)
 {
 	each(port1_mac);
 }
+
+/* ---- a SerDes port has no copper PHY; it loops back in its SerDes ------ */
+
+static void copper_steps_on_serdes(struct mt *m)
+{
+	uint32_t forced = IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX | IGB_CTRL_SLU;
+	bool auto_rd;
+	uint16_t id;
+
+	if (silicon(m))
+		model_set_serdes(m->g); /* QEMU's igb is copper only */
+	/* the driver's: SerDes loopback as Linux igb_setup_loopback_test,
+	 * no MDIC at all */
+	mt_up(m);
+	CHECK_EQ(igb_link_mode(&m->d), silicon(m) ? IGB_CTRL_EXT_LINK_MODE_PCIE_SERDES : 0);
+	CHECK_EQ(mt_copy(m, 1500), RC_OK);
+	CHECK_EQ(model_violations(m->g), 0);
+	/* SerDes loopback outlives CTRL.RST (igb_setup_serdes_link_82575):
+	 * the driver's remove turns it off before the reset */
+	CHECK_EQ(igb_reset(&m->d, &auto_rd), RC_OK);
+	CHECK_EQ(m->g->serdes_loopback, silicon(m));
+	igb_ops.remove(&m->drv);
+	CHECK(!m->g->serdes_loopback);
+	CHECK_EQ(model_violations(m->g), 0);
+	/* Wrong: the old bring-up, the copper PHY's loopback and a forced
+	 * copper link, and a PHY ID read. */
+	m->drv.no_auto_recover = true;
+	mt_up(m);
+	mt_wr(m, IGB_SCTL, IGB_SCTL_DISABLE_SERDES_LOOPBACK);
+	CHECK_EQ(igb_phy_read(&m->d, IGB_PHY_ID1, &id), silicon(m) ? RC_EIO : RC_OK);
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_LOOPBACK | IGB_BMCR_SPEED_1000 |
+					     IGB_BMCR_FULL_DUPLEX) == RC_OK);
+	mt_wr(m, IGB_CTRL, mt_rd(m, IGB_CTRL) | forced);
+	mt_wait_us(600000); /* the PHY settle, were there a PHY */
+	CHECK_EQ(mt_copy(m, 1500), silicon(m) ? RC_ETIMEDOUT : RC_OK);
+	CHECK_EQ(m->g->violations[MV_MDIC_NO_PHY], silicon(m) ? 2 : 0);
+}
+
+TEST(silicon_neg_copper_steps_on_serdes)
+{
+	each(copper_steps_on_serdes);
+}

@@ -1,0 +1,62 @@
+/*
+ * test_serdes.c - a SerDes 82576 port (issue 12 item 11): the whole case
+ * registry on the silicon personality's SerDes port (model_set_serdes).
+ * Loopback is the SerDes's (Linux igb_setup_loopback_test for a non-zero
+ * CTRL_EXT.LINK_MODE), so every copy case passes; phy_id, which needs the
+ * copper PHY, skips naming the link mode; no MDIC access is made; the port
+ * is left with SerDes loopback off. The negative test is
+ * silicon_neg_copper_steps_on_serdes in test_model_silicon.c.
+ */
+#include <string.h>
+
+#include "fake_devices.h"
+#include "harness.h"
+#include "igb/igb_regs.h"
+#include "igbtest.h"
+#include "ktap_parse.h"
+#include "pci/pci_regs.h"
+#include "suite/suite.h"
+
+#define BAR0 0xfebc0000u
+
+TEST(serdes_port_whole_run_silicon)
+{
+	static struct kp_doc doc;
+	struct fake_82576 p;
+	int status;
+
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	p = fake_82576_add_as(1, 0, 0, BAR0, MODEL_SILICON);
+	model_set_serdes(p.model);
+	status = igbtest_main(NULL);
+	if (!kp_parse(&doc)) {
+		fake_output_dump();
+		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", doc.problem);
+	}
+	CHECK_EQ(status, IGBTEST_EXIT_PASS);
+	REQUIRE(doc.nb == 1);
+	CHECK(fake_output_contains("82576 serdes"));
+	for (unsigned i = 0; i < suite_record_count(); i++) {
+		const struct suite_record *r = suite_record(i);
+
+		harness_note("case %s (record %u)", r->tc->name, i);
+		if (!strcmp(r->tc->name, "phy_id"))
+			CHECK_EQ(r->result, KTAP_SKIP);
+		else if (r->result == KTAP_SKIP) /* fault cases outside strict */
+			CHECK(r->mode != IOMMU_STRICT);
+		else
+			CHECK_EQ(r->result, KTAP_PASS);
+	}
+	harness_note("%s", "");
+	CHECK(fake_output_contains("phy_id # SKIP SerDes port (CTRL_EXT.LINK_MODE 0x00c00000): "
+				   "no internal copper PHY behind MDIC to identify"));
+	CHECK(kp_block_has_diag_prefix(&doc.b[0], "link_loopback_up: link up "));
+	CHECK(fake_output_contains("after SerDes loopback set-up"));
+	CHECK_EQ(model_violations(p.model), 0);
+	CHECK_EQ(p.model->violations[MV_MDIC_NO_PHY], 0);
+	CHECK(p.model->frames_rx > 0);
+	CHECK_EQ(p.model->frames_to_wire, 0);
+	CHECK(!p.model->serdes_loopback); /* left as an OS expects */
+	CHECK_EQ(fake_dma_outstanding(), 0);
+}
