@@ -232,20 +232,28 @@ const char *igb_link_mode_name(uint32_t mode)
 }
 
 /*
- * Linux igb_setup_loopback_test(), its non-zero LINK_MODE branch for an
- * 82576 (the MPHY step is DH89xxCC/i354 only): SerDes loopback through
- * SCTL, the MAC link forced up at full duplex with flow control and link
- * reset off, CONNSW's energy-detect source off, and the PCS forced to a
- * 1000/full link with autonegotiation off. RCTL.LBM_TCVR, which Linux sets
- * first, goes in with the rest of RCTL in mac_rx_tx_enable(). No copper
- * PHY step: such a port has none behind MDIC.
+ * Linux runs its loopback test on a reset port, whose igb_reset() has set
+ * the SerDes link up (igb_setup_serdes_link_82575): outside SGMII, where
+ * the PHY sets the speed, the MAC is forced to 1000/full, "the best" for
+ * modes that only do 1000/full. Then igb_setup_loopback_test(), its
+ * non-zero LINK_MODE branch for an 82576 (the MPHY step is DH89xxCC/i354
+ * only): SerDes loopback through SCTL, the MAC link forced up at full
+ * duplex with flow control and link reset off, CONNSW's energy-detect
+ * source off, and the PCS forced to a 1000/full link with autonegotiation
+ * off. RCTL.LBM_TCVR, which Linux sets first, goes in with the rest of
+ * RCTL in mac_rx_tx_enable(). No copper PHY step: there is none behind
+ * MDIC. The SFP cage and I2C steps of igb_setup_serdes_link_82575 are for
+ * a link partner and are left out.
  */
 static void serdes_loopback_start(struct igb_dev *d)
 {
-	uint32_t v;
+	uint32_t v = igb_rd32(d, IGB_CTRL);
 
+	if (igb_link_mode(d) != IGB_CTRL_EXT_LINK_MODE_SGMII)
+		v = (v & ~IGB_CTRL_SPD_SEL) | IGB_CTRL_SPD_1000 | IGB_CTRL_FRCSPD |
+		    IGB_CTRL_FD | IGB_CTRL_FRCDPX;
 	igb_wr32(d, IGB_SCTL, IGB_SCTL_ENABLE_SERDES_LOOPBACK);
-	v = igb_rd32(d, IGB_CTRL) & ~(IGB_CTRL_RFCE | IGB_CTRL_TFCE | IGB_CTRL_LRST);
+	v &= ~(IGB_CTRL_RFCE | IGB_CTRL_TFCE | IGB_CTRL_LRST);
 	igb_wr32(d, IGB_CTRL, v | IGB_CTRL_SLU | IGB_CTRL_FD);
 	igb_wr32(d, IGB_CONNSW, igb_rd32(d, IGB_CONNSW) & ~IGB_CONNSW_ENRGSRC);
 	v = igb_rd32(d, IGB_PCS_LCTL) & ~IGB_PCS_LCTL_AN_ENABLE;

@@ -48,7 +48,9 @@ static void nvm_init(struct model_igb *g)
 	g->nvm[0] = (uint16_t)FAKE_82576_RAL0;
 	g->nvm[1] = (uint16_t)(FAKE_82576_RAL0 >> 16);
 	g->nvm[2] = (uint16_t)FAKE_82576_RAH0;
-	/* Identity words as QEMU's igb_eeprom_template has them. */
+	/* Identity words as QEMU's igb_eeprom_template has them, and its
+	 * word 0x37: no alternate MAC block. */
+	g->nvm[IGB_NVM_ALT_MAC_ADDR_PTR] = 0xffff;
 	g->nvm[IGB_NVM_VERSION] = MODEL_NVM_VERSION;
 	g->nvm[IGB_NVM_PBA_OFFSET_0] = MODEL_NVM_PBA0;
 	g->nvm[IGB_NVM_PBA_OFFSET_1] = MODEL_NVM_PBA1;
