@@ -141,6 +141,10 @@ static void describe_options(const struct options *o)
 	if (o->storm_mib != OPT_DEFAULT_STORM_MIB)
 		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", storm %u MiB",
 					    o->storm_mib);
+	/* The risk the user took: on record in every log of the run. */
+	if (o->unclaimed_dma && n < sizeof(line))
+		n += (unsigned)fmt_snprintf(line + n, sizeof(line) - n, ", unclaimed DMA "
+					    "allowed");
 	if (o->timeout_pct != 100 && n < sizeof(line))
 		fmt_snprintf(line + n, sizeof(line) - n, ", waits x%u.%02u",
 			     o->timeout_pct / 100, o->timeout_pct % 100);

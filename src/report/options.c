@@ -58,6 +58,7 @@ enum {
 	GIVEN_DEVICE_ALL = 1u << 8,
 	GIVEN_IOMMU = 1u << 9,
 	GIVEN_PROFILE = 1u << 10,
+	GIVEN_UNCLAIMED = 1u << 11,
 };
 
 struct opt_def {
@@ -378,6 +379,14 @@ static int set_verbosity(struct options *o, const struct opt_def *d, const char 
 	return bad_value(o, d, v);
 }
 
+static int set_unclaimed(struct options *o, const struct opt_def *d, const char *v)
+{
+	(void)d;
+	(void)v;
+	o->unclaimed_dma = true;
+	return RC_OK;
+}
+
 static int set_end(struct options *o, const struct opt_def *d, const char *v)
 {
 	for (unsigned i = 0; i < sizeof(end_names) / sizeof(end_names[0]); i++) {
@@ -471,6 +480,7 @@ static const struct opt_def defs[] = {
 	{ "results", 0, true, GIVEN_RESULTS, "a directory on the boot volume "
 	  "(e.g. \\igbtest\\results) or none", set_results },
 	{ "end", 0, true, GIVEN_END, "auto, shutdown, reboot, exit or wait", set_end },
+	{ "unclaimed-dma", 0, false, GIVEN_UNCLAIMED, NULL, set_unclaimed },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -507,6 +517,13 @@ const char options_usage[] =
 	"                         12h, 2d); the round running then finishes\n"
 	"      --storm-mib=N      memcpy_storm moves N MiB (default 256)\n"
 	"      --timeout-scale=X  stretch every hardware wait by X, 1..100 (slow hosts)\n"
+	"      --unclaimed-dma    under iommu off and passthrough, let the DMA fault\n"
+	"                         cases send the NIC to an address with nothing\n"
+	"                         behind it. RISK: the root complex answers that\n"
+	"                         with Unsupported Request; on servers with\n"
+	"                         firmware-first AER that can be an NMI or a reset\n"
+	"                         of this host. Without it they skip there (strict\n"
+	"                         VT-d needs no such address and always runs them)\n"
 	"  -q, --quiet            results and failures only (no inventory, no notes)\n"
 	"  -v, --verbose          also a line as each case starts\n"
 	"      --verbosity=LEVEL  quiet, normal (default) or verbose\n"

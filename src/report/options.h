@@ -92,6 +92,8 @@ struct options {
 	uint32_t duration_s;   /* 0, or --duration: rounds until this much time */
 	unsigned storm_mib;    /* memcpy_storm traffic */
 	unsigned timeout_pct;  /* every wait's bound scaled by this/100 */
+	bool unclaimed_dma;    /* fault cases DMA to an address with nothing
+				* behind it even without strict remapping */
 	enum opt_verbosity verbosity;
 	enum opt_end end;
 	char results[OPT_PATH_MAX]; /* directory on the boot volume; "" = none */

@@ -401,12 +401,27 @@ static void write_check(const char *s, size_t len)
 	}
 }
 
-/* Nothing is proven unbacked on the fake machine. */
+/* Nothing is proven unbacked on the fake machine unless a test says so. */
+#define FAKE_UNBACKED_SIZE 0x10000u
+static uint64_t unbacked;
+
+void fake_set_unbacked(uint64_t addr)
+{
+	unbacked = addr;
+}
+
+bool fake_dma_unbacked(uint64_t bus, size_t len)
+{
+	return unbacked && bus >= unbacked && len <= FAKE_UNBACKED_SIZE &&
+	       bus - unbacked <= FAKE_UNBACKED_SIZE - len;
+}
+
 int plat_unbacked_range(uint64_t size, uint64_t *addr)
 {
-	(void)size;
-	(void)addr;
-	return RC_ENOTSUP;
+	if (!unbacked || size > FAKE_UNBACKED_SIZE)
+		return RC_ENOTSUP;
+	*addr = unbacked;
+	return RC_OK;
 }
 
 /* No ACPI tables unless a test installs one. */
@@ -548,6 +563,7 @@ void fake_reset(void)
 	dma_set_mapper(NULL);
 	dma_free_all();
 	fake_acpi = NULL;
+	unbacked = 0;
 	nticks = 0; /* before the models they call are freed */
 	iommu = NULL;
 	fake_pci_reset();

@@ -164,6 +164,12 @@ void fake_dma_fail_next(unsigned n);
 /* The CPU pointer for bus addresses [bus, bus + len) when they lie inside
  * one live allocation, else NULL: what a device may reach by DMA. */
 void *fake_dma_ptr(uint64_t bus, size_t len);
+/* From now on (until the next test) plat_unbacked_range proves [addr,
+ * addr + 64 KiB) has nothing behind it, as a firmware map would. */
+void fake_set_unbacked(uint64_t addr);
+/* True when [bus, bus + len) lies in that range: a DMA there is an
+ * Unsupported Request at the root complex, not a write into memory. */
+bool fake_dma_unbacked(uint64_t bus, size_t len);
 /* An IOMMU in front of every device's DMA (fake_vtd.c installs one):
  * translate returns false when it refuses the access (and records the
  * fault its own way). Cleared by fake_reset. */

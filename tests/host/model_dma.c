@@ -72,7 +72,11 @@ void *dma_map(struct model_igb *g, uint64_t addr, size_t len, bool write,
 		return NULL;
 	}
 	p = fake_dma_ptr(phys, len);
-	if (!p)
+	/* Nothing behind it (--unclaimed-dma): the root complex answers
+	 * Unsupported Request; anywhere else it is memory we do not own. */
+	if (!p && fake_dma_unbacked(phys, len))
+		g->unsupported_requests++;
+	else if (!p)
 		model_violate(g, outside);
 	return p;
 }

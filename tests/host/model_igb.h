@@ -161,6 +161,7 @@ struct model_igb {
 	uint64_t legacy_rx_writebacks; /* silicon, DESCTYPE 0 */
 	unsigned dma_read_faults, dma_write_faults; /* refused or outside */
 	unsigned iommu_faults;         /* of which the IOMMU refused */
+	unsigned unsupported_requests; /* of which to nothing at all (UR) */
 	unsigned resend_retries;
 	unsigned cpl_timeouts;         /* silicon: reads slower than the timeout */
 	uint64_t frames_unsettled;     /* silicon: lost before the PHY settled */

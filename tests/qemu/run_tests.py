@@ -150,13 +150,16 @@ def device_bdf(test: ktap.Test) -> str:
 
 
 # Cases that skip by design when no IOMMU translates (src/cases/flr_fault.c):
-# their unreachable page exists only under strict VT-d. Each must skip with
-# this reason; any other skip, or these skipping for another reason, fails.
-# Outside strict the fault target is an address OVMF's GCD map proves
-# empty; QEMU completes copies through it (it emulates no DMA errors), so
-# there is no fault to recover from. Only strict translation confines.
+# their only fault target outside strict is an address with nothing behind
+# it, an Unsupported Request at the root complex (a host reset with
+# firmware-first AER), which they aim at only with --unclaimed-dma. Each
+# must skip with this reason; any other skip, or these skipping for
+# another reason, fails. Only strict translation confines.
+UNCLAIMED = "(--unclaimed-dma allows it)"
 NO_FAULT_TARGET = {
-    "fault_recovery_needs_flr": "does not signal DMA read errors",
+    "memcpy_from_unmapped_iova": UNCLAIMED,
+    "memcpy_to_unmapped_iova": UNCLAIMED,
+    "fault_recovery_needs_flr": UNCLAIMED,
     "strict_confinement": "only meaningful under iommu=strict",
 }
 # Without an IOMMU device those modes skip: q35 has no DMAR/IVRS table;
@@ -386,6 +389,16 @@ STRICT_NO_WEDGE = {
 }
 
 
+def either_skip(*tables: dict) -> dict:
+    """Skips allowed in any of the tables (the reasons of a case in
+    several are all allowed): one boot's modes skip for different reasons."""
+    out: dict = {}
+    for table in tables:
+        for name, whys in table.items():
+            out[name] = out.get(name, ()) + ((whys,) if isinstance(whys, str) else whys)
+    return out
+
+
 def mode_block(dev: ktap.Test, mode: str) -> ktap.Test:
     blocks = [t for t in dev.subtests if t.name == f"iommu={mode}"]
     check(len(blocks) == 1, f"{dev.name}: {len(blocks)} results for iommu={mode}")
@@ -395,8 +408,9 @@ def mode_block(dev: ktap.Test, mode: str) -> ktap.Test:
 def t_igb_with_intel_iommu(ctx: Ctx) -> None:
     """With QEMU's intel-iommu (q35 publishes a DMAR table): the suite runs
     under all three modes; under strict the fault cases run and their
-    faults name our device; outside strict exactly the four cases that
-    need an unreachable page skip."""
+    faults name our device; outside strict exactly the cases that need an
+    address with nothing behind it skip, naming --unclaimed-dma, and
+    strict_confinement."""
     if ctx.arch != "x86_64":
         # intel-iommu is a q35 device; virt's is -machine iommu=smmuv3
         # (igb_with_smmuv3).
@@ -404,21 +418,53 @@ def t_igb_with_intel_iommu(ctx: Ctx) -> None:
     b = boot(ctx, "igb_with_intel_iommu", *IOMMU_ARGS, expect=0)
     (dev,) = check_device_subtests(b.report, 1)
     check_all_ok(b.report, cases=IOMMU_CASES.split(","),
-                 expected_skips=dict(NO_FAULT_TARGET, **STRICT_NO_WEDGE))
+                 expected_skips=either_skip(NO_FAULT_TARGET, STRICT_NO_WEDGE))
     src = device_bdf(dev)[5:]
     for mode in ("off", "passthrough", "strict"):
         blk = mode_block(dev, mode)
         check(blk.result == "ok" and blk.subtests, f"iommu={mode}: {blk.result}, "
               f"{len(blk.subtests)} cases")
-        skipped = sorted(t.name for t in blk.subtests if t.result == "skip")
-        want = sorted(STRICT_NO_WEDGE if mode == "strict" else NO_FAULT_TARGET)
-        check(skipped == want, f"iommu={mode}: skipped {skipped}, expected {want}")
+        table = STRICT_NO_WEDGE if mode == "strict" else NO_FAULT_TARGET
+        skipped = {t.name: t.skip_reason or "" for t in blk.subtests if t.result == "skip"}
+        check(sorted(skipped) == sorted(table),
+              f"iommu={mode}: skipped {sorted(skipped)}, expected {sorted(table)}")
+        for name, why in skipped.items():
+            whys = table[name] if isinstance(table[name], tuple) else (table[name],)
+            check(any(w in why for w in whys), f"iommu={mode}: {name} skipped: {why}")
     strict = mode_block(dev, "strict")
     for name, kind in (("memcpy_from_unmapped_iova", "read"),
                        ("memcpy_to_unmapped_iova", "write")):
         (t,) = [t for t in strict.subtests if t.name == name]
         check(any(f"IOMMU fault from {src}, {kind} of 0x" in d for d in t.diagnostics),
               f"{name}: no {kind} fault from {src} in {t.diagnostics[:3]}")
+
+
+FAULT_CASES = ["memcpy_from_unmapped_iova", "memcpy_to_unmapped_iova",
+               "fault_recovery_needs_flr"]
+
+
+def t_unclaimed_dma(ctx: Ctx) -> None:
+    """--unclaimed-dma under iommu=off: the fault cases run against an
+    address OVMF's GCD map proves non-existent (the default boots check
+    they skip without it). QEMU emulates no DMA errors, so each copy
+    completes and says so, and fault_recovery_needs_flr has no fault to
+    recover from; the options line records the risk taken."""
+    b = boot(ctx, "unclaimed_dma", "--append=--iommu=off --unclaimed-dma --only="
+             + ",".join(FAULT_CASES), expect=0)
+    (dev,) = check_device_subtests(b.report, 1)
+    check([t.name for t in dev.subtests] == ["iommu=off"],
+          f"mode blocks {[t.name for t in dev.subtests]}, expected only iommu=off")
+    check_all_ok(b.report, cases=FAULT_CASES, expected_skips={
+        "fault_recovery_needs_flr": "does not signal DMA read errors"})
+    check(any(d.startswith("options: 3 of ") and "unclaimed DMA allowed" in d
+              for d in b.report.diagnostics), "no 'unclaimed DMA allowed' on the options line")
+    off = mode_block(dev, "off")
+    for t in off.subtests[:2]:
+        check(t.result == "ok", f"{t.name}: {t.result} {t.skip_reason or ''}")
+        check(any("non-existent in the firmware's map" in d for d in t.diagnostics),
+              f"{t.name}: no unbacked target in {t.diagnostics[:3]}")
+        check(any("unbacked address completed" in d for d in t.diagnostics),
+              f"{t.name}: the copy's end is not described: {t.diagnostics[:3]}")
 
 
 # pt=off: QEMU 10.0's amd-iommu with its default pt=on gives every device
@@ -1016,6 +1062,7 @@ CASES = [
     Case("sriov_behind_root_port", lambda ctx: t_sriov(ctx, root_port=True), True),
     Case("igb_with_intel_iommu", t_igb_with_intel_iommu, True),
     Case("igb_with_amd_iommu", t_igb_with_amd_iommu, True),
+    Case("unclaimed_dma", t_unclaimed_dma, True),
     Case("igb_with_smmuv3", t_igb_with_smmuv3, True),
     Case("profile_quick", t_profile_quick, True),
     Case("no_igb", t_no_igb, True),
