@@ -201,26 +201,11 @@ static enum ktap_result irq_bufs_alloc(struct test_run *t, struct igb_dev *d,
 	return KTAP_PASS;
 }
 
-/* One single-frame copy (so one completion of each kind), checked. */
+/* One single-frame copy (so one completion of each kind), checked; the
+ * first byte even: unicast. */
 static enum ktap_result one_copy(struct test_run *t, struct irq_bufs *b)
 {
-	uint8_t *src = b->src, *dst = b->dst;
-	size_t size = b->size;
-	int rc;
-
-	for (size_t i = 0; i < size; i++)
-		dst[i] = 0;
-	for (size_t i = 0; i < size; i++)
-		src[i] = (uint8_t)(i * 7 + 2); /* first byte even: unicast */
-	rc = igb_ops.memcpy_start(t->drv, src, dst, size, 1);
-	if (!rc)
-		rc = igb_ops.memcpy_wait(t->drv);
-	if (rc)
-		return test_fail(t, "copy: %s: %s", rc_name(rc), t->drv->last_error);
-	for (size_t i = 0; i < size; i++)
-		if (dst[i] != src[i])
-			return test_fail(t, "copy: byte %zu differs", i);
-	return KTAP_PASS;
+	return test_good_copy(t, b->src, b->dst, b->size, 2);
 }
 
 static enum ktap_result case_memcpy_no_msi(struct igb_dev *d, struct test_run *t)

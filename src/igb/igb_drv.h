@@ -175,6 +175,8 @@ void igb_msg_clear(struct igb_drv *drv, unsigned v);
  * one arrived, RC_ETIMEDOUT when none did, RC_EIO for a duplicate.
  */
 int igb_msg_wait(struct igb_drv *drv, unsigned v, uint32_t *data);
+/* The same for any 32-bit slot of our DMA memory (an MSI target). */
+int igb_msg_wait_at(volatile uint32_t *at, uint32_t *data);
 /* Route queue causes to vectors (IVAR) and other causes (IVAR_MISC). */
 void igb_irq_route_rx(struct igb_drv *drv, unsigned queue, unsigned vector);
 void igb_irq_route_tx(struct igb_drv *drv, unsigned queue, unsigned vector);

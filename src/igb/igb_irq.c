@@ -50,11 +50,11 @@ void igb_irq_retag(struct igb_drv *drv, uint32_t tag)
 	}
 }
 
-/* Read and clear vector v's slot in one access, so a message that lands
- * between a read and a clear cannot be lost: each one is seen once. */
-static uint32_t msg_take(struct igb_drv *drv, unsigned v)
+/* Read and clear a slot in one access, so a message that lands between a
+ * read and a clear cannot be lost: each one is seen once. */
+static uint32_t msg_take(volatile uint32_t *at)
 {
-	uint32_t x = __atomic_exchange_n(slot(drv, v), 0, __ATOMIC_SEQ_CST);
+	uint32_t x = __atomic_exchange_n(at, 0, __ATOMIC_SEQ_CST);
 
 	plat_rmb();
 	return x;
@@ -64,8 +64,7 @@ static uint32_t msg_take(struct igb_drv *drv, unsigned v)
 #define IGB_MSI_POLL_US 10
 
 struct slot_wait {
-	struct igb_drv *drv;
-	unsigned v;
+	volatile uint32_t *at;
 	uint32_t data;
 };
 
@@ -73,30 +72,34 @@ static bool slot_written(void *ctx)
 {
 	struct slot_wait *w = ctx;
 
-	w->data = msg_take(w->drv, w->v);
+	w->data = msg_take(w->at);
 	return w->data != 0;
 }
 
-static bool wait_slot(struct igb_drv *drv, unsigned v, uint32_t bound_us,
-		      uint32_t *data)
+static bool wait_slot(volatile uint32_t *at, uint32_t bound_us, uint32_t *data)
 {
-	struct slot_wait w = { drv, v, 0 };
+	struct slot_wait w = { at, 0 };
 	bool got = wait_until(slot_written, &w, bound_us, IGB_MSI_POLL_US);
 
 	*data = w.data;
 	return got;
 }
 
-int igb_msg_wait(struct igb_drv *drv, unsigned v, uint32_t *data)
+int igb_msg_wait_at(volatile uint32_t *at, uint32_t *data)
 {
 	uint32_t again;
 
-	if (!wait_slot(drv, v, IGB_MSI_TIMEOUT_US, data))
+	if (!wait_slot(at, IGB_MSI_TIMEOUT_US, data))
 		return RC_ETIMEDOUT;
 	/* Taken, so cleared: any later write is a duplicate. */
-	if (wait_slot(drv, v, IGB_MSI_QUIET_US, &again))
+	if (wait_slot(at, IGB_MSI_QUIET_US, &again))
 		return RC_EIO;
 	return RC_OK;
+}
+
+int igb_msg_wait(struct igb_drv *drv, unsigned v, uint32_t *data)
+{
+	return igb_msg_wait_at(slot(drv, v), data);
 }
 
 /* IVAR (8.8.15): queue n's causes in IVAR[n & 7]; RX n in byte 0, TX n in

@@ -79,6 +79,7 @@
 #define IGB_ICS			0x000C8
 #define IGB_IMS			0x000D0
 #define IGB_IMC			0x000D8
+#define  IGB_ICR_TXDW		0x00000001	/* E1000_ICR_TXDW */
 
 /* ---- receive / transmit control ---- */
 #define IGB_RCTL		0x00100

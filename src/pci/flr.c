@@ -17,23 +17,6 @@
 #define FLR_READY_TIMEOUT_US		1000000
 #define FLR_READY_POLL_US		1000
 
-/* What FLR clears and we put back: the type 0 header (BARs, COMMAND,
- * cache line, latency, interrupt line), the PCIe capability's control
- * registers (Device Control, Link Control and, for a version 2
- * capability, Device Control 2 with the completion timeout the driver
- * set, and Link Control 2: Linux pci_save_pcie_state), MSI-X flags, and
- * the SR-IOV capability's set-up (a PF's FLR clears its VF BARs and VF
- * Enable too). */
-struct flr_saved {
-	uint32_t header[PCI_STD_HEADER_SIZEOF / 4];
-	uint16_t devctl, lnkctl, devctl2, lnkctl2;
-	bool v2;
-	uint16_t msix_flags;
-	uint16_t sriov_ctrl, sriov_num_vf;
-	uint32_t sriov_pgsize;
-	uint32_t sriov_bar[PCI_SRIOV_NUM_BARS];
-};
-
 struct cfg_wait {
 	struct pci_bdf b;
 	uint16_t off, mask, want;
@@ -71,7 +54,7 @@ static bool wait_present(struct pci_bdf b)
 	return wait_until(present, &b, FLR_READY_TIMEOUT_US, FLR_READY_POLL_US);
 }
 
-static void save(struct pci_bdf b, const struct pci_caps *c, struct flr_saved *s)
+void pci_save_state(struct pci_bdf b, const struct pci_caps *c, struct pci_saved_state *s)
 {
 	for (unsigned i = 0; i < PCI_STD_HEADER_SIZEOF / 4; i++)
 		s->header[i] = pci_read32(b, (uint16_t)(4 * i));
@@ -95,7 +78,7 @@ static void save(struct pci_bdf b, const struct pci_caps *c, struct flr_saved *s
 /* SR-IOV: page size and VF BARs, NumVFs, then the control word (VF Enable
  * and VF Memory Space) last, as an enabling driver would order them. */
 static void restore_sriov(struct pci_bdf b, const struct pci_caps *c,
-			  const struct flr_saved *s)
+			  const struct pci_saved_state *s)
 {
 	if (!c->sriov)
 		return;
@@ -106,9 +89,9 @@ static void restore_sriov(struct pci_bdf b, const struct pci_caps *c,
 	pci_write16(b, c->sriov + PCI_SRIOV_CTRL, s->sriov_ctrl);
 }
 
-static void restore(struct pci_bdf b, const struct pci_caps *c, const struct flr_saved *s)
+void pci_restore_state(struct pci_bdf b, const struct pci_caps *c,
+		       const struct pci_saved_state *s)
 {
-	/* BARs and the rest of the header first, COMMAND (decode) last. */
 	for (unsigned i = PCI_BASE_ADDRESS_0 / 4; i < PCI_STD_HEADER_SIZEOF / 4; i++)
 		pci_write32(b, (uint16_t)(4 * i), s->header[i]);
 	pci_write32(b, PCI_CACHE_LINE_SIZE, s->header[PCI_CACHE_LINE_SIZE / 4]);
@@ -126,13 +109,13 @@ static void restore(struct pci_bdf b, const struct pci_caps *c, const struct flr
 
 int pci_flr(struct pci_bdf b, const struct pci_caps *c, struct flr_report *rep)
 {
-	struct flr_saved s = { 0 };
+	struct pci_saved_state s = { 0 };
 	uint64_t t0;
 
 	*rep = (struct flr_report){ 0 };
 	if (!c->pcie || !c->flr)
 		return RC_ENOTSUP;
-	save(b, c, &s);
+	pci_save_state(b, c, &s);
 
 	t0 = plat_now_us();
 	rep->pending_timeout = !poll_cfg16(b, c->pcie + PCI_EXP_DEVSTA, PCI_EXP_DEVSTA_TRPND,
@@ -148,7 +131,7 @@ int pci_flr(struct pci_bdf b, const struct pci_caps *c, struct flr_report *rep)
 		return RC_ETIMEDOUT;
 
 	t0 = plat_now_us();
-	restore(b, c, &s);
+	pci_restore_state(b, c, &s);
 	rep->restore_us = plat_now_us() - t0;
 	return RC_OK;
 }

@@ -52,7 +52,8 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 /* The groups in the order they run (the README's case table). */
 static const struct igb_group *const groups[] = {
 	&igb_group_identity, &igb_group_registers, &igb_group_copy,
-	&igb_group_msix, &igb_group_sriov, &igb_group_flr_fault,
+	&igb_group_msix, &igb_group_interrupts, &igb_group_sriov, &igb_group_flr_fault,
+	&igb_group_power,
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
@@ -73,6 +74,27 @@ int test_alloc_flags(struct test_run *t, struct igb_dev *d, size_t size,
 	}
 	*out = NULL;
 	return RC_ENOMEM;
+}
+
+enum ktap_result test_good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
+				size_t size, uint32_t seed)
+{
+	int rc;
+
+	for (size_t i = 0; i < size; i++) {
+		src[i] = (uint8_t)(seed + i * 13);
+		dst[i] = (uint8_t)~src[i];
+	}
+	rc = igb_ops.memcpy_start(t->drv, src, dst, size, 1);
+	if (!rc)
+		rc = igb_ops.memcpy_wait(t->drv);
+	if (rc)
+		return test_fail(t, "copy: %s: %s", rc_name(rc), t->drv->last_error);
+	for (size_t i = 0; i < size; i++)
+		if (dst[i] != src[i])
+			return test_fail(t, "copy: byte %zu is 0x%02x, source 0x%02x", i,
+					 dst[i], src[i]);
+	return KTAP_PASS;
 }
 
 /* The driver of the device under test; one device at a time. */

@@ -49,6 +49,12 @@ int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out
 int test_alloc_flags(struct test_run *t, struct igb_dev *d, size_t size,
 		     unsigned flags, uint8_t **out);
 
+/* One copy of size bytes through the driver (t->drv, up), src filled from
+ * seed and dst poisoned first, checked byte for byte; fails t with what
+ * went wrong ("copy: ..."). src/dst from test_alloc. */
+enum ktap_result test_good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
+				size_t size, uint32_t seed);
+
 /* Prerequisites the runner checks before calling a case. */
 enum test_needs {
 	NEEDS_NOTHING = 0,
@@ -113,7 +119,8 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 
 /* The groups, by file (src/cases/). */
 extern const struct igb_group igb_group_identity, igb_group_registers, igb_group_copy,
-	igb_group_msix, igb_group_sriov, igb_group_flr_fault;
+	igb_group_msix, igb_group_sriov, igb_group_flr_fault, igb_group_power,
+	igb_group_interrupts;
 
 /* The registry in run order: how many cases, and case i. */
 unsigned suite_case_count(void);

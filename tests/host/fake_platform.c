@@ -83,7 +83,7 @@ static bool mmio_decodes(const struct fake_mmio *m)
 {
 	const struct fake_fn *o = m->owner;
 
-	return !o || (!o->all_ones && (fake_get16(o, PCI_COMMAND) & PCI_COMMAND_MEMORY) &&
+	return !o || (!o->all_ones && !o->no_decode && (fake_get16(o, PCI_COMMAND) & PCI_COMMAND_MEMORY) &&
 		      (!m->at_bar || fake_bar_addr(o, m->bar) == m->base));
 }
 

@@ -27,6 +27,7 @@ struct fake_fn {
 				   * Configuration RRS, and the root port (RRS
 				   * Software Visibility) returns Vendor ID
 				   * 0x0001 for it */
+	bool no_decode;           /* its BARs decode nothing (D3hot) */
 	bool bar_holds_ones[6];   /* BAR register last written with all-ones */
 	unsigned decode_violations; /* writes leaving decode on over such a BAR */
 	int enable_rc;            /* plat_pci_enable/disable refuse with it */

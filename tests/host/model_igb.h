@@ -78,10 +78,14 @@ enum model_fault {
 	MODEL_FAULT_RST_UNWEDGES = 1u << 17,  /* CTRL.RST clears a wedged engine */
 	MODEL_FAULT_LEAK_WRITE = 1u << 18,    /* a write the IOMMU refused: half lands */
 	MODEL_FAULT_MBX_LOCK_BROKEN = 1u << 19, /* a VF gets VFU while the PF holds PFU */
+	MODEL_FAULT_PM_STUCK = 1u << 20,      /* PMCSR PowerState ignores writes */
+	MODEL_FAULT_ONE_VECTOR_LOST = 1u << 21, /* MSI and INTx never signal */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;
- * MV_DMA_OUTSIDE and MV_MSI_OUTSIDE by both: DMA only to our buffers). */
+ * MV_DMA_OUTSIDE and MV_MSI_OUTSIDE by both: DMA only to our buffers;
+ * MV_INTX_TO_PLATFORM by both: no interrupt reaches the firmware's
+ * controller). */
 enum model_violation {
 	MV_EICR_READ_WITH_EIAC,  /* 8.8.5 forbids it */
 	MV_LEGACY_TX_DESC,       /* a legacy TX descriptor was fetched */
@@ -94,6 +98,9 @@ enum model_violation {
 	MV_EICS_READ,            /* EICS is write-only: a read says nothing */
 	MV_RESET_MASTER_ON,      /* CTRL.RST with GIO master enabled (mastering on) */
 	MV_MDIC_NO_PHY,          /* MDIC on a port with no copper PHY (SerDes) */
+	MV_PM_TOO_SOON,          /* config write < 10 ms after a D3hot transition */
+	MV_ACCESS_IN_D3,         /* BAR access while in D3hot */
+	MV_INTX_TO_PLATFORM,     /* INTx asserted with INTx Disable clear (both) */
 	MV_COUNT
 };
 
@@ -169,6 +176,8 @@ struct model_igb {
 	uint64_t wedge_addr;
 	uint64_t msi_sent[MODEL_VECTORS]; /* messages written, per vector */
 	uint64_t msi_pended, msi_dropped;
+	uint64_t msi_messages;         /* MSI (not MSI-X) messages written */
+	uint64_t intx_asserts;         /* INTx level went up */
 	uint32_t msi_sending;          /* silicon: released, not yet sent */
 	uint64_t msi_send_ns[MODEL_MSIX_VECTORS];
 	uint64_t msi_send_addr[MODEL_MSIX_VECTORS];
@@ -190,6 +199,10 @@ struct model_igb {
 	bool in_reset;
 	uint64_t flr_done_ns;          /* silicon: inaccessible until then */
 	bool in_flr;
+	unsigned pm_state;             /* PMCSR PowerState (0 D0 .. 3 D3hot) */
+	uint64_t pm_busy_ns;           /* silicon: no access until (PCI PM 5.6.1) */
+	unsigned pm_undecoded;         /* BAR accesses refused before D3hot */
+	unsigned pm_transitions;       /* D0 <-> D3hot changes that took */
 	unsigned flr_undecoded;        /* BAR accesses refused before FLR */
 	uint16_t devctl_reset;         /* PCIe Device Control after FLR */
 	uint64_t next_retry_ns;        /* silicon resend of a faulting read */

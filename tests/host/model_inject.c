@@ -160,6 +160,16 @@ bool inject_rst_unwedges(const struct model_igb *g)
 	return on(g, MODEL_FAULT_RST_UNWEDGES);
 }
 
+bool inject_pm_stuck(const struct model_igb *g)
+{
+	return on(g, MODEL_FAULT_PM_STUCK);
+}
+
+bool inject_one_vector_lost(const struct model_igb *g)
+{
+	return on(g, MODEL_FAULT_ONE_VECTOR_LOST);
+}
+
 /* Each tick: what was held back lands. */
 void inject_sync(struct model_igb *g)
 {

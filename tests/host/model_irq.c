@@ -194,6 +194,87 @@ void msix_attach(struct model_igb *g)
 	msix_reset(g);
 }
 
+/* ---- MSI and INTx (one vector, MSI-X off) ------------------------------- */
+
+static uint16_t msi_flags(const struct model_igb *g)
+{
+	return fake_get16(g->fn, MODEL_MSI_CAP + PCI_MSI_FLAGS);
+}
+
+#define MSI_PENDING (MODEL_MSI_CAP + PCI_MSI_MASK_64 + 4)
+
+/* The one MSI message: Message Data (upper half zero) to the Message
+ * Address, a DMA write like any other; held pending while masked. */
+static void msi_send(struct model_igb *g)
+{
+	struct fake_fn *f = g->fn;
+	uint64_t addr = fake_get32(f, MODEL_MSI_CAP + PCI_MSI_ADDRESS_LO) |
+			(uint64_t)fake_get32(f, MODEL_MSI_CAP + PCI_MSI_ADDRESS_HI) << 32;
+	uint32_t data = fake_get16(f, MODEL_MSI_CAP + PCI_MSI_DATA_64);
+	void *p;
+
+	if (fake_get32(f, MODEL_MSI_CAP + PCI_MSI_MASK_64) & 1) {
+		fake_set32(f, MSI_PENDING, 1);
+		g->msi_pended++;
+		return;
+	}
+	if (!dma_master(g) || g->removed ||
+	    !(p = dma_map(g, addr, sizeof(data), true, MV_MSI_OUTSIDE))) {
+		g->msi_dropped++;
+		return;
+	}
+	memcpy(p, &data, sizeof(data));
+	g->msi_messages++;
+}
+
+void msi_mask_written(struct model_igb *g)
+{
+	struct fake_fn *f = g->fn;
+
+	if ((fake_get32(f, MSI_PENDING) & 1) &&
+	    !(fake_get32(f, MODEL_MSI_CAP + PCI_MSI_MASK_64) & 1)) {
+		fake_set32(f, MSI_PENDING, 0);
+		msi_send(g);
+	}
+}
+
+/* INTx is a level: asserted while an enabled legacy cause is set and
+ * neither MSI-X nor MSI is on (QEMU igb_raise_legacy_irq / igb_lower_
+ * interrupts). PCI_STATUS.Interrupt_Status shows it whatever INTx
+ * Disable says (PCI 3.0 6.2.3); only with INTx Disable clear does it
+ * reach the platform, which nothing here may do. */
+static void intx_sync(struct model_igb *g)
+{
+	struct fake_fn *f = g->fn;
+	uint16_t status = fake_get16(f, PCI_STATUS);
+	bool level = !msix_mode(g) && !(msix_flags(g) & PCI_MSIX_FLAGS_ENABLE) &&
+		     !(msi_flags(g) & PCI_MSI_FLAGS_ENABLE) &&
+		     (REG(g, IGB_ICR) & REG(g, IGB_IMS));
+
+	if (level && !(status & PCI_STATUS_INTERRUPT)) {
+		g->intx_asserts++;
+		if (!(fake_get16(f, PCI_COMMAND) & PCI_COMMAND_INTX_DISABLE))
+			model_violate(g, MV_INTX_TO_PLATFORM);
+	}
+	fake_set16(f, PCI_STATUS, (uint16_t)((status & ~PCI_STATUS_INTERRUPT) |
+					     (level ? PCI_STATUS_INTERRUPT : 0)));
+}
+
+/* A newly raised legacy cause outside Multiple_MSIX mode: MSI-X vector 0
+ * if MSI-X is on, else the MSI message if MSI is on, else INTx (QEMU
+ * igb_raise_interrupts). */
+static void one_vector(struct model_igb *g)
+{
+	if (inject_one_vector_lost(g) && !(msix_flags(g) & PCI_MSIX_FLAGS_ENABLE))
+		return;
+	if (msix_flags(g) & PCI_MSIX_FLAGS_ENABLE)
+		msix_notify(g, 0);
+	else if (msi_flags(g) & PCI_MSI_FLAGS_ENABLE)
+		msi_send(g);
+	else
+		intx_sync(g);
+}
+
 /* ---- the device's causes ----------------------------------------------- */
 
 /* Auto-clear (EIAC, both) and, on silicon, auto-mask (EIAM with
@@ -284,10 +365,8 @@ static void raise_in(struct model_igb *g, uint32_t reg, uint32_t causes)
 	REG(g, reg) |= causes;
 	raised = REG(g, IGB_ICR) & REG(g, IGB_IMS) & ~old_c;
 	if (!msix_mode(g)) {
-		/* One vector for everything: MSI-X vector 0 if enabled (QEMU);
-		 * INTx/MSI are not modelled. */
 		if (raised)
-			msix_notify(g, 0);
+			one_vector(g);
 		return;
 	}
 	if (raised)
@@ -357,6 +436,7 @@ bool irq_read(struct model_igb *g, uint32_t off, uint32_t *val)
 		if ((REG(g, IGB_GPIE) & IGB_GPIE_NSICR) || !REG(g, IGB_IMS) ||
 		    !(msix_flags(g) & PCI_MSIX_FLAGS_ENABLE))
 			REG(g, IGB_ICR) = 0;
+		intx_sync(g);
 		return true;
 	default:
 		return false;
@@ -372,6 +452,7 @@ bool irq_write(struct model_igb *g, uint32_t off, uint32_t v)
 	switch (off) {
 	case IGB_ICR:
 		REG(g, IGB_ICR) &= ~v; /* write 1 to clear */
+		intx_sync(g);
 		return true;
 	case IGB_ICS:
 		irq_raise(g, model_silicon(g) ? v & IGB_82576_ICS_MASK : v, 0);
@@ -381,6 +462,7 @@ bool irq_write(struct model_igb *g, uint32_t off, uint32_t v)
 		return true;
 	case IGB_IMC:
 		REG(g, IGB_IMS) &= ~v;
+		intx_sync(g);
 		return true;
 	case IGB_EICR:
 		REG(g, IGB_EICR) &= ~(v & EICR_MASK);

@@ -31,23 +31,15 @@ static void reset_bars(struct fake_fn *f)
 	}
 }
 
-/*
- * FLR (PCIe 6.6.2): the device resets completely (registers, PHY, EITR,
- * the wedged engine), and so does the function's config state: COMMAND,
- * BARs, MSI-X (every entry masked), SR-IOV, Device Control. QEMU does it
- * all inside the config write; silicon answers nothing for 100 ms.
- */
-static void flr(struct model_igb *g)
+/* A function reset: the device (registers, PHY, EITR, the wedged
+ * engine) and the function's config state: COMMAND, BARs, MSI-X (every
+ * entry masked), SR-IOV, Device Control. */
+static void function_reset(struct model_igb *g)
 {
 	struct fake_fn *f = g->fn;
 	uint16_t msix = FAKE_82576_MSIX_CAP + PCI_MSIX_FLAGS;
 	uint16_t sriov = FAKE_82576_SRIOV_CAP + PCI_SRIOV_CTRL;
 
-	g->flrs++;
-	if (!inject_flr_keeps_state(g)) {
-		model_device_reset(g, true);
-		msix_reset(g);
-	}
 	fake_set16(f, PCI_COMMAND, 0);
 	reset_bars(f);
 	fake_set8(f, PCI_CACHE_LINE_SIZE, 0);
@@ -57,6 +49,22 @@ static void flr(struct model_igb *g)
 	fake_set16(f, sriov, 0);
 	fake_set16(f, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL, g->devctl_reset);
 	fake_set16(f, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL2, 0);
+}
+
+/*
+ * FLR (PCIe 6.6.2): a function reset. QEMU does it all inside the config
+ * write; silicon answers nothing for 100 ms.
+ */
+static void flr(struct model_igb *g)
+{
+	struct fake_fn *f = g->fn;
+
+	g->flrs++;
+	if (!inject_flr_keeps_state(g)) {
+		model_device_reset(g, true);
+		msix_reset(g);
+	}
+	function_reset(g);
 	if (model_silicon(g)) {
 		g->in_flr = true;
 		g->flr_done_ns = g->now_ns + MODEL_SI_FLR_NS + MODEL_SI_FLR_RRS_NS;
@@ -66,15 +74,64 @@ static void flr(struct model_igb *g)
 	}
 }
 
+/*
+ * PMCSR PowerState written. Both: in D3hot the BARs decode nothing (the
+ * function answers config requests only; QEMU 10 unmaps them, pci_pm_
+ * update()). Silicon: for 10 ms after a transition to or from D3hot a
+ * config write is lost (MV_PM_TOO_SOON), and D3hot -> D0 without
+ * No_Soft_Reset resets the function (PCI PM 1.2 5.4: "D0 uninitialized";
+ * the model's 82576 reports No_Soft_Reset 0; a test may set the bit).
+ * QEMU keeps every state across D3hot (pci_pm_update() only remaps).
+ */
+static void pm_written(struct model_igb *g, uint16_t at)
+{
+	struct fake_fn *f = g->fn;
+	uint16_t pmcsr = fake_get16(f, at);
+	unsigned state = pmcsr & PCI_PM_CTRL_STATE_MASK;
+	unsigned refused = g->bar0->undecoded + g->bar3->undecoded;
+
+	if (inject_pm_stuck(g) || (model_silicon(g) && g->now_ns < g->pm_busy_ns)) {
+		if (!inject_pm_stuck(g))
+			model_violate(g, MV_PM_TOO_SOON);
+		fake_set16(f, at, (uint16_t)((pmcsr & ~PCI_PM_CTRL_STATE_MASK) | g->pm_state));
+		return;
+	}
+	if (state == g->pm_state || (state != 0 && state != 3))
+		return;
+	g->pm_transitions++;
+	g->pm_busy_ns = g->now_ns + MODEL_SI_PM_D3HOT_NS;
+	if (state == 3) {
+		g->pm_undecoded = refused;
+	} else {
+		if (model_silicon(g))
+			g->violations[MV_ACCESS_IN_D3] += refused - g->pm_undecoded;
+		if (model_silicon(g) && !(pmcsr & PCI_PM_CTRL_NO_SOFT_RESET)) {
+			model_device_reset(g, true);
+			msix_reset(g);
+			function_reset(g);
+		}
+	}
+	g->pm_state = state;
+	f->no_decode = state == 3;
+}
+
 static void cfg_written(struct fake_fn *f, uint16_t off, unsigned width, void *priv)
 {
 	struct model_igb *g = priv;
 	uint16_t devctl = FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL;
+	uint16_t pmcsr = MODEL_PM_CAP + PCI_PM_CTRL;
 
 	model_sync(g);
+	if (model_silicon(g) && g->now_ns < g->pm_busy_ns &&
+	    !touches(off, width, pmcsr, 2))
+		model_violate(g, MV_PM_TOO_SOON);
+	if (touches(off, width, pmcsr, 2))
+		pm_written(g, pmcsr);
 	if (touches(off, width, devctl, 2) &&
 	    (fake_get16(f, devctl) & PCI_EXP_DEVCTL_BCR_FLR))
 		flr(g); /* Initiate FLR reads back 0 */
+	if (touches(off, width, MODEL_MSI_CAP + PCI_MSI_MASK_64, 4))
+		msi_mask_written(g);
 	if (touches(off, width, FAKE_82576_MSIX_CAP + PCI_MSIX_FLAGS, 2))
 		msix_deliver_unmasked(g);
 	sriov_cfg_written(g, off, width);
@@ -107,6 +164,16 @@ void model_pci_attach(struct model_igb *g)
 	fake_writable(g->fn, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL2, 2,
 		      PCI_EXP_DEVCTL2_COMP_TIMEOUT);
 	g->devctl_reset = fake_get16(g->fn, devctl);
+	fake_writable(g->fn, MODEL_PM_CAP + PCI_PM_CTRL, 2, PCI_PM_CTRL_STATE_MASK);
+	/* MSI: enable and Multiple Message Enable, a dword-aligned 64-bit
+	 * address, 16 bits of data, the mask bit of the one vector. */
+	fake_writable(g->fn, MODEL_MSI_CAP + PCI_MSI_FLAGS, 2,
+		      PCI_MSI_FLAGS_ENABLE | PCI_MSI_FLAGS_QSIZE);
+	fake_writable(g->fn, MODEL_MSI_CAP + PCI_MSI_ADDRESS_LO, 4, 0xfffffffcu);
+	fake_writable(g->fn, MODEL_MSI_CAP + PCI_MSI_ADDRESS_HI, 4, ~0u);
+	fake_writable(g->fn, MODEL_MSI_CAP + PCI_MSI_DATA_64, 2, 0xffff);
+	fake_writable(g->fn, MODEL_MSI_CAP + PCI_MSI_MASK_64, 4, 1);
+
 	g->bar0->at_bar = true;
 	g->bar0->bar = 0;
 	g->bar3->at_bar = true;

@@ -83,6 +83,15 @@
  * both "empirically required"). Before, frames are lost. */
 #define MODEL_SI_PHY_LOOPBACK_SETTLE_NS	50000000ull
 #define MODEL_SI_FORCED_LINK_SETTLE_NS	500000000ull
+/* Silicon: PCI PM 1.2 5.6.1: after a transition to or from D3hot the
+ * function may not be accessed for 10 ms (Linux PCI_PM_D3HOT_WAIT). A
+ * config write before then is lost. */
+#define MODEL_SI_PM_D3HOT_NS		10000000ull
+/* Where fake_devices.c puts the PM and MSI capabilities (QEMU's layout;
+ * MSI: 64-bit, per-vector mask, one vector: QEMU igb.c msi_init()). */
+#define MODEL_PM_CAP			0x40
+#define MODEL_MSI_CAP			0x50
+
 /* Silicon: retries of a timed-out read we tolerate before calling it the
  * unbounded resend stream the seed series warns of (patch 5). */
 #define MODEL_SI_RESEND_LIMIT		3
@@ -119,6 +128,8 @@ uint32_t irq_queue_bit(const struct model_igb *g, unsigned queue, bool tx);
 void irq_sync(struct model_igb *g);
 void irq_reset(struct model_igb *g, bool hard);
 void msix_reset(struct model_igb *g);
+/* MSI: the mask written (a pending message goes out when unmasked). */
+void msi_mask_written(struct model_igb *g);
 void msix_deliver_unmasked(struct model_igb *g);
 void msix_attach(struct model_igb *g);
 
@@ -156,6 +167,8 @@ uint32_t inject_vf_status(const struct model_igb *g, unsigned v);
 bool inject_mbx_lock_broken(const struct model_igb *g);
 bool inject_flr_keeps_state(const struct model_igb *g);
 bool inject_rst_unwedges(const struct model_igb *g);
+bool inject_pm_stuck(const struct model_igb *g);
+bool inject_one_vector_lost(const struct model_igb *g);
 void inject_sync(struct model_igb *g);
 
 /* model_pci.c: config space side (FLR, MSI-X control) */

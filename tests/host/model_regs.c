@@ -645,6 +645,11 @@ static const char *const violation_names[MV_COUNT] = {
 			       "disabled (Linux igb_disable_pcie_master)",
 	[MV_MDIC_NO_PHY] = "MDIC access on a SerDes port, which has no copper PHY "
 			   "(Linux igb_setup_loopback_test: CTRL_EXT.LINK_MODE != 0)",
+	[MV_PM_TOO_SOON] = "config write within 10 ms of a D3hot transition "
+			   "(PCI PM 1.2 5.6.1)",
+	[MV_ACCESS_IN_D3] = "BAR access in D3hot (the function answers config only)",
+	[MV_INTX_TO_PLATFORM] = "INTx asserted with COMMAND.INTx_Disable clear: an "
+				"interrupt to the firmware's controller",
 };
 
 const char *model_violation_name(enum model_violation v)

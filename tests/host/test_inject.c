@@ -89,7 +89,7 @@ INJECT(corrupt_byte_strict, BOTH, true, "strict_confinement", MODEL_FAULT_CORRUP
 
 INJECT(corrupt_byte_mix_and_match, BOTH, false, "mix_and_match", MODEL_FAULT_CORRUPT_FRAME,
        { .frame = 3 },
-       { { "mix_and_match", "copy: byte 2048 differs" } })
+       { { "mix_and_match", "copy: byte 2048 is" } })
 
 INJECT(corrupt_byte_storm, BOTH, false, "memcpy_storm", MODEL_FAULT_CORRUPT_FRAME,
        { .frame = 400 },
@@ -225,6 +225,17 @@ INJECT(unmapped_read_leaks_half, QEMU, true, "memcpy_from_unmapped_iova",
 INJECT(unmapped_write_lands_half, BOTH, true, "memcpy_to_unmapped_iova",
        MODEL_FAULT_LEAK_WRITE, { 0 },
        { { "memcpy_to_unmapped_iova", "the unreachable page changed" } })
+
+/* MSI and INTx: the one-vector mode never signals. */
+INJECT(msi_never_sent, BOTH, false, "msi_to_memory", MODEL_FAULT_ONE_VECTOR_LOST, { 0 },
+       { { "msi_to_memory", "cause raised: no MSI message within" } })
+
+INJECT(intx_never_asserted, BOTH, false, "intx_status", MODEL_FAULT_ONE_VECTOR_LOST, { 0 },
+       { { "intx_status", "Interrupt Status not set within" } })
+
+/* Power management: the function stays in D0. */
+INJECT(d3hot_refused, BOTH, false, "d3hot_d0", MODEL_FAULT_PM_STUCK, { 0 },
+       { { "d3hot_d0", "D3hot refused: PMCSR 0x0000 (D0)" } })
 
 /*
  * Cases no device misbehaviour the model injects can make fail, and why.
