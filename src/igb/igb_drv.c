@@ -335,6 +335,69 @@ static int link_wait(struct igb_dev *d, uint64_t t0, uint64_t forced_at,
 	return RC_OK;
 }
 
+/* ---- link with a partner ----------------------------------------------- */
+
+#define IGB_AUTONEG_POLL_US	10000
+
+struct autoneg_wait {
+	struct igb_dev *d;
+	struct igb_autoneg *an;
+};
+
+/* BMSR's link bit is latched low (IEEE 802.3 22.2.4.2.13): read twice for
+ * the current state, as Linux igb_phy_has_link() does. */
+static bool autoneg_settled(void *ctx)
+{
+	struct autoneg_wait *w = ctx;
+	uint16_t bmsr = 0;
+
+	igb_phy_read(w->d, IGB_PHY_BMSR, &bmsr);
+	igb_phy_read(w->d, IGB_PHY_BMSR, &bmsr);
+	w->an->bmsr = bmsr;
+	w->an->status = igb_rd32(w->d, IGB_STATUS);
+	return (bmsr & IGB_BMSR_AN_DONE) && (bmsr & IGB_BMSR_LINK) &&
+	       (w->an->status & IGB_STATUS_LU);
+}
+
+int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an)
+{
+	struct autoneg_wait w = { d, an };
+	bool auto_rd, up;
+	uint64_t t0;
+	uint32_t ctrl;
+	int rc;
+
+	*an = (struct igb_autoneg){ 0 };
+	if ((rc = igb_reset(d, &auto_rd)))
+		return rc;
+	/* Linux igb_phy_setup_autoneg(): everything the PHY can do. */
+	if ((rc = igb_phy_write(d, IGB_PHY_ANAR, IGB_ANAR_SELECTOR_8023 | IGB_ANAR_10_HD |
+							 IGB_ANAR_10_FD | IGB_ANAR_100_HD |
+							 IGB_ANAR_100_FD)) ||
+	    (rc = igb_phy_write(d, IGB_PHY_1000T_CTRL, IGB_1000T_CTRL_HD | IGB_1000T_CTRL_FD)))
+		return rc;
+	/* Linux igb_setup_copper_link_82575(): the MAC takes speed and
+	 * duplex from the PHY. */
+	ctrl = igb_rd32(d, IGB_CTRL);
+	ctrl &= ~(IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX | IGB_CTRL_SPD_SEL);
+	igb_wr32(d, IGB_CTRL, ctrl | IGB_CTRL_SLU);
+	t0 = plat_now_us();
+	if ((rc = igb_phy_write(d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_RESTART_AN)))
+		return rc;
+	up = wait_until(autoneg_settled, &w, IGB_AUTONEG_TIMEOUT_US, IGB_AUTONEG_POLL_US);
+	an->took_us = plat_now_us() - t0;
+	an->an_done = an->bmsr & IGB_BMSR_AN_DONE;
+	igb_phy_read(d, IGB_PHY_ANLPAR, &an->lpa);
+	igb_phy_read(d, IGB_PHY_1000T_STAT, &an->stat1000);
+	return up ? RC_OK : RC_ETIMEDOUT;
+}
+
+unsigned igb_status_speed(uint32_t status)
+{
+	return (status & IGB_STATUS_SPEED_1000) ? 1000 :
+	       (status & IGB_STATUS_SPEED_100) ? 100 : 10;
+}
+
 /* ---- rings ------------------------------------------------------------- */
 
 /* The enable reads back only once RCTL.RXEN / TCTL.TXEN are set (8.10.10,

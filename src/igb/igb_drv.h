@@ -190,6 +190,28 @@ void igb_irq_ack(struct igb_drv *drv, uint32_t vectors);
 #define IGB_MSI_TIMEOUT_US	10000
 #define IGB_MSI_QUIET_US	2000
 
+/*
+ * A link through the PHY to a partner, as an OS brings it up (Linux
+ * igb_setup_copper_link_82575() / igb_copper_link_autoneg()): the driver
+ * must be removed; after a MAC reset the PHY advertises 10/100/1000 (full
+ * and half duplex), restarts autonegotiation out of loopback, and the MAC
+ * link follows the PHY's (CTRL.SLU, speed and duplex not forced). Waits,
+ * bounded, for autonegotiation and STATUS.LU. RC_OK: link up;
+ * RC_ETIMEDOUT: none within the bound. an gets what was seen either way.
+ */
+struct igb_autoneg {
+	uint64_t took_us;        /* restart to link (or to the bound) */
+	uint16_t bmsr, lpa, stat1000; /* PHY status, partner's abilities */
+	uint32_t status;         /* STATUS at the end */
+	bool an_done;            /* the PHY completed autonegotiation */
+};
+/* Linux igb_link_test() gives autonegotiation 5 s (msleep(5000)) before it
+ * reads STATUS.LU. */
+#define IGB_AUTONEG_TIMEOUT_US	5000000
+int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an);
+/* Mb/s from STATUS (10, 100 or 1000). */
+unsigned igb_status_speed(uint32_t status);
+
 /* Ring state for a failure message. */
 void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n);
 

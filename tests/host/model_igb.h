@@ -214,6 +214,9 @@ struct model_igb {
 	bool in_tdt;                   /* QEMU: inside a TDT write */
 	uint32_t tdt_eic;              /* QEMU: TX causes of this TDT write */
 	uint64_t phy_loopback_ns;      /* silicon: BMCR loopback set at */
+	bool unplugged;                /* silicon: no cable, no link partner */
+	uint64_t partner_an_ns;        /* silicon: autoneg with the partner done at */
+	bool partner_link;             /* silicon: the PHY has a link to the partner */
 	uint64_t forced_link_ns;       /* silicon: CTRL forced the link at */
 	uint64_t host_read_ns;         /* silicon: completion latency of a DMA
 					* read (a loaded host); 0 by default */

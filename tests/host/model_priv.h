@@ -92,6 +92,20 @@
 #define MODEL_PM_CAP			0x40
 #define MODEL_MSI_CAP			0x50
 
+/* Silicon: autonegotiation with a 1000BASE-T partner (the cable the model
+ * has unless unplugged) takes this long: IEEE 802.3 autonegotiation plus
+ * 1000BASE-T training is seconds on real PHYs; 3 s is the model's figure,
+ * inside Linux igb_link_test()'s 5 s. */
+#define MODEL_SI_AUTONEG_NS		3000000000ull
+/* What the partner advertises: 10/100 both duplexes with Acknowledge
+ * (ANLPAR), 1000BASE-T both duplexes, receivers OK (1000T_STAT). */
+#define MODEL_PARTNER_ANLPAR		0x41e1
+#define MODEL_PARTNER_1000T_STAT	0x3c00
+/* QEMU: what every autonegotiation finds, -netdev or not (seen on 10.0.2:
+ * igb_autoneg_timer checks only link_down, which only set_link changes). */
+#define MODEL_QEMU_ANLPAR		0x47e0
+#define MODEL_QEMU_1000T_STAT		0x3c00
+
 /* Silicon: retries of a timed-out read we tolerate before calling it the
  * unbounded resend stream the seed series warns of (patch 5). */
 #define MODEL_SI_RESEND_LIMIT		3

@@ -102,13 +102,34 @@ static void link_set(struct model_igb *g, bool up)
 	irq_raise(g, MODEL_ICR_LSC, 0);
 }
 
+/* Silicon: the MAC link is the forced one, or the PHY's link to the
+ * partner with CTRL.SLU (igb_setup_copper_link_82575). */
+static void silicon_link_sync(struct model_igb *g)
+{
+	if (g->unplugged) {
+		g->partner_an_ns = 0;
+		g->partner_link = false;
+		g->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
+	} else if (g->partner_an_ns && g->now_ns >= g->partner_an_ns) {
+		g->partner_an_ns = 0;
+		g->partner_link = true;
+		g->phy[PHY_BMSR] |= PHY_BMSR_AN_DONE;
+		g->phy[IGB_PHY_ANLPAR] = MODEL_PARTNER_ANLPAR;
+		g->phy[IGB_PHY_1000T_STAT] = MODEL_PARTNER_1000T_STAT;
+	}
+	link_set(g, forced_link(g) ||
+			    (g->partner_link && (REG(g, IGB_CTRL) & IGB_CTRL_SLU)));
+}
+
 static void link_sync(struct model_igb *g)
 {
 	if (model_silicon(g)) {
-		link_set(g, forced_link(g));
+		silicon_link_sync(g);
 	} else if (g->autoneg_done_ns && g->now_ns >= g->autoneg_done_ns) {
 		g->autoneg_done_ns = 0;
 		g->phy[PHY_BMSR] |= PHY_BMSR_AN_DONE;
+		g->phy[IGB_PHY_ANLPAR] = MODEL_QEMU_ANLPAR;
+		g->phy[IGB_PHY_1000T_STAT] = MODEL_QEMU_1000T_STAT;
 		link_set(g, true);
 	}
 }
@@ -125,14 +146,22 @@ static void qemu_bmcr(struct model_igb *g, uint16_t v)
 	}
 }
 
-/* Silicon: RESET restores the PHY; an autoneg restart finds no partner.
- * Entering loopback starts the PHY's settle time. */
+/* Silicon: RESET restores the PHY; an autoneg restart out of loopback
+ * finds the partner MODEL_SI_AUTONEG_NS later (unless unplugged); loopback
+ * drops the partner's link. Entering loopback starts the PHY's settle
+ * time. */
 static void silicon_bmcr(struct model_igb *g, uint16_t v)
 {
+	g->partner_link = false;
+	g->partner_an_ns = 0;
 	if (v & IGB_BMCR_RESET) {
 		phy_reset(g);
 		return;
 	}
+	g->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
+	if ((v & IGB_BMCR_AUTONEG_EN) && (v & IGB_BMCR_RESTART_AN) &&
+	    !(v & IGB_BMCR_LOOPBACK) && !g->unplugged)
+		g->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
 	if ((v & IGB_BMCR_LOOPBACK) && !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK))
 		g->phy_loopback_ns = g->now_ns;
 	g->phy[IGB_PHY_BMCR] = v & ~IGB_BMCR_RESTART_AN;
@@ -592,10 +621,13 @@ struct model_igb *model_igb_attach(struct fake_fn *fn, struct fake_mmio *bar0,
 	model_device_reset(g, true);
 	sriov_attach(g);
 	/* As the firmware left it: on QEMU, OVMF's autonegotiation finished
-	 * (link up, as -device igb boots); silicon has no cable here. */
+	 * (link up, as -device igb boots); silicon's cable (unless unplugged)
+	 * links once autonegotiation is restarted. */
 	if (!model_silicon(g)) {
 		g->lu = true;
 		g->phy[PHY_BMSR] |= PHY_BMSR_LINK | PHY_BMSR_AN_DONE;
+		g->phy[IGB_PHY_ANLPAR] = MODEL_QEMU_ANLPAR;
+		g->phy[IGB_PHY_1000T_STAT] = MODEL_QEMU_1000T_STAT;
 	}
 	fake_on_tick(tick, g);
 	return g;

@@ -226,6 +226,10 @@ INJECT(unmapped_write_lands_half, BOTH, true, "memcpy_to_unmapped_iova",
        MODEL_FAULT_LEAK_WRITE, { 0 },
        { { "memcpy_to_unmapped_iova", "the unreachable page changed" } })
 
+/* The partner's link: autonegotiation completes, the MAC link never comes. */
+INJECT(partner_link_never_up, BOTH, false, "link_partner", MODEL_FAULT_LINK_NEVER_UP, { 0 },
+       { { "link_partner", "autonegotiation completed (partner advertises" } })
+
 /* MSI and INTx: the one-vector mode never signals. */
 INJECT(msi_never_sent, BOTH, false, "msi_to_memory", MODEL_FAULT_ONE_VECTOR_LOST, { 0 },
        { { "msi_to_memory", "cause raised: no MSI message within" } })
