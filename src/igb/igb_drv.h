@@ -169,6 +169,8 @@ void igb_irq_retag(struct igb_drv *drv, uint32_t tag);
 /* What the slot of vector v holds now (0: nothing arrived). */
 uint32_t igb_msg_read(const struct igb_drv *drv, unsigned v);
 void igb_msg_clear(struct igb_drv *drv, unsigned v);
+/* What the slot held, cleared in the same access (0: nothing arrived). */
+uint32_t igb_msg_take(struct igb_drv *drv, unsigned v);
 /*
  * Wait (bounded) for vector v's message, then for a quiet period that
  * proves no second message follows. Returns RC_OK with *data when exactly

@@ -97,6 +97,11 @@ int igb_msg_wait_at(volatile uint32_t *at, uint32_t *data)
 	return RC_OK;
 }
 
+uint32_t igb_msg_take(struct igb_drv *drv, unsigned v)
+{
+	return msg_take(slot(drv, v));
+}
+
 int igb_msg_wait(struct igb_drv *drv, unsigned v, uint32_t *data)
 {
 	return igb_msg_wait_at(slot(drv, v), data);

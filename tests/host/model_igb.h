@@ -80,6 +80,7 @@ enum model_fault {
 	MODEL_FAULT_MBX_LOCK_BROKEN = 1u << 19, /* a VF gets VFU while the PF holds PFU */
 	MODEL_FAULT_PM_STUCK = 1u << 20,      /* PMCSR PowerState ignores writes */
 	MODEL_FAULT_ONE_VECTOR_LOST = 1u << 21, /* MSI and INTx never signal */
+	MODEL_FAULT_EITR_IGNORED = 1u << 22,  /* no throttling whatever EITR says */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;

@@ -170,6 +170,11 @@ bool inject_one_vector_lost(const struct model_igb *g)
 	return on(g, MODEL_FAULT_ONE_VECTOR_LOST);
 }
 
+bool inject_eitr_ignored(const struct model_igb *g)
+{
+	return on(g, MODEL_FAULT_EITR_IGNORED);
+}
+
 /* Each tick: what was held back lands. */
 void inject_sync(struct model_igb *g)
 {

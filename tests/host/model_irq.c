@@ -293,6 +293,8 @@ static uint64_t eitr_ns(const struct model_igb *g, unsigned v)
 {
 	uint32_t e = REG(g, IGB_EITR(v));
 
+	if (inject_eitr_ignored(g))
+		return 0;
 	return model_silicon(g) ? SI_EITR_INTERVAL(e) * 1000ull :
 				  (e & QEMU_EITR_MASK) * MODEL_QEMU_EITR_NS;
 }

@@ -183,6 +183,7 @@ bool inject_flr_keeps_state(const struct model_igb *g);
 bool inject_rst_unwedges(const struct model_igb *g);
 bool inject_pm_stuck(const struct model_igb *g);
 bool inject_one_vector_lost(const struct model_igb *g);
+bool inject_eitr_ignored(const struct model_igb *g);
 void inject_sync(struct model_igb *g);
 
 /* model_pci.c: config space side (FLR, MSI-X control) */

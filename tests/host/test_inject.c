@@ -226,6 +226,10 @@ INJECT(unmapped_write_lands_half, BOTH, true, "memcpy_to_unmapped_iova",
        MODEL_FAULT_LEAK_WRITE, { 0 },
        { { "memcpy_to_unmapped_iova", "the unreachable page changed" } })
 
+/* EITR: the vector is not throttled. */
+INJECT(eitr_ignored, BOTH, false, "eitr_throttle", MODEL_FAULT_EITR_IGNORED, { 0 },
+       { { "eitr_throttle", "did not throttle" } })
+
 /* The partner's link: autonegotiation completes, the MAC link never comes. */
 INJECT(partner_link_never_up, BOTH, false, "link_partner", MODEL_FAULT_LINK_NEVER_UP, { 0 },
        { { "link_partner", "autonegotiation completed (partner advertises" } })
