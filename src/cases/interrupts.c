@@ -51,6 +51,8 @@ static void one_vector_mode(struct test_run *t, struct one_vector *s)
 	struct igb_dev *d = t->drv->dev;
 
 	s->msix_was_on = t->drv->irq.on;
+	/* No legacy cause enabled while MSI-X goes: INTx would be next. */
+	igb_wr32(d, IGB_IMC, ~0u);
 	igb_irq_teardown(t->drv);
 	if (d->fn->caps.msix) {
 		s->msix_flags = pci_read16(d->bdf, msix_flags_at(d));
@@ -141,12 +143,15 @@ static enum ktap_result case_msi_to_memory(struct igb_dev *d, struct test_run *t
 	enum ktap_result r;
 	int rc;
 
-	if (msi_setup(&m, d->bdf, &d->fn->caps))
+	if (!d->fn->caps.msi)
 		return test_fail(t, "no MSI capability (the 82576 has one)");
 	if ((rc = test_alloc(t, d, PLAT_PAGE_SIZE, &page)))
 		return test_fail(t, "DMA allocation: %s", rc_name(rc));
 	at = (volatile uint32_t *)(page + 0x100);
 	one_vector_mode(t, &s);
+	/* Saved with MSI-X gone, so restore leaves COMMAND as MSI-X's set-up
+	 * expects to find it. */
+	msi_setup(&m, d->bdf, &d->fn->caps);
 	msi_enable(&m, dma_bus(dma_lookup(page, PLAT_PAGE_SIZE), (void *)(uintptr_t)at),
 		   MSI_DATA);
 	r = msi_steps(t, &m, at, &masked_checked);
@@ -221,14 +226,15 @@ static enum ktap_result intx_steps(struct igb_dev *d, struct test_run *t)
  */
 static enum ktap_result case_intx_status(struct igb_dev *d, struct test_run *t)
 {
-	uint16_t cmd = pci_read16(d->bdf, PCI_COMMAND);
 	uint16_t msi_flags = d->fn->caps.msi ?
 				     pci_read16(d->bdf, d->fn->caps.msi + PCI_MSI_FLAGS) : 0;
 	struct one_vector s;
 	enum ktap_result r;
+	uint16_t cmd;
 
+	one_vector_mode(t, &s); /* every cause masked */
+	cmd = pci_read16(d->bdf, PCI_COMMAND); /* as MSI-X's teardown left it */
 	pci_write16(d->bdf, PCI_COMMAND, cmd | PCI_COMMAND_INTX_DISABLE);
-	one_vector_mode(t, &s);
 	if (msi_flags & PCI_MSI_FLAGS_ENABLE) /* INTx needs MSI off too */
 		pci_write16(d->bdf, d->fn->caps.msi + PCI_MSI_FLAGS,
 			    msi_flags & ~PCI_MSI_FLAGS_ENABLE);
@@ -236,10 +242,10 @@ static enum ktap_result case_intx_status(struct igb_dev *d, struct test_run *t)
 	causes_off(d);
 	if (msi_flags & PCI_MSI_FLAGS_ENABLE)
 		pci_write16(d->bdf, d->fn->caps.msi + PCI_MSI_FLAGS, msi_flags);
-	back_to_msix(t, &s);
 	pci_write16(d->bdf, PCI_COMMAND,
 		    (pci_read16(d->bdf, PCI_COMMAND) & ~PCI_COMMAND_INTX_DISABLE) |
 			    (cmd & PCI_COMMAND_INTX_DISABLE));
+	back_to_msix(t, &s);
 	if (r == KTAP_PASS)
 		ktap_diag("%s: Interrupt Status clear with the cause masked, set with it "
 			  "unmasked, clear after the ICR read (INTx Disable set throughout)",
