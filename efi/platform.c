@@ -50,8 +50,9 @@ static struct {
 } pciio[MAX_PCIIO];
 static unsigned npciio;
 
-static struct {
+static struct efi_dma {
 	bool used;
+	bool high; /* AllocatePages above 4 GiB, not AllocateBuffer */
 	EFI_PCI_IO_PROTOCOL *io;
 	VOID *mapping;
 	struct dma_mem mem;
@@ -682,45 +683,124 @@ void plat_cache_flush(const void *p, size_t len)
 
 /* ---- DMA memory ---------------------------------------------------- */
 
+static int free_slot(void)
+{
+	unsigned slot;
+
+	for (slot = 0; slot < MAX_DMA && dma[slot].used; slot++)
+		;
+	return slot == MAX_DMA ? -1 : (int)slot;
+}
+
+static void dma_release(EFI_PCI_IO_PROTOCOL *io, bool high, VOID *host, UINTN pages)
+{
+	if (high)
+		BS->FreePages((EFI_PHYSICAL_ADDRESS)(UINTN)host, pages);
+	else
+		io->FreeBuffer(io, pages, host);
+}
+
+/* Map for the device, insist on identity (our descriptors carry CPU
+ * addresses), zero, and record in slot. */
+static int dma_map_slot(EFI_PCI_IO_PROTOCOL *io, int slot, bool high, VOID *host,
+			UINTN pages, struct dma_mem *mem)
+{
+	UINTN mapped = pages * PLAT_PAGE_SIZE;
+	EFI_PHYSICAL_ADDRESS bus;
+	VOID *mapping = NULL;
+
+	if (io->Map(io, EfiPciIoOperationBusMasterCommonBuffer, host, &mapped, &bus,
+		    &mapping) != EFI_SUCCESS) {
+		dma_release(io, high, host, pages);
+		/* Above 4 GiB: the root bridge says it cannot (EDK2's DmaAbove4G
+		 * FALSE, which OVMF declares): not for us to override. */
+		return high ? RC_ENOTSUP : RC_EIO;
+	}
+	if (bus != (EFI_PHYSICAL_ADDRESS)(UINTN)host || mapped != pages * PLAT_PAGE_SIZE) {
+		io->Unmap(io, mapping);
+		dma_release(io, high, host, pages);
+		return RC_ENOTSUP;
+	}
+	for (UINTN i = 0; i < pages * PLAT_PAGE_SIZE; i++)
+		((volatile UINT8 *)host)[i] = 0;
+	dma[slot] = (struct efi_dma){ .used = true, .high = high, .io = io,
+					 .mapping = mapping };
+	dma[slot].mem = (struct dma_mem){ host, bus, pages * PLAT_PAGE_SIZE, &dma[slot] };
+	*mem = dma[slot].mem;
+	return RC_OK;
+}
+
 int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
 {
 	EFI_PCI_IO_PROTOCOL *io = pciio_find(dev);
 	UINTN pages = (bytes + PLAT_PAGE_SIZE - 1) / PLAT_PAGE_SIZE;
-	UINTN mapped;
-	EFI_PHYSICAL_ADDRESS bus;
-	VOID *host = NULL, *mapping = NULL;
-	unsigned slot;
+	VOID *host = NULL;
+	int slot = free_slot();
 
 	if (!bytes || !io)
 		return !bytes ? RC_EINVAL : RC_ENODEV;
-	for (slot = 0; slot < MAX_DMA && dma[slot].used; slot++)
-		;
-	if (slot == MAX_DMA)
+	if (slot < 0)
 		return RC_ENOMEM;
 	/* AllocateBuffer without DUAL_ADDRESS_CYCLE stays below 4 GiB. */
 	if (io->AllocateBuffer(io, AllocateAnyPages, EfiBootServicesData, pages, &host,
 			       0) != EFI_SUCCESS)
 		return RC_ENOMEM;
-	mapped = pages * PLAT_PAGE_SIZE;
-	if (io->Map(io, EfiPciIoOperationBusMasterCommonBuffer, host, &mapped, &bus,
-		    &mapping) != EFI_SUCCESS) {
-		io->FreeBuffer(io, pages, host);
-		return RC_EIO;
+	return dma_map_slot(io, slot, false, host, pages, mem);
+}
+
+/* The lowest conventional memory above 4 GiB with room for pages, 0 if
+ * none (the memory map is the firmware's own account). */
+static EFI_PHYSICAL_ADDRESS free_above_4g(UINTN pages)
+{
+	UINTN entries, key, dsize;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &dsize, &dver);
+	EFI_PHYSICAL_ADDRESS best = 0;
+
+	if (!map)
+		return 0;
+	for (UINTN i = 0; i < entries; i++) {
+		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)map + i * dsize);
+		EFI_PHYSICAL_ADDRESS at = d->PhysicalStart;
+		UINT64 n = d->NumberOfPages;
+
+		if (d->Type != EfiConventionalMemory || at + n * EFI_PAGE_SIZE <= PLAT_DMA_HIGH_BASE)
+			continue;
+		if (at < PLAT_DMA_HIGH_BASE) {
+			n -= (PLAT_DMA_HIGH_BASE - at) / EFI_PAGE_SIZE;
+			at = PLAT_DMA_HIGH_BASE;
+		}
+		if (n >= pages && (!best || at < best))
+			best = at;
 	}
-	/* Our descriptors carry CPU addresses: insist on identity. */
-	if (bus != (EFI_PHYSICAL_ADDRESS)(UINTN)host || mapped != pages * PLAT_PAGE_SIZE) {
-		io->Unmap(io, mapping);
-		io->FreeBuffer(io, pages, host);
+	FreePool(map);
+	return best;
+}
+
+int plat_dma_alloc_high(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
+{
+	EFI_PCI_IO_PROTOCOL *io = pciio_find(dev);
+	UINTN pages = (bytes + PLAT_PAGE_SIZE - 1) / PLAT_PAGE_SIZE;
+	EFI_PHYSICAL_ADDRESS at;
+	int slot = free_slot();
+
+	if (!bytes || !io)
+		return !bytes ? RC_EINVAL : RC_ENODEV;
+	if (slot < 0)
+		return RC_ENOMEM;
+	at = free_above_4g(pages);
+	if (!at)
 		return RC_ENOTSUP;
-	}
-	for (UINTN i = 0; i < pages * PLAT_PAGE_SIZE; i++)
-		((volatile UINT8 *)host)[i] = 0;
-	dma[slot].used = true;
-	dma[slot].io = io;
-	dma[slot].mapping = mapping;
-	dma[slot].mem = (struct dma_mem){ host, bus, pages * PLAT_PAGE_SIZE, &dma[slot] };
-	*mem = dma[slot].mem;
-	return RC_OK;
+	/* A function may be given addresses above 4 GiB only with DUAL_
+	 * ADDRESS_CYCLE (UEFI spec, EFI_PCI_IO_PROTOCOL.Map/AllocateBuffer);
+	 * PciIo.AllocateBuffer cannot ask for memory above a floor, so the
+	 * pages are the boot services' (AllocateAddress) and PciIo maps them. */
+	if (io->Attributes(io, EfiPciIoAttributeOperationEnable,
+			   EFI_PCI_IO_ATTRIBUTE_DUAL_ADDRESS_CYCLE, NULL) != EFI_SUCCESS)
+		return RC_ENOTSUP;
+	if (BS->AllocatePages(AllocateAddress, EfiBootServicesData, pages, &at) != EFI_SUCCESS)
+		return RC_ENOMEM;
+	return dma_map_slot(io, slot, true, (VOID *)(UINTN)at, pages, mem);
 }
 
 void plat_dma_free(struct dma_mem *mem)
@@ -729,8 +809,8 @@ void plat_dma_free(struct dma_mem *mem)
 		if (!dma[i].used || dma[i].mem.cpu != mem->cpu)
 			continue;
 		dma[i].io->Unmap(dma[i].io, dma[i].mapping);
-		dma[i].io->FreeBuffer(dma[i].io, dma[i].mem.size / PLAT_PAGE_SIZE,
-				      dma[i].mem.cpu);
+		dma_release(dma[i].io, dma[i].high, dma[i].mem.cpu,
+			    dma[i].mem.size / PLAT_PAGE_SIZE);
 		dma[i].used = false;
 		break;
 	}

@@ -144,6 +144,15 @@ struct dma_mem {
 int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem);
 void plat_dma_free(struct dma_mem *mem);
 /*
+ * The same above 4 GiB, for the 64-bit address path (the high halves of
+ * the base registers). RC_ENOTSUP when the machine has no free memory
+ * there the device may reach (UEFI: none in the memory map above 4 GiB,
+ * or the function may not use 64-bit addresses); freed by plat_dma_free.
+ */
+int plat_dma_alloc_high(struct pci_bdf dev, size_t bytes, struct dma_mem *mem);
+/* 4 GiB: the first address a 32-bit base register cannot hold. */
+#define PLAT_DMA_HIGH_BASE 0x100000000ull
+/*
  * Bytes of memory the firmware counts free (UEFI: conventional memory in
  * its memory map), 0 when unknown. A soak prints it per round: pool or
  * pages leaked by igbtest, or by the firmware on its behalf, show here.

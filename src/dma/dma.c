@@ -81,7 +81,8 @@ int dma_alloc_flags(struct pci_bdf dev, size_t size, unsigned flags,
 			b = &bufs[i];
 	if (!b)
 		return RC_ENOMEM;
-	rc = plat_dma_alloc(dev, size, &b->mem);
+	rc = (flags & DMA_HIGH) ? plat_dma_alloc_high(dev, size, &b->mem) :
+				  plat_dma_alloc(dev, size, &b->mem);
 	if (rc)
 		return rc;
 	/* Descriptors carry CPU addresses: anything but identity is unusable. */

@@ -16,6 +16,7 @@ enum dma_flags {
 	DMA_UNMAPPED = 1 << 0, /* never given to the IOMMU: tables, fault targets */
 	DMA_UNBACKED = 1 << 1, /* an address with nothing behind it: never
 				* read or written by the CPU, never freed */
+	DMA_HIGH = 1 << 2,     /* above 4 GiB (plat_dma_alloc_high) */
 };
 
 struct dma_buf {

@@ -542,11 +542,12 @@ static void free_buffers(struct igb_drv *drv)
 static int alloc_buffers(struct igb_drv *drv)
 {
 	struct pci_bdf b = drv->dev->bdf;
+	unsigned f = drv->dma_flags;
 	int rc;
 
-	if ((rc = dma_alloc(b, IGB_RING_DESCS * IGB_DESC_SIZE, &drv->tx.mem)) ||
-	    (rc = dma_alloc(b, IGB_RING_DESCS * IGB_DESC_SIZE, &drv->rx.mem)) ||
-	    (rc = dma_alloc(b, 2 * IGB_PAD_BYTES, &drv->pad)))
+	if ((rc = dma_alloc_flags(b, IGB_RING_DESCS * IGB_DESC_SIZE, f, &drv->tx.mem)) ||
+	    (rc = dma_alloc_flags(b, IGB_RING_DESCS * IGB_DESC_SIZE, f, &drv->rx.mem)) ||
+	    (rc = dma_alloc_flags(b, 2 * IGB_PAD_BYTES, f, &drv->pad)))
 		free_buffers(drv);
 	return rc;
 }
@@ -590,6 +591,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	/* What outlives a re-init: settings, and what the last copy saw. */
 	unsigned recoveries = drv->recoveries;
 	bool no_auto_recover = drv->no_auto_recover, faulted = drv->faulted;
+	unsigned dma_flags = drv->dma_flags;
 	struct iommu_fault fault = drv->fault;
 	uint64_t t0, forced_at;
 	uint32_t settle_us;
@@ -597,7 +599,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 
 	*drv = (struct igb_drv){ .dev = d, .tx_queue = txq, .rx_queue = rxq,
 				 .recoveries = recoveries,
-				 .no_auto_recover = no_auto_recover,
+				 .no_auto_recover = no_auto_recover, .dma_flags = dma_flags,
 				 .faulted = faulted, .fault = fault,
 				 .max_frame = max_frame ? max_frame : IGB_MAX_FRAME };
 	drv->frame_size = drv->max_frame;

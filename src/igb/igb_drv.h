@@ -104,6 +104,7 @@ struct igb_drv {
 	char last_error[240];
 	unsigned recoveries;      /* FLR recoveries done by memcpy_wait */
 	bool no_auto_recover;     /* a test wants to see the wedged state */
+	unsigned dma_flags;       /* dma_alloc_flags for the rings (DMA_HIGH) */
 	bool faulted;             /* the last copy ended on an IOMMU fault */
 	struct iommu_fault fault; /* that fault (ours) */
 };

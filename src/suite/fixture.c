@@ -108,6 +108,10 @@ void fixture_before(struct igb_drv *drv)
 {
 	drv->no_auto_recover = false;
 	drv->faulted = false;
+	if (drv->dma_flags) { /* rings above 4 GiB: the next init puts them low */
+		igb_ops.remove(drv);
+		drv->dma_flags = 0;
+	}
 	if ((drv->tx_queue || drv->rx_queue) && igb_drv_switch_queues(drv, 0, 0))
 		igb_ops.remove(drv); /* the next user re-inits on queue 0 */
 	if (drv->up)

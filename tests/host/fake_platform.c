@@ -189,6 +189,9 @@ static struct {
 	struct dma_mem kept[FAKE_MAX_DMA];
 } recycle;
 
+static bool dma_high_none;
+static unsigned dma_high_total;
+
 static void dma_reset(void)
 {
 	for (unsigned i = 0; i < FAKE_MAX_DMA; i++) {
@@ -199,6 +202,8 @@ static void dma_reset(void)
 	}
 	recycle.on = false;
 	ndma_live = ndma_total = dma_fail = 0;
+	dma_high_none = false;
+	dma_high_total = 0;
 }
 
 void fake_dma_recycle(void)
@@ -276,6 +281,31 @@ int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
 	ndma_live++;
 	ndma_total++;
 	return RC_OK;
+}
+
+void fake_dma_high_none(bool none)
+{
+	dma_high_none = none;
+}
+
+unsigned fake_dma_high_allocations(void)
+{
+	return dma_high_total;
+}
+
+/* The host's heap is above 4 GiB: an ordinary allocation, checked. */
+int plat_dma_alloc_high(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
+{
+	int rc;
+
+	if (dma_high_none)
+		return RC_ENOTSUP;
+	rc = plat_dma_alloc(dev, bytes, mem);
+	if (!rc && mem->bus < PLAT_DMA_HIGH_BASE)
+		harness_fatal(__FILE__, __LINE__, "host memory at 0x%llx is below 4 GiB",
+			      (unsigned long long)mem->bus);
+	dma_high_total += !rc;
+	return rc;
 }
 
 void plat_dma_free(struct dma_mem *mem)

@@ -160,6 +160,10 @@ unsigned fake_dma_allocations(void);
  * sequence of allocations gets the same addresses, as from a firmware's
  * allocator, so address-dependent figures (IOMMU table pages) repeat. */
 void fake_dma_recycle(void);
+/* plat_dma_alloc_high: none (RC_ENOTSUP, a machine with no memory above
+ * 4 GiB) or the host's heap (above 4 GiB); how many it gave. */
+void fake_dma_high_none(bool none);
+unsigned fake_dma_high_allocations(void);
 /* Make the next n plat_dma_alloc calls fail with RC_ENOMEM. */
 void fake_dma_fail_next(unsigned n);
 /* The CPU pointer for bus addresses [bus, bus + len) when they lie inside

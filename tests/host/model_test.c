@@ -8,6 +8,7 @@
 
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
+#include "suite/suite.h"
 
 /* Large: static, and the device keeps a pointer to its entry. */
 static struct pci_inventory inv;
@@ -36,6 +37,14 @@ void mt_open(struct mt *m, enum model_personality pers)
 	m->src = b->cpu;
 	REQUIRE(dma_alloc(m->d.bdf, MT_BUF, &b) == RC_OK);
 	m->dst = b->cpu;
+}
+
+unsigned mt_case_index(const char *name)
+{
+	for (unsigned i = 0; i < suite_case_count(); i++)
+		if (!strcmp(suite_case(i)->name, name))
+			return i;
+	harness_fatal(__FILE__, __LINE__, "no case %s", name);
 }
 
 const struct pci_inventory *mt_inventory(void)

@@ -29,6 +29,8 @@ const struct pci_inventory *mt_inventory(void);
 void mt_up(struct mt *m);
 /* A copy of n bytes through the driver; RC_EIO when the bytes differ. */
 int mt_copy(struct mt *m, size_t n);
+/* The registry index of case name (for suite_run_sequence). */
+unsigned mt_case_index(const char *name);
 /* BAR0 register access. */
 uint32_t mt_rd(const struct mt *m, uint32_t reg);
 void mt_wr(const struct mt *m, uint32_t reg, uint32_t v);

@@ -226,6 +226,11 @@ INJECT(unmapped_write_lands_half, BOTH, true, "memcpy_to_unmapped_iova",
        MODEL_FAULT_LEAK_WRITE, { 0 },
        { { "memcpy_to_unmapped_iova", "the unreachable page changed" } })
 
+/* Above 4 GiB: RDBAH does not keep the ring base's high half. */
+INJECT(rdbah_high_half_lost, BOTH, false, "dma_above_4g", MODEL_FAULT_REG_STUCK,
+       { .reg = IGB_RDBAH(0), .stuck_mask = ~0u, .stuck_value = 0 },
+       { { "dma_above_4g", "a ring base's high half is 0" } })
+
 /* EITR: the vector is not throttled. */
 INJECT(eitr_ignored, BOTH, false, "eitr_throttle", MODEL_FAULT_EITR_IGNORED, { 0 },
        { { "eitr_throttle", "did not throttle" } })

@@ -43,18 +43,10 @@ TEST(autoneg_link_unplugged_is_bounded)
 	CHECK(fake_now_us() - t0 < IGB_AUTONEG_TIMEOUT_US + 100000);
 }
 
-/* Registry index of a case by name. */
-static unsigned case_index(const char *name)
-{
-	for (unsigned i = 0; i < suite_case_count(); i++)
-		if (!strcmp(suite_case(i)->name, name))
-			return i;
-	harness_fatal(__FILE__, __LINE__, "no case %s", name);
-}
 
 static enum ktap_result run_link_partner(enum model_personality pers, bool unplugged)
 {
-	unsigned seq[2] = { case_index("link_loopback_up"), case_index("link_partner") };
+	unsigned seq[2] = { mt_case_index("link_loopback_up"), mt_case_index("link_partner") };
 	enum ktap_result out[2];
 
 	mt_open(&m, pers);
