@@ -216,6 +216,7 @@ struct model_igb {
 	uint32_t tdt_eic;              /* QEMU: TX causes of this TDT write */
 	uint64_t phy_loopback_ns;      /* silicon: BMCR loopback set at */
 	bool unplugged;                /* silicon: no cable, no link partner */
+	uint64_t unplug_at_ns;         /* silicon: the cable is pulled then (0: never) */
 	uint64_t partner_an_ns;        /* silicon: autoneg with the partner done at */
 	bool partner_link;             /* silicon: the PHY has a link to the partner */
 	uint64_t forced_link_ns;       /* silicon: CTRL forced the link at */

@@ -106,6 +106,8 @@ static void link_set(struct model_igb *g, bool up)
  * partner with CTRL.SLU (igb_setup_copper_link_82575). */
 static void silicon_link_sync(struct model_igb *g)
 {
+	if (g->unplug_at_ns && g->now_ns >= g->unplug_at_ns)
+		g->unplugged = true;
 	if (g->unplugged) {
 		g->partner_an_ns = 0;
 		g->partner_link = false;

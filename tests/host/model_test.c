@@ -8,6 +8,7 @@
 
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
+#include "report/ktap.h"
 #include "suite/suite.h"
 
 /* Large: static, and the device keeps a pointer to its entry. */
@@ -37,6 +38,16 @@ void mt_open(struct mt *m, enum model_personality pers)
 	m->src = b->cpu;
 	REQUIRE(dma_alloc(m->d.bdf, MT_BUF, &b) == RC_OK);
 	m->dst = b->cpu;
+}
+
+static void ktap_to_plat(const char *line, size_t len)
+{
+	plat_write(line, len);
+}
+
+void mt_capture_ktap(void)
+{
+	ktap_init(ktap_to_plat);
 }
 
 unsigned mt_case_index(const char *name)

@@ -29,6 +29,9 @@ const struct pci_inventory *mt_inventory(void);
 void mt_up(struct mt *m);
 /* A copy of n bytes through the driver; RC_EIO when the bytes differ. */
 int mt_copy(struct mt *m, size_t n);
+/* KTAP output from here on into the fake platform's captured output
+ * (fake_output_contains), as igbtest's main() sends it to plat_write. */
+void mt_capture_ktap(void);
 /* The registry index of case name (for suite_run_sequence). */
 unsigned mt_case_index(const char *name);
 /* BAR0 register access. */

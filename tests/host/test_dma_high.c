@@ -19,6 +19,7 @@ TEST(dma_above_4g_rings_and_buffers_high)
 	enum ktap_result out[2];
 
 	mt_open(&m, MODEL_SILICON);
+	mt_capture_ktap();
 	REQUIRE(suite_run_sequence(m.d.fn, seq, 2, out) == RC_OK);
 	CHECK_EQ(out[0], KTAP_PASS);
 	CHECK_EQ(out[1], KTAP_PASS);
@@ -36,6 +37,7 @@ TEST(dma_above_4g_skips_without_high_memory)
 
 	mt_open(&m, MODEL_QEMU);
 	fake_dma_high_none(true);
+	mt_capture_ktap();
 	REQUIRE(suite_run_sequence(m.d.fn, seq, 1, out) == RC_OK);
 	CHECK_EQ(out[0], KTAP_SKIP);
 	CHECK(fake_output_contains("# SKIP no memory above 4 GiB this device may use"));

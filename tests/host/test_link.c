@@ -51,6 +51,7 @@ static enum ktap_result run_link_partner(enum model_personality pers, bool unplu
 
 	mt_open(&m, pers);
 	m.g->unplugged = unplugged;
+	mt_capture_ktap();
 	REQUIRE(suite_run_sequence(m.d.fn, seq, 2, out) == RC_OK);
 	CHECK_EQ(out[0], KTAP_PASS);
 	CHECK_EQ(model_violations(m.g), 0);
@@ -72,6 +73,21 @@ TEST(link_partner_skips_without_a_partner)
 	CHECK_EQ(run_link_partner(MODEL_SILICON, true), KTAP_SKIP);
 	CHECK(fake_output_contains("# SKIP no link partner: autonegotiation did not "
 				   "complete within 50"));
+}
+
+/* The partner goes away 100 ms after the link came up: the hold sees it. */
+TEST(link_partner_fails_when_the_partner_goes)
+{
+	unsigned seq[1] = { mt_case_index("link_partner") };
+	enum ktap_result out[1];
+
+	mt_open(&m, MODEL_SILICON);
+	/* autonegotiation restarts a little after now; link 3 s later */
+	m.g->unplug_at_ns = fake_now_us() * 1000 + 3200000000ull;
+	mt_capture_ktap();
+	REQUIRE(suite_run_sequence(m.d.fn, seq, 1, out) == RC_OK);
+	CHECK_EQ(out[0], KTAP_FAIL);
+	CHECK(fake_output_contains("the link went down within 500 ms of coming up"));
 }
 
 /* Wrong: a forced MAC link (the loopback set-up) taken as a partner. On
