@@ -368,6 +368,8 @@ int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an)
 	int rc;
 
 	*an = (struct igb_autoneg){ 0 };
+	if (igb_link_mode(d))
+		return RC_ENOTSUP; /* no copper PHY behind MDIC: not these steps */
 	if ((rc = igb_reset(d, &auto_rd)))
 		return rc;
 	/* Linux igb_phy_setup_autoneg(): everything the PHY can do. */

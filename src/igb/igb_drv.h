@@ -200,7 +200,9 @@ void igb_irq_ack(struct igb_drv *drv, uint32_t vectors);
  * and half duplex), restarts autonegotiation out of loopback, and the MAC
  * link follows the PHY's (CTRL.SLU, speed and duplex not forced). Waits,
  * bounded, for autonegotiation and STATUS.LU. RC_OK: link up;
- * RC_ETIMEDOUT: none within the bound. an gets what was seen either way.
+ * RC_ETIMEDOUT: none within the bound (an gets what was seen either way);
+ * RC_ENOTSUP: the port's link is not the internal copper PHY's
+ * (igb_link_mode), and nothing was written.
  */
 struct igb_autoneg {
 	uint64_t took_us;        /* restart to link (or to the bound) */
