@@ -13,6 +13,7 @@ const char *rc_name(int rc)
 	case RC_ENOTSUP: return "not supported";
 	case RC_ERANGE: return "out of range";
 	case RC_EBUSY: return "in use by a firmware driver";
+	case RC_EACCES: return "forbidden by manageability firmware";
 	default: return "unknown error";
 	}
 }

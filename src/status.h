@@ -16,6 +16,7 @@ enum rc {
 	RC_ENOTSUP = -6,   /* not available on this platform */
 	RC_ERANGE = -7,    /* value out of range */
 	RC_EBUSY = -8,     /* held by a firmware driver that would not let go */
+	RC_EACCES = -9,    /* forbidden by the NIC's manageability firmware */
 };
 
 /* "timed out" for RC_ETIMEDOUT; "unknown error" for anything else. */

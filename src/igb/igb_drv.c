@@ -9,6 +9,7 @@
  */
 #include "igb/igb_drv.h"
 
+#include "igb/igb_info.h"
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
@@ -25,6 +26,12 @@
 #define IGB_AUTO_RD_TIMEOUT_US		10000
 /* Linux igb_reset_hw_82575(): 10 ms after disabling RX/TX for DMA to end. */
 #define IGB_QUIESCE_US			10000
+/* Linux igb_get_hw_semaphore() (e1000_mac.c): SWSM.SMBI, then SWESMBI,
+ * each within nvm.word_size + 1 polls of 50 us (igb_nvm_words()). */
+#define IGB_SWSM_POLL_US		50
+/* Linux igb_acquire_swfw_sync_82575(): 200 tries, 5 ms apart. */
+#define IGB_SWFW_SYNC_TIMEOUT_US	(200u * 5000u)
+#define IGB_SWFW_SYNC_POLL_US		5000
 /* Linux e1000_read_phy_reg_mdic(): 1920 polls of 50 us, about 96 ms. */
 #define IGB_MDIC_TIMEOUT_US		100000
 #define IGB_MDIC_POLL_US		50
@@ -173,16 +180,152 @@ int igb_nvm_read(struct igb_dev *d, uint16_t word, uint16_t *val)
 	return RC_OK;
 }
 
+/* ---- the PHY semaphore (manageability firmware shares the PHY) -------- */
+
+/* A register wait whose step also writes: SWSM's semaphores are taken by
+ * the access itself. last: the value read (all-ones ends it). */
+struct sem_wait {
+	const struct igb_dev *d;
+	uint32_t last;
+};
+
+/* Reading SWSM with SMBI clear sets it: that read takes it. */
+static bool smbi_taken(void *ctx)
+{
+	struct sem_wait *w = ctx;
+
+	w->last = igb_rd32(w->d, IGB_SWSM);
+	return w->last == 0xffffffffu || !(w->last & IGB_SWSM_SMBI);
+}
+
+/* SWESMBI latches only while firmware does not hold it. */
+static bool swesmbi_latched(void *ctx)
+{
+	struct sem_wait *w = ctx;
+
+	igb_wr32(w->d, IGB_SWSM, igb_rd32(w->d, IGB_SWSM) | IGB_SWSM_SWESMBI);
+	w->last = igb_rd32(w->d, IGB_SWSM);
+	return w->last == 0xffffffffu || (w->last & IGB_SWSM_SWESMBI);
+}
+
+/* Linux igb_put_hw_semaphore(). */
+static void hw_semaphore_put(struct igb_dev *d)
+{
+	igb_wr32(d, IGB_SWSM, igb_rd32(d, IGB_SWSM) & ~(IGB_SWSM_SMBI | IGB_SWSM_SWESMBI));
+}
+
+/* Linux igb_get_hw_semaphore() (e1000_mac.c): SMBI against other
+ * software, then SWESMBI against the firmware. */
+static int hw_semaphore_get(struct igb_dev *d)
+{
+	uint64_t bound = (uint64_t)(igb_nvm_words(d) + 1) * IGB_SWSM_POLL_US;
+	struct sem_wait w = { d, 0 };
+
+	if (!wait_until(smbi_taken, &w, bound, IGB_SWSM_POLL_US))
+		return RC_ETIMEDOUT;
+	if (w.last != 0xffffffffu && !wait_until(swesmbi_latched, &w, bound, IGB_SWSM_POLL_US)) {
+		hw_semaphore_put(d);
+		return RC_ETIMEDOUT;
+	}
+	return w.last == 0xffffffffu ? RC_ENODEV : RC_OK;
+}
+
+/* Linux igb_acquire_phy_82575(): this port's PHY bit, by STATUS.FUNC_ID. */
+static uint32_t phy_sm_mask(const struct igb_dev *d)
+{
+	static const uint32_t mask[] = { IGB_SWFW_PHY0_SM, IGB_SWFW_PHY1_SM,
+					 IGB_SWFW_PHY2_SM, IGB_SWFW_PHY3_SM };
+
+	return mask[(igb_rd32(d, IGB_STATUS) & IGB_STATUS_FUNC_MASK) >> IGB_STATUS_FUNC_SHIFT];
+}
+
+struct swfw_wait {
+	struct igb_dev *d;
+	uint32_t mask;
+	int rc;
+};
+
+/* One try of igb_acquire_swfw_sync_82575(): under the hardware semaphore,
+ * take the PHY bit if neither firmware (mask << 16) nor other software
+ * (mask) holds it. A failed hardware semaphore ends the wait. */
+static bool swfw_taken(void *ctx)
+{
+	struct swfw_wait *w = ctx;
+	uint32_t sync;
+
+	w->rc = hw_semaphore_get(w->d);
+	if (w->rc)
+		return true;
+	sync = igb_rd32(w->d, IGB_SW_FW_SYNC);
+	if (sync & (w->mask | w->mask << IGB_SWFW_FW_SHIFT)) {
+		hw_semaphore_put(w->d);
+		w->rc = RC_ETIMEDOUT; /* unless a later try gets it */
+		return false;
+	}
+	igb_wr32(w->d, IGB_SW_FW_SYNC, sync | w->mask);
+	hw_semaphore_put(w->d);
+	return true;
+}
+
+/*
+ * Linux igb_acquire_phy_82575() -> igb_acquire_swfw_sync_82575()
+ * (e1000_82575.c): manageability firmware drives the same MDIO bus, so
+ * every PHY access takes this port's SW_FW_SYNC bit. Linux does it on
+ * every 82576, firmware or not, and so do we (QEMU stores the registers,
+ * and its SWSM read sets SMBI as silicon's does: the same steps work).
+ */
+static int phy_acquire(struct igb_dev *d)
+{
+	struct swfw_wait w = { d, phy_sm_mask(d), RC_OK };
+
+	wait_until(swfw_taken, &w, IGB_SWFW_SYNC_TIMEOUT_US, IGB_SWFW_SYNC_POLL_US);
+	return w.rc;
+}
+
+/* Linux igb_release_swfw_sync_82575(), which waits for the hardware
+ * semaphore without end; ours is bounded, and our bit is cleared even
+ * without it: left set, it would lock firmware and the OS out of the PHY. */
+static void phy_release(struct igb_dev *d)
+{
+	uint32_t mask = phy_sm_mask(d);
+	int rc = hw_semaphore_get(d);
+
+	igb_wr32(d, IGB_SW_FW_SYNC, igb_rd32(d, IGB_SW_FW_SYNC) & ~mask);
+	if (!rc)
+		hw_semaphore_put(d);
+}
+
+/* "manageability firmware active (FWSM mode 2), MANC 0x...": for reasons. */
+void igb_mng_describe(const struct igb_dev *d, char *buf, size_t n)
+{
+	uint32_t fwsm = igb_rd32(d, IGB_FWSM);
+	unsigned mode = (fwsm & IGB_FWSM_MODE_MASK) >> IGB_FWSM_MODE_SHIFT;
+
+	fmt_snprintf(buf, n, "manageability firmware %s (FWSM mode %u), MANC 0x%08x",
+		     mode ? "active" : "absent", mode, igb_rd32(d, IGB_MANC));
+}
+
+/* Linux igb_check_reset_block() (e1000_phy.c): firmware with a
+ * Serial-over-LAN or IDE-redirection session forbids PHY resets, and
+ * igb_loopback_test() (igb_ethtool.c) then runs no PHY loopback. */
+bool igb_phy_reset_blocked(const struct igb_dev *d)
+{
+	return igb_rd32(d, IGB_MANC) & IGB_MANC_BLK_PHY_RST_ON_IDE;
+}
+
 static int mdic(struct igb_dev *d, uint32_t op, uint8_t reg, uint16_t data,
 		uint16_t *out)
 {
 	uint32_t v;
-	int rc;
+	int rc = phy_acquire(d);
 
+	if (rc)
+		return rc;
 	igb_wr32(d, IGB_MDIC, data | ((uint32_t)reg << IGB_MDIC_REG_SHIFT) |
 				      ((uint32_t)IGB_PHY_ADDR << IGB_MDIC_PHY_SHIFT) | op);
 	rc = poll_reg(d, IGB_MDIC, IGB_MDIC_READY, IGB_MDIC_READY, IGB_MDIC_TIMEOUT_US,
 		      IGB_MDIC_POLL_US, &v);
+	phy_release(d);
 	if (rc)
 		return rc;
 	if (v & IGB_MDIC_ERROR)
@@ -610,6 +753,13 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	drv->tx = (struct igb_ring){ .queue = txq, .count = IGB_RING_DESCS };
 	drv->rx = (struct igb_ring){ .queue = rxq, .count = IGB_RING_DESCS };
 
+	if (igb_phy_reset_blocked(d)) {
+		char why[96];
+		igb_mng_describe(d, why, sizeof(why));
+		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+			     "PHY resets blocked (MANC.BLK_PHY_RST_ON_IDE): %s", why);
+		return RC_EACCES;
+	}
 	rc = bus_master(d, true);
 	if (rc) {
 		fmt_snprintf(drv->last_error, sizeof(drv->last_error),

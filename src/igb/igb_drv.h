@@ -129,6 +129,12 @@ int igb_phy_write(struct igb_dev *dev, uint8_t reg, uint16_t val);
  * none behind MDIC and loops back in its SerDes; and its name. */
 uint32_t igb_link_mode(struct igb_dev *dev);
 const char *igb_link_mode_name(uint32_t mode);
+/* MANC.BLK_PHY_RST_ON_IDE: the firmware forbids PHY resets, and so PHY
+ * loopback (Linux igb_check_reset_block); init then fails with RC_EACCES
+ * before touching anything. */
+bool igb_phy_reset_blocked(const struct igb_dev *dev);
+/* What FWSM and MANC say of the manageability firmware, for a reason. */
+void igb_mng_describe(const struct igb_dev *dev, char *buf, size_t n);
 /*
  * Use TX queue tx (0..15) and RX queue rx (0..7) from the next init. RX
  * queues other than 0 are reached through VMDq: the RX queue's pool is the

@@ -133,6 +133,22 @@
 #define  IGB_GCR_CMPL_TMOUT_RESEND 0x00010000
 #define  IGB_GCR_CAP_VER2	0x00040000	/* PCIe capability version 2 */
 
+/* ---- manageability firmware and the software/firmware semaphores ---- */
+#define IGB_MANC		0x05820
+#define  IGB_MANC_BLK_PHY_RST_ON_IDE 0x00040000	/* firmware forbids PHY resets */
+#define IGB_SWSM		0x05B50
+#define  IGB_SWSM_SMBI		0x00000001	/* driver semaphore */
+#define  IGB_SWSM_SWESMBI	0x00000002	/* software/firmware semaphore */
+#define IGB_FWSM		0x05B54
+#define  IGB_FWSM_MODE_MASK	0x0000000E	/* manageability mode, 0: none */
+#define  IGB_FWSM_MODE_SHIFT	1
+#define IGB_SW_FW_SYNC		0x05B5C	/* software's bits; firmware's << 16 */
+#define  IGB_SWFW_PHY0_SM	0x0002
+#define  IGB_SWFW_PHY1_SM	0x0004
+#define  IGB_SWFW_PHY2_SM	0x0020
+#define  IGB_SWFW_PHY3_SM	0x0040
+#define  IGB_SWFW_FW_SHIFT	16	/* fwmask = mask << 16 (igb_acquire_swfw_sync_82575) */
+
 /* ---- queues: 16 RX and 16 TX (8.10, 8.12) ---- */
 #define IGB_NUM_QUEUES		16
 #define IGB_RDBAL(n)	((n) < 4 ? (0x02800 + ((n) * 0x100)) : (0x0C000 + ((n) * 0x40)))

@@ -6,8 +6,9 @@
 
 /* fixture.c: one device's set-up and tear-down around its cases. */
 void fixture_prepare(struct igb_dev *d, const struct pci_func *f);
-/* NEEDS_LINK: the driver up on d (init if it is not); fails t if it cannot. */
-int fixture_link(struct igb_dev *d, struct igb_drv *drv, struct test_run *t);
+/* NEEDS_LINK: the driver up on d (init if it is not): KTAP_PASS; t skips
+ * when the firmware forbids PHY loopback, fails when init fails. */
+enum ktap_result fixture_link(struct igb_dev *d, struct igb_drv *drv, struct test_run *t);
 /* The driver removed from d if it is on it (before translation changes). */
 void fixture_remove(struct igb_dev *d, struct igb_drv *drv);
 void fixture_release(struct igb_dev *d, struct igb_drv *drv);

@@ -102,6 +102,8 @@ enum model_violation {
 	MV_PM_TOO_SOON,          /* config write < 10 ms after a D3hot transition */
 	MV_ACCESS_IN_D3,         /* BAR access while in D3hot */
 	MV_INTX_TO_PLATFORM,     /* INTx asserted with INTx Disable clear (both) */
+	MV_PHY_NO_SEMAPHORE,     /* MDIC without the SW_FW_SYNC PHY bit (firmware active) */
+	MV_PHY_RESET_BLOCKED,    /* PHY reset or loopback while MANC blocks it */
 	MV_COUNT
 };
 
@@ -220,6 +222,8 @@ struct model_igb {
 	uint64_t partner_an_ns;        /* silicon: autoneg with the partner done at */
 	bool partner_link;             /* silicon: the PHY has a link to the partner */
 	uint64_t forced_link_ns;       /* silicon: CTRL forced the link at */
+	uint64_t fw_phy_until_ns;      /* silicon: firmware holds the PHY bit */
+	bool mng_session;              /* MANC.BLK_PHY_RST_ON_IDE (model_mng_session) */
 	uint64_t host_read_ns;         /* silicon: completion latency of a DMA
 					* read (a loaded host); 0 by default */
 	uint64_t remove_at_us;         /* surprise removal, 0 = never */
@@ -264,6 +268,10 @@ void model_inject_clear(struct model_igb *g);
  * simulated time at_us, or right after the n-th TDT write. */
 void model_remove_at(struct model_igb *g, uint64_t at_us);
 void model_remove_after_tdt(struct model_igb *g, uint64_t n);
+
+/* The manageability firmware opens (true) or closes a Serial-over-LAN /
+ * IDE-redirection session: MANC.BLK_PHY_RST_ON_IDE, kept across resets. */
+void model_mng_session(struct model_igb *g, bool on);
 
 /* Silicon: PHY loopback has settled (frames loop rather than vanish). */
 bool model_phy_settled(const struct model_igb *g);

@@ -33,6 +33,9 @@
 #define MODEL_GCR_RESET		IGB_GCR_CMPL_TMOUT_RESEND /* resend on at reset */
 /* Silicon: GCR also says the PCIe capability is version 2 (the 82576's). */
 #define MODEL_SI_GCR_RESET	(IGB_GCR_CMPL_TMOUT_RESEND | IGB_GCR_CAP_VER2)
+/* Silicon: manageability firmware running (FWSM.MODE 2, pass-through; the
+ * board a lab qualifies often has it). QEMU's FWSM reads 0. */
+#define MODEL_SI_FWSM		(2u << IGB_FWSM_MODE_SHIFT)
 #define MODEL_RX_BUF_DEFAULT	2048	/* RCTL.BSIZE 00b */
 #define MODEL_ETH_MIN_FRAME	60	/* without FCS */
 #define MODEL_ETH_MAX_FRAME	1514	/* LPE off: 1500 bytes of payload */
@@ -106,6 +109,10 @@
 #define MODEL_QEMU_ANLPAR		0x47e0
 #define MODEL_QEMU_1000T_STAT		0x3c00
 
+/* Silicon: the manageability firmware holds its SW_FW_SYNC PHY bit this
+ * long after a power-on or FLR (it sets up the PHY); a driver that does
+ * not wait for it drives MDIO under the firmware. 20 ms is the model's. */
+#define MODEL_SI_FW_PHY_HOLD_NS		20000000ull
 /* Silicon: retries of a timed-out read we tolerate before calling it the
  * unbounded resend stream the seed series warns of (patch 5). */
 #define MODEL_SI_RESEND_LIMIT		3

@@ -189,6 +189,51 @@ uint64_t model_cpl_timeout_ns(const struct model_igb *g)
 	return MODEL_SI_CPL_TIMEOUT_DEFAULT_NS;
 }
 
+static uint32_t status_read(struct model_igb *g);
+
+/* This port's SW_FW_SYNC PHY bit (Linux igb_acquire_phy_82575, by
+ * STATUS.FUNC_ID). */
+static uint32_t phy_sm(struct model_igb *g)
+{
+	static const uint32_t mask[] = { IGB_SWFW_PHY0_SM, IGB_SWFW_PHY1_SM,
+					 IGB_SWFW_PHY2_SM, IGB_SWFW_PHY3_SM };
+
+	return mask[(status_read(g) & IGB_STATUS_FUNC_MASK) >> IGB_STATUS_FUNC_SHIFT];
+}
+
+/* SW_FW_SYNC as read: software's bits, and the firmware's while it holds
+ * the PHY (silicon). */
+static uint32_t swfw_sync(struct model_igb *g)
+{
+	uint32_t v = REG(g, IGB_SW_FW_SYNC);
+
+	if (model_silicon(g) && g->now_ns < g->fw_phy_until_ns)
+		v |= phy_sm(g) << IGB_SWFW_FW_SHIFT;
+	return v;
+}
+
+/*
+ * Silicon with manageability firmware (FWSM.MODE != 0): the firmware uses
+ * the MDIO bus too, so an MDIC access must hold this port's SW_FW_SYNC
+ * bit while the firmware's is clear (Linux igb_acquire_phy_82575). While a
+ * Serial-over-LAN / IDE-redirection session sets MANC.BLK_PHY_RST_ON_IDE,
+ * no PHY reset (nor loopback, igb_loopback_test) may be started.
+ */
+static void mdic_check(struct model_igb *g, uint32_t v)
+{
+	uint32_t reg = (v >> IGB_MDIC_REG_SHIFT) & 0x1f;
+	uint32_t sync = swfw_sync(g), mask = phy_sm(g);
+
+	if (!model_silicon(g))
+		return;
+	if ((REG(g, IGB_FWSM) & IGB_FWSM_MODE_MASK) &&
+	    (!(sync & mask) || (sync & mask << IGB_SWFW_FW_SHIFT)))
+		model_violate(g, MV_PHY_NO_SEMAPHORE);
+	if (g->mng_session && (v & IGB_MDIC_OP_WRITE) && reg == IGB_PHY_BMCR &&
+	    (v & (IGB_BMCR_RESET | IGB_BMCR_LOOPBACK)))
+		model_violate(g, MV_PHY_RESET_BLOCKED);
+}
+
 /* One MDIC operation; returns the register's new value (READY set). */
 static uint32_t mdic_op(struct model_igb *g, uint32_t v)
 {
@@ -226,6 +271,7 @@ static uint32_t mdic_op(struct model_igb *g, uint32_t v)
 
 static void mdic_write(struct model_igb *g, uint32_t v)
 {
+	mdic_check(g, v);
 	if (g->faults & MODEL_FAULT_MDIC_NEVER_READY) {
 		REG(g, IGB_MDIC) = v & ~IGB_MDIC_READY;
 		return;
@@ -333,6 +379,9 @@ void model_device_reset(struct model_igb *g, bool hard)
 			   (IGB_COLLISION_THRESHOLD << IGB_TCTL_CT_SHIFT);
 	REG(g, IGB_RLPML) = MODEL_RLPML_RESET;
 	REG(g, IGB_GCR) = model_silicon(g) ? MODEL_SI_GCR_RESET : MODEL_GCR_RESET;
+	REG(g, IGB_FWSM) = model_silicon(g) ? MODEL_SI_FWSM : 0;
+	if (model_silicon(g) && hard) /* the firmware sets the PHY up first */
+		g->fw_phy_until_ns = g->now_ns + MODEL_SI_FW_PHY_HOLD_NS;
 	REG(g, IGB_VFRE) = (1u << IGB_NUM_POOLS) - 1;
 	REG(g, IGB_VFTE) = (1u << IGB_NUM_POOLS) - 1;
 	for (unsigned p = 0; p < IGB_NUM_POOLS; p++)
@@ -536,6 +585,21 @@ static void bar0_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 		else if (v == IGB_SCTL_DISABLE_SERDES_LOOPBACK)
 			g->serdes_loopback = false;
 		return;
+	case IGB_SWSM: /* QEMU stores it; silicon keeps the two semaphores */
+		REG(g, IGB_SWSM) = model_silicon(g) ? v & (IGB_SWSM_SMBI | IGB_SWSM_SWESMBI) : v;
+		return;
+	case IGB_SW_FW_SYNC:
+		/* Silicon: changed only under SWSM.SWESMBI
+		 * (igb_acquire_swfw_sync_82575); the firmware's half is its own. */
+		if (model_silicon(g) && (REG(g, IGB_FWSM) & IGB_FWSM_MODE_MASK) &&
+		    !(REG(g, IGB_SWSM) & IGB_SWSM_SWESMBI))
+			model_violate(g, MV_PHY_NO_SEMAPHORE);
+		REG(g, IGB_SW_FW_SYNC) = model_silicon(g) ? v & 0xffffu : v;
+		return;
+	case IGB_FWSM: /* silicon: the firmware's; QEMU stores it */
+		if (!model_silicon(g))
+			REG(g, IGB_FWSM) = v;
+		return;
 	default:
 		break;
 	}
@@ -588,6 +652,14 @@ static uint32_t bar0_value(struct fake_mmio *m, uint32_t off)
 		if (g->in_reset && g->now_ns < g->reset_done_ns)
 			v |= IGB_CTRL_RST; /* silicon: still resetting */
 		return v;
+	case IGB_SWSM: /* both: a read with SMBI clear sets it (igb_mac_swsm_read) */
+		v = REG(g, IGB_SWSM);
+		REG(g, IGB_SWSM) |= IGB_SWSM_SMBI;
+		return v;
+	case IGB_SW_FW_SYNC:
+		return swfw_sync(g);
+	case IGB_MANC:
+		return REG(g, IGB_MANC) | (g->mng_session ? IGB_MANC_BLK_PHY_RST_ON_IDE : 0);
 	default:
 		return REG(g, off);
 	}
@@ -649,6 +721,11 @@ void model_inject(struct model_igb *g, unsigned faults)
 		g->lu = false;
 }
 
+void model_mng_session(struct model_igb *g, bool on)
+{
+	g->mng_session = on;
+}
+
 void model_remove_at(struct model_igb *g, uint64_t at_us)
 {
 	g->remove_at_us = at_us ? at_us : 1;
@@ -684,6 +761,11 @@ static const char *const violation_names[MV_COUNT] = {
 	[MV_ACCESS_IN_D3] = "BAR access in D3hot (the function answers config only)",
 	[MV_INTX_TO_PLATFORM] = "INTx asserted with COMMAND.INTx_Disable clear: an "
 				"interrupt to the firmware's controller",
+	[MV_PHY_NO_SEMAPHORE] = "PHY (MDIC) or SW_FW_SYNC access without the "
+				"software/firmware semaphores while manageability firmware "
+				"runs (Linux igb_acquire_swfw_sync_82575)",
+	[MV_PHY_RESET_BLOCKED] = "PHY reset or loopback while MANC.BLK_PHY_RST_ON_IDE "
+				 "forbids it (Linux igb_check_reset_block)",
 };
 
 const char *model_violation_name(enum model_violation v)

@@ -768,3 +768,84 @@ TEST(silicon_neg_copper_steps_on_serdes)
 {
 	each(copper_steps_on_serdes);
 }
+
+/* ---- PHY access under the SW_FW_SYNC semaphore (igb_acquire_phy_82575) - */
+
+static void mdic_without_semaphore(struct mt *m)
+{
+	uint32_t *regs = m->p.bar0->regs; /* read past the model: no side effects */
+	uint64_t fw_until_us = m->g->fw_phy_until_ns / 1000;
+	uint16_t id1;
+
+	/* Wrong: the old PHY access, straight to MDIC, at power-on while the
+	 * manageability firmware still holds the PHY. */
+	mt_wr(m, IGB_MDIC, ((uint32_t)IGB_PHY_ID1 << IGB_MDIC_REG_SHIFT) |
+			   ((uint32_t)IGB_PHY_ADDR << IGB_MDIC_PHY_SHIFT) | IGB_MDIC_OP_READ);
+	mt_wait_us(100);
+	CHECK_EQ(m->g->violations[MV_PHY_NO_SEMAPHORE], silicon(m) ? 1 : 0);
+	/* the driver's access waits for the firmware's bit to clear, holds
+	 * its own around MDIC and gives both semaphores back */
+	CHECK_EQ(igb_phy_read(&m->d, IGB_PHY_ID1, &id1), RC_OK);
+	CHECK_EQ(id1, MODEL_PHY_ID1);
+	CHECK_EQ(m->g->violations[MV_PHY_NO_SEMAPHORE], silicon(m) ? 1 : 0);
+	CHECK(!silicon(m) || fake_now_us() >= fw_until_us);
+	CHECK_EQ(regs[IGB_SW_FW_SYNC / 4] & IGB_SWFW_PHY0_SM, 0);
+	CHECK_EQ(regs[IGB_SWSM / 4] & (IGB_SWSM_SMBI | IGB_SWSM_SWESMBI), 0);
+	/* init, the copy and remove touch the PHY only that way */
+	mt_up(m);
+	CHECK_EQ(mt_copy(m, 4096), RC_OK);
+	igb_ops.remove(&m->drv);
+	CHECK_EQ(m->g->violations[MV_PHY_NO_SEMAPHORE], silicon(m) ? 1 : 0);
+	CHECK_EQ(regs[IGB_SW_FW_SYNC / 4], 0);
+}
+
+TEST(silicon_neg_mdic_without_semaphore)
+{
+	each(mdic_without_semaphore);
+}
+
+/* A PHY semaphore other software never gives back: the driver's wait is
+ * bounded (Linux's 200 tries of 5 ms) and says so; no MDIC goes out. */
+TEST(phy_semaphore_held_elsewhere_is_bounded)
+{
+	static struct mt m;
+	uint64_t t0;
+	uint16_t v;
+
+	mt_open(&m, MODEL_SILICON);
+	mt_wait_us(30000); /* past the firmware's own hold */
+	m.p.bar0->regs[IGB_SW_FW_SYNC / 4] = IGB_SWFW_PHY0_SM;
+	t0 = fake_now_us();
+	CHECK_EQ(igb_phy_read(&m.d, IGB_PHY_ID1, &v), RC_ETIMEDOUT);
+	CHECK(fake_now_us() - t0 >= 1000000 && fake_now_us() - t0 < 1100000);
+	CHECK_EQ(m.g->violations[MV_PHY_NO_SEMAPHORE], 0);
+	CHECK_EQ(m.p.bar0->regs[IGB_SW_FW_SYNC / 4], IGB_SWFW_PHY0_SM);
+}
+
+/* ---- no PHY reset or loopback while MANC blocks it (igb_check_reset_block) */
+
+static void phy_reset_while_blocked(struct mt *m)
+{
+	model_mng_session(m->g, true);
+	/* Wrong: the old init, straight into PHY loopback whatever the
+	 * firmware's session. */
+	mt_wait_us(30000);
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_LOOPBACK | IGB_BMCR_SPEED_1000 |
+					     IGB_BMCR_FULL_DUPLEX) == RC_OK);
+	CHECK_EQ(m->g->violations[MV_PHY_RESET_BLOCKED], silicon(m) ? 1 : 0);
+	/* the driver's init refuses before touching the device */
+	unsigned resets = m->g->resets;
+	CHECK_EQ(igb_ops.init(&m->drv, &m->d), RC_EACCES);
+	CHECK(strstr(m->drv.last_error, "MANC.BLK_PHY_RST_ON_IDE"));
+	CHECK_EQ(m->g->resets, resets);
+	CHECK_EQ(m->g->violations[MV_PHY_RESET_BLOCKED], silicon(m) ? 1 : 0);
+	/* the session over, it comes up */
+	model_mng_session(m->g, false);
+	mt_up(m);
+	CHECK_EQ(mt_copy(m, 4096), RC_OK);
+}
+
+TEST(silicon_neg_phy_reset_while_blocked)
+{
+	each(phy_reset_while_blocked);
+}

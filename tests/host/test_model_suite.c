@@ -331,3 +331,62 @@ TEST(unclaimed_dma_runs_with_the_option_silicon)
 {
 	run_unclaimed(MODEL_SILICON, true);
 }
+
+/*
+ * Issue 12 item 9: while the manageability firmware forbids PHY resets
+ * (MANC.BLK_PHY_RST_ON_IDE: a Serial-over-LAN or IDE-redirection session)
+ * every case that rests on PHY loopback skips saying so, as Linux
+ * igb_loopback_test() runs none then (igb_check_reset_block); the others
+ * run, the PHY is never reset or looped, no frame is sent, and nothing is
+ * the NIC's failure.
+ */
+static void run_blocked(enum model_personality pers)
+{
+	const char *argv[] = {
+		"--iommu=off", "--only=phy_id,register_pattern,link_loopback_up,"
+		"loopback_frames,memcpy_success",
+	};
+	static struct options o;
+	struct fake_82576 p;
+	int status;
+
+	options_defaults(&o);
+	REQUIRE(options_parse_argv(&o, 2, argv) == RC_OK);
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	p = fake_82576_add_as(1, 0, 0, BAR0, pers);
+	model_mng_session(p.model, true);
+	status = igbtest_run(&o, NULL);
+	REQUIRE(suite_record_count() == 5);
+	for (unsigned i = 0; i < suite_record_count(); i++) {
+		const struct suite_record *r = suite_record(i);
+		char want[160];
+
+		harness_note("%s personality: %s", model_personality_name(pers), r->tc->name);
+		if (!(r->tc->needs & NEEDS_LINK)) {
+			CHECK_EQ(r->result, KTAP_PASS);
+			continue;
+		}
+		CHECK_EQ(r->result, KTAP_SKIP);
+		snprintf(want, sizeof(want), " %s # SKIP needs PHY loopback, which the NIC's "
+			 "firmware forbids now (MANC.BLK_PHY_RST_ON_IDE", r->tc->name);
+		CHECK(fake_output_contains(want));
+	}
+	harness_note("%s personality", model_personality_name(pers));
+	if (!CHECK_EQ(status, IGBTEST_EXIT_PASS))
+		fake_output_dump();
+	CHECK_EQ(model_violations(p.model), 0);
+	CHECK_EQ(p.model->frames_tx, 0);
+	CHECK_EQ(p.model->phy[IGB_PHY_BMCR] & (IGB_BMCR_LOOPBACK | IGB_BMCR_RESET), 0);
+	CHECK_EQ(fake_dma_outstanding(), 0);
+}
+
+TEST(phy_reset_blocked_skips_loopback_cases_qemu)
+{
+	run_blocked(MODEL_QEMU);
+}
+
+TEST(phy_reset_blocked_skips_loopback_cases_silicon)
+{
+	run_blocked(MODEL_SILICON);
+}
