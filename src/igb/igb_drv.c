@@ -459,6 +459,81 @@ static int loopback_start(struct igb_dev *d, uint32_t *settle_us)
 	return phy_loopback_start(d);
 }
 
+/* IEEE 802.3 22.2.4.1.1: a PHY reset completes within 0.5 s (BMCR.RESET
+ * self-clears). */
+#define IGB_PHY_RESET_TIMEOUT_US	500000
+#define IGB_PHY_RESET_POLL_US		1000
+
+struct bmcr_wait {
+	struct igb_dev *d;
+	int rc;
+};
+
+static bool phy_reset_done(void *ctx)
+{
+	struct bmcr_wait *w = ctx;
+	uint16_t bmcr;
+
+	w->rc = igb_phy_read(w->d, IGB_PHY_BMCR, &bmcr);
+	return w->rc || !(bmcr & IGB_BMCR_RESET);
+}
+
+/* Linux igb_phy_sw_reset() (e1000_phy.c): BMCR.RESET on the current
+ * value; we also wait, bounded, for the reset to finish. */
+static int phy_sw_reset(struct igb_dev *d)
+{
+	struct bmcr_wait w = { d, RC_OK };
+	uint16_t bmcr;
+	int rc = igb_phy_read(d, IGB_PHY_BMCR, &bmcr);
+
+	if (!rc)
+		rc = igb_phy_write(d, IGB_PHY_BMCR, bmcr | IGB_BMCR_RESET);
+	if (rc)
+		return rc;
+	if (!wait_until(phy_reset_done, &w, IGB_PHY_RESET_TIMEOUT_US, IGB_PHY_RESET_POLL_US))
+		return RC_ETIMEDOUT;
+	return w.rc;
+}
+
+/*
+ * Undo phy_loopback_start(), as Linux igb_loopback_cleanup() (igb_ethtool.c)
+ * leaves the PHY after the ethtool test: loopback off in BMCR, then
+ * igb_phy_sw_reset(); then autonegotiation enabled and restarted (Linux
+ * igb_copper_link_autoneg()), so that an OS booted after us gets a link.
+ * No PHY reset while the firmware forbids one (igb_check_reset_block);
+ * loopback still goes off.
+ */
+static int phy_loopback_stop(struct igb_dev *d)
+{
+	uint16_t bmcr;
+	int rc = igb_phy_read(d, IGB_PHY_BMCR, &bmcr);
+
+	if (!rc && (bmcr & IGB_BMCR_LOOPBACK)) {
+		rc = igb_phy_write(d, IGB_PHY_BMCR, bmcr & ~IGB_BMCR_LOOPBACK);
+		if (!rc && !igb_phy_reset_blocked(d))
+			rc = phy_sw_reset(d);
+	}
+	if (!rc)
+		rc = igb_phy_read(d, IGB_PHY_BMCR, &bmcr);
+	if (!rc)
+		rc = igb_phy_write(d, IGB_PHY_BMCR, bmcr | IGB_BMCR_AUTONEG_EN |
+							 IGB_BMCR_RESTART_AN);
+	return rc;
+}
+
+/* Either loopback undone, the copper PHY's or the SerDes', and the MAC's
+ * link no longer forced (igb_setup_copper_link_82575 clears FRCSPD and
+ * FRCDPX): the port as an OS expects to find it. */
+static int loopback_stop(struct igb_dev *d)
+{
+	igb_wr32(d, IGB_CTRL, igb_rd32(d, IGB_CTRL) & ~(IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX));
+	if (igb_link_mode(d)) {
+		serdes_loopback_stop(d);
+		return RC_OK;
+	}
+	return phy_loopback_stop(d);
+}
+
 /* LU (QEMU: the autoneg restart's 500 ms; silicon: at once), then the
  * rest of the settle after forcing the link (forced_at), which the ring
  * set-up in between has used part of. took_us: until LU. */
@@ -804,6 +879,7 @@ err_rings:
 	igb_wr32(d, IGB_TCTL, 0);
 	igb_wr32(d, IGB_RXDCTL(rxq), 0);
 	igb_wr32(d, IGB_TXDCTL(txq), 0);
+	loopback_stop(d); /* loopback_start() got the port into loopback */
 err_link:
 	free_buffers(drv);
 err_alloc:
@@ -813,12 +889,14 @@ err_reset:
 	return rc;
 }
 
-/* Quiesce: receive and transmit off, queues disabled, PHY back to normal,
- * a MAC reset for good measure, bus mastering off, buffers freed. */
+/* Quiesce: receive and transmit off, queues disabled, the PHY left as an
+ * OS expects it (loopback_stop), a MAC reset for good measure, bus
+ * mastering off, buffers freed. */
 static void igb_remove(struct igb_drv *drv)
 {
 	struct igb_dev *d = drv->dev;
 	bool auto_rd;
+	int rc;
 
 	if (!d || !d->bar0)
 		return;
@@ -827,11 +905,10 @@ static void igb_remove(struct igb_drv *drv)
 	igb_wr32(d, IGB_TCTL, 0);
 	queue_disable(d, IGB_RXDCTL(drv->rx.queue));
 	queue_disable(d, IGB_TXDCTL(drv->tx.queue));
-	if (igb_link_mode(d))
-		serdes_loopback_stop(d);
-	else
-		igb_phy_write(d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_SPEED_1000 |
-						     IGB_BMCR_FULL_DUPLEX);
+	rc = loopback_stop(d);
+	if (rc && rc != RC_ENODEV) /* a device that is gone needs no word */
+		ktap_diag("%s: the PHY could not be taken out of loopback: %s; an OS "
+			  "may get no link until it resets the PHY", d->name, rc_name(rc));
 	igb_reset(d, &auto_rd);
 	igb_wr32(d, IGB_CTRL_EXT, igb_rd32(d, IGB_CTRL_EXT) & ~IGB_CTRL_EXT_DRV_LOAD);
 	bus_master(d, false);

@@ -104,6 +104,7 @@ enum model_violation {
 	MV_INTX_TO_PLATFORM,     /* INTx asserted with INTx Disable clear (both) */
 	MV_PHY_NO_SEMAPHORE,     /* MDIC without the SW_FW_SYNC PHY bit (firmware active) */
 	MV_PHY_RESET_BLOCKED,    /* PHY reset or loopback while MANC blocks it */
+	MV_PHY_LEFT_LOOPBACK,    /* given back with the PHY looped or the MAC forced */
 	MV_COUNT
 };
 
@@ -224,6 +225,8 @@ struct model_igb {
 	uint64_t forced_link_ns;       /* silicon: CTRL forced the link at */
 	uint64_t fw_phy_until_ns;      /* silicon: firmware holds the PHY bit */
 	bool mng_session;              /* MANC.BLK_PHY_RST_ON_IDE (model_mng_session) */
+	bool phy_looped;               /* silicon: loopback entered, no PHY reset since */
+	bool master_on;                /* PCI COMMAND.MASTER as last written */
 	uint64_t host_read_ns;         /* silicon: completion latency of a DMA
 					* read (a loaded host); 0 by default */
 	uint64_t remove_at_us;         /* surprise removal, 0 = never */

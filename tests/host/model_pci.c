@@ -41,6 +41,7 @@ static void function_reset(struct model_igb *g)
 	uint16_t sriov = FAKE_82576_SRIOV_CAP + PCI_SRIOV_CTRL;
 
 	fake_set16(f, PCI_COMMAND, 0);
+	g->master_on = false; /* reset with the rest, not given back */
 	reset_bars(f);
 	fake_set8(f, PCI_CACHE_LINE_SIZE, 0);
 	fake_set8(f, PCI_INTERRUPT_LINE, 0);
@@ -134,6 +135,12 @@ static void cfg_written(struct fake_fn *f, uint16_t off, unsigned width, void *p
 		msi_mask_written(g);
 	if (touches(off, width, FAKE_82576_MSIX_CAP + PCI_MSIX_FLAGS, 2))
 		msix_deliver_unmasked(g);
+	if (touches(off, width, PCI_COMMAND, 2)) {
+		bool on = fake_get16(f, PCI_COMMAND) & PCI_COMMAND_MASTER;
+		if (g->master_on && !on)
+			model_released(g);
+		g->master_on = on;
+	}
 	sriov_cfg_written(g, off, width);
 }
 

@@ -138,6 +138,9 @@ static inline void model_violate(struct model_igb *g, enum model_violation v)
 void model_sync(struct model_igb *g);
 
 void model_device_reset(struct model_igb *g, bool hard);
+/* Bus mastering went off: the driver gives the device back (silicon
+ * checks the PHY and MAC are left as an OS expects them). */
+void model_released(struct model_igb *g);
 /* After each TDT write: the surprise-removal trigger counts them. */
 void model_tdt_counted(struct model_igb *g);
 

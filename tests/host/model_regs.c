@@ -68,6 +68,7 @@ void model_nvm_fix_checksum(struct model_igb *g)
 
 static void phy_reset(struct model_igb *g)
 {
+	g->phy_looped = false;
 	memset(g->phy, 0, sizeof(g->phy));
 	g->phy[IGB_PHY_BMCR] = PHY_BMCR_RESET_VALUE;
 	g->phy[PHY_BMSR] = PHY_BMSR_RESET_VALUE;
@@ -164,8 +165,10 @@ static void silicon_bmcr(struct model_igb *g, uint16_t v)
 	if ((v & IGB_BMCR_AUTONEG_EN) && (v & IGB_BMCR_RESTART_AN) &&
 	    !(v & IGB_BMCR_LOOPBACK) && !g->unplugged)
 		g->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
-	if ((v & IGB_BMCR_LOOPBACK) && !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK))
+	if ((v & IGB_BMCR_LOOPBACK) && !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK)) {
 		g->phy_loopback_ns = g->now_ns;
+		g->phy_looped = true;
+	}
 	g->phy[IGB_PHY_BMCR] = v & ~IGB_BMCR_RESTART_AN;
 }
 
@@ -721,6 +724,24 @@ void model_inject(struct model_igb *g, unsigned faults)
 		g->lu = false;
 }
 
+/*
+ * Silicon: the device given back (bus mastering off) must be as an OS
+ * expects it, as Linux igb_loopback_cleanup() leaves it after the ethtool
+ * loopback test: loopback off and a PHY software reset since loopback was
+ * entered, autonegotiation enabled, the MAC's speed and duplex not forced.
+ * Otherwise the OS booted next finds no link.
+ */
+void model_released(struct model_igb *g)
+{
+	uint16_t bmcr = g->phy[IGB_PHY_BMCR];
+
+	if (!model_silicon(g) || g->removed)
+		return;
+	if ((bmcr & IGB_BMCR_LOOPBACK) || g->phy_looped || !(bmcr & IGB_BMCR_AUTONEG_EN) ||
+	    (REG(g, IGB_CTRL) & (IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX)))
+		model_violate(g, MV_PHY_LEFT_LOOPBACK);
+}
+
 void model_mng_session(struct model_igb *g, bool on)
 {
 	g->mng_session = on;
@@ -766,6 +787,9 @@ static const char *const violation_names[MV_COUNT] = {
 				"runs (Linux igb_acquire_swfw_sync_82575)",
 	[MV_PHY_RESET_BLOCKED] = "PHY reset or loopback while MANC.BLK_PHY_RST_ON_IDE "
 				 "forbids it (Linux igb_check_reset_block)",
+	[MV_PHY_LEFT_LOOPBACK] = "device given back with the PHY in loopback (or not "
+				 "reset since), autoneg off or the MAC link forced "
+				 "(Linux igb_loopback_cleanup)",
 };
 
 const char *model_violation_name(enum model_violation v)

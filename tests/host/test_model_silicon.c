@@ -849,3 +849,39 @@ TEST(silicon_neg_phy_reset_while_blocked)
 {
 	each(phy_reset_while_blocked);
 }
+
+/* ---- the PHY given back as an OS expects it (igb_loopback_cleanup) ------ */
+
+static void phy_left_in_loopback(struct mt *m)
+{
+	bool auto_rd;
+
+	mt_up(m);
+	CHECK_EQ(mt_copy(m, 4096), RC_OK);
+	/* Wrong: the old remove, loopback off by one BMCR write with no PHY
+	 * reset, then CTRL.RST and bus mastering off. */
+	REQUIRE(igb_phy_write(&m->d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_SPEED_1000 |
+					     IGB_BMCR_FULL_DUPLEX) == RC_OK);
+	CHECK_EQ(igb_reset(&m->d, &auto_rd), RC_OK);
+	CHECK_EQ(plat_pci_disable(m->d.bdf, PLAT_PCI_MASTER), RC_OK);
+	CHECK_EQ(m->g->violations[MV_PHY_LEFT_LOOPBACK], silicon(m) ? 1 : 0);
+	/* the driver's remove leaves loopback off, the PHY reset, autoneg
+	 * on and the MAC unforced */
+	mt_up(m);
+	igb_ops.remove(&m->drv);
+	CHECK_EQ(m->g->violations[MV_PHY_LEFT_LOOPBACK], silicon(m) ? 1 : 0);
+	CHECK(!m->g->phy_looped);
+	CHECK_EQ(m->g->phy[IGB_PHY_BMCR] & (IGB_BMCR_LOOPBACK | IGB_BMCR_AUTONEG_EN),
+		 IGB_BMCR_AUTONEG_EN);
+	CHECK_EQ(mt_rd(m, IGB_CTRL) & (IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX), 0);
+	/* ... and so does an init that fails after entering loopback */
+	model_inject(m->g, MODEL_FAULT_LINK_NEVER_UP);
+	CHECK(igb_ops.init(&m->drv, &m->d) != RC_OK);
+	CHECK_EQ(m->g->violations[MV_PHY_LEFT_LOOPBACK], silicon(m) ? 1 : 0);
+	CHECK_EQ(m->g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK, 0);
+}
+
+TEST(silicon_neg_phy_left_in_loopback)
+{
+	each(phy_left_in_loopback);
+}

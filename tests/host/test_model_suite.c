@@ -161,6 +161,12 @@ static void run_registry(enum model_personality pers, void (*add_unit)(void))
 	CHECK_EQ(fake_get16(p.fn, PCI_COMMAND) & PCI_COMMAND_MASTER, 0);
 	CHECK_EQ(p.bar0->regs[IGB_RCTL / 4] & IGB_RCTL_EN, 0);
 	CHECK_EQ(p.bar0->regs[IGB_TCTL / 4] & IGB_TCTL_EN, 0);
+	/* the link left to an OS (Linux igb_loopback_cleanup): PHY out of
+	 * loopback and reset since, autoneg on, the MAC not forced */
+	CHECK_EQ(p.model->phy[IGB_PHY_BMCR] & (IGB_BMCR_LOOPBACK | IGB_BMCR_AUTONEG_EN),
+		 IGB_BMCR_AUTONEG_EN);
+	CHECK(pers == MODEL_QEMU || !p.model->phy_looped);
+	CHECK_EQ(p.bar0->regs[IGB_CTRL / 4] & (IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX), 0);
 	harness_note("%s", "");
 }
 
