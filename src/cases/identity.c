@@ -129,16 +129,17 @@ static enum ktap_result case_cap_sriov(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
+/* Config space only: no DMA, so once per device (MODES_ONCE). */
 static const struct igb_test cases[] = {
-	IGB_CASE(identify, NEEDS_NOTHING, MODES_ANY,
+	IGB_CASE(identify, NEEDS_NOTHING, MODES_ONCE,
 		 "vendor/device ID is an 82576 PF and the class is Ethernet"),
-	IGB_CASE(bar0_mmio_128k, NEEDS_NOTHING, MODES_ANY,
+	IGB_CASE(bar0_mmio_128k, NEEDS_NOTHING, MODES_ONCE,
 		 "BAR0 is an assigned memory BAR of 128 KiB, decoding"),
-	IGB_CASE(cap_msix, NEEDS_NOTHING, MODES_ANY,
+	IGB_CASE(cap_msix, NEEDS_NOTHING, MODES_ONCE,
 		 "MSI-X capability present, table and PBA inside a memory BAR"),
-	IGB_CASE(cap_pcie_flr, NEEDS_NOTHING, MODES_ANY,
+	IGB_CASE(cap_pcie_flr, NEEDS_NOTHING, MODES_ONCE,
 		 "PCIe capability present and advertises FLR"),
-	IGB_CASE(cap_sriov, NEEDS_NOTHING, MODES_ANY,
+	IGB_CASE(cap_sriov, NEEDS_NOTHING, MODES_ONCE,
 		 "SR-IOV capability present with 1..8 TotalVFs"),
 };
 IGB_GROUP(identity, "identity and config space", cases);

@@ -321,18 +321,20 @@ static enum ktap_result case_phy_id(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
+/* Registers, NVM and PHY through BAR0, no DMA (register_pattern turns bus
+ * mastering off): once per device (MODES_ONCE). */
 static const struct igb_test cases[] = {
-	IGB_CASE(status_sane, NEEDS_BAR0, MODES_ANY,
+	IGB_CASE(status_sane, NEEDS_BAR0, MODES_ONCE,
 		 "STATUS register does not read all-ones"),
-	IGB_CASE(mac_address, NEEDS_BAR0, MODES_ANY,
+	IGB_CASE(mac_address, NEEDS_BAR0, MODES_ONCE,
 		 "RAL0/RAH0 hold a valid unicast MAC address"),
-	IGB_CASE(register_pattern, NEEDS_BAR0, MODES_ANY,
+	IGB_CASE(register_pattern, NEEDS_BAR0, MODES_ONCE,
 		 "ethtool's 82576 register test: ring, flow-control, RCTL/TCTL, RAR and MTA registers under their masks"),
-	IGB_CASE(nvm_checksum, NEEDS_BAR0, MODES_ANY,
+	IGB_CASE(nvm_checksum, NEEDS_BAR0, MODES_ONCE,
 		 "NVM words 0x00..0x3F sum to 0xBABA (read through EERD)"),
-	IGB_CASE(nvm_mac_address, NEEDS_BAR0, MODES_ANY,
+	IGB_CASE(nvm_mac_address, NEEDS_BAR0, MODES_ONCE,
 		 "RAL0/RAH0 hold the port's NVM MAC: words 0-2 with the LAN ID applied, or the alternate (word 0x37)"),
-	IGB_CASE(phy_id, NEEDS_BAR0, MODES_ANY,
+	IGB_CASE(phy_id, NEEDS_BAR0, MODES_ONCE,
 		 "MDIC reads of PHY ID registers 2 and 3 give a plausible ID"),
 };
 IGB_GROUP(registers, "first register reads", cases);

@@ -189,9 +189,10 @@ static const char *modes_str(unsigned modes, char *buf, size_t n)
 }
 
 /* round: the soak's round, numbered from 1 (0 in a run of one round: the
- * result line then carries no ".r<round>"). */
+ * result line then carries no ".r<round>"). once_in: the mode this device's
+ * MODE_INDEPENDENT cases ran in this round, NULL while it is this one. */
 static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
-				struct suite_record *rec, unsigned round)
+				struct suite_record *rec, unsigned round, const char *once_in)
 {
 	uint64_t t0 = plat_now_us();
 	struct test_run t = { .name = tc->name, .drv = &drv, .opt = run_opt(),
@@ -204,6 +205,8 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 		r = test_skip(&t, "only meaningful under iommu=%s (mode %s)",
 			      modes_str(tc->modes, modes, sizeof(modes)),
 			      iommu_mode_name(iommu_current()));
+	else if ((tc->modes & MODE_INDEPENDENT) && once_in)
+		r = test_skip(&t, MODE_INDEPENDENT_SKIP "%s", once_in);
 	else if (d->dead && (tc->needs || d->gone))
 		r = test_skip(&t, "device %s", d->dead_why);
 	else if ((tc->needs & NEEDS_FLR) && !d->fn->caps.flr)
@@ -243,7 +246,7 @@ static unsigned selected_count(void)
 
 /* Every selected case once; recs[k] is the k-th selected case's record. */
 static enum ktap_result run_cases(struct igb_dev *d, struct suite_record *recs,
-				  unsigned round)
+				  unsigned round, const char *once_in)
 {
 	unsigned pass = 0, fail = 0, k = 0, nsel = selected_count();
 
@@ -253,7 +256,8 @@ static enum ktap_result run_cases(struct igb_dev *d, struct suite_record *recs,
 			continue;
 		ktap_diag_at(KTAP_VERBOSE, "[%u/%u] %s: %s", k + 1, nsel, tc->name, tc->desc);
 		/* Past a full table, every case counts into one spare record. */
-		enum ktap_result r = run_one(d, tc, recs ? &recs[k] : summary_spare(), round);
+		enum ktap_result r = run_one(d, tc, recs ? &recs[k] : summary_spare(), round,
+					     once_in);
 		k++;
 		pass += r == KTAP_PASS;
 		fail += r == KTAP_FAIL;
@@ -271,6 +275,7 @@ struct suite_device {
 	struct igb_dev d;
 	char held[200]; /* "not tested: <why>" when a firmware driver kept it */
 	bool ran[IOMMU_NMODES];                  /* the mode started at least once */
+	const char *once_in; /* this round: where MODE_INDEPENDENT cases ran */
 	struct suite_record *recs[IOMMU_NMODES]; /* NULL: not yet, or no room */
 };
 #define SUITE_MAX_DEVICES 32
@@ -303,7 +308,9 @@ static enum ktap_result run_mode(struct suite_device *sd, enum iommu_mode m,
 	ktap_subtest_begin(title, selected_count());
 	if (m != IOMMU_OFF)
 		ktap_diag("%s: %s", title, iommu_unit_desc());
-	r = run_cases(d, sd->recs[m], round);
+	r = run_cases(d, sd->recs[m], round, sd->once_in);
+	if (!sd->once_in)
+		sd->once_in = iommu_mode_name(m);
 	fixture_remove(d, &drv);
 	if (m == IOMMU_STRICT) {
 		iommu_stats(why, sizeof(why));
@@ -370,6 +377,7 @@ static enum ktap_result run_device(struct suite_device *sd, const struct pci_inv
 		return KTAP_SKIP;
 	}
 	check_present(d, round ? round : 1);
+	sd->once_in = NULL;
 	ktap_diag("%s [%04x:%04x] %s", d->name, f->vendor, f->device,
 		  igb_82576_name(f->device));
 	if (!d->bar0)
@@ -399,7 +407,7 @@ int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n
 	rc = iommu_start(IOMMU_OFF, d.bdf, NULL, why, sizeof(why));
 	for (unsigned k = 0; !rc && k < n; k++) {
 		scratch = (struct suite_record){ .tc = suite_case(seq[k]) };
-		out[k] = run_one(&d, suite_case(seq[k]), &scratch, 0);
+		out[k] = run_one(&d, suite_case(seq[k]), &scratch, 0, NULL);
 	}
 	fixture_remove(&d, &drv);
 	iommu_stop();

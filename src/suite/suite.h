@@ -68,6 +68,15 @@ enum test_needs {
 #define MODE(m) (1u << (m))
 #define MODES_ANY (MODE(IOMMU_NMODES) - 1)
 #define MODES_STRICT MODE(IOMMU_STRICT)
+/*
+ * A case whose outcome cannot depend on DMA remapping: it issues no DMA
+ * (config space, registers with bus mastering off, NVM, PHY, mailbox).
+ * It runs once per device and round, in the first mode that runs; the
+ * other modes' blocks skip it with MODE_INDEPENDENT_SKIP "<mode>".
+ */
+#define MODE_INDEPENDENT (1u << 16)
+#define MODES_ONCE (MODES_ANY | MODE_INDEPENDENT)
+#define MODE_INDEPENDENT_SKIP "mode-independent: result in mode "
 
 typedef enum ktap_result igb_case_fn(struct igb_dev *d, struct test_run *t);
 
@@ -75,7 +84,7 @@ struct igb_test {
 	const char *name;
 	const char *desc;  /* one line, for --list */
 	unsigned needs;    /* enum test_needs */
-	unsigned modes;    /* MODES_* */
+	unsigned modes;    /* MODES_*: MODES_ANY, MODES_STRICT, MODES_ONCE */
 	igb_case_fn *run;
 };
 

@@ -360,7 +360,7 @@ def t_soak_duration(ctx) -> None:
     plus the boot and power-off around the app."""
     x86 = ctx.arch == "x86_64"  # intel-iommu is a q35 device
     t0 = time.monotonic()
-    b = rt.boot(ctx, "soak_duration", *(rt.IOMMU_ARGS if x86 else ()), "--append",
+    b = rt.boot(ctx, "soak_duration", *(rt.INTEL_IOMMU if x86 else ()), "--append",
                 f"--only=identify,link_loopback_up --duration={SOAK_T}s -q", expect=0,
                 timeout=SOAK_T + ctx.boot_timeout)
     wall = time.monotonic() - t0
