@@ -25,6 +25,7 @@ const char *exit_meaning(int status)
 	case IGBTEST_EXIT_FAIL: return "a test failed";
 	case IGBTEST_EXIT_USAGE: return "usage error";
 	case IGBTEST_EXIT_NODEV: return "nothing to test";
+	case IGBTEST_EXIT_REMOVED: return "a device was removed";
 	default: return "could not run";
 	}
 }

@@ -29,6 +29,7 @@ enum igbtest_exit {
 	IGBTEST_EXIT_USAGE = 2,
 	IGBTEST_EXIT_ERROR = 3,   /* could not run: platform or internal error */
 	IGBTEST_EXIT_NODEV = 4,   /* nothing to test (kselftest's KSFT_SKIP) */
+	IGBTEST_EXIT_REMOVED = 5, /* a device left the bus mid-run; no NIC failed */
 };
 
 /* "all tests passed", "a test failed", ... as the last line says it. */

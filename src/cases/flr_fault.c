@@ -79,8 +79,8 @@ static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 
 		rc = igb_recover(t->drv, &rep);
 		if (rc)
-			return test_fail(t, "cycle %u: FLR + init: %s: %s", i, rc_name(rc),
-					 t->drv->last_error);
+			return test_fail(t, "cycle %u: FLR + init: %s%s%s", i, rc_name(rc),
+					 t->drv->last_error[0] ? ": " : "", t->drv->last_error);
 		uint64_t us = plat_now_us() - t0;
 		total += us;
 		worst = us > worst ? us : worst;

@@ -21,10 +21,27 @@ struct igb_dev {
 	uint64_t bar0;             /* CSR base; 0 when unusable */
 	char bar0_problem[96];     /* why BAR0 is unusable */
 	/* Recovery (FLR + init) failed: the rest of its cases that need the
-	 * device are skipped; gone (it left the bus): all of them are. */
+	 * device are skipped; gone (it left the bus, igb_gone): all of them
+	 * are, and nothing is written to it any more. */
 	bool dead, gone;
 	char dead_why[120];
+	char gone_when[120];    /* the step that found it gone */
+	const char *gone_case;  /* the case its one removal failure went to */
 };
+
+/*
+ * Gone means gone: whether d has left the bus (slot powered off, surprise
+ * removal). Decided by config space: a function that answers no request
+ * reads all-ones there (PCIe 2.3.2, master abort), while a device that is
+ * there but resetting answers Vendor ID 0x0001 (RRS), never all-ones.
+ * Registers only prompt the check: all-ones is Linux igb_rd32()'s "PCIe
+ * link lost", but QEMU's powered-off slot reads 0 there. A device that
+ * never answered (cmd_at_start all-ones) was absent, not removed. The first time it
+ * is found gone, d is marked (gone, dead) and when, a printf format, says
+ * which step found it; from then on true without a read.
+ */
+bool igb_gone(struct igb_dev *d, const char *when, ...)
+	__attribute__((format(printf, 2, 3)));
 
 static inline uint32_t igb_rd32(const struct igb_dev *d, uint32_t reg)
 {

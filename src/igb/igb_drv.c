@@ -9,6 +9,8 @@
  */
 #include "igb/igb_drv.h"
 
+#include <stdarg.h>
+
 #include "igb/igb_info.h"
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
@@ -84,9 +86,30 @@
  * latency. */
 #define IGB_FAULT_SETTLE_US		100
 
+bool igb_gone(struct igb_dev *d, const char *when, ...)
+{
+	va_list ap;
+
+	if (d->gone)
+		return true;
+	/* One that never answered (cmd_at_start) has not left: it was absent. */
+	if (d->cmd_at_start == 0xffff || pci_read32(d->bdf, PCI_VENDOR_ID) != 0xffffffffu)
+		return false;
+	d->gone = d->dead = true;
+	va_start(ap, when);
+	fmt_vsnprintf(d->gone_when, sizeof(d->gone_when), when, ap);
+	va_end(ap);
+	fmt_snprintf(d->dead_why, sizeof(d->dead_why), "removed: config space reads "
+		     "all-ones (found %s)", d->gone_when);
+	ktap_diag_at(KTAP_ALWAYS, "%s: %s; no FLR, nothing more is written to it",
+		     d->name, d->dead_why);
+	return true;
+}
+
 /* Poll reg until (value & mask) == want, through the one bounded wait.
  * A read of all-ones ends it at once: the device is gone or its BAR does
- * not decode. *last gets the last value read. */
+ * not decode. A wait that ends without its value checks whether the
+ * device is still there (igb_gone). *last gets the last value read. */
 struct reg_wait {
 	const struct igb_dev *d;
 	uint32_t reg, mask, want, last;
@@ -100,7 +123,7 @@ static bool reg_settled(void *ctx)
 	return w->last == 0xffffffffu || (w->last & w->mask) == w->want;
 }
 
-static int poll_reg(const struct igb_dev *d, uint32_t reg, uint32_t mask,
+static int poll_reg(struct igb_dev *d, uint32_t reg, uint32_t mask,
 		    uint32_t want, uint32_t timeout_us, uint32_t step_us,
 		    uint32_t *last)
 {
@@ -109,9 +132,12 @@ static int poll_reg(const struct igb_dev *d, uint32_t reg, uint32_t mask,
 
 	if (last)
 		*last = w.last;
-	if (w.last == 0xffffffffu)
-		return RC_ENODEV; /* surprise removal or BAR not decoding */
-	return ok ? RC_OK : RC_ETIMEDOUT;
+	if (ok && w.last != 0xffffffffu)
+		return RC_OK;
+	if (igb_gone(d, "when register 0x%05x never read 0x%x (mask 0x%x)", reg, want, mask)
+	    || w.last == 0xffffffffu)
+		return RC_ENODEV; /* removed, or BAR not decoding */
+	return RC_ETIMEDOUT;
 }
 
 static void wr_flush(const struct igb_dev *d)
@@ -900,6 +926,13 @@ static void igb_remove(struct igb_drv *drv)
 
 	if (!d || !d->bar0)
 		return;
+	if (d->gone) { /* nothing answers: only our memory to give back */
+		igb_irq_teardown(drv);
+		free_buffers(drv);
+		drv->up = false;
+		drv->copy.active = false;
+		return;
+	}
 	igb_irq_teardown(drv);
 	igb_wr32(d, IGB_RCTL, 0);
 	igb_wr32(d, IGB_TCTL, 0);
@@ -1254,11 +1287,17 @@ int igb_recover(struct igb_drv *drv, struct flr_report *rep)
 	struct igb_dev *d = drv->dev;
 	int rc;
 
+	*rep = (struct flr_report){ 0 };
+	/* No FLR on a device that has left: it would only sit out its waits. */
+	if (igb_gone(d, "before FLR recovery"))
+		return RC_ENODEV;
 	igb_remove(drv);
 	rc = pci_flr(d->bdf, &d->fn->caps, rep);
-	if (rc)
-		return rc;
-	return igb_init(drv, d);
+	if (!rc)
+		rc = igb_init(drv, d);
+	if (rc && igb_gone(d, "when FLR + init failed: %s", rc_name(rc)))
+		rc = RC_ENODEV;
+	return rc;
 }
 
 /* After a timeout: recover, and append what recovery did to last_error. */
@@ -1278,7 +1317,10 @@ static void recover_after(struct igb_drv *drv)
 	/* Said on a line of its own: a long failure reason can hide the tail. */
 	ktap_diag("recovery: FLR + init %s%s", rc ? "failed: " : "done",
 		  rc ? rc_name(rc) : "");
-	if (rc) {
+	if (rc && drv->dev->gone) {
+		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
+			     "; the device was removed");
+	} else if (rc) {
 		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
 			     "; recovery by FLR failed: %s", rc_name(rc));
 		drv->dev->dead = true;
@@ -1312,13 +1354,9 @@ static int igb_memcpy_wait(struct igb_drv *drv)
 		for (size_t i = 0; i < c->size; i++)
 			c->dst[i] = bounce(drv)[i];
 	c->active = false;
-	/* A device that reads all-ones is gone: FLR cannot bring it back, and
-	 * would only sit out its own waits. */
-	if (rc == RC_ETIMEDOUT && igb_rd32(drv->dev, IGB_STATUS) == 0xffffffffu) {
-		drv->dev->dead = true;
-		fmt_snprintf(drv->dev->dead_why, sizeof(drv->dev->dead_why),
-			     "reads all-ones (removed?) after a copy timed out");
-		ktap_diag("recovery: not tried, the device reads all-ones");
+	/* A device that has left: FLR cannot bring it back. */
+	if (rc == RC_ETIMEDOUT && igb_gone(drv->dev, "when a copy timed out")) {
+		ktap_diag("recovery: not tried, the device was removed");
 	} else if ((rc == RC_ETIMEDOUT || drv->faulted) && !drv->no_auto_recover) {
 		recover_after(drv);
 	}

@@ -242,6 +242,12 @@ void igb_irq_teardown(struct igb_drv *drv)
 	struct igb_irq *irq = &drv->irq;
 	struct pba_wait w = { drv->dev, &irq->msix, 0 };
 
+	if (drv->dev->gone) { /* nothing answers, and it sends nothing more */
+		dma_free(irq->msg);
+		irq->msg = NULL;
+		irq->on = false;
+		return;
+	}
 	if (irq->on && drv->dev->bar0) {
 		igb_wr32(drv->dev, IGB_EIMC, ~0u);
 		/* EIAC/EIAM/GPIE go back to 0 with the reset that follows in

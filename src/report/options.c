@@ -533,7 +533,7 @@ const char options_usage[] =
 	"                         started from it, else shutdown), shutdown, reboot,\n"
 	"                         exit, wait (for a key, then exit)\n"
 	"Exit status: 0 all passed, 1 a test failed, 2 usage error, 3 could not\n"
-	"run, 4 nothing to test.";
+	"run, 4 nothing to test, 5 a device was removed (no NIC failed).";
 
 static const struct opt_def *find_long(const char *name, size_t len)
 {

@@ -100,6 +100,9 @@ enum ktap_result test_good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
 /* The driver of the device under test; one device at a time. */
 static struct igb_drv drv;
 
+/* What the exit status is made of: failures of a NIC, removals. */
+static unsigned nic_failures, removals;
+
 /* The run's options (suite_configure), or the defaults. */
 static const struct options *opt;
 static struct options default_opt;
@@ -188,6 +191,23 @@ static const char *modes_str(unsigned modes, char *buf, size_t n)
 	return buf;
 }
 
+/*
+ * A removed device gets exactly one failure, in the case during which (or
+ * before which) it was found gone, naming the removal and the step that
+ * found it; t's own reason is kept after it. Its later cases skip.
+ */
+static enum ktap_result removal(struct igb_dev *d, struct test_run *t, bool ran)
+{
+	char said[TEST_REASON_MAX];
+
+	fmt_snprintf(said, sizeof(said), "%s", ran ? t->reason : "");
+	d->gone_case = t->name;
+	t->removed = true;
+	return test_fail(t, "device removed %s %s: config space reads all-ones, found %s%s%s",
+			 ran ? "during" : "before", t->name, d->gone_when,
+			 said[0] ? "; the case said: " : "", said);
+}
+
 /* round: the soak's round, numbered from 1 (0 in a run of one round: the
  * result line then carries no ".r<round>"). once_in: the mode this device's
  * MODE_INDEPENDENT cases ran in this round, NULL while it is this one. */
@@ -199,22 +219,34 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 			      .progress_at = t0 };
 	char modes[40];
 	enum ktap_result r;
+	bool ran = false;
 
 	fixture_before(&drv);
 	if (!(tc->modes & MODE(iommu_current())))
 		r = test_skip(&t, "only meaningful under iommu=%s (mode %s)",
 			      modes_str(tc->modes, modes, sizeof(modes)),
 			      iommu_mode_name(iommu_current()));
+	else if (d->gone && d->gone_case)
+		r = test_skip(&t, "device removed during %s (config space reads all-ones)",
+			      d->gone_case);
+	else if (d->gone)
+		r = removal(d, &t, false);
 	else if ((tc->modes & MODE_INDEPENDENT) && once_in)
 		r = test_skip(&t, MODE_INDEPENDENT_SKIP "%s", once_in);
-	else if (d->dead && (tc->needs || d->gone))
+	else if (d->dead && tc->needs)
 		r = test_skip(&t, "device %s", d->dead_why);
 	else if ((tc->needs & NEEDS_FLR) && !d->fn->caps.flr)
 		r = test_skip(&t, TEST_NO_FLR);
 	else if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
 		r = test_fail(&t, "%s", d->bar0_problem);
-	else if (!(tc->needs & NEEDS_LINK) || (r = fixture_link(d, &drv, &t)) == KTAP_PASS)
-		r = tc->run(d, &t);
+	else if ((tc->needs & NEEDS_LINK) && (r = fixture_link(d, &drv, &t)) != KTAP_PASS)
+		ran = true;
+	else
+		r = tc->run(d, &t), ran = true;
+	/* Gone means gone: whatever the case saw, a device that has left is
+	 * its removal, not its failure (one config read after every case). */
+	if (ran && (d->gone || igb_gone(d, "after %s", tc->name)))
+		r = removal(d, &t, true);
 	fixture_after(d, &drv, r);
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++)
 		dma_free(t.bufs[i]);
@@ -224,6 +256,8 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 	ktap_result(r, tc->name, r == KTAP_SKIP ? t.reason : NULL);
 	summary_result_line(d, &t, round, r, us);
 	summary_record(rec, &t, r, us, round ? round : 1);
+	nic_failures += r == KTAP_FAIL && !t.removed;
+	removals += t.removed;
 	/* Everything up to this result survives a hang or reset from here on. */
 	plat_write_sync();
 	return r;
@@ -338,18 +372,13 @@ static unsigned modes_selected(void)
 
 /*
  * A device that answered when the run began but reads all-ones at the
- * start of a round has left the bus: it is gone for the rest of the run,
- * its cases skip with the reason and the other devices go on.
+ * start of a round has left the bus: gone for the rest of the run (its
+ * first case of the round is its removal, the rest skip), and the other
+ * devices go on.
  */
 static void check_present(struct igb_dev *d, unsigned round)
 {
-	if (d->gone || d->cmd_at_start == 0xffff ||
-	    pci_read32(d->bdf, PCI_VENDOR_ID) != 0xffffffffu)
-		return;
-	d->dead = d->gone = true;
-	fmt_snprintf(d->dead_why, sizeof(d->dead_why), "gone: config space reads all-ones "
-		     "from round %u on", round);
-	ktap_diag_at(KTAP_ALWAYS, "%s: %s; its cases skip from now on", d->name, d->dead_why);
+	igb_gone(d, "at the start of round %u", round);
 }
 
 /* One device in one round: every selected mode. */
@@ -445,12 +474,11 @@ static void print_round_usage(unsigned round, uint64_t round_us)
  * within one round of T. A soak's rounds are KTAP subtests holding the
  * device blocks; a single run has the device blocks at the top.
  */
-static unsigned run_rounds(const struct pci_inventory *inv)
+static void run_rounds(const struct pci_inventory *inv)
 {
 	const struct options *o = run_opt();
 	uint64_t limit = (uint64_t)o->duration_s * 1000000;
 	bool soak = o->repeat > 1 || o->duration_s;
-	unsigned failed = 0;
 	char name[32];
 
 	if (!o->duration_s)
@@ -473,12 +501,10 @@ static unsigned run_rounds(const struct pci_inventory *inv)
 		enum ktap_result r = fold(pass, fail);
 		if (soak)
 			ktap_subtest_end(r, name, r == KTAP_SKIP ? "every device skipped" : NULL);
-		failed += r == KTAP_FAIL;
 		plat_write_sync();
 	}
 	if (o->duration_s)
 		ktap_trailing_plan();
-	return failed;
 }
 
 /* (device, mode) pairs selected that never ran: no DMAR, a refused unit. */
@@ -495,9 +521,10 @@ static unsigned modes_not_run(void)
 int suite_run(const struct pci_inventory *inv)
 {
 	const struct options *o = run_opt();
-	unsigned count = 0, failed, igbs = 0, held = 0;
+	unsigned count = 0, igbs = 0, held = 0;
 
 	summary_reset();
+	nic_failures = removals = 0;
 	ndevices = 0;
 	drv = (struct igb_drv){ 0 };
 	wait_bound_set_scale(o->timeout_pct);
@@ -550,14 +577,18 @@ int suite_run(const struct pci_inventory *inv)
 	/* The rounds' resource figures count from here. */
 	dma_usage_take();
 	iommu_table_pages_take(&(unsigned){ 0 });
-	failed = run_rounds(inv);
+	run_rounds(inv);
 	for (unsigned i = 0; i < ndevices; i++)
 		if (!devices[i].held[0])
 			fixture_release(&devices[i].d, &drv);
 	summary_print(modes_not_run());
 	ktap_print_totals();
-	/* Nothing tested because firmware drivers held every device: could
+	/* A NIC that failed wins; a removal is not one, yet not a pass either.
+	 * Nothing tested because firmware drivers held every device: could
 	 * not run, not a pass. */
-	return failed ? IGBTEST_EXIT_FAIL : held == ndevices ? IGBTEST_EXIT_ERROR :
-							       IGBTEST_EXIT_PASS;
+	if (nic_failures)
+		return IGBTEST_EXIT_FAIL;
+	if (removals)
+		return IGBTEST_EXIT_REMOVED;
+	return held == ndevices ? IGBTEST_EXIT_ERROR : IGBTEST_EXIT_PASS;
 }

@@ -30,6 +30,7 @@ struct test_run {
 	uint64_t progress_at;         /* test_progress: when it last printed */
 	struct test_measure measures[TEST_MAX_MEASURES];
 	unsigned nmeasures;
+	bool removed;                 /* the device's removal (its one failure) */
 };
 
 /*
@@ -165,6 +166,7 @@ struct suite_record {
 	enum iommu_mode mode;    /* the DMA remapping mode it ran under */
 	const struct igb_test *tc;
 	enum ktap_result result; /* FAIL if any round failed, SKIP if all skipped */
+	bool removed;            /* the FAIL is the device's removal, not the NIC's */
 	unsigned runs, fails;
 	unsigned first_fail_round, last_fail_round; /* 0: never failed */
 	uint64_t us;             /* time spent in the case, all rounds */

@@ -57,15 +57,28 @@ static const char *result_word(enum ktap_result r)
 	return r == KTAP_PASS ? "pass" : r == KTAP_FAIL ? "fail" : "skip";
 }
 
+/* The outcome's word: a removal is its own, never the NIC's "fail". */
+static const char *outcome_word(enum ktap_result r, bool removed)
+{
+	return removed ? "removed" : result_word(r);
+}
+
+/* A record's outcome is "removed" only when no round failed otherwise. */
+static bool rec_removed(const struct suite_record *r)
+{
+	return r->removed && !r->fails;
+}
+
 void summary_record(struct suite_record *rec, const struct test_run *t,
 		    enum ktap_result r, uint64_t us, unsigned round)
 {
 	rec->runs++;
 	rec->us += us;
 	rec->nmeasures = t->nmeasures; /* the last run's figures */
+	rec->removed |= t->removed;
 	for (unsigned i = 0; i < t->nmeasures; i++)
 		rec->measures[i] = t->measures[i];
-	if (r == KTAP_FAIL) {
+	if (r == KTAP_FAIL && !t->removed) {
 		rec->fails++;
 		rec->result = KTAP_FAIL;
 		if (!rec->first_fail_round)
@@ -73,6 +86,8 @@ void summary_record(struct suite_record *rec, const struct test_run *t,
 		rec->last_fail_round = round;
 	} else if (r == KTAP_PASS && rec->result == KTAP_SKIP) {
 		rec->result = KTAP_PASS;
+	} else if (t->removed && rec->result != KTAP_FAIL) {
+		rec->result = KTAP_FAIL; /* rec->removed says whose */
 	}
 }
 
@@ -81,7 +96,7 @@ void summary_record(struct suite_record *rec, const struct test_run *t,
  * The one-line-per-result form (for LAVA's monitors and grep): always
  * printed, right after the KTAP result it repeats, and matched by the
  * regular expression documented in lava/README.md:
- *   # result: <device>.<case>[.r<round>] <pass|fail|skip> <ms> ms
+ *   # result: <device>.<case>[.r<round>] <pass|fail|skip|removed> <ms> ms
  * The device is its BDF with '-' for ':' (LAVA's test case id alphabet).
  */
 void summary_result_line(const struct igb_dev *d, const struct test_run *t,
@@ -97,12 +112,12 @@ void summary_result_line(const struct igb_dev *d, const struct test_run *t,
 		fmt_snprintf(rnd, sizeof(rnd), ".r%u", round);
 	fmt_snprintf(id + n, sizeof(id) - n, ".%s.%s%s", iommu_mode_name(iommu_current()),
 		     t->name, rnd);
-	ktap_diag_at(KTAP_ALWAYS, "result: %s %s %llu ms", id, result_word(r),
+	ktap_diag_at(KTAP_ALWAYS, "result: %s %s %llu ms", id, outcome_word(r, t->removed),
 		     (unsigned long long)(us / 1000));
 	/* Key measurements: one line each, the case's id and the key. */
 	for (unsigned i = 0; i < t->nmeasures; i++)
 		ktap_diag_at(KTAP_ALWAYS, "result: %s.%s %s %llu %s", id, t->measures[i].key,
-			     result_word(r), (unsigned long long)t->measures[i].value,
+			     outcome_word(r, t->removed), (unsigned long long)t->measures[i].value,
 			     t->measures[i].unit);
 }
 
@@ -119,17 +134,18 @@ void summary_secs(char *buf, size_t n, uint64_t us)
  * folded in: runs, failures and the first and last failing round). */
 void summary_print(unsigned not_run)
 {
-	unsigned pass = 0, fail = 0, skip = 0;
+	unsigned pass = 0, fail = 0, skip = 0, removed = 0;
 
 	for (unsigned i = 0; i < nrecords; i++) {
 		pass += records[i].result == KTAP_PASS;
-		fail += records[i].result == KTAP_FAIL;
+		fail += records[i].result == KTAP_FAIL && !rec_removed(&records[i]);
 		skip += records[i].result == KTAP_SKIP;
+		removed += rec_removed(&records[i]);
 	}
-	ktap_diag_at(KTAP_ALWAYS, "summary: %u passed, %u failed, %u skipped; %u IOMMU "
-		     "mode%s not run%s", pass, fail, skip, not_run, not_run == 1 ? "" : "s",
-		     overflow_record.runs ? " (table full)" : "");
-	ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-6s %9s", "device", "iommu",
+	ktap_diag_at(KTAP_ALWAYS, "summary: %u passed, %u failed, %u skipped, %u removed; "
+		     "%u IOMMU mode%s not run%s", pass, fail, skip, removed, not_run,
+		     not_run == 1 ? "" : "s", overflow_record.runs ? " (table full)" : "");
+	ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-7s %8s", "device", "iommu",
 		     "case", "result", "time");
 	for (unsigned i = 0; i < nrecords; i++) {
 		const struct suite_record *r = &records[i];
@@ -151,9 +167,10 @@ void summary_print(unsigned not_run)
 						    r->measures[m].key,
 						    (unsigned long long)r->measures[m].value,
 						    r->measures[m].unit);
-		ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-6s %9s%s", bdf,
+		ktap_diag_at(KTAP_ALWAYS, "  %-12s  %-11s  %-26s %-7s %8s%s", bdf,
 			     iommu_mode_name(r->mode), r->tc->name,
-			     r->result == KTAP_FAIL ? "FAIL" : result_word(r->result), t, runs);
+			     rec_removed(r) ? "REMOVED" : r->result == KTAP_FAIL ? "FAIL" :
+			     result_word(r->result), t, runs);
 	}
 }
 
@@ -178,7 +195,7 @@ size_t suite_results_json(char *buf, size_t n)
 		    "\"result\": \"%s\", \"runs\": %u, \"failed_runs\": %u, "
 		    "\"first_failed_round\": %u, \"last_failed_round\": %u, \"ms\": %llu, "
 		    "\"measurements\": {", i ? "," : "", bdf, iommu_mode_name(r->mode),
-		    r->tc->name, result_word(r->result), r->runs, r->fails,
+		    r->tc->name, outcome_word(r->result, rec_removed(r)), r->runs, r->fails,
 		    r->first_fail_round, r->last_fail_round, (unsigned long long)(r->us / 1000));
 		for (unsigned m = 0; m < r->nmeasures; m++)
 			PUT("%s\"%s\": {\"value\": %llu, \"unit\": \"%s\"}", m ? ", " : "",

@@ -94,7 +94,7 @@ uint32_t plat_mmio_read32(uint64_t addr)
 
 	if (!mmio_decodes(m)) {
 		m->undecoded++;
-		return 0xffffffffu;
+		return m->owner && m->owner->all_ones && m->gone_reads_zero ? 0 : 0xffffffffu;
 	}
 	m->reads++;
 	return m->read ? m->read(m, off) : m->regs[off / 4];

@@ -139,6 +139,9 @@ struct fake_mmio {
 	 * holds base (a BAR cleared by FLR or moved decodes nothing). */
 	bool at_bar;
 	unsigned bar;
+	/* What a read returns once the owner's config space reads all-ones
+	 * (removed): all-ones as on silicon, or 0 (QEMU's powered-off slot). */
+	bool gone_reads_zero;
 	unsigned reads, writes, undecoded;
 };
 

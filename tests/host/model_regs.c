@@ -420,10 +420,13 @@ static void reset_sync(struct model_igb *g)
 
 /* ---- the clock --------------------------------------------------------- */
 
+/* Config space reads all-ones at once; the BARs read all-ones on silicon
+ * and 0 on QEMU (qemu-igb.md: a powered-off slot's BAR0 reads 0). */
 static void remove_now(struct model_igb *g)
 {
 	g->removed = true;
 	g->fn->all_ones = true;
+	g->bar0->gone_reads_zero = g->bar3->gone_reads_zero = !model_silicon(g);
 }
 
 void model_sync(struct model_igb *g)

@@ -197,7 +197,7 @@ TEST(soak_intermittent_failure_names_its_rounds)
 		      "\"result\": \"pass\", \"runs\": 10, \"failed_runs\": 0, "
 		      "\"first_failed_round\": 0, \"last_failed_round\": 0,"));
 	/* the summary comes once, at the end */
-	int at = fake_output_find("# summary: 2 passed, 1 failed, 1 skipped; 0 IOMMU modes not run", 0);
+	int at = fake_output_find("# summary: 2 passed, 1 failed, 1 skipped, 0 removed; 0 IOMMU modes not run", 0);
 	CHECK(at > fake_output_find("not ok 7 round 7", 0));
 	CHECK(at > fake_output_find("ok 10 round 10", 0));
 	for (unsigned i = 0; i < fake_output_nlines(); i++)
@@ -267,12 +267,13 @@ static void unplug_at_round_3(const char *line, void *ctx)
 	}
 }
 
-/* A device lost mid-soak: from the round that finds it gone its cases
- * skip with the reason, the other device goes on passing. */
+/* A device lost mid-soak: the round that finds it gone gives its first
+ * case the removal (its one failure, not the NIC's), every later case and
+ * round skips with it, the other device goes on passing; exit status 5. */
 TEST(soak_device_lost_midway_skips_its_remaining_rounds)
 {
 	static struct fake_82576 gone;
-	const char *why = "device gone: config space reads all-ones from round 3 on";
+	const char *why = "device removed during identify (config space reads all-ones)";
 	char line[160];
 
 	machine();
@@ -280,12 +281,15 @@ TEST(soak_device_lost_midway_skips_its_remaining_rounds)
 	gone = fake_82576_add_as(2, 0, 0, 0xfeb00000u, MODEL_QEMU);
 	fake_on_output(unplug_at_round_3, &gone);
 	CHECK_EQ(run("--repeat=5 -q --iommu=off --only=identify,link_loopback_up"),
-		 IGBTEST_EXIT_PASS);
-	CHECK(fake_output_contains("# 0000:02:00.0: gone: config space reads all-ones from "
-				   "round 3 on; its cases skip from now on"));
+		 IGBTEST_EXIT_REMOVED);
+	CHECK(fake_output_contains("# 0000:02:00.0: removed: config space reads all-ones "
+				   "(found at the start of round 3); no FLR, nothing more is "
+				   "written to it"));
+	CHECK(fake_output_contains("# identify: device removed before identify: config space "
+				   "reads all-ones, found at the start of round 3"));
 	for (unsigned r = 1; r <= 5; r++) {
 		snprintf(line, sizeof(line), "# result: 0000-02-00.0.off.identify.r%u %s", r,
-			 r < 3 ? "pass" : "skip");
+			 r < 3 ? "pass" : r == 3 ? "removed" : "skip");
 		CHECK(fake_output_contains(line));
 		snprintf(line, sizeof(line), "# result: 0000-01-00.0.off.link_loopback_up.r%u pass",
 			 r);
@@ -299,7 +303,8 @@ TEST(soak_device_lost_midway_skips_its_remaining_rounds)
 		const struct suite_record *r = suite_record(i);
 		harness_note("record %u: %s", i, r->tc->name);
 		CHECK_EQ(r->runs, 5);
-		CHECK_EQ(r->fails, 0);
+		CHECK_EQ(r->fails, 0); /* the removal is not the NIC's failure */
+		CHECK_EQ(r->removed, i == 2); /* 02:00.0's identify, once */
 	}
 	CHECK_EQ(fake_dma_outstanding(), 0);
 }

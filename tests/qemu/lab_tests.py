@@ -29,7 +29,7 @@ CHECK_JOB = ROOT / "lava" / "check-job"
 SNAKEOIL_KEY = Path("/usr/share/ovmf/PkKek-1-snakeoil.key")
 SNAKEOIL_CERT = Path("/usr/share/ovmf/PkKek-1-snakeoil.pem")
 ESP_OFFSET = 1024 * 1024   # make-image puts the ESP at 1 MiB
-RESULT_LINE = re.compile(r"# result: (\S+) (pass|fail|skip) (\d+) ms")
+RESULT_LINE = re.compile(r"# result: (\S+) (pass|fail|skip|removed) (\d+) ms")
 
 rt = None   # the run_tests module, set by cases()
 

@@ -26,6 +26,7 @@ import hashlib
 import json
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import sys
@@ -611,6 +612,133 @@ QUICK_CASES = ["register_pattern", "nvm_checksum", "link_loopback_up", "loopback
                "legacy_cause_test"]
 
 
+class Qmp:
+    """A QMP client on QEMU's unix socket, just enough for HMP commands."""
+
+    def __init__(self, path: Path, timeout: float = 30.0):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.settimeout(timeout)
+        self.sock.connect(str(path))
+        self.f = self.sock.makefile("rw")
+        json.loads(self.f.readline())           # the greeting
+        self.call("qmp_capabilities")
+
+    def call(self, execute: str, **arguments) -> object:
+        self.f.write(json.dumps({"execute": execute, "arguments": arguments}) + "\n")
+        self.f.flush()
+        while True:                             # events may come first
+            reply = json.loads(self.f.readline())
+            if "return" in reply:
+                return reply["return"]
+            check("error" not in reply, f"QMP {execute}: {reply.get('error')}")
+
+    def hmp(self, line: str) -> str:
+        out = str(self.call("human-monitor-command", **{"command-line": line}))
+        check("invalid" not in out and "Try" not in out, f"HMP {line!r}: {out.strip()}")
+        return out
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+PCI_EXP_SLTCTL = 0x18
+SLTCTL_POWER_OFF = 0x400 | 0x300   # PCC: power off; PIC: indicator off
+
+
+def slot_power_off(qmp: Qmp, port: str, pcie_cap: int) -> int:
+    """Power off the slot of root port `port` (BDF) through Slot Control,
+    written by port I/O (CF8/CFC: the guest's config accesses go through
+    ECAM, so these do not interleave with its own). QEMU unplugs the device
+    below once the power and its indicator are both off
+    (pcie_cap_slot_write_config). Returns the value written."""
+    _, bus, dev, fn = (int(x, 16) for x in BDF_RE.fullmatch(port).groups())
+    off = pcie_cap + PCI_EXP_SLTCTL
+    addr = 0x80000000 | bus << 16 | dev << 11 | fn << 8 | (off & 0xfc)
+    data = 0xcfc + (off & 2)
+    # HMP sizes: /h 16 bits, /w 32 bits.
+    qmp.hmp(f"o /w 0xcf8 {addr:#x}")
+    old = int(qmp.hmp(f"i /h {data:#x}").split("=")[-1], 16)
+    qmp.hmp(f"o /w 0xcf8 {addr:#x}")
+    qmp.hmp(f"o /h {data:#x} {old | SLTCTL_POWER_OFF:#x}")
+    qmp.hmp(f"o /w 0xcf8 {addr:#x}")
+    now = int(qmp.hmp(f"i /h {data:#x}").split("=")[-1], 16)
+    check(now & SLTCTL_POWER_OFF == SLTCTL_POWER_OFF,
+          f"{port} Slot Control reads {now:#x} after writing {old | SLTCTL_POWER_OFF:#x}")
+    return now
+
+
+REMOVAL_CASES = "identify,memcpy_success,flr_idle,flr_repeat,fault_recovery_needs_flr"
+
+
+def t_slot_power_off(ctx: Ctx) -> None:
+    """Gone means gone: the first of two igbs loses its slot's power as
+    flr_repeat starts. It gets one failure naming the removal, its later
+    case skips "device removed", no FLR waits, the other igb passes, and
+    the run ends with exit status 5 (a device was removed; the runner's 6)."""
+    if ctx.arch != "x86_64":
+        raise Skip("the slot is powered off by port I/O (CF8/CFC): x86 only")
+    d = ctx.out / "slot_power_off"
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    log = d / "serial.log"
+    sockdir = Path(tempfile.mkdtemp(prefix="igbtest-qmp-"))
+    sock = sockdir / "qmp.sock"
+    cmd = [sys.executable, str(RUNNER), "--arch", ctx.arch, "--efi", str(ctx.efi),
+           "--serial-log", str(log), "--quiet", "--timeout", str(ctx.boot_timeout),
+           "--root-port", "--igb", "2", "--append", f"--iommu=off --only={REMOVAL_CASES}",
+           f"--qemu-arg=-qmp", f"--qemu-arg=unix:{sock},server=on,wait=off"]
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + ctx.boot_timeout
+        m, text = None, ""
+        while not m and p.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+            text = log.read_text(errors="replace") if log.exists() else ""
+            m = re.search(r"# result: (\S+)\.off\.flr_idle pass", text)
+        check(m, f"flr_idle never passed on a device (log {log})")
+        victim = m.group(1).replace("-", ":")
+        up = re.search(re.escape(victim) + r" \[8086:10c9\].*\(behind (\S+)\)", text)
+        check(up, f"no upstream port for {victim} in the inventory")
+        port = up.group(1)
+        cap = re.search(r"# " + re.escape(port) + r" .*\n(?:#   .*\n)*?#   caps: .*PCIe@([0-9a-f]+)",
+                        text)
+        check(cap, f"no PCIe capability listed for {port}")
+        qmp = Qmp(sock)
+        try:
+            slot_power_off(qmp, port, int(cap.group(1), 16))
+        finally:
+            qmp.close()
+        out, err = p.communicate(timeout=ctx.boot_timeout + 60)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.communicate()
+        shutil.rmtree(sockdir, ignore_errors=True)
+    report = ktap.parse_file(str(log))
+    check(not report.errors, "KTAP does not parse cleanly: " + "; ".join(report.errors[:3]))
+    check(p.returncode == 6, f"runner exited {p.returncode}, expected 6 (a device was "
+          f"removed): {out.strip().splitlines()[-1:] or err.strip()[-200:]}")
+    devs = check_device_subtests(report, 2)
+    gone, other = (devs if device_bdf(devs[0]) == victim else devs[::-1])
+    leaves = {t.name: t for _, t in gone.walk() if t.is_leaf}
+    failed = [n for n, t in leaves.items() if t.result == "not_ok"]
+    check(failed == ["flr_repeat"], f"{victim}: failed {failed}, expected flr_repeat alone")
+    said = " ".join(leaves["flr_repeat"].diagnostics)
+    check("device removed during flr_repeat: config space reads all-ones" in said,
+          f"{victim} flr_repeat does not name the removal: {said[:300]!r}")
+    skip = leaves["fault_recovery_needs_flr"]
+    check(skip.result == "skip" and "device removed during flr_repeat" in (skip.skip_reason or ""),
+          f"{victim} fault_recovery_needs_flr: {skip.result} {skip.skip_reason!r}")
+    text = log.read_text(errors="replace")
+    check("recovery by FLR failed" not in text, "an FLR was tried on the removed device")
+    check(f"# result: {victim.replace(':', '-')}.off.flr_repeat removed " in text,
+          "no 'removed' result line for the removal")
+    other_leaves = [t for _, t in other.walk() if t.is_leaf]
+    check(other_leaves and all(t.result != "not_ok" for t in other_leaves),
+          f"{device_bdf(other)}: a case failed after the other device was removed")
+    check("# igbtest: exit status 5 (a device was removed)" in text, "app exit status not 5")
+
+
 def t_profile_quick(ctx: Ctx) -> None:
     # With an IOMMU present (VT-d on q35, SMMUv3 on virt), so that "mode
     # off only" is the profile's doing.
@@ -1146,6 +1274,7 @@ CASES = [
     Case("igb_with_smmuv3", t_igb_with_smmuv3, True),
     Case("profile_quick", t_profile_quick, True),
     Case("igb_with_netdev", t_igb_with_netdev, True),
+    Case("slot_power_off", t_slot_power_off, True),
     Case("no_igb", t_no_igb, True),
     Case("runner_timeout", t_runner_timeout, True),
     Case("runner_bad_efi", t_runner_bad_efi, True),
