@@ -33,7 +33,7 @@ static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 	int rc;
 
 	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
-		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+		return test_no_memory(t, FLR_COPY, rc);
 	igb_ops.remove(t->drv); /* idle: rings off, bus mastering off */
 	/* A mark the function's reset must wipe: nothing else writes VET. */
 	igb_wr32(d, IGB_VET, FLR_MARK);
@@ -72,7 +72,7 @@ static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 	int rc;
 
 	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
-		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+		return test_no_memory(t, FLR_COPY, rc);
 	for (unsigned i = 0; i < FLR_CYCLES; i++) {
 		struct flr_report rep;
 		uint64_t t0 = plat_now_us();
@@ -125,7 +125,7 @@ static enum ktap_result fault_target(struct test_run *t, struct igb_dev *d,
 	if (iommu_current() == IOMMU_STRICT) {
 		rc = test_alloc_flags(t, d, FAULT_BYTES, DMA_UNMAPPED, &fp->p);
 		if (rc)
-			return test_fail(t, "DMA allocation: %s", rc_name(rc));
+			return test_no_memory(t, FAULT_BYTES, rc);
 		for (size_t i = 0; i < FAULT_BYTES; i++)
 			fp->p[i] = FAULT_PATTERN;
 		fp->owned = true;
@@ -300,7 +300,7 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 		return r;
 	if ((rc = test_alloc(t, d, FLR_COPY, &mine)) ||
 	    (rc = test_alloc(t, d, FLR_COPY, &other)))
-		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+		return test_no_memory(t, FLR_COPY, rc);
 	fill(mine, FAULT_BYTES, read ? DST_PATTERN : SRC_PATTERN);
 	msi_quiet(t->drv);
 	r = read ? fault_copy(t, d, fp.p, mine, &fp, true, &completed) :
@@ -358,7 +358,7 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	if ((r = fault_target(t, d, &fp)) != KTAP_PASS)
 		return r;
 	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
-		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+		return test_no_memory(t, FLR_COPY, rc);
 	drv->no_auto_recover = true;
 	r = fault_copy(t, d, fp.p, dst, &fp, true, &completed);
 	if (r == KTAP_PASS && completed) {
@@ -414,7 +414,7 @@ static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_r
 
 	if ((rc = test_alloc(t, d, CONFINE_COPY, &src)) ||
 	    (rc = test_alloc(t, d, CONFINE_COPY, &dst)))
-		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+		return test_no_memory(t, CONFINE_COPY, rc);
 	for (size_t i = 0; i < CONFINE_COPY; i++)
 		src[i] = (uint8_t)(i ^ (i >> 9));
 	/* Small frames: the rings wrap twice over. */

@@ -198,7 +198,7 @@ static enum ktap_result irq_bufs_alloc(struct test_run *t, struct igb_dev *d,
 
 	b->size = size;
 	if ((rc = test_alloc(t, d, size, &b->src)) || (rc = test_alloc(t, d, size, &b->dst)))
-		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+		return test_no_memory(t, size, rc);
 	return KTAP_PASS;
 }
 

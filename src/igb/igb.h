@@ -20,6 +20,9 @@ struct igb_dev {
 	uint16_t cmd_at_start;     /* COMMAND as the firmware left it */
 	uint64_t bar0;             /* CSR base; 0 when unusable */
 	char bar0_problem[96];     /* why BAR0 is unusable */
+	bool bar0_host;            /* ... the host's doing (firmware left it
+				    * unassigned, decode refused): not tested */
+	bool decode_enabled;       /* we turned memory decode on for BAR0 */
 	/* Recovery (FLR + init) failed: the rest of its cases that need the
 	 * device are skipped; gone (it left the bus, igb_gone): all of them
 	 * are, and nothing is written to it any more. */

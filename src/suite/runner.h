@@ -6,8 +6,9 @@
 
 /* fixture.c: one device's set-up and tear-down around its cases. */
 void fixture_prepare(struct igb_dev *d, const struct pci_func *f);
-/* NEEDS_LINK: the driver up on d (init if it is not): KTAP_PASS; t skips
- * when the firmware forbids PHY loopback, fails when init fails. */
+/* NEEDS_LINK: the driver up on d (init if it is not): KTAP_PASS, or t's
+ * verdict when it cannot be: a skip when the firmware forbids PHY loopback
+ * or memory is short (not tested), a fail when init fails. */
 enum ktap_result fixture_link(struct igb_dev *d, struct igb_drv *drv, struct test_run *t);
 /* The driver removed from d if it is on it (before translation changes). */
 void fixture_remove(struct igb_dev *d, struct igb_drv *drv);

@@ -57,6 +57,22 @@ static const struct igb_group *const groups[] = {
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
+enum ktap_result test_no_memory(struct test_run *t, size_t size, int rc)
+{
+	return test_skip(t, "not tested: cannot allocate %zu bytes of DMA memory: %s", size,
+			 rc_name(rc));
+}
+
+void test_free(struct test_run *t, const uint8_t *p)
+{
+	for (unsigned i = 0; i < TEST_MAX_BUFS; i++) {
+		if (t->bufs[i] && t->bufs[i]->cpu == p) {
+			dma_free(t->bufs[i]);
+			t->bufs[i] = NULL;
+		}
+	}
+}
+
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out)
 {
 	return test_alloc_flags(t, d, size, 0, out);
@@ -100,8 +116,9 @@ enum ktap_result test_good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
 /* The driver of the device under test; one device at a time. */
 static struct igb_drv drv;
 
-/* What the exit status is made of: failures of a NIC, removals. */
-static unsigned nic_failures, removals;
+/* What the exit status is made of: failures of a NIC, removals, and the
+ * cases that ran to a verdict at all (none: nothing could be tested). */
+static unsigned nic_failures, removals, tested;
 
 /* The run's options (suite_configure), or the defaults. */
 static const struct options *opt;
@@ -237,6 +254,8 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 		r = test_skip(&t, "device %s", d->dead_why);
 	else if ((tc->needs & NEEDS_FLR) && !d->fn->caps.flr)
 		r = test_skip(&t, TEST_NO_FLR);
+	else if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0 && d->bar0_host)
+		r = test_skip(&t, "not tested: %s", d->bar0_problem);
 	else if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
 		r = test_fail(&t, "%s", d->bar0_problem);
 	else if ((tc->needs & NEEDS_LINK) && (r = fixture_link(d, &drv, &t)) != KTAP_PASS)
@@ -258,6 +277,7 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 	summary_record(rec, &t, r, us, round ? round : 1);
 	nic_failures += r == KTAP_FAIL && !t.removed;
 	removals += t.removed;
+	tested += r != KTAP_SKIP && !t.removed;
 	/* Everything up to this result survives a hang or reset from here on. */
 	plat_write_sync();
 	return r;
@@ -409,8 +429,11 @@ static enum ktap_result run_device(struct suite_device *sd, const struct pci_inv
 	sd->once_in = NULL;
 	ktap_diag("%s [%04x:%04x] %s", d->name, f->vendor, f->device,
 		  igb_82576_name(f->device));
+	if (d->decode_enabled)
+		ktap_diag("%s: memory decode was off; enabled for BAR0", d->name);
 	if (!d->bar0)
-		ktap_diag_at(KTAP_ALWAYS, "BAR0 unusable: %s", d->bar0_problem);
+		ktap_diag_at(KTAP_ALWAYS, "BAR0 unusable: %s%s", d->bar0_problem,
+			     d->bar0_host ? " (the host's doing: its cases are not tested)" : "");
 	for (unsigned m = 0; m < IOMMU_NMODES; m++) {
 		if (!mode_selected(m))
 			continue;
@@ -521,10 +544,10 @@ static unsigned modes_not_run(void)
 int suite_run(const struct pci_inventory *inv)
 {
 	const struct options *o = run_opt();
-	unsigned count = 0, igbs = 0, held = 0;
+	unsigned count = 0, igbs = 0;
 
 	summary_reset();
-	nic_failures = removals = 0;
+	nic_failures = removals = tested = 0;
 	ndevices = 0;
 	drv = (struct igb_drv){ 0 };
 	wait_bound_set_scale(o->timeout_pct);
@@ -572,7 +595,6 @@ int suite_run(const struct pci_inventory *inv)
 		sd->d = (struct igb_dev){ .fn = &inv->f[i], .bdf = inv->f[i].bdf };
 		pci_bdf_str(inv->f[i].bdf, sd->d.name, sizeof(sd->d.name));
 		fmt_snprintf(sd->held, sizeof(sd->held), "not tested: %s", why);
-		held++;
 	}
 	/* The rounds' resource figures count from here. */
 	dma_usage_take();
@@ -584,11 +606,12 @@ int suite_run(const struct pci_inventory *inv)
 	summary_print(modes_not_run());
 	ktap_print_totals();
 	/* A NIC that failed wins; a removal is not one, yet not a pass either.
-	 * Nothing tested because firmware drivers held every device: could
-	 * not run, not a pass. */
+	 * No case reached a verdict (every device held by a firmware driver,
+	 * BARs unassigned, no memory, no mode available): could not run, not
+	 * a pass. */
 	if (nic_failures)
 		return IGBTEST_EXIT_FAIL;
 	if (removals)
 		return IGBTEST_EXIT_REMOVED;
-	return held == ndevices ? IGBTEST_EXIT_ERROR : IGBTEST_EXIT_PASS;
+	return tested ? IGBTEST_EXIT_PASS : IGBTEST_EXIT_ERROR;
 }

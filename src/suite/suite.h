@@ -44,6 +44,12 @@ void test_progress(struct test_run *t, const char *fmt, ...)
  * and as a "# result: <case id>.<key>" line of its own after the result. */
 void test_measure(struct test_run *t, const char *key, uint64_t value, const char *unit);
 
+/* The host could not give the case size bytes of DMA memory: the case is
+ * not tested (a skip saying so), never a NIC failure. */
+enum ktap_result test_no_memory(struct test_run *t, size_t size, int rc);
+/* Give back one test_alloc buffer early (p: what it returned). */
+void test_free(struct test_run *t, const uint8_t *p);
+
 /* Scratch DMA memory for one test case; the runner frees it afterwards. */
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out);
 /* The same with dma_alloc_flags' flags (DMA_UNMAPPED: a fault target). */

@@ -31,6 +31,7 @@ static unsigned nticks;
 
 static struct dma_mem dma[FAKE_MAX_DMA];
 static unsigned ndma_live, ndma_total, dma_fail;
+static size_t dma_cap, dma_live_bytes;
 
 static char **lines;
 static unsigned nlines, lines_cap;
@@ -204,6 +205,7 @@ static void dma_reset(void)
 	ndma_live = ndma_total = dma_fail = 0;
 	dma_high_none = false;
 	dma_high_total = 0;
+	dma_cap = dma_live_bytes = 0;
 }
 
 void fake_dma_recycle(void)
@@ -266,6 +268,8 @@ int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
 		dma_fail--;
 		return RC_ENOMEM;
 	}
+	if (dma_cap && dma_live_bytes + size > dma_cap)
+		return RC_ENOMEM;
 	for (slot = 0; slot < FAKE_MAX_DMA && dma[slot].cpu; slot++)
 		;
 	if (slot == FAKE_MAX_DMA)
@@ -278,6 +282,7 @@ int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
 	memset(p, 0, size);
 	dma[slot] = (struct dma_mem){ p, (uint64_t)(uintptr_t)p, size, &dma[slot] };
 	*mem = dma[slot];
+	dma_live_bytes += size;
 	ndma_live++;
 	ndma_total++;
 	return RC_OK;
@@ -317,6 +322,7 @@ void plat_dma_free(struct dma_mem *mem)
 			harness_fatal(__FILE__, __LINE__, "plat_dma_free: descriptor of %p "
 				      "was altered", mem->cpu);
 		dma_release(dma[i].cpu, dma[i].size);
+		dma_live_bytes -= dma[i].size;
 		dma[i] = (struct dma_mem){ 0 };
 		ndma_live--;
 		*mem = (struct dma_mem){ 0 };
@@ -339,6 +345,11 @@ unsigned fake_dma_allocations(void)
 void fake_dma_fail_next(unsigned n)
 {
 	dma_fail = n;
+}
+
+void fake_dma_cap(size_t bytes)
+{
+	dma_cap = bytes;
 }
 
 void *fake_dma_ptr(uint64_t bus, size_t len)

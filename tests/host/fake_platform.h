@@ -169,6 +169,9 @@ void fake_dma_high_none(bool none);
 unsigned fake_dma_high_allocations(void);
 /* Make the next n plat_dma_alloc calls fail with RC_ENOMEM. */
 void fake_dma_fail_next(unsigned n);
+/* A host short of memory: plat_dma_alloc fails with RC_ENOMEM once the
+ * live DMA memory would pass bytes (0: no limit, the default). */
+void fake_dma_cap(size_t bytes);
 /* The CPU pointer for bus addresses [bus, bus + len) when they lie inside
  * one live allocation, else NULL: what a device may reach by DMA. */
 void *fake_dma_ptr(uint64_t bus, size_t len);

@@ -172,6 +172,7 @@ static bool block_line(struct parser *p, const char *l)
 		return problem(p, "unexpected \"%s\" in subtest", l);
 	if (num != ++b->nmodes)
 		return problem(p, "mode numbered %u, expected %u", num, b->nmodes);
+	m->leaf = !p->mode_open;
 	if (p->mode_open) {
 		p->mode_open = false;
 		if (strcmp(m->name, p->mode_name))
@@ -247,7 +248,7 @@ static bool totals_match(struct parser *p)
 		for (unsigned j = 0; j < d->b[i].n; j++)
 			n[d->b[i].c[j].v]++;
 		for (unsigned j = 0; j < d->b[i].nmodes; j++)
-			n[KP_SKIP] += d->b[i].modes[j].v == KP_SKIP;
+			n[KP_SKIP] += d->b[i].modes[j].leaf;
 	}
 	if (!d->totals)
 		return problem(p, "no \"# Totals:\" line");

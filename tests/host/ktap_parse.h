@@ -25,6 +25,7 @@ enum kp_verdict { KP_NONE = -1, KP_OK, KP_NOT_OK, KP_SKIP };
 struct kp_case {
 	char name[KP_NAME_MAX];
 	enum kp_verdict v;
+	bool leaf; /* a mode's result with no block under it (a skipped mode) */
 };
 
 /* One "# Subtest:" block (one device) and its parent result. */

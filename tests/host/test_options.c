@@ -494,10 +494,12 @@ TEST(run_result_lines_follow_every_case_and_are_synced)
 
 TEST(run_quiet_drops_inventory_keeps_results_and_failures)
 {
-	fake_82576_add(0, 3, 0, 0); /* BAR0 unassigned: status_sane fails */
+	struct fake_82576 p = fake_82576_add(0, 3, 0, 0xfebc0000u);
+
+	fake_bar_mem32(p.fn, 0, 0xfebc0000u, 0x10000, false); /* too small: status_sane fails */
 	REQUIRE(cmdline("--only=identify,status_sane -q") == RC_OK);
 	CHECK_EQ(igbtest_run(&o, "fake platform"), IGBTEST_EXIT_FAIL);
-	CHECK(fake_output_contains("# status_sane: BAR0 is unassigned (address 0)"));
+	CHECK(fake_output_contains("# status_sane: BAR0 is 65536 bytes, the 82576 needs 131072"));
 	CHECK(fake_output_contains(".status_sane fail "));
 	CHECK(!fake_output_contains("PCI inventory"));
 	CHECK(!fake_output_contains("options: "));

@@ -3,7 +3,11 @@
  * NIC: a device removed mid-run (gone means gone: one failure naming the
  * removal, its later cases skip "device removed", no FLR, nothing more
  * written, the other devices go on, exit status 5), on both personalities
- * (QEMU's removed BAR reads 0, silicon's all-ones).
+ * (QEMU's removed BAR reads 0, silicon's all-ones); and a host that
+ * cannot run a case (firmware left BAR0 unassigned, memory decode refused,
+ * too little DMA memory): "not tested" as a skip with the reason, never a
+ * failed NIC, exit status 3 when nothing at all could be tested, and the
+ * cases that can use less memory (ring_wrap, memcpy_storm) using less.
  */
 #include <stdio.h>
 #include <string.h>
@@ -117,4 +121,106 @@ TEST(verdict_removed_mid_case_qemu)
 TEST(verdict_removed_mid_case_silicon)
 {
 	removed_mid_case(MODEL_SILICON);
+}
+
+/* Whether "# <text>" is a diagnostic inside block b (not above it). */
+static bool in_block(const struct kp_block *b, const char *text)
+{
+	for (unsigned i = b->first_line; i <= b->last_line && i < fake_output_nlines(); i++)
+		if (strstr(fake_output_line(i), text))
+			return true;
+	return false;
+}
+
+/* The firmware left one 82576's BAR0 unassigned and the platform refuses
+ * to turn on another's memory decode: both are the host's doing. Their
+ * BAR0 and link cases are not tested (skips with the reason), never
+ * failed; what needs only config space still runs; "memory decode was
+ * off" is said inside the device's block. */
+static struct fake_82576 host_problems(void)
+{
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	fake_bridge_add(0, 3, 0, 2, 2, PCI_EXP_TYPE_ROOT_PORT);
+	fake_bridge_add(0, 4, 0, 3, 3, PCI_EXP_TYPE_ROOT_PORT);
+	fake_82576_add(1, 0, 0, 0);                       /* BAR0 unassigned */
+	struct fake_82576 refused = fake_82576_add(2, 0, 0, 0xfeb00000u);
+	fake_set16(refused.fn, PCI_COMMAND, 0x0000);
+	refused.fn->enable_rc = RC_ENOTSUP;
+	struct fake_82576 off = fake_82576_add(3, 0, 0, 0xfea00000u);
+	fake_set16(off.fn, PCI_COMMAND, PCI_COMMAND_IO); /* decode off, enabling works */
+	return off;
+}
+
+TEST(verdict_bar0_host_problems_not_tested)
+{
+	host_problems();
+	CHECK_EQ(run("--iommu=off"), IGBTEST_EXIT_PASS);
+	REQUIRE(doc.nb == 3);
+	/* Each case: test_suite.c (suite_unassigned_bar0_..., suite_decode_refused). */
+	CHECK(fake_output_contains("ok 2 bar0_mmio_128k # SKIP not tested: BAR0 is unassigned "
+				   "(address 0)"));
+	CHECK(fake_output_contains(" memcpy_success # SKIP not tested: memory decode is off and "
+				   "could not be enabled: not supported"));
+	CHECK_EQ(kp_verdict_of(&doc.b[1], "bar0_mmio_128k"), KP_SKIP);
+	CHECK_EQ(kp_verdict_of(&doc.b[0], "identify"), KP_OK);
+	CHECK_EQ(kp_verdict_of(&doc.b[1], "cap_msix"), KP_OK);
+	CHECK_EQ(doc.fail, 0);
+	/* The third 82576 had decode off and got it on: said in its block. */
+	CHECK(in_block(&doc.b[2], "# 0000:03:00.0: memory decode was off; enabled for BAR0"));
+	CHECK(!in_block(&doc.b[0], "memory decode was off"));
+	CHECK_EQ(kp_verdict_of(&doc.b[2], "memcpy_success"), KP_OK);
+	CHECK_EQ(fake_dma_outstanding(), 0);
+}
+
+/* Nothing at all could be tested: exit status 3, not a pass, not a fail. */
+TEST(verdict_nothing_testable_exit_3)
+{
+	host_problems();
+	CHECK_EQ(run("--iommu=off --only=memcpy_success,send_msi,register_pattern "
+		      "--device=01:00.0,02:00.0"), IGBTEST_EXIT_ERROR);
+	CHECK_EQ(doc.fail, 0);
+	CHECK_EQ(doc.pass, 0);
+	CHECK(fake_output_contains("# igbtest: exit status 3 (could not run)"));
+}
+
+/* A host short of DMA memory (2 MiB in all): memcpy_success's 2 x 4 MiB
+ * is not tested; ring_wrap and memcpy_storm copy less and pass, saying
+ * so; nothing fails. */
+TEST(verdict_short_of_dma_memory_sizes_down)
+{
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	fake_82576_add(1, 0, 0, 0xfebc0000u);
+	fake_dma_cap(2u << 20);
+	CHECK_EQ(run("--iommu=off --storm-mib=16 --only=link_loopback_up,memcpy_success,"
+		      "ring_wrap,memcpy_storm"), IGBTEST_EXIT_PASS);
+	CHECK(fake_output_contains("ok 2 memcpy_success # SKIP not tested: cannot allocate "
+				   "8388992 bytes of DMA memory: out of memory"));
+	CHECK_EQ(kp_verdict_of(&doc.b[0], "ring_wrap"), KP_OK);
+	CHECK(fake_output_contains("# ring_wrap: the host has too little DMA memory for "
+				   "2 x 8406208 bytes: copies of "));
+	CHECK(fake_output_contains("# ring_wrap: 8209 frames through 4096-entry rings"));
+	CHECK_EQ(kp_verdict_of(&doc.b[0], "memcpy_storm"), KP_OK);
+	CHECK(fake_output_contains("# memcpy_storm: the host has too little DMA memory for "));
+	CHECK(fake_output_contains(" MiB moved") || fake_output_contains("16 MiB in "));
+	CHECK_EQ(doc.fail, 0);
+	CHECK_EQ(fake_dma_outstanding(), 0);
+}
+
+/* Below a case's stated minimum it is not tested, naming what it needs;
+ * with nothing else selected the run could not test anything: exit 3. */
+TEST(verdict_below_minimum_not_tested)
+{
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	fake_82576_add(1, 0, 0, 0xfebc0000u);
+	fake_dma_cap(200u << 10);
+	CHECK_EQ(run("--iommu=off --only=ring_wrap,memcpy_storm"), IGBTEST_EXIT_ERROR);
+	CHECK(fake_output_contains("ok 1 ring_wrap # SKIP not tested: needs 2 x 65728 bytes "
+				   "of DMA memory (copies of 65536 bytes, its least), the host "
+				   "has less: out of memory"));
+	CHECK(fake_output_contains("ok 2 memcpy_storm # SKIP not tested: needs 2 x "));
+	CHECK_EQ(doc.fail, 0);
+	CHECK_EQ(fake_dma_outstanding(), 0);
 }
