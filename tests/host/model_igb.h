@@ -192,6 +192,7 @@ struct model_igb {
 	uint64_t now_ns;               /* time of the last sync */
 	unsigned lan;                  /* silicon: LAN ID, STATUS.FUNC_ID (model_set_lan) */
 	bool serdes;                   /* silicon: a SerDes port (model_set_serdes) */
+	uint32_t link_mode;            /* its CTRL_EXT.LINK_MODE from the NVM */
 	bool serdes_loopback;          /* SCTL loopback on; CTRL.RST keeps it */
 	uint16_t nvm[MODEL_NVM_WORDS];
 	uint16_t phy[MODEL_PHY_REGS];
@@ -254,12 +255,12 @@ void model_inject(struct model_igb *g, unsigned faults);
  * its last byte flipped on LAN 1. QEMU's igb is always LAN 0. */
 void model_set_lan(struct model_igb *g, unsigned lan);
 /* Silicon: a SerDes port (device 0x10E7, NVM-loaded CTRL_EXT.LINK_MODE
- * SerDes) with no copper PHY: MDIC reads fail, writes go nowhere, both are
+ * link_mode: SerDes, 1000BASE-KX or SGMII) with no copper PHY: MDIC reads fail, writes go nowhere, both are
  * violations; the link is the PCS's forced one (PCS_LCTL) with CTRL.SLU,
  * and frames loop back only with SCTL's SerDes loopback on, which
  * CTRL.RST does not turn off (Linux igb_setup_serdes_link_82575). Call
  * before the PCI scan. */
-void model_set_serdes(struct model_igb *g);
+void model_set_serdes(struct model_igb *g, uint32_t link_mode);
 /* After changing nvm[] words below 0x3F: make the checksum right again. */
 void model_nvm_fix_checksum(struct model_igb *g);
 /* The same with where the fault strikes; frame counting starts now. */

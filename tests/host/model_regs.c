@@ -333,13 +333,15 @@ static void load_mac(struct model_igb *g)
 	REG(g, IGB_RAH(0)) = w2 | IGB_RAH_AV;
 }
 
-void model_set_serdes(struct model_igb *g)
+void model_set_serdes(struct model_igb *g, uint32_t link_mode)
 {
-	if (!model_silicon(g))
-		harness_fatal(__FILE__, __LINE__, "model_set_serdes: QEMU's igb is copper");
+	if (!model_silicon(g) || !link_mode || (link_mode & ~IGB_CTRL_EXT_LINK_MODE_MASK))
+		harness_fatal(__FILE__, __LINE__, "model_set_serdes: LINK_MODE 0x%08x on %s",
+			      link_mode, model_personality_name(g->pers));
 	g->serdes = true;
+	g->link_mode = link_mode;
 	fake_set16(g->fn, PCI_DEVICE_ID, MODEL_82576_SERDES_ID);
-	REG(g, IGB_CTRL_EXT) |= IGB_CTRL_EXT_LINK_MODE_PCIE_SERDES;
+	REG(g, IGB_CTRL_EXT) |= link_mode;
 	REG(g, IGB_PCS_LCTL) = IGB_PCS_LCTL_AN_ENABLE;
 }
 
@@ -373,7 +375,7 @@ void model_device_reset(struct model_igb *g, bool hard)
 	REG(g, IGB_EECD) = MODEL_EECD_PRES;
 	load_mac(g);
 	if (g->serdes) { /* loaded from the NVM; PCS autonegotiation on */
-		REG(g, IGB_CTRL_EXT) = IGB_CTRL_EXT_LINK_MODE_PCIE_SERDES;
+		REG(g, IGB_CTRL_EXT) = g->link_mode;
 		REG(g, IGB_PCS_LCTL) = IGB_PCS_LCTL_AN_ENABLE;
 	}
 	REG(g, IGB_TXDCTL(0)) = IGB_XDCTL_QUEUE_ENABLE;

@@ -736,7 +736,7 @@ static void copper_steps_on_serdes(struct mt *m)
 	uint16_t id;
 
 	if (silicon(m))
-		model_set_serdes(m->g); /* QEMU's igb is copper only */
+		model_set_serdes(m->g, IGB_CTRL_EXT_LINK_MODE_PCIE_SERDES); /* QEMU's igb is copper only */
 	/* the driver's: SerDes loopback as Linux igb_setup_loopback_test,
 	 * no MDIC at all */
 	mt_up(m);
