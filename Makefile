@@ -64,9 +64,10 @@ HEADERS   := $(wildcard src/*.h src/*/*.h efi/*.h tests/host/*.h)
 # Firmware build: freestanding C11, gnu-efi's crt0, our linker script.
 # -Os as EDK2 builds firmware: the image must stay within EFI_MAX_BYTES.
 EFI_CFLAGS := -std=c11 -Os $(WARN) -ffreestanding -fno-stack-protector \
-	-fno-stack-check -fpic -fshort-wchar $(ARCH_CFLAGS) \
+	-fno-stack-check -fpic -fshort-wchar -ffunction-sections -fdata-sections \
+	-fvisibility=hidden $(ARCH_CFLAGS) \
 	-I$(EFI_INC) -I$(EFI_INC)/$(ARCH) -Isrc -Iefi
-EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc -T $(EFI_LDS) \
+EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc --gc-sections -T $(EFI_LDS) \
 	-L$(EFI_LIBDIR) $(ARCH_LDFLAGS)
 EFI_OBJS := $(patsubst %.c,$(EFI_OUT)/%.o,$(PORTABLE) $(EFI_SRCS))
 

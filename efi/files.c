@@ -29,7 +29,7 @@
 static EFI_FILE_HANDLE root;        /* the boot volume, or NULL */
 static EFI_FILE_HANDLE results;     /* the open results file, or NULL */
 static EFI_FILE_HANDLE results_dir; /* its directory, for the summary */
-static CHAR16 results_base[16];     /* "run-0001" */
+static char results_base[16];       /* "run-0001" */
 static bool results_failed;         /* a write failed: stop trying */
 static char pending[RESULTS_PENDING_MAX]; /* written at the next sync */
 static UINTN npending;
@@ -152,14 +152,16 @@ static EFI_STATUS open_dirs(const char *path, EFI_FILE_HANDLE *out)
 }
 
 /* Create name.ext in dir; EFI_ACCESS_DENIED if it already exists. */
-static EFI_STATUS create_new(EFI_FILE_HANDLE dir, const CHAR16 *base, const CHAR16 *ext,
+static EFI_STATUS create_new(EFI_FILE_HANDLE dir, const char *base, const char *ext,
 			     EFI_FILE_HANDLE *out)
 {
+	char a[32];
 	CHAR16 name[32];
 	EFI_FILE_HANDLE f;
 	EFI_STATUS s;
 
-	SPrint(name, sizeof(name), L"%s.%s", base, ext);
+	fmt_snprintf(a, sizeof(a), "%s.%s", base, ext);
+	to_wide(name, sizeof(name) / sizeof(name[0]), a);
 	if (dir->Open(dir, &f, name, EFI_FILE_MODE_READ, 0) == EFI_SUCCESS) {
 		f->Close(f);
 		return EFI_ACCESS_DENIED;
@@ -191,16 +193,18 @@ EFI_STATUS efi_results_open(const char *dir, char *desc, UINTN n)
 	/* The first run-NNNN not taken by an earlier run's .ktap or .json. */
 	for (unsigned i = 1; i <= RESULTS_MAX_RUNS; i++) {
 		EFI_FILE_HANDLE probe;
+		char a[32];
 		CHAR16 json[32];
 
-		SPrint(results_base, sizeof(results_base), L"run-%04d", i);
-		SPrint(json, sizeof(json), L"%s.json", results_base);
+		fmt_snprintf(results_base, sizeof(results_base), "run-%04u", i);
+		fmt_snprintf(a, sizeof(a), "%s.json", results_base);
+		to_wide(json, sizeof(json) / sizeof(json[0]), a);
 		if (results_dir->Open(results_dir, &probe, json, EFI_FILE_MODE_READ, 0) ==
 		    EFI_SUCCESS) {
 			probe->Close(probe);
 			continue;
 		}
-		s = create_new(results_dir, results_base, L"ktap", &results);
+		s = create_new(results_dir, results_base, "ktap", &results);
 		if (s == EFI_ACCESS_DENIED)
 			continue;
 		if (s != EFI_SUCCESS)
@@ -283,7 +287,7 @@ void efi_results_close(const char *summary, size_t len)
 		results = NULL;
 	}
 	if (results_dir && summary && !results_failed) {
-		EFI_STATUS s = create_new(results_dir, results_base, L"json", &f);
+		EFI_STATUS s = create_new(results_dir, results_base, "json", &f);
 		if (s == EFI_SUCCESS) {
 			UINTN n = len;
 			s = f->Write(f, &n, (VOID *)summary);
