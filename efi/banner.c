@@ -7,9 +7,9 @@
  * the firmware: not trusted for anything but the log).
  */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi_banner.h"
+#include "efi_lib.h"
 #include "efi_platform.h"
 #include "report/fmt.h"
 
@@ -51,11 +51,11 @@ static void cpu_brand(char *out, unsigned n)
 static const char *secure_boot(void)
 {
 	UINTN size = 0;
-	UINT8 *v = LibGetVariableAndSize(L"SecureBoot", &gEfiGlobalVariableGuid, &size);
+	UINT8 *v = efi_variable(L"SecureBoot", &efi_global_variable_guid, &size);
 	const char *s = !v || size != 1 ? "unknown" : *v == 1 ? "on" : "off";
 
 	if (v)
-		FreePool(v);
+		efi_free(v);
 	return s;
 }
 

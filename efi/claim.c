@@ -12,9 +12,9 @@
  * network stack (or the iPXE that chained us) can use the NIC again.
  */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi_files.h"
+#include "efi_lib.h"
 #include "efi_platform.h"
 #include "platform.h"
 #include "report/fmt.h"
@@ -44,10 +44,10 @@ static void driver_name(EFI_HANDLE agent, char *out, UINTN n)
 	CHAR16 *name = NULL;
 	UINTN i = 0;
 
-	if (BS->HandleProtocol(agent, &gEfiComponentName2ProtocolGuid, (VOID **)&cn2) ==
+	if (BS->HandleProtocol(agent, &efi_component_name2_guid, (VOID **)&cn2) ==
 		    EFI_SUCCESS && cn2)
 		cn2->GetDriverName(cn2, (CHAR8 *)"en", &name);
-	if (!name && BS->HandleProtocol(agent, &gEfiComponentNameProtocolGuid,
+	if (!name && BS->HandleProtocol(agent, &efi_component_name_guid,
 					(VOID **)&cn) == EFI_SUCCESS && cn)
 		cn->GetDriverName(cn, (CHAR8 *)"eng", &name);
 	if (!name) {
@@ -67,7 +67,7 @@ static void drivers_of(EFI_HANDLE handle, char *out, UINTN n)
 	UINTN count = 0, at = 0;
 
 	out[0] = '\0';
-	if (BS->OpenProtocolInformation(handle, &gEfiPciIoProtocolGuid, &info, &count) !=
+	if (BS->OpenProtocolInformation(handle, &efi_pci_io_guid, &info, &count) !=
 	    EFI_SUCCESS)
 		return;
 	for (UINTN i = 0; i < count; i++) {
@@ -79,7 +79,7 @@ static void drivers_of(EFI_HANDLE handle, char *out, UINTN n)
 			at += (UINTN)fmt_snprintf(out + at, n - at, "%s\"%s\"", at ? ", " : "",
 						  name);
 	}
-	FreePool(info);
+	efi_free(info);
 }
 
 static void claim(struct claim *c)
@@ -94,15 +94,15 @@ static void claim(struct claim *c)
 	if (!c->handle)
 		return; /* no PCI I/O handle: no UEFI driver can hold it */
 	drivers_of(c->handle, held, sizeof(held));
-	st = BS->OpenProtocol(c->handle, &gEfiPciIoProtocolGuid, &io, efi_image, NULL,
+	st = BS->OpenProtocol(c->handle, &efi_pci_io_guid, &io, efi_image, NULL,
 			      EFI_OPEN_PROTOCOL_EXCLUSIVE);
 	if (st == EFI_ACCESS_DENIED) {
 		/* Its answer is not the proof (iPXE 1.0.0 stops yet says Not
 		 * Found): the exclusive open that follows is. */
 		BS->DisconnectController(c->handle, NULL, NULL);
 		how = "OpenProtocol EXCLUSIVE after DisconnectController";
-		st = BS->OpenProtocol(c->handle, &gEfiPciIoProtocolGuid, &io, efi_image,
-				      NULL, EFI_OPEN_PROTOCOL_EXCLUSIVE);
+		st = BS->OpenProtocol(c->handle, &efi_pci_io_guid, &io, efi_image, NULL,
+				      EFI_OPEN_PROTOCOL_EXCLUSIVE);
 	}
 	if (st != EFI_SUCCESS) {
 		/* A refused disconnect may have stopped part of the stack: put
@@ -152,7 +152,7 @@ void efi_pci_release_all(void)
 		struct claim *c = &claims[i];
 		if (!c->opened)
 			continue;
-		BS->CloseProtocol(c->handle, &gEfiPciIoProtocolGuid, efi_image, NULL);
+		BS->CloseProtocol(c->handle, &efi_pci_io_guid, efi_image, NULL);
 		/* Recursive: the network stack above the NIC's driver too. */
 		if (c->reconnect)
 			BS->ConnectController(c->handle, NULL, NULL, TRUE);

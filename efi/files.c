@@ -14,9 +14,9 @@
  * run goes on without it.
  */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi_files.h"
+#include "efi_lib.h"
 #include "platform.h"
 #include "report/fmt.h"
 #include "report/ktap.h"
@@ -66,13 +66,31 @@ static void to_wide(CHAR16 *out, UINTN n, const char *s)
 EFI_STATUS efi_boot_volume_open(EFI_HANDLE image)
 {
 	EFI_LOADED_IMAGE *li = NULL;
+	EFI_SIMPLE_FILE_SYSTEM_PROTOCOL *fs = NULL;
 	EFI_STATUS s;
 
-	s = BS->HandleProtocol(image, &LoadedImageProtocol, (VOID **)&li);
+	s = BS->HandleProtocol(image, &efi_loaded_image_guid, (VOID **)&li);
 	if (s != EFI_SUCCESS || !li || !li->DeviceHandle)
 		return s != EFI_SUCCESS ? s : EFI_NOT_FOUND;
-	root = LibOpenRoot(li->DeviceHandle);
+	if (BS->HandleProtocol(li->DeviceHandle, &efi_simple_file_system_guid,
+			       (VOID **)&fs) != EFI_SUCCESS ||
+	    fs->OpenVolume(fs, &root) != EFI_SUCCESS)
+		root = NULL;
 	return root ? EFI_SUCCESS : EFI_UNSUPPORTED;
+}
+
+/* The file's EFI_FILE_INFO in pool memory (the caller frees it), NULL if
+ * it cannot be read. The name at its end makes its size unknown: a first
+ * guess, then what the file system asks for. */
+static EFI_FILE_INFO *file_info(EFI_FILE_HANDLE f)
+{
+	VOID *info = NULL;
+	UINTN size = SIZE_OF_EFI_FILE_INFO + 200;
+	EFI_STATUS s = EFI_SUCCESS;
+
+	while (efi_grow(&s, &info, size))
+		s = f->GetInfo(f, &efi_file_info_guid, &size, info);
+	return info;
 }
 
 EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len,
@@ -95,7 +113,7 @@ EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len,
 	/* Read() on a folder returns its entries (binary EFI_FILE_INFO),
 	 * which must not be parsed as options: ask what it is first. */
 	*step = EFI_READ_INFO;
-	info = LibFileInfo(f);
+	info = file_info(f);
 	if (!info) {
 		f->Close(f);
 		return EFI_DEVICE_ERROR;
@@ -104,7 +122,7 @@ EFI_STATUS efi_file_read(const char *path, char *buf, UINTN max, UINTN *len,
 		*step = EFI_READ_FOLDER;
 		s = EFI_INVALID_PARAMETER;
 	}
-	FreePool(info);
+	efi_free(info);
 	if (s == EFI_SUCCESS) {
 		*step = EFI_READ_DATA;
 		s = f->Read(f, &n, buf);

@@ -4,10 +4,10 @@
  * crt0-efi calls efi_main with the System V ABI (no EFIAPI here).
  */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi_banner.h"
 #include "efi_files.h"
+#include "efi_lib.h"
 #include "efi_options.h"
 #include "efi_platform.h"
 #include "igbtest.h"
@@ -40,13 +40,13 @@ static EFI_STATUS efi_status_of(int status)
 static void close_results(int status)
 {
 	size_t len = igbtest_summary_json(NULL, 0, status);
-	char *json = AllocatePool(len + 1);
+	char *json = efi_alloc(len + 1);
 
 	if (json)
 		igbtest_summary_json(json, len + 1, status);
 	efi_results_close(json, json ? len : 0);
 	if (json)
-		FreePool(json);
+		efi_free(json);
 }
 
 /* --end: power off (ends QEMU), reset, or return (to the shell). */
@@ -79,7 +79,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	bool shell = false;
 	int status;
 
-	InitializeLib(image, systab);
+	efi_lib_init(image, systab);
 	if (efi_platform_init(image) != EFI_SUCCESS) {
 		say("igbtest: no PCI root bridge I/O protocol: cannot reach PCI\n");
 		status = IGBTEST_EXIT_ERROR;

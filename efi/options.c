@@ -8,9 +8,9 @@
  * replace the config file. The parsing itself is src/report/options.c.
  */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi_files.h"
+#include "efi_lib.h"
 #include "efi_options.h"
 #include "report/fmt.h"
 
@@ -104,14 +104,14 @@ void efi_options_load(EFI_HANDLE image, struct options *o, bool *shell, char *de
 	EFI_STATUS s;
 
 	options_defaults(o);
-	*shell = BS->HandleProtocol(image, &ShellParametersProtocolGuid, (VOID **)&sp) ==
+	*shell = BS->HandleProtocol(image, &efi_shell_parameters_guid, (VOID **)&sp) ==
 			 EFI_SUCCESS && sp;
 	if (*shell && sp->Argc > 1) {
 		fmt_snprintf(desc, n, "options: %u from the UEFI shell", (unsigned)sp->Argc - 1);
 		from_shell(o, sp);
 		return;
 	}
-	BS->HandleProtocol(image, &LoadedImageProtocol, (VOID **)&li);
+	BS->HandleProtocol(image, &efi_loaded_image_guid, (VOID **)&li);
 	if (!*shell && li && load_options_text(li, &chars) && chars) {
 		if (!narrow(o, li->LoadOptions, chars, line, sizeof(line), "command line"))
 			return;

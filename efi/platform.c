@@ -7,10 +7,10 @@
  * EFI_PCI_IO_PROTOCOL AllocateBuffer + Map, verified to be identity.
  */
 #include <efi.h>
-#include <efilib.h>
 
 #include "efi_dxe.h"
 #include "efi_files.h"
+#include "efi_lib.h"
 #include "efi_platform.h"
 #include "platform.h"
 #include "report/fmt.h"
@@ -94,22 +94,20 @@ static bool path_has_uart(EFI_DEVICE_PATH *p, UINTN size)
 static void serial_route_init(void)
 {
 	UINTN size = 0;
-	EFI_DEVICE_PATH *conout = LibGetVariableAndSize(L"ConOut",
-						       &gEfiGlobalVariableGuid, &size);
+	EFI_DEVICE_PATH *conout = efi_variable(L"ConOut", &efi_global_variable_guid, &size);
 	EFI_HANDLE *handles = NULL;
 	UINTN n = 0;
 
 	if (conout) {
 		console_has_serial = path_has_uart(conout, size);
-		FreePool(conout);
+		efi_free(conout);
 	}
 	if (console_has_serial)
 		return;
-	if (BS->LocateHandleBuffer(ByProtocol, &gEfiSerialIoProtocolGuid, NULL, &n,
-				   &handles) == EFI_SUCCESS && n) {
-		BS->HandleProtocol(handles[0], &gEfiSerialIoProtocolGuid,
-				   (VOID **)&serial_direct);
-		FreePool(handles);
+	if (BS->LocateHandleBuffer(ByProtocol, &efi_serial_io_guid, NULL, &n, &handles) ==
+		    EFI_SUCCESS && n) {
+		BS->HandleProtocol(handles[0], &efi_serial_io_guid, (VOID **)&serial_direct);
+		efi_free(handles);
 	}
 }
 
@@ -205,14 +203,14 @@ static void roots_init(void)
 	EFI_HANDLE *h = NULL;
 	UINTN n = 0;
 
-	if (BS->LocateHandleBuffer(ByProtocol, &gEfiPciRootBridgeIoProtocolGuid,
+	if (BS->LocateHandleBuffer(ByProtocol, &efi_pci_root_bridge_io_guid,
 				   NULL, &n, &h) != EFI_SUCCESS)
 		return;
 	for (UINTN i = 0; i < n && nroots < MAX_ROOTS; i++) {
 		EFI_PCI_ROOT_BRIDGE_IO_PROTOCOL *rb;
 		UINT8 *res = NULL;
 
-		if (BS->HandleProtocol(h[i], &gEfiPciRootBridgeIoProtocolGuid,
+		if (BS->HandleProtocol(h[i], &efi_pci_root_bridge_io_guid,
 				       (VOID **)&rb) != EFI_SUCCESS)
 			continue;
 		roots[nroots].rb = rb;
@@ -230,7 +228,7 @@ static void roots_init(void)
 		}
 		nroots++;
 	}
-	FreePool(h);
+	efi_free(h);
 }
 
 static void pciio_init(void)
@@ -238,14 +236,13 @@ static void pciio_init(void)
 	EFI_HANDLE *h = NULL;
 	UINTN n = 0;
 
-	if (BS->LocateHandleBuffer(ByProtocol, &gEfiPciIoProtocolGuid, NULL, &n,
-				   &h) != EFI_SUCCESS)
+	if (BS->LocateHandleBuffer(ByProtocol, &efi_pci_io_guid, NULL, &n, &h) != EFI_SUCCESS)
 		return;
 	for (UINTN i = 0; i < n && npciio < MAX_PCIIO; i++) {
 		EFI_PCI_IO_PROTOCOL *io;
 		UINTN seg, bus, dev, fn;
 
-		if (BS->HandleProtocol(h[i], &gEfiPciIoProtocolGuid, (VOID **)&io) !=
+		if (BS->HandleProtocol(h[i], &efi_pci_io_guid, (VOID **)&io) !=
 			    EFI_SUCCESS ||
 		    io->GetLocation(io, &seg, &bus, &dev, &fn) != EFI_SUCCESS)
 			continue;
@@ -255,7 +252,7 @@ static void pciio_init(void)
 						      (uint8_t)dev, (uint8_t)fn };
 		npciio++;
 	}
-	FreePool(h);
+	efi_free(h);
 }
 
 static unsigned pciio_index(struct pci_bdf b)
@@ -369,7 +366,7 @@ int plat_pci_bar_size(struct pci_bdf b, unsigned bar, uint64_t *size)
 		*size = q->length;
 		rc = RC_OK;
 	}
-	FreePool(q);
+	efi_free(q);
 	return rc;
 }
 
@@ -382,10 +379,9 @@ int plat_pci_bar_size(struct pci_bdf b, unsigned bar, uint64_t *size)
 
 static EFI_DXE_SERVICES_TABLE *dxe_services(void)
 {
-	EFI_GUID guid = EFI_DXE_SERVICES_TABLE_GUID;
-
 	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++)
-		if (!CompareMem(&ST->ConfigurationTable[i].VendorGuid, &guid, sizeof(guid)))
+		if (!__builtin_memcmp(&ST->ConfigurationTable[i].VendorGuid,
+				      &efi_dxe_services_table_guid, sizeof(EFI_GUID)))
 			return ST->ConfigurationTable[i].VendorTable;
 	return NULL;
 }
@@ -461,7 +457,7 @@ int plat_unbacked_range(uint64_t size, uint64_t *addr)
 			rc = RC_OK;
 		}
 	}
-	FreePool(map);
+	efi_free(map);
 	return rc;
 }
 
@@ -497,7 +493,7 @@ int plat_pci_root_mmio(struct pci_bdf b, struct plat_range *out, int max)
 		out[n++] = r;
 	}
 	if (map)
-		FreePool(map);
+		efi_free(map);
 	return n;
 }
 
@@ -613,12 +609,11 @@ static bool sig_eq(const char *a, const char *b, unsigned n)
 
 const void *plat_acpi_table(const char sig[4])
 {
-	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
 	const struct acpi_rsdp *rsdp = NULL;
 
 	for (UINTN i = 0; i < ST->NumberOfTableEntries; i++) {
 		EFI_CONFIGURATION_TABLE *t = &ST->ConfigurationTable[i];
-		if (!CompareGuid(&t->VendorGuid, &acpi20))
+		if (!__builtin_memcmp(&t->VendorGuid, &efi_acpi20_table_guid, sizeof(EFI_GUID)))
 			rsdp = t->VendorTable;
 	}
 	if (!rsdp || !sig_eq(rsdp->signature, "RSD PTR ", 8) || rsdp->revision < 2 ||
@@ -631,7 +626,7 @@ const void *plat_acpi_table(const char sig[4])
 	const UINT8 *entries = (const UINT8 *)(xsdt + 1);
 	for (UINTN i = 0; i < n && i < ACPI_MAX_TABLES; i++) {
 		UINT64 a;
-		CopyMem(&a, (VOID *)(entries + 8 * i), sizeof(a)); /* unaligned */
+		__builtin_memcpy(&a, entries + 8 * i, sizeof(a)); /* unaligned */
 		const struct acpi_header *h = (const void *)(UINTN)a;
 		if (h && sig_eq(h->signature, sig, 4))
 			return h;
@@ -748,13 +743,29 @@ int plat_dma_alloc(struct pci_bdf dev, size_t bytes, struct dma_mem *mem)
 	return dma_map_slot(io, slot, false, host, pages, mem);
 }
 
+/* The UEFI memory map in pool memory (the caller frees it), NULL if it
+ * cannot be read. Allocating the buffer can add a descriptor to the map,
+ * so the size may have to grow more than once. */
+static EFI_MEMORY_DESCRIPTOR *memory_map(UINTN *entries, UINTN *dsize)
+{
+	VOID *map = NULL;
+	UINTN size = sizeof(EFI_MEMORY_DESCRIPTOR), key;
+	UINT32 version;
+	EFI_STATUS s = EFI_SUCCESS;
+
+	while (efi_grow(&s, &map, size))
+		s = BS->GetMemoryMap(&size, map, &key, dsize, &version);
+	if (map)
+		*entries = size / *dsize;
+	return map;
+}
+
 /* The lowest conventional memory above 4 GiB with room for pages, 0 if
  * none (the memory map is the firmware's own account). */
 static EFI_PHYSICAL_ADDRESS free_above_4g(UINTN pages)
 {
-	UINTN entries, key, dsize;
-	UINT32 dver;
-	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &dsize, &dver);
+	UINTN entries, dsize;
+	EFI_MEMORY_DESCRIPTOR *map = memory_map(&entries, &dsize);
 	EFI_PHYSICAL_ADDRESS best = 0;
 
 	if (!map)
@@ -773,7 +784,7 @@ static EFI_PHYSICAL_ADDRESS free_above_4g(UINTN pages)
 		if (n >= pages && (!best || at < best))
 			best = at;
 	}
-	FreePool(map);
+	efi_free(map);
 	return best;
 }
 
@@ -819,9 +830,8 @@ void plat_dma_free(struct dma_mem *mem)
 
 UINT64 efi_memory_pages(BOOLEAN free_only)
 {
-	UINTN entries, key, dsize;
-	UINT32 dver;
-	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&entries, &key, &dsize, &dver);
+	UINTN entries, dsize;
+	EFI_MEMORY_DESCRIPTOR *map = memory_map(&entries, &dsize);
 	uint64_t pages = 0;
 
 	if (!map)
@@ -842,7 +852,7 @@ UINT64 efi_memory_pages(BOOLEAN free_only)
 			break;
 		}
 	}
-	FreePool(map);
+	efi_free(map);
 	return pages;
 }
 
