@@ -67,8 +67,10 @@ EFI_CFLAGS := -std=c11 -Os $(WARN) -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fpic -fshort-wchar -ffunction-sections -fdata-sections \
 	-fvisibility=hidden $(ARCH_CFLAGS) \
 	-I$(EFI_INC) -I$(EFI_INC)/$(ARCH) -Isrc -Iefi
-EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc --gc-sections -T $(EFI_LDS) \
-	-L$(EFI_LIBDIR) $(ARCH_LDFLAGS)
+# --no-undefined: -shared would otherwise leave a call to a function we do
+# not link unresolved, and the image would jump to 0 at run time.
+EFI_LDFLAGS := -nostdlib -shared -Bsymbolic -znocombreloc --no-undefined --gc-sections \
+	-T $(EFI_LDS) -L$(EFI_LIBDIR) $(ARCH_LDFLAGS)
 EFI_OBJS := $(patsubst %.c,$(EFI_OUT)/%.o,$(PORTABLE) $(EFI_SRCS))
 
 # Host build of the same portable sources, under ASan and UBSan.
@@ -86,8 +88,10 @@ $(EFI_OUT)/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -c $< -o $@
 
+# Of gnu-efi, the crt0 and libgnuefi (its _relocate) only: no libefi, so a
+# call into its helpers fails the link (efi/efi_lib.h has what we use).
 $(EFI_OUT)/igbtest.so: $(EFI_OBJS) $(EFI_LDS)
-	$(LD) $(EFI_LDFLAGS) $(CRT0) $(EFI_OBJS) -o $@ -lefi -lgnuefi
+	$(LD) $(EFI_LDFLAGS) $(CRT0) $(EFI_OBJS) -o $@ -lgnuefi
 
 # A QEMU test's fixture, never in the product image: a UEFI driver that
 # holds an 82576 and refuses to stop (tests/qemu/holdfast.c).
