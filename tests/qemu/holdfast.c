@@ -145,8 +145,10 @@ static bool parse_hold(CHAR16 **opts)
 	return true;
 }
 
-/* igbtest.efi from the first file system that has it. A -kernel boot
- * starts before the firmware connected the disks: connect everything. */
+/* igbtest.efi from the first file system that has it. AAVMF starts the
+ * -kernel image before it connects any disk (ArmVirtPkg's
+ * PlatformBootManagerAfterConsole: TryRunningQemuKernel, then
+ * EfiBootManagerConnectAll), OVMF after: connect everything first. */
 static EFI_STATUS load_igbtest(EFI_HANDLE *child)
 {
 	EFI_HANDLE *fs = NULL;
