@@ -5,6 +5,13 @@ set -euo pipefail
 
 GNU_EFI_ARM64=${GNU_EFI_ARM64:-/opt/igbtest/gnu-efi-arm64}
 LAVA_SERVER_DIR=${LAVA_SERVER_DIR:-/opt/igbtest/lava-server}
+IPXE_NEW_DIR=${IPXE_NEW_DIR:-/opt/igbtest/ipxe-trixie}
+# A newer iPXE than bookworm's 2019 one, for the ifopen test: since commit
+# 4a7f64bf4 (2025-03) iPXE survives an image that disconnects the SNP device
+# it was started on. Debian trixie's package, fetched from the same mirror
+# and pinned by its sha256 (tests/qemu/lava_tests.py, t_ipxe_ifopen).
+IPXE_NEW_URL=http://deb.debian.org/debian/pool/main/i/ipxe/ipxe_1.21.1+git20250501.dad20602+dfsg-1_all.deb
+IPXE_NEW_SHA256=eeaca79dbde0fb86c102bf1d362c6f6a67ed0ddab38b3dd12e1b332339f5dd99
 
 usage() {
     cat <<USAGE
@@ -21,8 +28,10 @@ needs (default: x86_64; repeat --arch, or --arch all, for several):
             no lava-server) and lava-server's device-type templates
             (apt-get download + dpkg-deb -x into LAVA_SERVER_DIR, now
             ${LAVA_SERVER_DIR}, never installed), ipxe (ipxe.efi: the
-            network boot test), clang and libclang-rt-dev (make fuzz:
-            libFuzzer)
+            network boot test), trixie's ipxe .deb (fetched by URL,
+            sha256-checked, unpacked into IPXE_NEW_DIR, now
+            ${IPXE_NEW_DIR}, never installed: the iPXE ifopen test),
+            clang and libclang-rt-dev (make fuzz: libFuzzer)
   x86_64    gcc, binutils, gnu-efi, ovmf, qemu-system-x86 >= 8 (backports)
   aarch64   gcc-aarch64-linux-gnu, qemu-efi-aarch64 (AAVMF),
             qemu-system-arm >= 8 (backports), and gnu-efi for arm64:
@@ -75,7 +84,8 @@ need_files=(/usr/bin/mcopy /usr/sbin/mkfs.vfat /usr/bin/python3
     /usr/sbin/sgdisk /usr/bin/sbsign /usr/bin/sbverify /usr/bin/openssl /usr/bin/clang
     /usr/lib/python3/dist-packages/lava_common/schemas/__init__.py
     /usr/bin/lava-run /usr/lib/ipxe/ipxe.efi
-    "$LAVA_SERVER_DIR/usr/share/lava-server/device-types/qemu.jinja2")
+    "$LAVA_SERVER_DIR/usr/share/lava-server/device-types/qemu.jinja2"
+    "$IPXE_NEW_DIR/usr/lib/ipxe/ipxe-amd64.efi")
 if want x86_64; then
     need_files+=(
         /usr/lib/crt0-efi-x86_64.o
@@ -176,6 +186,31 @@ if [ ! -e "$LAVA_SERVER_DIR/usr/share/lava-server/device-types/qemu.jinja2" ]; t
     $SUDO dpkg-deb -x "$deb" "$LAVA_SERVER_DIR"
     rm -rf "$(dirname "$deb")"
     echo "install-deps: lava-server device types unpacked in $LAVA_SERVER_DIR"
+fi
+
+# trixie's iPXE, unpacked beside the system (bookworm has no APT source for
+# it, and its ipxe package stays installed for the network boot test).
+if [ ! -e "$IPXE_NEW_DIR/usr/lib/ipxe/ipxe-amd64.efi" ]; then
+    tmp=$(mktemp -d)
+    deb="$tmp/$(basename "$IPXE_NEW_URL")"
+    if ! python3 -c 'import sys, urllib.request as u; u.urlretrieve(sys.argv[1], sys.argv[2])' \
+            "$IPXE_NEW_URL" "$deb"; then
+        rm -rf "$tmp"
+        echo "install-deps: cannot fetch $IPXE_NEW_URL (replaced by a newer trixie" \
+             "ipxe? update IPXE_NEW_URL and IPXE_NEW_SHA256)" >&2
+        exit 3
+    fi
+    if ! echo "$IPXE_NEW_SHA256  $deb" | sha256sum -c --quiet -; then
+        rm -rf "$tmp"
+        echo "install-deps: $IPXE_NEW_URL does not match the pinned sha256" >&2
+        exit 3
+    fi
+    $SUDO rm -rf "$IPXE_NEW_DIR"
+    $SUDO mkdir -p "$IPXE_NEW_DIR"
+    $SUDO dpkg-deb -x "$deb" "$IPXE_NEW_DIR"
+    dpkg-deb -f "$deb" Version | $SUDO tee "$IPXE_NEW_DIR/VERSION" >/dev/null
+    rm -rf "$tmp"
+    echo "install-deps: ipxe $(cat "$IPXE_NEW_DIR/VERSION") unpacked in $IPXE_NEW_DIR"
 fi
 
 # gnu-efi:arm64 unpacked beside the system, never installed: installing it
