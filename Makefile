@@ -117,6 +117,10 @@ $(HOST_OUT)/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
+# test_readme.c reads the README's case table.
+$(HOST_OUT)/tests/host/test_readme.o: HOST_CFLAGS += -DIGBTEST_SOURCE_DIR='"$(CURDIR)"'
+$(HOST_OUT)/tests/host/test_readme.o: README.md
+
 $(HOST_OUT)/unit_tests: $(HOST_OBJS)
 	$(HOST_CC) $(HOST_CFLAGS) $^ -o $@
 

@@ -105,12 +105,7 @@ static int check_selection(const struct options *o)
 
 static int list_cases(void)
 {
-	unsigned n = suite_case_count();
-
-	ktap_diag_at(KTAP_ALWAYS, "%u test cases, run on each 82576 in this order:", n);
-	for (unsigned i = 0; i < n; i++)
-		ktap_diag_at(KTAP_ALWAYS, "  %-24s %s", suite_case(i)->name,
-			     suite_case(i)->desc);
+	suite_list();
 	return nothing_run("--list: nothing run", IGBTEST_EXIT_PASS);
 }
 

@@ -195,12 +195,17 @@ void test_measure(struct test_run *t, const char *key, uint64_t value, const cha
 		t->measures[t->nmeasures++] = (struct test_measure){ key, value, unit };
 }
 
-/* "passthrough,strict": a case's modes as --iommu would name them. */
+/* "passthrough,strict": a case's modes as --iommu would name them; "once"
+ * for a MODES_ONCE case (every mode, run in the first). */
 static const char *modes_str(unsigned modes, char *buf, size_t n)
 {
 	size_t at = 0;
 
 	buf[0] = '\0';
+	if (modes == MODES_ONCE) {
+		fmt_snprintf(buf, n, "once");
+		return buf;
+	}
 	for (unsigned m = 0; m < IOMMU_NMODES; m++)
 		if (modes & MODE(m))
 			at += (size_t)fmt_snprintf(buf + at, at < n ? n - at : 0, "%s%s",
@@ -223,6 +228,41 @@ static enum ktap_result removal(struct igb_dev *d, struct test_run *t, bool ran)
 	return test_fail(t, "device removed %s %s: config space reads all-ones, found %s%s%s",
 			 ran ? "during" : "before", t->name, d->gone_when,
 			 said[0] ? "; the case said: " : "", said);
+}
+
+/* needs as --list prints them: "bar0,link,flr", or "-" for none. */
+static const char *needs_str(unsigned needs, char *buf, size_t n)
+{
+	static const struct { unsigned bit; const char *name; } names[] = {
+		{ NEEDS_BAR0, "bar0" }, { NEEDS_LINK, "link" }, { NEEDS_FLR, "flr" },
+	};
+	size_t at = 0;
+
+	fmt_snprintf(buf, n, "-");
+	for (unsigned b = 0; b < sizeof(names) / sizeof(names[0]); b++)
+		if (needs & names[b].bit)
+			at += (size_t)fmt_snprintf(buf + at, at < n ? n - at : 0, "%s%s",
+						   at ? "," : "", names[b].name);
+	return buf;
+}
+
+void suite_list(void)
+{
+	char needs[24], modes[40];
+
+	ktap_diag_at(KTAP_ALWAYS, "%u test cases in %u groups, run on each 82576 in this "
+		     "order (name, needs, IOMMU modes, description):", suite_case_count(),
+		     suite_group_count());
+	for (unsigned g = 0; g < NGROUPS; g++) {
+		ktap_diag_at(KTAP_ALWAYS, "group %s: %s", groups[g]->name, groups[g]->title);
+		for (unsigned i = 0; i < groups[g]->n; i++) {
+			const struct igb_test *tc = &groups[g]->cases[i];
+
+			ktap_diag_at(KTAP_ALWAYS, "  %-24s %-13s %-23s %s", tc->name,
+				     needs_str(tc->needs, needs, sizeof(needs)),
+				     modes_str(tc->modes, modes, sizeof(modes)), tc->desc);
+		}
+	}
 }
 
 /* round: the soak's round, numbered from 1 (0 in a run of one round: the

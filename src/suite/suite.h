@@ -146,6 +146,14 @@ unsigned suite_group_count(void);
 const struct igb_group *suite_group(unsigned g);
 
 /*
+ * --list: a header line, then per group "group NAME: TITLE" and per case
+ * "  NAME NEEDS MODES DESCRIPTION" (NEEDS: bar0, link, flr as a comma list
+ * or "-"; MODES: the IOMMU modes it runs in, a comma list). The README's
+ * case table and tests/qemu read the registry in this shape.
+ */
+void suite_list(void);
+
+/*
  * For the host tests of case isolation: on the 82576 at f, under
  * iommu=off, run registry cases seq[0..n) in that order exactly as
  * suite_run runs each (fixture included); out[k] gets step k's verdict.

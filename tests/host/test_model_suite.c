@@ -119,7 +119,7 @@ static void run_registry(enum model_personality pers, void (*add_unit)(void))
 	fake_host_bridge_add(0, 0, 0);
 	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
 	p = fake_82576_add_as(1, 0, 0, BAR0, pers);
-	status = igbtest_main(NULL);
+	status = igbtest_run(NULL, NULL);
 	if (!kp_parse(&d)) {
 		fake_output_dump();
 		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", d.problem);
@@ -224,16 +224,13 @@ TEST(model_registry_smmuv3_silicon)
 
 /*
  * A function without FLR (DEVCAP.FLR clear): cap_pcie_flr fails once, in
- * mode off (it is mode-independent: the other modes point there); every case that depends on FLR skips saying so and naming
- * cap_pcie_flr (flr_idle, flr_repeat, the fault cases, mix_and_match under
- * strict); nothing else fails.
+ * mode off (it is mode-independent: the other modes point there); every
+ * case that depends on FLR skips saying so and naming cap_pcie_flr (the
+ * registry's NEEDS_FLR rows, and mix_and_match under strict, whose fault
+ * step needs it); nothing else fails.
  */
 TEST(model_missing_flr_fails_once)
 {
-	static const char *const needs_flr[] = {
-		"flr_idle", "flr_repeat", "memcpy_from_unmapped_iova",
-		"memcpy_to_unmapped_iova", "fault_recovery_needs_flr",
-	};
 	struct fake_82576 p;
 	unsigned fails = 0, modes = 0, mix_skipped = 0;
 
@@ -243,14 +240,13 @@ TEST(model_missing_flr_fails_once)
 	p = fake_82576_add_as(1, 0, 0, BAR0, MODEL_SILICON);
 	fake_set32(p.fn, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCAP,
 		   fake_get32(p.fn, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCAP) & ~PCI_EXP_DEVCAP_FLR);
-	CHECK_EQ(igbtest_main(NULL), IGBTEST_EXIT_FAIL);
+	CHECK_EQ(igbtest_run(NULL, NULL), IGBTEST_EXIT_FAIL);
 	for (unsigned i = 0; i < suite_record_count(); i++) {
 		const struct suite_record *r = suite_record(i);
 		const char *name = r->tc->name;
-		bool flr_dep = !strcmp(name, "mix_and_match") && r->mode == IOMMU_STRICT;
+		bool flr_dep = (r->tc->needs & NEEDS_FLR) ||
+			       (!strcmp(name, "mix_and_match") && r->mode == IOMMU_STRICT);
 
-		for (size_t k = 0; k < ARRAY_SIZE(needs_flr); k++)
-			flr_dep |= !strcmp(name, needs_flr[k]);
 		harness_note("case %s, mode %s", name, iommu_mode_name(r->mode));
 		if (!strcmp(name, "cap_pcie_flr")) {
 			modes++;

@@ -394,18 +394,55 @@ TEST(run_names_the_ignored_kernel_arguments)
 	check_run_line("# result: igbtest.run pass 0 status");
 }
 
+/* The registry, each row whole: its group, needs, modes and description
+ * (the format suite.h documents); a few rows pinned field by field. */
 TEST(run_list)
 {
+	static const struct {
+		const char *name, *needs, *modes;
+	} pinned[] = {
+		{ "identify", "-", "once" },
+		{ "status_sane", "bar0", "once" },
+		{ "flr_idle", "link,flr", "off,passthrough,strict" },
+		{ "strict_confinement", "link", "strict" },
+	};
 	static struct kp_doc d;
+	char want[400];
 
 	CHECK_EQ(run("--list"), IGBTEST_EXIT_PASS);
 	check_nothing_run(&d, "--list", "# result: igbtest.run pass 0 status");
-	for (unsigned i = 0; i < suite_case_count(); i++) {
-		char want[200];
-		snprintf(want, sizeof(want), "#   %-24s %s", suite_case(i)->name,
-			 suite_case(i)->desc);
-		harness_note("case %s", suite_case(i)->name);
-		CHECK(suite_case(i)->desc && strlen(suite_case(i)->desc) > 5);
+	snprintf(want, sizeof(want), "# %u test cases in %u groups, run on each 82576 in this "
+		 "order (name, needs, IOMMU modes, description):", suite_case_count(),
+		 suite_group_count());
+	CHECK_LINE(want);
+	for (unsigned g = 0; g < suite_group_count(); g++) {
+		const struct igb_group *grp = suite_group(g);
+		int at;
+
+		snprintf(want, sizeof(want), "# group %s: %s", grp->name, grp->title);
+		at = fake_output_find(want, 0);
+		harness_note("group %s", grp->name);
+		CHECK(at >= 0);
+		for (unsigned i = 0; at >= 0 && i < grp->n; i++) {
+			const char *line = fake_output_line((unsigned)at + 1 + i);
+			const char *desc = grp->cases[i].desc;
+
+			harness_note("group %s, case %s: %s", grp->name, grp->cases[i].name, line);
+			snprintf(want, sizeof(want), "#   %-24s ", grp->cases[i].name);
+			CHECK(!strncmp(line, want, strlen(want)));
+			CHECK(desc && strlen(desc) > 5 && strlen(line) > strlen(desc) &&
+			      !strcmp(line + strlen(line) - strlen(desc), desc));
+		}
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(pinned); i++) {
+		unsigned c = 0;
+
+		while (c < suite_case_count() && strcmp(suite_case(c)->name, pinned[i].name))
+			c++;
+		REQUIRE(c < suite_case_count());
+		snprintf(want, sizeof(want), "#   %-24s %-13s %-23s %s", pinned[i].name,
+			 pinned[i].needs, pinned[i].modes, suite_case(c)->desc);
+		harness_note("case %s", pinned[i].name);
 		CHECK_LINE(want);
 	}
 	harness_note("%s", "");

@@ -165,19 +165,32 @@ def t_shell_arguments(ctx) -> None:
 
 
 def t_list(ctx) -> None:
+    """--list prints the registry: per group a "group NAME: TITLE" line,
+    per case "  NAME NEEDS MODES DESCRIPTION" (src/suite/suite.h; MODES
+    "once" for a MODES_ONCE row), the same
+    rows, needs and modes as the IGB_CASE declarations."""
     b = rt.boot(ctx, "list_cases", "--append=--list", expect=0)
     r = b.report
     rt.check(r.skipped_all and "--list" in (r.skip_all_reason or ""), f"plan {r.plan}")
-    rows = [d for d in r.diagnostics if d.startswith("  ") and len(d.split()) > 1]
-    header = next((d for d in r.diagnostics if re.match(r"\d+ test cases", d)), None)
-    rt.check(header, "no 'N test cases' line")
-    n = int(header.split()[0])
-    rt.check(len(rows) == n, f"{len(rows)} case rows, header says {n}")
-    listed = [row.split()[0] for row in rows]
-    rt.check(listed == rt.registry_cases(),
-             f"--list {listed} is not the registry {rt.registry_cases()}")
-    rt.check(all(len(row.split(None, 1)[1]) > 10 for row in rows),
-             "a case without a description")
+    header = next((d for d in r.diagnostics if re.match(r"\d+ test cases in \d+ groups", d)), None)
+    rt.check(header, "no 'N test cases in M groups' line")
+    listed, group = [], None
+    for d in r.diagnostics:
+        m = re.match(r"group (\w+): \S", d)
+        if m:
+            group = m.group(1)
+        elif d.startswith("  ") and len(d.split()) > 3:
+            name, needs, modes, desc = d.split(None, 3)
+            rt.check(len(desc) > 10, f"{name}: no description")
+            once = modes == "once"   # MODES_ONCE: every mode, run in the first
+            listed.append(rt.RegCase(name, group, tuple(needs.split(",")) if needs != "-" else (),
+                                     rt.MODES if once else tuple(modes.split(",")), once))
+    n, ngroups = int(header.split()[0]), int(header.split()[4])
+    rt.check(len(listed) == n, f"{len(listed)} case rows, header says {n}")
+    rt.check(len({c.group for c in listed}) == ngroups, f"header says {ngroups} groups")
+    want = rt.registry()
+    rt.check(listed == want, "--list differs from the IGB_CASE rows: "
+             f"{[c for c in listed if c not in want][:3]} vs {[c for c in want if c not in listed][:3]}")
     rt.check(not any("PCI inventory" in d for d in r.diagnostics), "--list scanned PCI")
     rt.check(b.sidecar["app_exit_status"] == 0, "app exit status is not 0")
 

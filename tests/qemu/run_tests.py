@@ -161,8 +161,58 @@ NO_FAULT_TARGET = {
     "memcpy_from_unmapped_iova": UNCLAIMED,
     "memcpy_to_unmapped_iova": UNCLAIMED,
     "fault_recovery_needs_flr": UNCLAIMED,
-    "strict_confinement": "only meaningful under iommu=strict",
 }
+
+
+@dataclass(frozen=True)
+class RegCase:
+    """A registry row as --list prints it (src/suite/suite.h, suite_list)."""
+    name: str
+    group: str
+    needs: tuple[str, ...]   # of NEEDS, in that order
+    modes: tuple[str, ...]   # of MODES, in that order
+    once: bool               # MODES_ONCE: runs in the first mode only
+
+
+MODES = ("off", "passthrough", "strict")   # enum iommu_mode
+NEEDS = {"NEEDS_BAR0": "bar0", "NEEDS_LINK": "link", "NEEDS_FLR": "flr"}
+CASE_ROW_RE = re.compile(r"^\s*IGB_CASE\((\w+),\s*([\w\s|]+),\s*([\w\s|()]+),", re.M)
+
+
+def registry() -> list[RegCase]:
+    """The case registry: the IGB_CASE rows of src/cases/*.c in the group
+    order of src/suite/suite.c, with needs and modes (t_list checks the
+    app's --list against this, field by field)."""
+    suite = (ROOT / "src/suite/suite.c").read_text()
+    groups = re.search(r"groups\[\] = \{(.*?)\};", suite, re.S)
+    check(groups, "src/suite/suite.c: no groups[] table")
+    rows = []
+    for g in re.findall(r"&igb_group_(\w+)", groups.group(1)):
+        src = (ROOT / "src/cases" / f"{g}.c").read_text()
+        for name, needs, modes in CASE_ROW_RE.findall(src):
+            words = {w.strip() for w in needs.split("|")} - {"NEEDS_NOTHING"}
+            check(words <= set(NEEDS), f"{name}: needs {needs!r}")
+            if modes.strip() in ("MODES_ANY", "MODES_ONCE"):
+                got = MODES
+            elif modes.strip() == "MODES_STRICT":
+                got = ("strict",)
+            else:
+                got = tuple(m for m in MODES if f"IOMMU_{m.upper()})" in modes)
+            check(got, f"{name}: modes {modes!r}")
+            rows.append(RegCase(name, g, tuple(v for k, v in NEEDS.items() if k in words), got,
+                                modes.strip() == "MODES_ONCE"))
+    names = [r.name for r in rows]
+    check(names and len(set(names)) == len(names), f"registry: {names}")
+    return rows
+
+
+def registry_cases() -> list[str]:
+    return [r.name for r in registry()]
+
+
+# A case outside the modes its row names skips with the runner's one reason.
+NO_FAULT_TARGET.update({r.name: f"only meaningful under iommu={','.join(r.modes)}"
+                        for r in registry() if r.modes != MODES})
 # Without an IOMMU device those modes skip: q35 has no DMAR/IVRS table;
 # virt's IORT (there for the ITS) maps the root complex to no SMMUv3.
 EXPECTED_SKIPS_NO_IOMMU = dict(NO_FAULT_TARGET, **{
@@ -171,27 +221,6 @@ EXPECTED_SKIPS_NO_IOMMU = dict(NO_FAULT_TARGET, **{
     # the boots' 512 MiB is all below 4 GiB (igb_with_netdev has 6 GiB)
     "dma_above_4g": "no memory above 4 GiB",
 })
-
-
-def registry_rows() -> list[tuple[str, str]]:
-    """(name, modes) of the IGB_CASE rows of src/cases/*.c, in the group
-    order of src/suite/suite.c."""
-    suite = (ROOT / "src/suite/suite.c").read_text()
-    groups = re.search(r"groups\[\] = \{(.*?)\};", suite, re.S)
-    check(groups, "src/suite/suite.c: no groups[] table")
-    rows = []
-    for g in re.findall(r"&igb_group_(\w+)", groups.group(1)):
-        src = (ROOT / "src/cases" / f"{g}.c").read_text()
-        rows += re.findall(r"^\s*IGB_CASE\((\w+),[^,]+,\s*(\w+),", src, re.M)
-    names = [n for n, _ in rows]
-    check(names and len(set(names)) == len(names), f"registry: {names}")
-    return rows
-
-
-def registry_cases() -> list[str]:
-    """The case registry as --list prints it (t_list checks the app's
-    --list against this)."""
-    return [n for n, _ in registry_rows()]
 
 
 # A MODES_ONCE case (src/suite/suite.h: its outcome cannot depend on DMA
@@ -205,7 +234,7 @@ def once_skip_ok(nodes: dict, path: tuple, t: ktap.Test) -> bool:
     mode it names has it ok in the same device's block."""
     why = t.skip_reason or ""
     if (t.result != "skip" or not why.startswith(ONCE_SKIP) or
-            t.name not in {n for n, m in registry_rows() if m == "MODES_ONCE"}):
+            t.name not in {r.name for r in registry() if r.once}):
         return False
     where = f"iommu={why[len(ONCE_SKIP):]}"
     ran = nodes.get(path[:-2] + (where, t.name))
@@ -455,12 +484,13 @@ def t_igb_with_intel_iommu(ctx: Ctx) -> None:
     check_all_ok(b.report, cases=cases,
                  expected_skips=either_skip(NO_FAULT_TARGET, STRICT_NO_WEDGE))
     src = device_bdf(dev)[5:]
-    once = [n for n, m in registry_rows() if m == "MODES_ONCE" and n in cases]
+    once = [r.name for r in registry() if r.once and r.name in cases]
     for mode in ("off", "passthrough", "strict"):
         blk = mode_block(dev, mode)
         check(blk.result == "ok" and blk.subtests, f"iommu={mode}: {blk.result}, "
               f"{len(blk.subtests)} cases")
         table = STRICT_NO_WEDGE if mode == "strict" else NO_FAULT_TARGET
+        table = {n: w for n, w in table.items() if n in IOMMU_CASES.split(",")}
         skipped = {t.name: t.skip_reason or "" for t in blk.subtests if t.result == "skip"}
         want = sorted([*table, *(once if mode != "off" else [])])
         check(sorted(skipped) == want,
