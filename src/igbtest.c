@@ -216,11 +216,6 @@ int igbtest_run(const struct options *o, const char *platform_banner)
 	return finish(status);
 }
 
-int igbtest_main(const char *platform_banner)
-{
-	return igbtest_run(NULL, platform_banner);
-}
-
 size_t igbtest_summary_json(char *buf, size_t n, int status)
 {
 	int w = fmt_snprintf(buf, n, "{\n  \"igbtest\": \"%s\",\n  \"build\": \"%s\",\n"

@@ -20,8 +20,6 @@
  * Everything goes out as one KTAP document. Returns an igbtest_exit.
  */
 int igbtest_run(const struct options *o, const char *platform_banner);
-/* igbtest_run(NULL, platform_banner). */
-int igbtest_main(const char *platform_banner);
 
 /*
  * The machine-readable summary of the last run as JSON: version, build,

@@ -53,7 +53,12 @@ void dma_free(struct dma_buf *b);
  */
 int dma_adopt_unbacked(struct pci_bdf dev, uint64_t addr, size_t size,
 		       struct dma_buf **out);
-/* Free every buffer still held (all devices); returns how many. */
+/*
+ * Free every buffer still held (all devices); returns how many. For the
+ * host fakes' reset between tests only: the product frees each buffer where
+ * it took it, and deliberately keeps a page a device may still write (the
+ * MSI-X page under a pending PBA bit), which this would free.
+ */
 unsigned dma_free_all(void);
 /*
  * What the buffers hold of the machine (a soak checks it does not grow):

@@ -47,11 +47,9 @@ TEST(ktap_nested_subtests)
 	ktap_version();
 	ktap_plan(2);
 	ktap_subtest_begin("dev A", 2);
-	CHECK_EQ(ktap_depth(), 1);
 	ktap_result(KTAP_PASS, "x", NULL);
 	ktap_result(KTAP_FAIL, "y", NULL);
 	ktap_subtest_end(KTAP_FAIL, "dev A", NULL);
-	CHECK_EQ(ktap_depth(), 0);
 	ktap_subtest_begin("dev B", 1);
 	ktap_subtest_begin("inner", 1);
 	ktap_result(KTAP_SKIP, "z", "why");
@@ -163,19 +161,14 @@ TEST(ktap_totals_count_leaves_only)
 	ktap_result(KTAP_SKIP, "c", "n/a");
 	ktap_subtest_end(KTAP_FAIL, "dev", NULL);
 	ktap_result(KTAP_PASS, "d", NULL);
-	ktap_count_error();
-	struct ktap_totals t = ktap_get_totals();
-	CHECK_EQ(t.pass, 2);
-	CHECK_EQ(t.fail, 1);
-	CHECK_EQ(t.skip, 1);
-	CHECK_EQ(t.error, 1);
 	ktap_print_totals();
 	CHECK_STREQ(fake_output_line(fake_output_nlines() - 1),
-		    "# Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:1");
+		    "# Totals: pass:2 fail:1 xfail:0 xpass:0 skip:1 error:0");
 	/* ktap_init starts over */
 	ktap_init(sink);
-	t = ktap_get_totals();
-	CHECK_EQ(t.pass + t.fail + t.skip + t.error, 0);
+	ktap_print_totals();
+	CHECK_STREQ(fake_output_line(fake_output_nlines() - 1),
+		    "# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:0 error:0");
 }
 
 TEST(ktap_skip_all)
@@ -190,7 +183,7 @@ TEST(ktap_skip_all)
  * still closes its own begin: the outer levels keep their place. */
 TEST(ktap_nesting_past_max_depth_stays_balanced)
 {
-	char name[8];
+	char name[8], deepest[2 * KTAP_MAX_DEPTH + 8];
 
 	ktap_init(sink);
 	for (int i = 1; i <= KTAP_MAX_DEPTH + 2; i++) {
@@ -199,14 +192,14 @@ TEST(ktap_nesting_past_max_depth_stays_balanced)
 		name[2] = '\0';
 		ktap_subtest_begin(name, 1);
 	}
-	CHECK_EQ(ktap_depth(), KTAP_MAX_DEPTH);
+	/* the innermost levels print at the deepest indentation */
+	ktap_diag("here");
+	snprintf(deepest, sizeof(deepest), "%*s# here", 2 * KTAP_MAX_DEPTH, "");
+	CHECK_STREQ(fake_output_line(fake_output_nlines() - 1), deepest);
 	for (int i = KTAP_MAX_DEPTH + 2; i >= 1; i--) {
 		name[1] = (char)('0' + i);
 		ktap_subtest_end(KTAP_PASS, name, NULL);
-		if (i == 3)
-			CHECK_EQ(ktap_depth(), 2);
 	}
-	CHECK_EQ(ktap_depth(), 0);
 	CHECK_STREQ(fake_output_line(fake_output_nlines() - 1), "ok 1 L1");
 	CHECK_STREQ(fake_output_line(fake_output_nlines() - 2), "  ok 1 L2");
 	CHECK_STREQ(fake_output_line(fake_output_nlines() - 3), "    ok 1 L3");

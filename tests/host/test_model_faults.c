@@ -33,7 +33,7 @@ static struct model_igb *machine(enum model_personality pers)
 /* The whole run; it must end with every case reported and the status. */
 static void run_to(int want)
 {
-	int status = igbtest_main(NULL);
+	int status = igbtest_run(NULL, NULL);
 	char line[64];
 
 	if (!kp_parse(&doc)) {
@@ -81,7 +81,7 @@ static void baseline(enum model_personality pers)
 		return;
 	REQUIRE(suite_case_count() <= KP_MAX_CASES);
 	machine(pers);
-	igbtest_main(NULL);
+	igbtest_run(NULL, NULL);
 	for (unsigned i = 0; i < suite_case_count(); i++)
 		clean_ms[pers][i] = case_ms(suite_case(i)->name);
 	have_clean[pers] = true;

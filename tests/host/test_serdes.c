@@ -31,7 +31,7 @@ TEST(serdes_port_whole_run_silicon)
 	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
 	p = fake_82576_add_as(1, 0, 0, BAR0, MODEL_SILICON);
 	model_set_serdes(p.model, IGB_CTRL_EXT_LINK_MODE_PCIE_SERDES);
-	status = igbtest_main(NULL);
+	status = igbtest_run(NULL, NULL);
 	if (!kp_parse(&doc)) {
 		fake_output_dump();
 		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", doc.problem);

@@ -1,5 +1,5 @@
 /*
- * test_suite.c - the whole run (igbtest_main, suite_run) against fake
+ * test_suite.c - the whole run (igbtest_run, suite_run) against fake
  * machines: KTAP structure, exit statuses, reasons, and what was written.
  *
  * The fake 82576 is the behaviour model (model_igb.h) with QEMU's
@@ -204,7 +204,7 @@ TEST(suite_good_82576)
 
 	snapshot_header(p.fn, before);
 	uint16_t msix_flags = fake_get16(p.fn, 0x70 + PCI_MSIX_FLAGS);
-	status = igbtest_main(NULL);
+	status = igbtest_run(NULL, NULL);
 	parse(&d);
 	CHECK_EQ(d.plan, 1);
 	REQUIRE(d.nb == 1);
@@ -264,7 +264,7 @@ TEST(suite_inventory_lines)
 {
 	machine();
 	fake_82576_add(1, 0, 0, BAR0_A);
-	igbtest_main("fake platform");
+	igbtest_run(NULL, "fake platform");
 	CHECK_EQ(fake_output_find("KTAP version 1", 0), 0);
 	CHECK_LINE("# igbtest " IGBTEST_VERSION " (build " IGBTEST_BUILD_ID "): Intel 82576 "
 		   "qualification, pre-OS");
@@ -295,7 +295,7 @@ TEST(suite_no_82576_skips_all)
 	struct fake_fn *e1000e = machine();
 	static struct kp_doc d;
 
-	CHECK_EQ(igbtest_main(NULL), IGBTEST_EXIT_NODEV);
+	CHECK_EQ(igbtest_run(NULL, NULL), IGBTEST_EXIT_NODEV);
 	parse(&d);
 	CHECK(d.skip_all);
 	CHECK_EQ(d.nb, 0);
@@ -319,7 +319,7 @@ TEST(suite_unassigned_bar0_not_tested_only_that_device)
 	fake_bridge_add(0, 4, 0, 2, 2, PCI_EXP_TYPE_ROOT_PORT);
 	bad = fake_82576_add(1, 0, 0, 0);
 	good = fake_82576_add(2, 0, 0, BAR0_B);
-	status = igbtest_main(NULL);
+	status = igbtest_run(NULL, NULL);
 	CHECK_EQ(status, IGBTEST_EXIT_PASS);
 	parse(&d);
 	CHECK_EQ(d.plan, 2);
@@ -353,7 +353,7 @@ TEST(suite_small_bar0_fails_naming_size)
 	machine();
 	p = fake_82576_add(1, 0, 0, BAR0_A);
 	fake_bar_mem32(p.fn, 0, BAR0_A, 0x10000, false);
-	CHECK_EQ(igbtest_main(NULL), IGBTEST_EXIT_FAIL);
+	CHECK_EQ(igbtest_run(NULL, NULL), IGBTEST_EXIT_FAIL);
 	parse(&d);
 	REQUIRE(d.nb == 1);
 	CHECK_LINE("#   BAR0 mem32 0xfebc0000 64K");
@@ -370,7 +370,7 @@ TEST(suite_bar_sizes_from_probe)
 	machine();
 	fake_bar_size_known(false);
 	fake_82576_add(1, 0, 0, BAR0_A);
-	igbtest_main(NULL);
+	igbtest_run(NULL, NULL);
 	parse(&d);
 	REQUIRE(d.nb == 1);
 	CHECK_LINE("#   BAR0 mem32 0xfebc0000 size ?");
@@ -468,7 +468,7 @@ TEST(suite_restores_command)
 		machine();
 		struct fake_82576 p = fake_82576_add(1, 0, 0, BAR0_A);
 		fake_set16(p.fn, PCI_COMMAND, cmd);
-		igbtest_main(NULL);
+		igbtest_run(NULL, NULL);
 		CHECK_EQ(fake_get16(p.fn, PCI_COMMAND), cmd & ~PCI_COMMAND_MASTER);
 		CHECK_EQ(p.bar0->undecoded, 0);
 		CHECK(p.bar0->reads >= 3);
@@ -491,7 +491,7 @@ TEST(suite_decode_refused)
 	struct fake_82576 p = fake_82576_add(1, 0, 0, BAR0_A);
 	fake_set16(p.fn, PCI_COMMAND, 0x0000);
 	p.fn->enable_rc = RC_ENOTSUP;
-	CHECK_EQ(igbtest_main(NULL), IGBTEST_EXIT_PASS); /* config space was tested */
+	CHECK_EQ(igbtest_run(NULL, NULL), IGBTEST_EXIT_PASS); /* config space was tested */
 	parse(&d);
 	REQUIRE(d.nb == 1);
 	CHECK(kp_block_has_diag(&d.b[0], "BAR0 unusable: memory decode is off and could "
@@ -508,7 +508,7 @@ TEST(suite_decode_refused)
 TEST(suite_scan_failure_is_an_error)
 {
 	fake_roots_fail(RC_ENODEV);
-	CHECK_EQ(igbtest_main(NULL), IGBTEST_EXIT_ERROR);
+	CHECK_EQ(igbtest_run(NULL, NULL), IGBTEST_EXIT_ERROR);
 	CHECK_LINE("# PCI scan failed: no such device");
 	CHECK_LINE("1..0 # SKIP PCI scan failed");
 	CHECK_LINE("# igbtest: exit status 3 (could not run)");
@@ -524,7 +524,7 @@ TEST(suite_capability_loop_reported)
 	machine();
 	p = fake_82576_add(1, 0, 0, BAR0_A);
 	fake_set8(p.fn, 0x50 + PCI_CAP_LIST_NEXT, 0x40); /* MSI -> PM */
-	CHECK_EQ(igbtest_main(NULL), IGBTEST_EXIT_FAIL);
+	CHECK_EQ(igbtest_run(NULL, NULL), IGBTEST_EXIT_FAIL);
 	parse(&d);
 	REQUIRE(d.nb == 1);
 	CHECK_LINE("#   capability walk stopped: capability list loops at 0x40");
@@ -550,7 +550,7 @@ TEST(suite_long_lines_whole)
 	snprintf(banner, sizeof(banner), "machine: %s; 1 MiB usable memory\n"
 		 "results file: \\igbtest\\results\\run-0001.ktap on the boot volume", big);
 	machine();
-	CHECK_EQ(igbtest_main(banner), IGBTEST_EXIT_NODEV);
+	CHECK_EQ(igbtest_run(NULL, banner), IGBTEST_EXIT_NODEV);
 	snprintf(want, sizeof(want), "# machine: %s; 1 MiB usable memory", big);
 	CHECK_LINE(want);
 	CHECK_LINE("# results file: \\igbtest\\results\\run-0001.ktap on the boot volume");
