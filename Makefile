@@ -139,7 +139,9 @@ run: deps all
 bench: deps all
 	$(PYTHON) scripts/bench --arch $(ARCH) --efi $(EFI_OUT)/igbtest.efi $(BENCH_ARGS)
 
+# The unit tests, and the rooms of src/ including only what they may.
 host-test: $(HOST_OUT)/unit_tests
+	$(PYTHON) tests/host/check_includes.py
 	$(HOST_OUT)/unit_tests
 
 qemu-test: deps all image $(FIXTURES)
