@@ -184,10 +184,8 @@ static enum ktap_result copy_run(struct test_run *t, struct copy_bufs *b,
 		rc = igb_ops.memcpy_wait(drv);
 	if (us)
 		*us = plat_now_us() - t0;
-	if (rc)
-		return test_fail(t, "copy of %zu bytes (+%zu -> +%zu): %s%s%s", j->size,
-				 j->so, j->doff, rc_name(rc), drv->last_error[0] ? ": " : "",
-				 drv->last_error);
+	ASSERT(t, !rc, "copy of %zu bytes (+%zu -> +%zu): %s%s%s", j->size, j->so,
+	       j->doff, rc_name(rc), drv->last_error[0] ? ": " : "", drv->last_error);
 	return KTAP_PASS;
 }
 
@@ -198,18 +196,14 @@ static enum ktap_result copy_verify(struct test_run *t, const struct copy_bufs *
 	const uint8_t *s = b->src + GUARD + j->so, *dd = b->dst + GUARD + j->doff;
 	size_t before = GUARD + j->doff, end = before + j->size, i;
 
-	if ((i = first_diff(dd, s, j->size)) != j->size)
-		return test_fail(t, "copy of %zu bytes: byte %zu is 0x%02x, source 0x%02x",
-				 j->size, i, dd[i], s[i]);
-	if ((i = check_fill(b->dst, 0, before, j->dseed)) != before)
-		return test_fail(t, "copy of %zu bytes wrote %zu bytes before dst",
-				 j->size, before - i);
-	if ((i = check_fill(b->dst, end, b->cap, j->dseed)) != b->cap)
-		return test_fail(t, "copy of %zu bytes wrote byte %zu past dst",
-				 j->size, i - end);
-	if ((i = check_fill(b->src, 0, b->cap, j->sseed)) != b->cap)
-		return test_fail(t, "copy of %zu bytes changed the source at %zu",
-				 j->size, i);
+	ASSERT(t, (i = first_diff(dd, s, j->size)) == j->size,
+	       "copy of %zu bytes: byte %zu is 0x%02x, source 0x%02x", j->size, i, dd[i], s[i]);
+	ASSERT(t, (i = check_fill(b->dst, 0, before, j->dseed)) == before,
+	       "copy of %zu bytes wrote %zu bytes before dst", j->size, before - i);
+	ASSERT(t, (i = check_fill(b->dst, end, b->cap, j->dseed)) == b->cap,
+	       "copy of %zu bytes wrote byte %zu past dst", j->size, i - end);
+	ASSERT(t, (i = check_fill(b->src, 0, b->cap, j->sseed)) == b->cap,
+	       "copy of %zu bytes changed the source at %zu", j->size, i);
 	return KTAP_PASS;
 }
 
@@ -224,8 +218,7 @@ static enum ktap_result copy_check(struct test_run *t, struct copy_bufs *b,
 	struct copy_job j = { .size = size, .so = so, .doff = doff, .count = count };
 
 	copy_prepare(b, &j);
-	if (copy_run(t, b, &j, NULL) != KTAP_PASS)
-		return KTAP_FAIL;
+	TRY(copy_run(t, b, &j, NULL));
 	return copy_verify(t, b, &j);
 }
 
@@ -241,8 +234,7 @@ static enum ktap_result case_link_loopback_up(struct igb_dev *d, struct test_run
 		  igb_link_mode(d) ? "SerDes" : "PHY", status,
 		  (status & IGB_STATUS_SPEED_1000) ? " (1000 Mb/s)" : "",
 		  t->drv->auto_rd_seen ? "set" : "never set (QEMU does not set it)");
-	if (!(status & IGB_STATUS_LU))
-		return test_fail(t, "STATUS.LU dropped after init: 0x%08x", status);
+	ASSERT(t, status & IGB_STATUS_LU, "STATUS.LU dropped after init: 0x%08x", status);
 	test_measure(t, "link_up", t->drv->link_up_us / 1000, "ms");
 	return KTAP_PASS;
 }
@@ -265,9 +257,8 @@ static enum ktap_result case_memcpy_success(struct igb_dev *d, struct test_run *
 	for (size_t i = 0; i < sizeof(copy_sizes) / sizeof(copy_sizes[0]); i++) {
 		uint64_t t0 = plat_now_us();
 		for (size_t o = 0; o < sizeof(copy_offsets) / sizeof(copy_offsets[0]); o++)
-			if (copy_check(t, &b, copy_sizes[i], copy_offsets[o][0],
-				       copy_offsets[o][1], 1) != KTAP_PASS)
-				return KTAP_FAIL;
+			TRY(copy_check(t, &b, copy_sizes[i], copy_offsets[o][0],
+				       copy_offsets[o][1], 1));
 		ktap_diag("%s: %zu bytes in %u frame%s: ok (%llu us for both offsets)",
 			  t->name, copy_sizes[i],
 			  igb_copy_frames(copy_sizes[i], t->drv->frame_size),
@@ -310,8 +301,8 @@ static enum ktap_result case_loopback_frames(struct igb_dev *d, struct test_run 
 	size_t bytes = LB_FRAME * LB_PER_ROUND;
 	int rc;
 
-	if ((rc = test_alloc(t, d, bytes, &src)) || (rc = test_alloc(t, d, bytes, &dst)))
-		return test_no_memory(t, bytes, rc);
+	TRY(test_buf(t, d, bytes, 0, &src));
+	TRY(test_buf(t, d, bytes, 0, &dst));
 	igb_drv_set_frame_size(t->drv, LB_FRAME);
 	for (unsigned r = 0; r < LB_ROUNDS; r++) {
 		for (unsigned i = 0; i < LB_PER_ROUND; i++) {
@@ -322,15 +313,12 @@ static enum ktap_result case_loopback_frames(struct igb_dev *d, struct test_run 
 		rc = igb_ops.memcpy_start(t->drv, src, dst, bytes, 1);
 		if (!rc)
 			rc = igb_ops.memcpy_wait(t->drv);
-		if (rc)
-			return test_fail(t, "round %u: %s: %s", r, rc_name(rc),
-					 t->drv->last_error);
+		ASSERT(t, !rc, "round %u: %s: %s", r, rc_name(rc), t->drv->last_error);
 		for (unsigned i = 0; i < LB_PER_ROUND; i++) {
 			unsigned id = r * LB_PER_ROUND + i;
-			if (!lb_frame_ok(dst + i * LB_FRAME, id) ||
-			    first_diff(dst + i * LB_FRAME, src + i * LB_FRAME, LB_FRAME) !=
-				    LB_FRAME)
-				return test_fail(t, "frame %u came back wrong", id);
+			ASSERT(t, lb_frame_ok(dst + i * LB_FRAME, id) &&
+			       first_diff(dst + i * LB_FRAME, src + i * LB_FRAME, LB_FRAME) ==
+				       LB_FRAME, "frame %u came back wrong", id);
 		}
 	}
 	igb_drv_set_frame_size(t->drv, IGB_MAX_FRAME);
@@ -352,9 +340,7 @@ static enum ktap_result case_init_remove(struct igb_dev *d, struct test_run *t)
 		igb_ops.remove(t->drv);
 		int rc = igb_ops.init(t->drv, d);
 		uint64_t us = plat_now_us() - t0;
-		if (rc)
-			return test_fail(t, "cycle %u: init: %s: %s", i, rc_name(rc),
-					 t->drv->last_error);
+		ASSERT(t, !rc, "cycle %u: init: %s: %s", i, rc_name(rc), t->drv->last_error);
 		total += us;
 		worst = us > worst ? us : worst;
 		test_progress(t, "%u of %u cycles", i + 1, INIT_REMOVE_CYCLES);
@@ -390,16 +376,15 @@ static enum ktap_result case_ring_wrap(struct igb_dev *d, struct test_run *t)
 		r = copy_check(t, &b, (size_t)n * WRAP_FRAME, 0, 0, 1);
 	}
 	igb_drv_set_frame_size(t->drv, IGB_MAX_FRAME);
-	if (r != KTAP_PASS)
-		return r;
+	TRY(r);
 	uint32_t rdh = igb_rd32(d, IGB_RDH(t->drv->rx.queue));
 	uint32_t tdh = igb_rd32(d, IGB_TDH(t->drv->tx.queue));
 	ktap_diag("%s: %u frames through %u-entry rings; RDH %u TDH %u, software "
 		  "tails %u/%u", t->name, WRAP_FRAMES, IGB_RING_DESCS, rdh, tdh,
 		  t->drv->rx.tail, t->drv->tx.tail);
-	if (rdh != t->drv->rx.tail || tdh != t->drv->tx.tail)
-		return test_fail(t, "heads %u/%u did not reach the tails %u/%u", rdh, tdh,
-				 t->drv->rx.tail, t->drv->tx.tail);
+	ASSERT(t, rdh == t->drv->rx.tail && tdh == t->drv->tx.tail,
+	       "heads %u/%u did not reach the tails %u/%u", rdh, tdh, t->drv->rx.tail,
+	       t->drv->tx.tail);
 	return KTAP_PASS;
 }
 
@@ -409,22 +394,20 @@ static enum ktap_result case_memcpy_bad_input(struct igb_dev *d, struct test_run
 	uint8_t *buf;
 	unsigned tq = t->drv->tx.queue, rq = t->drv->rx.queue;
 	uint32_t tdt = igb_rd32(d, IGB_TDT(tq)), rdt = igb_rd32(d, IGB_RDT(rq));
-	int rc;
 
-	if ((rc = test_alloc(t, d, 8192, &buf)))
-		return test_no_memory(t, 8192, rc);
-	if (igb_ops.memcpy_start(t->drv, buf, buf + 4096, 0, 1) != RC_EINVAL)
-		return test_fail(t, "a copy of 0 bytes was accepted");
-	if (igb_ops.memcpy_start(t->drv, buf, buf + 100, 200, 1) != RC_EINVAL)
-		return test_fail(t, "an overlapping copy was accepted");
-	if (igb_ops.memcpy_start(t->drv, not_dma, buf, sizeof(not_dma), 1) != RC_EINVAL)
-		return test_fail(t, "a source outside our DMA buffers was accepted");
-	if (igb_ops.memcpy_start(t->drv, buf, not_dma, sizeof(not_dma), 1) != RC_EINVAL)
-		return test_fail(t, "a destination outside our DMA buffers was accepted");
-	if (igb_ops.memcpy_start(t->drv, buf, buf + 4096, 4097, 1) != RC_EINVAL)
-		return test_fail(t, "a copy running past its buffer was accepted");
-	if (igb_rd32(d, IGB_TDT(tq)) != tdt || igb_rd32(d, IGB_RDT(rq)) != rdt)
-		return test_fail(t, "a rejected copy moved the ring tails");
+	TRY(test_buf(t, d, 8192, 0, &buf));
+	ASSERT(t, igb_ops.memcpy_start(t->drv, buf, buf + 4096, 0, 1) == RC_EINVAL,
+	       "a copy of 0 bytes was accepted");
+	ASSERT(t, igb_ops.memcpy_start(t->drv, buf, buf + 100, 200, 1) == RC_EINVAL,
+	       "an overlapping copy was accepted");
+	ASSERT(t, igb_ops.memcpy_start(t->drv, not_dma, buf, sizeof(not_dma), 1) == RC_EINVAL,
+	       "a source outside our DMA buffers was accepted");
+	ASSERT(t, igb_ops.memcpy_start(t->drv, buf, not_dma, sizeof(not_dma), 1) == RC_EINVAL,
+	       "a destination outside our DMA buffers was accepted");
+	ASSERT(t, igb_ops.memcpy_start(t->drv, buf, buf + 4096, 4097, 1) == RC_EINVAL,
+	       "a copy running past its buffer was accepted");
+	ASSERT(t, igb_rd32(d, IGB_TDT(tq)) == tdt && igb_rd32(d, IGB_RDT(rq)) == rdt,
+	       "a rejected copy moved the ring tails");
 	return KTAP_PASS;
 }
 
@@ -446,26 +429,21 @@ static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 	for (unsigned q = 0; q < IGB_NUM_QUEUES && r == KTAP_PASS; q++) {
 		struct copy_job j = { .size = QUEUE_COPY, .count = 1 };
 		unsigned rxq = q % IGB_NUM_POOLS;
-		int rc;
 
-		rc = igb_drv_switch_queues(drv, q, rxq);
-		if (rc) {
-			r = test_fail(t, "%s", drv->last_error);
+		EXPECT(t, r, !igb_drv_switch_queues(drv, q, rxq), "%s", drv->last_error);
+		if (r != KTAP_PASS)
 			break;
-		}
 		copy_prepare(&b, &j);
 		b.src[GUARD] &= 0xfe; /* unicast destination: the default pool's */
 		r = copy_run(t, &b, &j, NULL);
 		if (r == KTAP_PASS)
 			r = copy_verify(t, &b, &j);
-		if (r == KTAP_PASS &&
-		    (igb_rd32(d, IGB_RDH(rxq)) != drv->rx.tail ||
-		     igb_rd32(d, IGB_TDH(q)) != drv->tx.tail))
-			r = test_fail(t, "queue pair %u/%u: heads did not move as expected",
-				      q, rxq);
+		EXPECT(t, r, igb_rd32(d, IGB_RDH(rxq)) == drv->rx.tail &&
+			     igb_rd32(d, IGB_TDH(q)) == drv->tx.tail,
+		       "queue pair %u/%u: heads did not move as expected", q, rxq);
 	}
-	if (igb_drv_switch_queues(drv, 0, 0) && r == KTAP_PASS)
-		r = test_fail(t, "back to queue 0: %s", drv->last_error);
+	EXPECT(t, r, !igb_drv_switch_queues(drv, 0, 0), "back to queue 0: %s",
+	       drv->last_error);
 	if (r == KTAP_PASS)
 		ktap_diag("%s: TX queues 0-15 each carried a copy, received on RX queue "
 			  "(TX mod 8) through VMDq default-pool steering; RX queues 8-15 "
@@ -603,24 +581,18 @@ static enum ktap_result case_dma_above_4g(struct igb_dev *d, struct test_run *t)
 
 	if ((rc = test_alloc_flags(t, d, HIGH_COPY, DMA_HIGH, &src)) == RC_ENOTSUP ||
 	    (!rc && (rc = test_alloc_flags(t, d, HIGH_COPY, DMA_HIGH, &dst)) == RC_ENOTSUP))
-		return test_skip(t, "no memory above 4 GiB this device may use: none free in "
-				 "the firmware's memory map, or its PCI root bridge does not "
-				 "map DMA above 4 GiB (PciIo Map refused; OVMF on q35 declares "
-				 "so)");
-	if (rc)
-		return test_fail(t, "DMA allocation above 4 GiB: %s", rc_name(rc));
+		SKIP(t, "no memory above 4 GiB this device may use: none free in the "
+		     "firmware's memory map, or its PCI root bridge does not map DMA above "
+		     "4 GiB (PciIo Map refused; OVMF on q35 declares so)");
+	ASSERT_OK(t, rc, "DMA allocation above 4 GiB");
 	igb_ops.remove(drv);
 	drv->dma_flags = DMA_HIGH; /* fixture_before puts it back */
 	rc = igb_ops.init(drv, d);
-	if (rc)
-		return test_fail(t, "init with rings above 4 GiB: %s: %s", rc_name(rc),
-				 drv->last_error);
-	if (!igb_rd32(d, IGB_RDBAH(drv->rx.queue)) || !igb_rd32(d, IGB_TDBAH(drv->tx.queue)))
-		return test_fail(t, "RDBAH 0x%08x, TDBAH 0x%08x: a ring base's high half is 0",
-				 igb_rd32(d, IGB_RDBAH(drv->rx.queue)),
-				 igb_rd32(d, IGB_TDBAH(drv->tx.queue)));
-	if (test_good_copy(t, src, dst, HIGH_COPY, 0x4a) != KTAP_PASS)
-		return KTAP_FAIL;
+	ASSERT(t, !rc, "init with rings above 4 GiB: %s: %s", rc_name(rc), drv->last_error);
+	ASSERT(t, igb_rd32(d, IGB_RDBAH(drv->rx.queue)) && igb_rd32(d, IGB_TDBAH(drv->tx.queue)),
+	       "RDBAH 0x%08x, TDBAH 0x%08x: a ring base's high half is 0",
+	       igb_rd32(d, IGB_RDBAH(drv->rx.queue)), igb_rd32(d, IGB_TDBAH(drv->tx.queue)));
+	TRY(test_good_copy(t, src, dst, HIGH_COPY, 0x4a));
 	ktap_diag("%s: RX ring 0x%llx, TX ring 0x%llx (RDBAH 0x%08x, TDBAH 0x%08x), "
 		  "source 0x%llx, destination 0x%llx: %u bytes copied", t->name,
 		  (unsigned long long)drv->rx.mem->bus, (unsigned long long)drv->tx.mem->bus,

@@ -32,34 +32,29 @@ static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 	uint8_t *src, *dst;
 	int rc;
 
-	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
-		return test_no_memory(t, FLR_COPY, rc);
+	TRY(test_buf(t, d, FLR_COPY, 0, &src));
+	TRY(test_buf(t, d, FLR_COPY, 0, &dst));
 	igb_ops.remove(t->drv); /* idle: rings off, bus mastering off */
 	/* A mark the function's reset must wipe: nothing else writes VET. */
 	igb_wr32(d, IGB_VET, FLR_MARK);
 	header_snapshot(d, before);
-	rc = pci_flr(d->bdf, &d->fn->caps, &rep);
-	if (rc)
-		return test_fail(t, "FLR: %s", rc_name(rc));
-	if (igb_rd32(d, IGB_VET) == FLR_MARK)
-		return test_fail(t, "VET still reads 0x%08x, written before FLR: the "
-				 "function kept its state", FLR_MARK);
+	ASSERT_OK(t, pci_flr(d->bdf, &d->fn->caps, &rep), "FLR");
+	ASSERT(t, igb_rd32(d, IGB_VET) != FLR_MARK, "VET still reads 0x%08x, written "
+	       "before FLR: the function kept its state", FLR_MARK);
 	header_snapshot(d, after);
 	for (unsigned i = PCI_BASE_ADDRESS_0 / 4; i < PCI_STD_HEADER_SIZEOF / 4; i++)
-		if (before[i] != after[i])
-			return test_fail(t, "config dword 0x%02x was 0x%08x before FLR, 0x%08x "
-					 "after restore", 4 * i, before[i], after[i]);
-	if ((before[PCI_COMMAND / 4] & 0xffff) != (after[PCI_COMMAND / 4] & 0xffff))
-		return test_fail(t, "COMMAND was 0x%04x, restored 0x%04x",
-				 before[PCI_COMMAND / 4] & 0xffff, after[PCI_COMMAND / 4] & 0xffff);
+		ASSERT(t, before[i] == after[i], "config dword 0x%02x was 0x%08x before "
+		       "FLR, 0x%08x after restore", 4 * i, before[i], after[i]);
+	ASSERT(t, (before[PCI_COMMAND / 4] & 0xffff) == (after[PCI_COMMAND / 4] & 0xffff),
+	       "COMMAND was 0x%04x, restored 0x%04x", before[PCI_COMMAND / 4] & 0xffff,
+	       after[PCI_COMMAND / 4] & 0xffff);
 	ktap_diag("%s: transactions pending %llu us%s, reset %llu ms, restore %llu us; "
 		  "BARs and COMMAND back as they were", t->name,
 		  (unsigned long long)rep.pending_us,
 		  rep.pending_timeout ? " (never cleared)" : "",
 		  (unsigned long long)rep.reset_us / 1000, (unsigned long long)rep.restore_us);
 	rc = igb_ops.init(t->drv, d);
-	if (rc)
-		return test_fail(t, "init after FLR: %s: %s", rc_name(rc), t->drv->last_error);
+	ASSERT(t, !rc, "init after FLR: %s: %s", rc_name(rc), t->drv->last_error);
 	return good_copy(t, src, dst, 1);
 }
 
@@ -71,21 +66,19 @@ static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 	uint8_t *src, *dst;
 	int rc;
 
-	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
-		return test_no_memory(t, FLR_COPY, rc);
+	TRY(test_buf(t, d, FLR_COPY, 0, &src));
+	TRY(test_buf(t, d, FLR_COPY, 0, &dst));
 	for (unsigned i = 0; i < FLR_CYCLES; i++) {
 		struct flr_report rep;
 		uint64_t t0 = plat_now_us();
 
 		rc = igb_recover(t->drv, &rep);
-		if (rc)
-			return test_fail(t, "cycle %u: FLR + init: %s%s%s", i, rc_name(rc),
-					 t->drv->last_error[0] ? ": " : "", t->drv->last_error);
+		ASSERT(t, !rc, "cycle %u: FLR + init: %s%s%s", i, rc_name(rc),
+		       t->drv->last_error[0] ? ": " : "", t->drv->last_error);
 		uint64_t us = plat_now_us() - t0;
 		total += us;
 		worst = us > worst ? us : worst;
-		if (good_copy(t, src, dst, i) != KTAP_PASS)
-			return KTAP_FAIL;
+		TRY(good_copy(t, src, dst, i));
 		test_progress(t, "%u of %u cycles", i + 1, FLR_CYCLES);
 	}
 	ktap_diag("%s: %u cycles of FLR + init + copy; FLR + init %llu ms mean, %llu ms "
@@ -119,13 +112,10 @@ static enum ktap_result fault_target(struct test_run *t, struct igb_dev *d,
 				     struct fault_page *fp)
 {
 	uint64_t addr;
-	int rc;
 
 	*fp = (struct fault_page){ 0 };
 	if (iommu_current() == IOMMU_STRICT) {
-		rc = test_alloc_flags(t, d, FAULT_BYTES, DMA_UNMAPPED, &fp->p);
-		if (rc)
-			return test_no_memory(t, FAULT_BYTES, rc);
+		TRY(test_buf(t, d, FAULT_BYTES, DMA_UNMAPPED, &fp->p));
 		for (size_t i = 0; i < FAULT_BYTES; i++)
 			fp->p[i] = FAULT_PATTERN;
 		fp->owned = true;
@@ -140,15 +130,13 @@ static enum ktap_result fault_target(struct test_run *t, struct igb_dev *d,
 				 "a server with firmware-first AER (--unclaimed-dma allows it)",
 				 iommu_mode_name(iommu_current()));
 	if (plat_unbacked_range(FAULT_BYTES, &addr))
-		return test_skip(t, "mode %s: the device reaches all memory, and no address "
-				 "is proven to have nothing behind it",
-				 iommu_mode_name(iommu_current()));
+		SKIP(t, "mode %s: the device reaches all memory, and no address is proven "
+		     "to have nothing behind it", iommu_mode_name(iommu_current()));
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++) {
 		if (t->bufs[i])
 			continue;
-		rc = dma_adopt_unbacked(d->bdf, addr, FAULT_BYTES, &t->bufs[i]);
-		if (rc)
-			return test_fail(t, "tracking the target: %s", rc_name(rc));
+		ASSERT_OK(t, dma_adopt_unbacked(d->bdf, addr, FAULT_BYTES, &t->bufs[i]),
+			  "tracking the target");
 		fp->p = (uint8_t *)(uintptr_t)addr;
 		ktap_diag("%s: mode %s: target 0x%llx, non-existent in the firmware's map "
 			  "and below the CPU's address width", t->name,
@@ -174,11 +162,8 @@ static enum ktap_result expect_unbacked(struct test_run *t, const void *src, voi
 					bool read, bool *completed)
 {
 	struct igb_drv *drv = t->drv;
-	int rc = igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1);
-
-	if (rc)
-		return test_fail(t, "memcpy_start: %s", rc_name(rc));
-	rc = igb_ops.memcpy_wait(drv);
+	ASSERT_OK(t, igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1), "memcpy_start");
+	int rc = igb_ops.memcpy_wait(drv);
 	*completed = rc == RC_OK;
 	if (rc == RC_OK)
 		ktap_diag("%s: the copy %s the unbacked address completed: this platform "
@@ -226,23 +211,20 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 {
 	struct igb_drv *drv = t->drv;
 	uint64_t t0 = plat_now_us();
-	int rc = igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1);
 
-	if (rc)
-		return test_fail(t, "memcpy_start: %s", rc_name(rc));
-	rc = igb_ops.memcpy_wait(drv);
+	ASSERT_OK(t, igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1), "memcpy_start");
+	int rc = igb_ops.memcpy_wait(drv);
 	uint64_t us = plat_now_us() - t0;
 	if (!rc)
 		return completed_unlogged(t, dst, page, read);
-	if (!drv->faulted)
-		return test_fail(t, "the copy failed (%s) but no IOMMU fault was recorded: %s",
-				 rc_name(rc), drv->last_error);
-	if (drv->fault.sid != iommu_sid(d->bdf) || drv->fault.read != read ||
-	    drv->fault.addr != (uint64_t)(uintptr_t)page)
-		return test_fail(t, "fault recorded for %04x, %s of 0x%llx; expected %04x, %s "
-				 "of 0x%llx", drv->fault.sid, drv->fault.read ? "read" : "write",
-				 (unsigned long long)drv->fault.addr, iommu_sid(d->bdf),
-				 read ? "read" : "write", (unsigned long long)(uintptr_t)page);
+	ASSERT(t, drv->faulted, "the copy failed (%s) but no IOMMU fault was recorded: %s",
+	       rc_name(rc), drv->last_error);
+	ASSERT(t, drv->fault.sid == iommu_sid(d->bdf) && drv->fault.read == read &&
+	       drv->fault.addr == (uint64_t)(uintptr_t)page,
+	       "fault recorded for %04x, %s of 0x%llx; expected %04x, %s of 0x%llx",
+	       drv->fault.sid, drv->fault.read ? "read" : "write",
+	       (unsigned long long)drv->fault.addr, iommu_sid(d->bdf),
+	       read ? "read" : "write", (unsigned long long)(uintptr_t)page);
 	ktap_diag("%s: IOMMU fault from %02x:%02x.%u, %s of 0x%llx (%s: %s); start to "
 		  "return %llu us%s", t->name, d->bdf.bus, d->bdf.dev, d->bdf.fn,
 		  read ? "read" : "write", (unsigned long long)drv->fault.addr,
@@ -269,8 +251,7 @@ static enum ktap_result no_msi(struct test_run *t)
 	struct igb_drv *drv = t->drv;
 
 	for (unsigned v = 0; drv->irq.on && v < drv->irq.nvec; v++)
-		if (igb_msg_read(drv, v))
-			return test_fail(t, "vector %u fired during the faulting copy", v);
+		ASSERT(t, !igb_msg_read(drv, v), "vector %u fired during the faulting copy", v);
 	return KTAP_PASS;
 }
 
@@ -292,21 +273,16 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 {
 	struct fault_page fp;
 	uint8_t *mine, *other;
-	enum ktap_result r;
 	bool completed;
-	int rc;
 
-	if ((r = fault_target(t, d, &fp)) != KTAP_PASS)
-		return r;
-	if ((rc = test_alloc(t, d, FLR_COPY, &mine)) ||
-	    (rc = test_alloc(t, d, FLR_COPY, &other)))
-		return test_no_memory(t, FLR_COPY, rc);
+	TRY(fault_target(t, d, &fp));
+	TRY(test_buf(t, d, FLR_COPY, 0, &mine));
+	TRY(test_buf(t, d, FLR_COPY, 0, &other));
 	fill(mine, FAULT_BYTES, read ? DST_PATTERN : SRC_PATTERN);
 	msi_quiet(t->drv);
-	r = read ? fault_copy(t, d, fp.p, mine, &fp, true, &completed) :
-		   fault_copy(t, d, mine, fp.p, &fp, false, &completed);
-	if (r != KTAP_PASS || (r = no_msi(t)) != KTAP_PASS)
-		return r;
+	TRY(read ? fault_copy(t, d, fp.p, mine, &fp, true, &completed) :
+		   fault_copy(t, d, mine, fp.p, &fp, false, &completed));
+	TRY(no_msi(t));
 	/* Not one byte of the page may arrive: its pattern is neither the
 	 * destination's own nor the zeros a platform may deliver instead. */
 	size_t same = 0, first = FAULT_BYTES;
@@ -316,14 +292,11 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 		if (page && first == FAULT_BYTES)
 			first = i;
 	}
-	if (fp.owned && read && same)
-		return test_fail(t, "the destination holds %zu bytes of the unreachable "
-				 "page's pattern (the first at byte %zu)", same, first);
-	if (fp.owned && !read && same != FAULT_BYTES)
-		return test_fail(t, "the unreachable page changed: %zu of %u bytes kept",
-				 same, FAULT_BYTES);
-	if (!t->drv->up)
-		return test_fail(t, "not recovered: %s", t->drv->last_error);
+	ASSERT(t, !(fp.owned && read && same), "the destination holds %zu bytes of the "
+	       "unreachable page's pattern (the first at byte %zu)", same, first);
+	ASSERT(t, !(fp.owned && !read && same != FAULT_BYTES), "the unreachable page "
+	       "changed: %zu of %u bytes kept", same, FAULT_BYTES);
+	ASSERT(t, t->drv->up, "not recovered: %s", t->drv->last_error);
 	return good_copy(t, mine, other, read ? 7 : 9);
 }
 
@@ -355,10 +328,9 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	bool completed;
 	int rc;
 
-	if ((r = fault_target(t, d, &fp)) != KTAP_PASS)
-		return r;
-	if ((rc = test_alloc(t, d, FLR_COPY, &src)) || (rc = test_alloc(t, d, FLR_COPY, &dst)))
-		return test_no_memory(t, FLR_COPY, rc);
+	TRY(fault_target(t, d, &fp));
+	TRY(test_buf(t, d, FLR_COPY, 0, &src));
+	TRY(test_buf(t, d, FLR_COPY, 0, &dst));
 	drv->no_auto_recover = true;
 	r = fault_copy(t, d, fp.p, dst, &fp, true, &completed);
 	if (r == KTAP_PASS && completed) {
@@ -384,21 +356,18 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	t->reason[0] = '\0';
 	rc = igb_recover(drv, &rep);
 	drv->no_auto_recover = false;
-	if (rc)
-		return test_fail(t, "FLR + re-init after the read fault: %s: %s",
-				 rc_name(rc), drv->last_error);
+	ASSERT(t, !rc, "FLR + re-init after the read fault: %s: %s", rc_name(rc),
+	       drv->last_error);
 	ktap_diag("%s: FLR (%llu ms) + re-init", t->name,
 		  (unsigned long long)rep.reset_us / 1000);
-	if ((r = good_copy(t, src, dst, 5)) != KTAP_PASS)
-		return r;
+	TRY(good_copy(t, src, dst, 5));
 	if (wedged == KTAP_PASS)
-		return test_skip(t, "the read fault did not wedge the engine (copies went on "
-				 "with no reset; CTRL.RST + re-init: copies %s; FLR: copies "
-				 "work): nothing here needs FLR (QEMU does not emulate the "
-				 "wedge)", after_rst == KTAP_PASS ? "work" : "fail");
-	if (after_rst == KTAP_PASS)
-		return test_fail(t, "CTRL.RST + re-init brought copies back after the read "
-				 "fault wedged the engine: FLR was not needed");
+		SKIP(t, "the read fault did not wedge the engine (copies went on with no "
+		     "reset; CTRL.RST + re-init: copies %s; FLR: copies work): nothing here "
+		     "needs FLR (QEMU does not emulate the wedge)",
+		     after_rst == KTAP_PASS ? "work" : "fail");
+	ASSERT(t, after_rst != KTAP_PASS, "CTRL.RST + re-init brought copies back after "
+	       "the read fault wedged the engine: FLR was not needed");
 	return KTAP_PASS;
 }
 
@@ -412,9 +381,8 @@ static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_r
 	uint8_t *src, *dst;
 	int rc;
 
-	if ((rc = test_alloc(t, d, CONFINE_COPY, &src)) ||
-	    (rc = test_alloc(t, d, CONFINE_COPY, &dst)))
-		return test_no_memory(t, CONFINE_COPY, rc);
+	TRY(test_buf(t, d, CONFINE_COPY, 0, &src));
+	TRY(test_buf(t, d, CONFINE_COPY, 0, &dst));
 	for (size_t i = 0; i < CONFINE_COPY; i++)
 		src[i] = (uint8_t)(i ^ (i >> 9));
 	/* Small frames: the rings wrap twice over. */
@@ -423,21 +391,18 @@ static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_r
 	if (!rc)
 		rc = igb_ops.memcpy_wait(drv);
 	igb_drv_set_frame_size(drv, IGB_MAX_FRAME);
-	if (rc)
-		return test_fail(t, "copy: %s: %s", rc_name(rc), drv->last_error);
+	ASSERT(t, !rc, "copy: %s: %s", rc_name(rc), drv->last_error);
 	for (size_t i = 0; i < CONFINE_COPY; i++)
-		if (dst[i] != src[i])
-			return test_fail(t, "copy: byte %zu differs", i);
+		ASSERT(t, dst[i] == src[i], "copy: byte %zu differs", i);
 	if (drv->irq.on) {
 		uint32_t data;
 		igb_irq_retag(drv, 0xc0f1);
 		igb_ops.send_msi(drv, 0);
-		if (igb_msg_wait(drv, 0, &data))
-			return test_fail(t, "send_msi under strict: no single message");
+		ASSERT(t, !igb_msg_wait(drv, 0, &data), "send_msi under strict: no single "
+		       "message");
 	}
-	if (drv->faulted || iommu_fault_pending())
-		return test_fail(t, "an IOMMU fault was recorded: the mapping misses a page "
-				 "the device uses");
+	ASSERT(t, !drv->faulted && !iommu_fault_pending(), "an IOMMU fault was recorded: "
+	       "the mapping misses a page the device uses");
 	ktap_diag("%s: %u-byte copy in %u-byte frames, rings wrapped, an MSI-X message: "
 		  "no fault", t->name, CONFINE_COPY, CONFINE_FRAME);
 	return KTAP_PASS;

@@ -14,12 +14,12 @@ static enum ktap_result case_identify(struct igb_dev *d, struct test_run *t)
 	uint16_t device = pci_read16(d->bdf, PCI_DEVICE_ID);
 	uint32_t class_code = pci_read32(d->bdf, PCI_CLASS_REVISION) >> 8;
 
-	if (vendor == 0xffff && device == 0xffff)
-		return test_fail(t, "config space reads all-ones (device gone?)");
-	if (!igb_is_82576_pf(vendor, device))
-		return test_fail(t, "IDs %04x:%04x are not an 82576 PF", vendor, device);
-	if ((class_code >> 8) != PCI_CLASS_ETHERNET)
-		return test_fail(t, "class %06x is not an Ethernet controller", class_code);
+	ASSERT(t, vendor != 0xffff || device != 0xffff,
+	       "config space reads all-ones (device gone?)");
+	ASSERT(t, igb_is_82576_pf(vendor, device), "IDs %04x:%04x are not an 82576 PF",
+	       vendor, device);
+	ASSERT(t, (class_code >> 8) == PCI_CLASS_ETHERNET,
+	       "class %06x is not an Ethernet controller", class_code);
 	ktap_diag("%s: %s [%04x:%04x] class %06x", t->name, igb_82576_name(device),
 		  vendor, device, class_code);
 	return KTAP_PASS;
@@ -30,14 +30,12 @@ static enum ktap_result case_bar0_mmio_128k(struct igb_dev *d, struct test_run *
 	const struct pci_bar *b = &d->bar[0];
 
 	if (d->bar0_problem[0] && d->bar0_host) /* the firmware's, not the NIC's */
-		return test_skip(t, "not tested: %s", d->bar0_problem);
-	if (d->bar0_problem[0])
-		return test_fail(t, "%s", d->bar0_problem);
-	if (b->size != IGB_BAR0_SIZE)
-		return test_fail(t, "BAR0 is %llu bytes, expected %u",
-				 (unsigned long long)b->size, IGB_BAR0_SIZE);
-	if (!(pci_read16(d->bdf, PCI_COMMAND) & PCI_COMMAND_MEMORY))
-		return test_fail(t, "memory decode is off");
+		SKIP(t, "not tested: %s", d->bar0_problem);
+	ASSERT(t, !d->bar0_problem[0], "%s", d->bar0_problem);
+	ASSERT(t, b->size == IGB_BAR0_SIZE, "BAR0 is %llu bytes, expected %u",
+	       (unsigned long long)b->size, IGB_BAR0_SIZE);
+	ASSERT(t, pci_read16(d->bdf, PCI_COMMAND) & PCI_COMMAND_MEMORY,
+	       "memory decode is off");
 	ktap_diag("%s: BAR0 %s%s at 0x%llx, 128 KiB", t->name,
 		  b->kind == PCI_BAR_MEM64 ? "mem64" : "mem32",
 		  b->prefetch ? " prefetchable" : "", (unsigned long long)b->addr);
@@ -51,49 +49,40 @@ static enum ktap_result msix_region_ok(struct igb_dev *d, struct test_run *t,
 {
 	const struct pci_bar *b;
 
-	if (bir >= PCI_BAR_COUNT_NORMAL)
-		return test_fail(t, "MSI-X %s BIR %u is not a BAR", what, bir);
+	ASSERT(t, bir < PCI_BAR_COUNT_NORMAL, "MSI-X %s BIR %u is not a BAR", what, bir);
 	b = &d->bar[bir];
-	if (b->kind != PCI_BAR_MEM32 && b->kind != PCI_BAR_MEM64)
-		return test_fail(t, "MSI-X %s BAR%u is not a memory BAR", what, bir);
-	if (!b->addr)
-		return test_fail(t, "MSI-X %s BAR%u is unassigned", what, bir);
-	if ((uint64_t)off + bytes > b->size)
-		return test_fail(t, "MSI-X %s at BAR%u+0x%x (%llu bytes) overruns the "
-				 "%llu-byte BAR", what, bir, off,
-				 (unsigned long long)bytes, (unsigned long long)b->size);
+	ASSERT(t, b->kind == PCI_BAR_MEM32 || b->kind == PCI_BAR_MEM64,
+	       "MSI-X %s BAR%u is not a memory BAR", what, bir);
+	ASSERT(t, b->addr, "MSI-X %s BAR%u is unassigned", what, bir);
+	ASSERT(t, (uint64_t)off + bytes <= b->size, "MSI-X %s at BAR%u+0x%x (%llu bytes) "
+	       "overruns the %llu-byte BAR", what, bir, off, (unsigned long long)bytes,
+	       (unsigned long long)b->size);
 	return KTAP_PASS;
 }
 
 /* Capabilities as the device shows them now, not as the scan saw them: a
  * device that has gone reads all-ones and must fail here. */
-static bool caps_now(struct igb_dev *d, struct test_run *t, struct pci_caps *c)
+static enum ktap_result caps_now(struct igb_dev *d, struct test_run *t,
+				 struct pci_caps *c)
 {
-	if (pci_read16(d->bdf, PCI_VENDOR_ID) == 0xffff) {
-		test_fail(t, "config space reads all-ones (device gone?)");
-		return false;
-	}
+	ASSERT(t, pci_read16(d->bdf, PCI_VENDOR_ID) != 0xffff,
+	       "config space reads all-ones (device gone?)");
 	pci_decode_caps(d->bdf, c);
-	return true;
+	return KTAP_PASS;
 }
 
 static enum ktap_result case_cap_msix(struct igb_dev *d, struct test_run *t)
 {
 	struct pci_caps caps, *c = &caps;
 
-	if (!caps_now(d, t, c))
-		return KTAP_FAIL;
+	TRY(caps_now(d, t, c));
 	uint64_t pba_bytes = ((c->msix_table_size + 63u) / 64u) * 8u;
 
-	if (!c->msix)
-		return test_fail(t, "no MSI-X capability%s%s",
-				 c->walk_error ? ": walk stopped: " : "",
-				 c->walk_error ? c->walk_error : "");
-	if (msix_region_ok(d, t, "table", c->msix_table_bir, c->msix_table_off,
-			   (uint64_t)c->msix_table_size * PCI_MSIX_ENTRY_SIZE) != KTAP_PASS ||
-	    msix_region_ok(d, t, "PBA", c->msix_pba_bir, c->msix_pba_off,
-			   pba_bytes) != KTAP_PASS)
-		return KTAP_FAIL;
+	ASSERT(t, c->msix, "no MSI-X capability%s%s",
+	       c->walk_error ? ": walk stopped: " : "", c->walk_error ? c->walk_error : "");
+	TRY(msix_region_ok(d, t, "table", c->msix_table_bir, c->msix_table_off,
+			   (uint64_t)c->msix_table_size * PCI_MSIX_ENTRY_SIZE));
+	TRY(msix_region_ok(d, t, "PBA", c->msix_pba_bir, c->msix_pba_off, pba_bytes));
 	ktap_diag("%s: MSI-X at 0x%02x, %u vectors, table BAR%u+0x%x, PBA BAR%u+0x%x",
 		  t->name, c->msix, c->msix_table_size, c->msix_table_bir,
 		  c->msix_table_off, c->msix_pba_bir, c->msix_pba_off);
@@ -104,12 +93,9 @@ static enum ktap_result case_cap_pcie_flr(struct igb_dev *d, struct test_run *t)
 {
 	struct pci_caps caps, *c = &caps;
 
-	if (!caps_now(d, t, c))
-		return KTAP_FAIL;
-	if (!c->pcie)
-		return test_fail(t, "no PCI Express capability");
-	if (!c->flr)
-		return test_fail(t, "PCIe DEVCAP does not advertise Function Level Reset");
+	TRY(caps_now(d, t, c));
+	ASSERT(t, c->pcie, "no PCI Express capability");
+	ASSERT(t, c->flr, "PCIe DEVCAP does not advertise Function Level Reset");
 	ktap_diag("%s: PCIe at 0x%02x, FLR capable", t->name, c->pcie);
 	return KTAP_PASS;
 }
@@ -118,14 +104,11 @@ static enum ktap_result case_cap_sriov(struct igb_dev *d, struct test_run *t)
 {
 	struct pci_caps caps, *c = &caps;
 
-	if (!caps_now(d, t, c))
-		return KTAP_FAIL;
-	if (!c->sriov)
-		return test_fail(t, "no SR-IOV extended capability%s",
-				 c->pcie ? "" : " (no PCIe capability either)");
-	if (c->sriov_total_vfs < 1 || c->sriov_total_vfs > IGB_MAX_VFS)
-		return test_fail(t, "TotalVFs %u outside 1..%u", c->sriov_total_vfs,
-				 IGB_MAX_VFS);
+	TRY(caps_now(d, t, c));
+	ASSERT(t, c->sriov, "no SR-IOV extended capability%s",
+	       c->pcie ? "" : " (no PCIe capability either)");
+	ASSERT(t, c->sriov_total_vfs >= 1 && c->sriov_total_vfs <= IGB_MAX_VFS,
+	       "TotalVFs %u outside 1..%u", c->sriov_total_vfs, IGB_MAX_VFS);
 	ktap_diag("%s: SR-IOV at 0x%03x, TotalVFs %u", t->name, c->sriov,
 		  c->sriov_total_vfs);
 	return KTAP_PASS;

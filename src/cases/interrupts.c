@@ -84,17 +84,14 @@ static enum ktap_result one_message(struct test_run *t, volatile uint32_t *at,
 	uint32_t data = 0;
 	int rc = igb_msg_wait_at(at, &data);
 
-	if (rc == RC_ETIMEDOUT)
-		return test_fail(t, "%s: no MSI message within %llu us (MSI control 0x%04x, "
-				 "pending %u, IMS 0x%08x)", when,
-				 (unsigned long long)wait_bound_us(IGB_MSI_TIMEOUT_US),
-				 pci_read16(m->bdf, m->cap + PCI_MSI_FLAGS), msi_pending(m),
-				 igb_rd32(t->drv->dev, IGB_IMS));
-	if (rc == RC_EIO)
-		return test_fail(t, "%s: more than one MSI message for one cause", when);
-	if (data != MSI_DATA)
-		return test_fail(t, "%s: the message wrote 0x%08x, expected 0x%08x (the "
-				 "Message Data, upper 16 bits zero)", when, data, MSI_DATA);
+	ASSERT(t, rc != RC_ETIMEDOUT, "%s: no MSI message within %llu us (MSI control "
+	       "0x%04x, pending %u, IMS 0x%08x)", when,
+	       (unsigned long long)wait_bound_us(IGB_MSI_TIMEOUT_US),
+	       pci_read16(m->bdf, m->cap + PCI_MSI_FLAGS), msi_pending(m),
+	       igb_rd32(t->drv->dev, IGB_IMS));
+	ASSERT(t, rc != RC_EIO, "%s: more than one MSI message for one cause", when);
+	ASSERT(t, data == MSI_DATA, "%s: the message wrote 0x%08x, expected 0x%08x (the "
+	       "Message Data, upper 16 bits zero)", when, data, MSI_DATA);
 	return KTAP_PASS;
 }
 
@@ -102,21 +99,17 @@ static enum ktap_result msi_steps(struct test_run *t, struct msi *m, volatile ui
 				  bool *masked_checked)
 {
 	struct igb_dev *d = t->drv->dev;
-	enum ktap_result r;
 	uint32_t icr;
 
 	igb_wr32(d, IGB_IMS, IRQ_CAUSE);
 	igb_wr32(d, IGB_ICS, IRQ_CAUSE);
-	if ((r = one_message(t, at, m, "cause raised")) != KTAP_PASS)
-		return r;
+	TRY(one_message(t, at, m, "cause raised"));
 	icr = igb_rd32(d, IGB_ICR);
-	if (!(icr & IRQ_CAUSE))
-		return test_fail(t, "after the message ICR reads 0x%08x, without the cause "
-				 "0x%08x", icr, IRQ_CAUSE);
+	ASSERT(t, icr & IRQ_CAUSE, "after the message ICR reads 0x%08x, without the cause "
+	       "0x%08x", icr, IRQ_CAUSE);
 	/* Read, so cleared: the next cause is a new message. */
 	igb_wr32(d, IGB_ICS, IRQ_CAUSE);
-	if ((r = one_message(t, at, m, "cause raised again after the ICR read")) != KTAP_PASS)
-		return r;
+	TRY(one_message(t, at, m, "cause raised again after the ICR read"));
 	causes_off(d);
 	/* Per-vector mask (PCI 3.0 6.8.1.8/9): held pending, sent on unmask. */
 	*masked_checked = msi_mask(m, true);
@@ -125,10 +118,8 @@ static enum ktap_result msi_steps(struct test_run *t, struct msi *m, volatile ui
 	igb_wr32(d, IGB_IMS, IRQ_CAUSE);
 	igb_wr32(d, IGB_ICS, IRQ_CAUSE);
 	plat_udelay(IGB_MSI_QUIET_US);
-	if (*at)
-		return test_fail(t, "masked: the message was sent anyway (0x%08x)", *at);
-	if (!msi_pending(m))
-		return test_fail(t, "masked: no Pending Bit for the raised cause");
+	ASSERT(t, !*at, "masked: the message was sent anyway (0x%08x)", *at);
+	ASSERT(t, msi_pending(m), "masked: no Pending Bit for the raised cause");
 	msi_mask(m, false);
 	return one_message(t, at, m, "unmasked with the Pending Bit set");
 }
@@ -141,12 +132,9 @@ static enum ktap_result case_msi_to_memory(struct igb_dev *d, struct test_run *t
 	uint8_t *page;
 	bool masked_checked = false;
 	enum ktap_result r;
-	int rc;
 
-	if (!d->fn->caps.msi)
-		return test_fail(t, "no MSI capability (the 82576 has one)");
-	if ((rc = test_alloc(t, d, PLAT_PAGE_SIZE, &page)))
-		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+	ASSERT(t, d->fn->caps.msi, "no MSI capability (the 82576 has one)");
+	ASSERT_OK(t, test_alloc(t, d, PLAT_PAGE_SIZE, &page), "DMA allocation");
 	at = (volatile uint32_t *)(page + 0x100);
 	one_vector_mode(t, &s);
 	/* Saved with MSI-X gone, so restore leaves COMMAND as MSI-X's set-up
@@ -191,29 +179,24 @@ static enum ktap_result intx_steps(struct igb_dev *d, struct test_run *t)
 {
 	uint32_t icr;
 
-	if (!wait_status(d, false))
-		return test_fail(t, "Interrupt Status set with every cause masked and cleared");
+	ASSERT(t, wait_status(d, false),
+	       "Interrupt Status set with every cause masked and cleared");
 	igb_wr32(d, IGB_ICS, IRQ_CAUSE); /* masked in IMS: no assertion */
 	plat_udelay(IGB_MSI_QUIET_US);
-	if (pci_read16(d->bdf, PCI_STATUS) & PCI_STATUS_INTERRUPT)
-		return test_fail(t, "Interrupt Status set by a cause masked in IMS");
+	ASSERT(t, !(pci_read16(d->bdf, PCI_STATUS) & PCI_STATUS_INTERRUPT),
+	       "Interrupt Status set by a cause masked in IMS");
 	causes_off(d);
 	igb_wr32(d, IGB_IMS, IRQ_CAUSE);
 	igb_wr32(d, IGB_ICS, IRQ_CAUSE);
-	if (!wait_status(d, true))
-		return test_fail(t, "Interrupt Status not set within %llu us of an unmasked "
-				 "cause (IMS 0x%08x)",
-				 (unsigned long long)wait_bound_us(INTX_STATUS_TIMEOUT_US),
-				 igb_rd32(d, IGB_IMS));
+	ASSERT(t, wait_status(d, true), "Interrupt Status not set within %llu us of an "
+	       "unmasked cause (IMS 0x%08x)",
+	       (unsigned long long)wait_bound_us(INTX_STATUS_TIMEOUT_US), igb_rd32(d, IGB_IMS));
 	icr = igb_rd32(d, IGB_ICR);
-	if (!(icr & IRQ_CAUSE))
-		return test_fail(t, "ICR reads 0x%08x with Interrupt Status set, without the "
-				 "cause 0x%08x", icr, IRQ_CAUSE);
-	if (!wait_status(d, false))
-		return test_fail(t, "Interrupt Status still set %llu us after ICR was read "
-				 "(ICR now 0x%08x)",
-				 (unsigned long long)wait_bound_us(INTX_STATUS_TIMEOUT_US),
-				 igb_rd32(d, IGB_ICR));
+	ASSERT(t, icr & IRQ_CAUSE, "ICR reads 0x%08x with Interrupt Status set, without the "
+	       "cause 0x%08x", icr, IRQ_CAUSE);
+	ASSERT(t, wait_status(d, false), "Interrupt Status still set %llu us after ICR was "
+	       "read (ICR now 0x%08x)",
+	       (unsigned long long)wait_bound_us(INTX_STATUS_TIMEOUT_US), igb_rd32(d, IGB_ICR));
 	return KTAP_PASS;
 }
 

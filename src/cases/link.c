@@ -56,31 +56,27 @@ static enum ktap_result case_link_partner(struct igb_dev *d, struct test_run *t)
 	igb_ops.remove(t->drv); /* out of loopback: the PHY faces the cable */
 	rc = igb_autoneg_link(d, &an);
 	if (rc == RC_ENOTSUP)
-		return test_skip(t, "the port's link is %s (CTRL_EXT.LINK_MODE), not the "
-				 "internal copper PHY whose autonegotiation this case drives",
-				 igb_link_mode_name(igb_link_mode(d)));
+		SKIP(t, "the port's link is %s (CTRL_EXT.LINK_MODE), not the internal copper "
+		     "PHY whose autonegotiation this case drives",
+		     igb_link_mode_name(igb_link_mode(d)));
 	if (rc == RC_ETIMEDOUT && !an.an_done)
-		return test_skip(t, "no link partner: autonegotiation did not complete within "
-				 "%llu ms (BMSR 0x%04x, STATUS 0x%08x)",
-				 (unsigned long long)an.took_us / 1000, an.bmsr, an.status);
-	if (rc == RC_ETIMEDOUT)
-		return test_fail(t, "autonegotiation completed (partner advertises 0x%04x, "
-				 "1000BASE-T 0x%04x) but no link within %llu ms (BMSR 0x%04x, "
-				 "STATUS 0x%08x)", an.lpa, an.stat1000,
-				 (unsigned long long)an.took_us / 1000, an.bmsr, an.status);
-	if (rc)
-		return test_fail(t, "PHY access: %s", rc_name(rc));
+		SKIP(t, "no link partner: autonegotiation did not complete within %llu ms "
+		     "(BMSR 0x%04x, STATUS 0x%08x)", (unsigned long long)an.took_us / 1000,
+		     an.bmsr, an.status);
+	ASSERT(t, rc != RC_ETIMEDOUT, "autonegotiation completed (partner advertises 0x%04x, "
+	       "1000BASE-T 0x%04x) but no link within %llu ms (BMSR 0x%04x, STATUS 0x%08x)",
+	       an.lpa, an.stat1000, (unsigned long long)an.took_us / 1000, an.bmsr, an.status);
+	ASSERT_OK(t, rc, "PHY access");
 	speed = igb_status_speed(an.status);
 	fd = an.status & IGB_STATUS_FD;
 	want = common_mode(&an, &want_fd);
-	if (want && (speed != want || fd != want_fd))
-		return test_fail(t, "negotiated %u Mb/s %s duplex; both ends advertise %u Mb/s "
-				 "%s duplex (partner 0x%04x, 1000BASE-T 0x%04x)", speed,
-				 fd ? "full" : "half", want, want_fd ? "full" : "half", an.lpa,
-				 an.stat1000);
-	if (wait_until(link_lost, &w, LINK_HOLD_US, LINK_HOLD_POLL_US))
-		return test_fail(t, "the link went down within %u ms of coming up (STATUS "
-				 "0x%08x)", LINK_HOLD_US / 1000, w.status);
+	ASSERT(t, !want || (speed == want && fd == want_fd), "negotiated %u Mb/s %s duplex; "
+	       "both ends advertise %u Mb/s %s duplex (partner 0x%04x, 1000BASE-T 0x%04x)",
+	       speed, fd ? "full" : "half", want, want_fd ? "full" : "half", an.lpa,
+	       an.stat1000);
+	ASSERT(t, !wait_until(link_lost, &w, LINK_HOLD_US, LINK_HOLD_POLL_US),
+	       "the link went down within %u ms of coming up (STATUS 0x%08x)",
+	       LINK_HOLD_US / 1000, w.status);
 	ktap_diag("%s: link up %llu ms after the autonegotiation restart: %u Mb/s %s duplex; "
 		  "partner advertises 0x%04x, 1000BASE-T status 0x%04x%s", t->name,
 		  (unsigned long long)an.took_us / 1000, speed, fd ? "full" : "half", an.lpa,

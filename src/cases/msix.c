@@ -28,9 +28,8 @@ enum irq_tag {
 static enum ktap_result need_msix(struct test_run *t)
 {
 	if (!t->drv->dev->fn->caps.msix)
-		return test_skip(t, TEST_NO_MSIX);
-	if (!t->drv->irq.on)
-		return test_fail(t, "MSI-X unusable: %s", t->drv->irq.why);
+		SKIP(t, TEST_NO_MSIX);
+	ASSERT(t, t->drv->irq.on, "MSI-X unusable: %s", t->drv->irq.why);
 	return KTAP_PASS;
 }
 
@@ -79,9 +78,8 @@ static enum ktap_result expect_silence(struct test_run *t, int except, const cha
 
 	for (unsigned v = 0; v < drv->irq.nvec; v++) {
 		uint32_t x = igb_msg_read(drv, v);
-		if ((int)v != except && x)
-			return test_fail(t, "%s: vector %u wrote 0x%08x (cross-talk)", what,
-					 v, x);
+		ASSERT(t, (int)v == except || !x, "%s: vector %u wrote 0x%08x (cross-talk)",
+		       what, v, x);
 	}
 	return KTAP_PASS;
 }
@@ -96,17 +94,13 @@ static enum ktap_result expect_none(struct test_run *t, const char *what)
 static enum ktap_result case_send_msi(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
-	enum ktap_result r;
 	(void)d;
 
-	if ((r = need_msix(t)) != KTAP_PASS)
-		return r;
+	TRY(need_msix(t));
 	igb_irq_retag(drv, TAG_SEND_MSI);
 	igb_ops.send_msi(drv, 0);
-	if ((r = expect_one(t, 0, "send_msi")) != KTAP_PASS)
-		return r;
-	if ((r = expect_silence(t, 0, "send_msi")) != KTAP_PASS)
-		return r;
+	TRY(expect_one(t, 0, "send_msi"));
+	TRY(expect_silence(t, 0, "send_msi"));
 	ktap_diag("%s: vector 0 wrote 0x%08x to 0x%llx, once", t->name,
 		  igb_msg_data(drv, 0), (unsigned long long)drv->irq.msg->bus);
 	return KTAP_PASS;
@@ -115,17 +109,14 @@ static enum ktap_result case_send_msi(struct igb_dev *d, struct test_run *t)
 static enum ktap_result case_msix_all_vectors(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
-	enum ktap_result r;
 	(void)d;
 
-	if ((r = need_msix(t)) != KTAP_PASS)
-		return r;
+	TRY(need_msix(t));
 	igb_irq_retag(drv, TAG_ALL_VECTORS);
 	for (unsigned v = 0; v < drv->irq.nvec; v++) {
 		igb_ops.send_msi(drv, v);
-		if ((r = expect_one(t, v, "all vectors")) != KTAP_PASS ||
-		    (r = expect_silence(t, (int)v, "all vectors")) != KTAP_PASS)
-			return r;
+		TRY(expect_one(t, v, "all vectors"));
+		TRY(expect_silence(t, (int)v, "all vectors"));
 	}
 	ktap_diag("%s: %u vectors (from the capability), each to its own slot once",
 		  t->name, drv->irq.nvec);
@@ -140,15 +131,13 @@ static enum ktap_result masked_pending(struct test_run *t, unsigned v, bool func
 	struct msix *m = &drv->irq.msix;
 	const char *how = function ? "function mask" : "entry mask";
 	char state[200];
-	enum ktap_result r;
 
 	if (function)
 		msix_function_mask(m, true);
 	else
 		msix_mask_entry(m, v, true);
 	igb_ops.send_msi(drv, v);
-	if ((r = expect_none(t, how)) != KTAP_PASS)
-		return r;
+	TRY(expect_none(t, how));
 	if (!msix_pending(m, v)) {
 		describe(drv, v, state, sizeof(state));
 		return test_fail(t, "%s: PBA bit %u not set while masked; %s", how, v, state);
@@ -157,10 +146,8 @@ static enum ktap_result masked_pending(struct test_run *t, unsigned v, bool func
 		msix_function_mask(m, false);
 	else
 		msix_mask_entry(m, v, false);
-	if ((r = expect_one(t, v, how)) != KTAP_PASS)
-		return r;
-	if (msix_pending(m, v))
-		return test_fail(t, "%s: PBA bit %u still set after delivery", how, v);
+	TRY(expect_one(t, v, how));
+	ASSERT(t, !msix_pending(m, v), "%s: PBA bit %u still set after delivery", how, v);
 	return expect_silence(t, (int)v, how);
 }
 
@@ -168,15 +155,12 @@ static enum ktap_result case_msix_masked_pending(struct igb_dev *d, struct test_
 {
 	struct igb_drv *drv = t->drv;
 	unsigned v = drv->irq.nvec > 1 ? 1 : 0;
-	enum ktap_result r;
 	(void)d;
 
-	if ((r = need_msix(t)) != KTAP_PASS)
-		return r;
+	TRY(need_msix(t));
 	igb_irq_retag(drv, TAG_MASKED);
-	if ((r = masked_pending(t, v, false)) != KTAP_PASS ||
-	    (r = masked_pending(t, v, true)) != KTAP_PASS)
-		return r;
+	TRY(masked_pending(t, v, false));
+	TRY(masked_pending(t, v, true));
 	ktap_diag("%s: vector %u held pending under the entry mask and the function "
 		  "mask, delivered once on each unmask", t->name, v);
 	return KTAP_PASS;
@@ -194,11 +178,9 @@ struct irq_bufs {
 static enum ktap_result irq_bufs_alloc(struct test_run *t, struct igb_dev *d,
 				       size_t size, struct irq_bufs *b)
 {
-	int rc;
-
 	b->size = size;
-	if ((rc = test_alloc(t, d, size, &b->src)) || (rc = test_alloc(t, d, size, &b->dst)))
-		return test_no_memory(t, size, rc);
+	TRY(test_buf(t, d, size, 0, &b->src));
+	TRY(test_buf(t, d, size, 0, &b->dst));
 	return KTAP_PASS;
 }
 
@@ -214,30 +196,23 @@ static enum ktap_result case_memcpy_no_msi(struct igb_dev *d, struct test_run *t
 	struct igb_drv *drv = t->drv;
 	uint32_t vecs = (1u << VEC_RX) | (1u << VEC_TX);
 	struct irq_bufs b;
-	enum ktap_result r;
 
-	if ((r = need_msix(t)) != KTAP_PASS)
-		return r;
+	TRY(need_msix(t));
 	if (drv->irq.nvec <= VEC_TX)
-		return test_skip(t, "needs %u vectors, the device has %u", VEC_TX + 1,
-				 drv->irq.nvec);
-	if ((r = irq_bufs_alloc(t, d, 1500, &b)) != KTAP_PASS)
-		return r;
+		SKIP(t, "needs %u vectors, the device has %u", VEC_TX + 1, drv->irq.nvec);
+	TRY(irq_bufs_alloc(t, d, 1500, &b));
 	igb_irq_retag(drv, TAG_NO_MSI);
 	igb_irq_route_rx(drv, drv->rx.queue, VEC_RX);
 	igb_irq_route_tx(drv, drv->tx.queue, VEC_TX);
 	igb_irq_mask(drv, vecs);
 	igb_irq_ack(drv, vecs);
-	if ((r = one_copy(t, &b)) != KTAP_PASS ||
-	    (r = expect_none(t, "copy with its vectors masked in EIMS")) != KTAP_PASS)
-		return r;
+	TRY(one_copy(t, &b));
+	TRY(expect_none(t, "copy with its vectors masked in EIMS"));
 	/* The copy did raise its causes: unmasking now delivers them. */
 	igb_irq_unmask(drv, 1u << VEC_RX);
-	if ((r = expect_one(t, VEC_RX, "RX cause held while masked")) != KTAP_PASS)
-		return r;
+	TRY(expect_one(t, VEC_RX, "RX cause held while masked"));
 	igb_irq_unmask(drv, 1u << VEC_TX);
-	if ((r = expect_one(t, VEC_TX, "TX cause held while masked")) != KTAP_PASS)
-		return r;
+	TRY(expect_one(t, VEC_TX, "TX cause held while masked"));
 	igb_irq_mask(drv, vecs);
 	ktap_diag("%s: a copy with RX vector %u and TX vector %u masked sent nothing; "
 		  "unmasking then delivered each held cause once", t->name, VEC_RX, VEC_TX);
@@ -254,22 +229,18 @@ static enum ktap_result case_eicr_write_to_clear(struct igb_dev *d, struct test_
 	struct igb_drv *drv = t->drv;
 	unsigned a = 0, b = drv->irq.nvec > 4 ? 4 : 1;
 	uint32_t ab = (1u << a) | (1u << b);
-	enum ktap_result r;
 	(void)d;
 
-	if ((r = need_msix(t)) != KTAP_PASS)
-		return r;
+	TRY(need_msix(t));
 	igb_irq_retag(drv, TAG_EICR);
 	igb_irq_mask(drv, ~0u);
 	igb_irq_ack(drv, ~0u);
 	igb_wr32(drv->dev, IGB_EICS, ab);
-	if ((r = expect_none(t, "causes raised while masked in EIMS")) != KTAP_PASS)
-		return r;
+	TRY(expect_none(t, "causes raised while masked in EIMS"));
 	igb_irq_ack(drv, 1u << a); /* clear a only */
 	igb_irq_unmask(drv, ab);
-	if ((r = expect_one(t, b, "the cause left in EICR")) != KTAP_PASS ||
-	    (r = expect_silence(t, (int)b, "the cause cleared by writing EICR")) != KTAP_PASS)
-		return r;
+	TRY(expect_one(t, b, "the cause left in EICR"));
+	TRY(expect_silence(t, (int)b, "the cause cleared by writing EICR"));
 	igb_irq_mask(drv, ~0u);
 	ktap_diag("%s: raised vectors %u and %u masked; cleared %u by writing EICR; "
 		  "unmasking delivered only %u", t->name, a, b, a, b);
@@ -300,10 +271,9 @@ static enum ktap_result case_legacy_cause_test(struct igb_dev *d, struct test_ru
 	char what[64];
 	(void)d;
 
-	if ((r = need_msix(t)) != KTAP_PASS)
-		return r;
+	TRY(need_msix(t));
 	if (drv->irq.nvec <= VEC_OTHER)
-		return test_skip(t, "needs %u vectors", VEC_OTHER + 1);
+		SKIP(t, "needs %u vectors", VEC_OTHER + 1);
 	igb_irq_retag(drv, TAG_LEGACY);
 	igb_irq_mask(drv, ~0u);
 	igb_irq_route_other(drv, VEC_OTHER);
@@ -353,23 +323,22 @@ static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test
 	enum ktap_result r = KTAP_PASS;
 	unsigned done = 0;
 
-	if ((r = need_msix(t)) != KTAP_PASS || (r = irq_bufs_alloc(t, d, 1500, &b)))
-		return r;
+	TRY(need_msix(t));
+	TRY(irq_bufs_alloc(t, d, 1500, &b));
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && r == KTAP_PASS; i++) {
 		unsigned q = routes[i].queue, rv = routes[i].rx_vec, tv = routes[i].tx_vec;
 		if (rv >= drv->irq.nvec || tv >= drv->irq.nvec)
 			continue;
-		if (igb_drv_switch_queues(drv, q, q % IGB_NUM_POOLS))
-			return test_fail(t, "%s", drv->last_error);
+		ASSERT(t, !igb_drv_switch_queues(drv, q, q % IGB_NUM_POOLS), "%s",
+		       drv->last_error);
 		igb_irq_mask(drv, ~0u);
 		igb_irq_ack(drv, ~0u);
 		igb_irq_retag(drv, TAG_ROUTING + (uint32_t)i);
 		igb_irq_route_rx(drv, drv->rx.queue, rv);
 		igb_irq_route_tx(drv, drv->tx.queue, tv);
 		igb_irq_unmask(drv, (1u << rv) | (1u << tv));
-		if ((r = one_copy(t, &b)) != KTAP_PASS)
-			break;
-		if ((r = expect_one(t, rv, "RX completion")) != KTAP_PASS ||
+		if ((r = one_copy(t, &b)) != KTAP_PASS ||
+		    (r = expect_one(t, rv, "RX completion")) != KTAP_PASS ||
 		    (r = expect_one(t, tv, "TX completion")) != KTAP_PASS)
 			break;
 		/* Both slots were cleared by the waits: all must be quiet now. */
@@ -379,10 +348,10 @@ static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test
 			  q, tv, drv->rx.queue, rv);
 	}
 	igb_irq_mask(drv, ~0u);
-	if (igb_drv_switch_queues(drv, 0, 0) && r == KTAP_PASS)
-		r = test_fail(t, "back to queue 0: %s", drv->last_error);
+	EXPECT(t, r, !igb_drv_switch_queues(drv, 0, 0), "back to queue 0: %s",
+	       drv->last_error);
 	if (r == KTAP_PASS && !done)
-		r = test_skip(t, "too few vectors (%u) for the routing table", drv->irq.nvec);
+		SKIP(t, "too few vectors (%u) for the routing table", drv->irq.nvec);
 	return r;
 }
 
@@ -418,41 +387,36 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 	bool faults = iommu_current() == IOMMU_STRICT;
 	uint8_t *page = NULL;
 	struct irq_bufs b;
-	enum ktap_result r;
 
-	if ((r = need_msix(t)) != KTAP_PASS || (r = irq_bufs_alloc(t, d, 4096, &b)))
-		return r;
+	TRY(need_msix(t));
+	TRY(irq_bufs_alloc(t, d, 4096, &b));
 	if (faults && !d->fn->caps.flr) /* a fault is recovered by FLR */
-		return test_skip(t, TEST_NO_FLR);
-	if (faults && test_alloc_flags(t, d, PLAT_PAGE_SIZE, DMA_UNMAPPED, &page))
-		return test_fail(t, "no page for the fault step");
+		SKIP(t, TEST_NO_FLR);
+	if (faults)
+		ASSERT(t, !test_alloc_flags(t, d, PLAT_PAGE_SIZE, DMA_UNMAPPED, &page),
+		       "no page for the fault step");
 	for (unsigned i = 0; faults && i < PLAT_PAGE_SIZE; i++)
 		page[i] = MIX_UNREACHABLE;
 	for (unsigned i = 0; i < MIX_ROUNDS; i++) {
 		igb_irq_mask(drv, ~0u);
 		igb_irq_retag(drv, TAG_MIX + i);
-		if ((r = one_copy(t, &b)) != KTAP_PASS ||
-		    (r = expect_silence(t, -1, "copy")) != KTAP_PASS)
-			return r;
+		TRY(one_copy(t, &b));
+		TRY(expect_silence(t, -1, "copy"));
 		if (faults) {
 			int rc = igb_ops.memcpy_start(drv, page, b.dst, b.size, 1);
 			if (!rc)
 				rc = igb_ops.memcpy_wait(drv);
 			if (!rc && !drv->faulted)
 				return unlogged(t, b.dst, b.size);
-			if (!rc || !drv->faulted)
-				return test_fail(t, "round %u: copy from the unmapped page: %s",
-						 i, rc ? drv->last_error : "no fault");
-			if (!drv->up)
-				return test_fail(t, "round %u: not recovered: %s", i,
-						 drv->last_error);
+			ASSERT(t, rc && drv->faulted, "round %u: copy from the unmapped page: %s",
+			       i, rc ? drv->last_error : "no fault");
+			ASSERT(t, drv->up, "round %u: not recovered: %s", i, drv->last_error);
 			igb_irq_mask(drv, ~0u); /* recovery re-armed MSI-X */
 			igb_irq_retag(drv, TAG_MIX + i);
 		}
 		igb_ops.send_msi(drv, 0);
-		if ((r = expect_one(t, 0, "send_msi")) != KTAP_PASS ||
-		    (r = expect_silence(t, 0, "send_msi")) != KTAP_PASS)
-			return r;
+		TRY(expect_one(t, 0, "send_msi"));
+		TRY(expect_silence(t, 0, "send_msi"));
 	}
 	igb_irq_mask(drv, ~0u);
 	ktap_diag("%s: %u rounds of copy + compare%s + send_msi", t->name, MIX_ROUNDS,
@@ -480,12 +444,10 @@ static enum ktap_result case_eitr_throttle(struct igb_dev *d, struct test_run *t
 	struct igb_drv *drv = t->drv;
 	unsigned v = EITR_VECTOR, seen = 0;
 	uint64_t t0, us, intervals;
-	enum ktap_result r;
 
-	if ((r = need_msix(t)) != KTAP_PASS)
-		return r;
+	TRY(need_msix(t));
 	if (drv->irq.nvec <= v)
-		return test_skip(t, "needs %u vectors, the device has %u", v + 1, drv->irq.nvec);
+		SKIP(t, "needs %u vectors, the device has %u", v + 1, drv->irq.nvec);
 	igb_irq_retag(drv, TAG_EITR);
 	igb_wr32(d, IGB_EITR(v), EITR_INTERVAL_US << 2);
 	t0 = plat_now_us();
@@ -507,12 +469,10 @@ static enum ktap_result case_eitr_throttle(struct igb_dev *d, struct test_run *t
 	ktap_diag("%s: %u causes raised in %llu us with an EITR interval of %u us: %u "
 		  "messages (%llu intervals)", t->name, EITR_RAISES, (unsigned long long)us,
 		  EITR_INTERVAL_US, seen, (unsigned long long)intervals);
-	if (!seen)
-		return test_fail(t, "no message on vector %u in %u raises", v, EITR_RAISES);
-	if (seen > 2 * intervals + 1)
-		return test_fail(t, "%u messages in %llu us: more than two per %u us interval; "
-				 "EITR 0x%08x did not throttle", seen, (unsigned long long)us,
-				 EITR_INTERVAL_US, EITR_INTERVAL_US << 2);
+	ASSERT(t, seen, "no message on vector %u in %u raises", v, EITR_RAISES);
+	ASSERT(t, seen <= 2 * intervals + 1, "%u messages in %llu us: more than two per %u us "
+	       "interval; EITR 0x%08x did not throttle", seen, (unsigned long long)us,
+	       EITR_INTERVAL_US, EITR_INTERVAL_US << 2);
 	return KTAP_PASS;
 }
 

@@ -27,10 +27,9 @@ static enum ktap_result case_d3hot_d0(struct igb_dev *d, struct test_run *t)
 	bool kept;
 	int rc;
 
-	if (!d->fn->caps.pm)
-		return test_fail(t, "no PCI power management capability (the 82576 has one)");
-	if ((rc = test_alloc(t, d, PM_COPY, &src)) || (rc = test_alloc(t, d, PM_COPY, &dst)))
-		return test_fail(t, "DMA allocation: %s", rc_name(rc));
+	ASSERT(t, d->fn->caps.pm, "no PCI power management capability (the 82576 has one)");
+	ASSERT_OK(t, test_alloc(t, d, PM_COPY, &src), "DMA allocation");
+	ASSERT_OK(t, test_alloc(t, d, PM_COPY, &dst), "DMA allocation");
 	/* Idle first, as an OS suspends it (Linux igb __igb_shutdown(), then
 	 * pci_prepare_to_sleep()): rings off, bus mastering off. */
 	igb_ops.remove(t->drv);
@@ -38,29 +37,23 @@ static enum ktap_result case_d3hot_d0(struct igb_dev *d, struct test_run *t)
 	for (unsigned i = 0; i < PCI_STD_HEADER_SIZEOF / 4; i++)
 		before[i] = pci_read32(d->bdf, (uint16_t)(4 * i));
 	rc = pci_pm_d3hot_d0(d->bdf, &d->fn->caps, &rep);
-	if (rc == RC_EIO && (rep.pmcsr_before & PCI_PM_CTRL_STATE_MASK))
-		return test_fail(t, "not in D0 before: PMCSR 0x%04x (%s)", rep.pmcsr_before,
-				 state_name(rep.pmcsr_before));
-	if (rc == RC_EIO && (rep.pmcsr_d3 & PCI_PM_CTRL_STATE_MASK) != 3)
-		return test_fail(t, "D3hot refused: PMCSR 0x%04x (%s) %llu us after writing "
-				 "D3hot", rep.pmcsr_d3, state_name(rep.pmcsr_d3),
-				 (unsigned long long)rep.d3_us);
-	if (rc == RC_EIO)
-		return test_fail(t, "D0 refused: PMCSR 0x%04x (%s) %llu us after writing D0 "
-				 "from D3hot", rep.pmcsr_d0, state_name(rep.pmcsr_d0),
-				 (unsigned long long)rep.d0_us);
-	if (rc)
-		return test_fail(t, "D3hot and back: %s", rc_name(rc));
+	ASSERT(t, rc != RC_EIO || !(rep.pmcsr_before & PCI_PM_CTRL_STATE_MASK),
+	       "not in D0 before: PMCSR 0x%04x (%s)", rep.pmcsr_before,
+	       state_name(rep.pmcsr_before));
+	ASSERT(t, rc != RC_EIO || (rep.pmcsr_d3 & PCI_PM_CTRL_STATE_MASK) == 3,
+	       "D3hot refused: PMCSR 0x%04x (%s) %llu us after writing D3hot", rep.pmcsr_d3,
+	       state_name(rep.pmcsr_d3), (unsigned long long)rep.d3_us);
+	ASSERT(t, rc != RC_EIO, "D0 refused: PMCSR 0x%04x (%s) %llu us after writing D0 from "
+	       "D3hot", rep.pmcsr_d0, state_name(rep.pmcsr_d0), (unsigned long long)rep.d0_us);
+	ASSERT_OK(t, rc, "D3hot and back");
 	for (unsigned i = PCI_COMMAND / 4; i < PCI_STD_HEADER_SIZEOF / 4; i++) {
 		uint32_t now = pci_read32(d->bdf, (uint16_t)(4 * i));
 		uint32_t mask = i == PCI_COMMAND / 4 ? 0xffff : ~0u; /* not STATUS */
-		if (i == PCI_COMMAND / 4 || i >= PCI_BASE_ADDRESS_0 / 4) {
-			if ((now ^ before[i]) & mask)
-				return test_fail(t, "config dword 0x%02x was 0x%08x before D3hot, "
-						 "0x%08x in D0 again (No_Soft_Reset %u, %s)",
-						 4 * i, before[i], now, rep.no_soft_reset,
-						 rep.restored ? "restored" : "not restored");
-		}
+		if (i == PCI_COMMAND / 4 || i >= PCI_BASE_ADDRESS_0 / 4)
+			ASSERT(t, !((now ^ before[i]) & mask), "config dword 0x%02x was 0x%08x "
+			       "before D3hot, 0x%08x in D0 again (No_Soft_Reset %u, %s)", 4 * i,
+			       before[i], now, rep.no_soft_reset,
+			       rep.restored ? "restored" : "not restored");
 	}
 	kept = igb_rd32(d, IGB_VET) == PM_MARK;
 	ktap_diag("%s: PMCSR 0x%04x, D3hot 0x%04x after %llu us, D0 0x%04x after %llu us; "
@@ -69,9 +62,7 @@ static enum ktap_result case_d3hot_d0(struct igb_dev *d, struct test_run *t)
 		  (unsigned long long)rep.d0_us, rep.no_soft_reset,
 		  rep.restored ? "restored" : "kept", kept ? "kept" : "reset");
 	rc = igb_ops.init(t->drv, d);
-	if (rc)
-		return test_fail(t, "init after D3hot -> D0: %s: %s", rc_name(rc),
-				 t->drv->last_error);
+	ASSERT(t, !rc, "init after D3hot -> D0: %s: %s", rc_name(rc), t->drv->last_error);
 	return test_good_copy(t, src, dst, PM_COPY, 0xd3);
 }
 

@@ -18,8 +18,7 @@ static enum ktap_result case_status_sane(struct igb_dev *d, struct test_run *t)
 {
 	uint32_t status = igb_rd32(d, IGB_STATUS);
 
-	if (status == 0xffffffffu)
-		return test_fail(t, "STATUS reads 0xffffffff: BAR0 does not decode");
+	ASSERT(t, status != 0xffffffffu, "STATUS reads 0xffffffff: BAR0 does not decode");
 	ktap_diag("%s: STATUS 0x%08x (link %s)", t->name, status,
 		  (status & IGB_STATUS_LU) ? "up" : "down");
 	return KTAP_PASS;
@@ -56,12 +55,9 @@ static enum ktap_result case_mac_address(struct igb_dev *d, struct test_run *t)
 
 	ktap_diag("%s: RAL0 0x%08x RAH0 0x%08x -> %s%s", t->name, ral, rah, mac_str(m).s,
 		  (rah & IGB_RAH_AV) ? "" : " (AV clear)");
-	if (zero)
-		return test_fail(t, "MAC address is all zeros");
-	if (bcast)
-		return test_fail(t, "MAC address is all ones");
-	if (m[0] & 0x01)
-		return test_fail(t, "MAC address is multicast (I/G bit set)");
+	ASSERT(t, !zero, "MAC address is all zeros");
+	ASSERT(t, !bcast, "MAC address is all ones");
+	ASSERT(t, !(m[0] & 0x01), "MAC address is multicast (I/G bit set)");
 	return KTAP_PASS;
 }
 
@@ -226,17 +222,14 @@ static enum ktap_result case_register_pattern(struct igb_dev *d, struct test_run
 {
 	struct regtest_state s = { .t = t };
 	bool auto_rd, ok;
-	int rc;
 
 	/* Start from a reset device with no DMA possible (decode is on: the
 	 * suite enabled it for BAR0). */
 	if (t->drv->up)
 		igb_ops.remove(t->drv);
-	rc = plat_pci_disable(d->bdf, PLAT_PCI_MASTER);
-	if (rc)
-		return test_fail(t, "bus mastering could not be turned off: %s", rc_name(rc));
-	if (igb_reset(d, &auto_rd))
-		return test_fail(t, "CTRL.RST did not complete");
+	ASSERT_OK(t, plat_pci_disable(d->bdf, PLAT_PCI_MASTER),
+		  "bus mastering could not be turned off");
+	ASSERT(t, !igb_reset(d, &auto_rd), "CTRL.RST did not complete");
 
 	ok = status_toggle(d, &s);
 	for (size_t i = 0; ok && i < sizeof(reg_test_82576) / sizeof(reg_test_82576[0]); i++)
@@ -256,13 +249,11 @@ static enum ktap_result case_nvm_checksum(struct igb_dev *d, struct test_run *t)
 
 	for (uint16_t i = 0; i < IGB_NVM_CHECKSUM_WORDS; i++) {
 		int rc = igb_nvm_read(d, i, &w);
-		if (rc)
-			return test_fail(t, "EERD read of word 0x%02x: %s", i, rc_name(rc));
+		ASSERT(t, !rc, "EERD read of word 0x%02x: %s", i, rc_name(rc));
 		sum += w;
 	}
 	ktap_diag("%s: words 0x00..0x3f sum to 0x%04x", t->name, sum);
-	if (sum != IGB_NVM_SUM)
-		return test_fail(t, "NVM checksum 0x%04x, expected 0x%04x", sum, IGB_NVM_SUM);
+	ASSERT(t, sum == IGB_NVM_SUM, "NVM checksum 0x%04x, expected 0x%04x", sum, IGB_NVM_SUM);
 	return KTAP_PASS;
 }
 
@@ -274,10 +265,8 @@ static enum ktap_result case_nvm_mac_address(struct igb_dev *d, struct test_run 
 	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
 	uint8_t rar[6] = { ral, ral >> 8, ral >> 16, ral >> 24, rah, rah >> 8 };
 	struct igb_nvm_mac m;
-	int rc = igb_read_nvm_mac(d, &m);
 
-	if (rc)
-		return test_fail(t, "EERD read of the NVM MAC words: %s", rc_name(rc));
+	ASSERT_OK(t, igb_read_nvm_mac(d, &m), "EERD read of the NVM MAC words");
 	ktap_diag("%s: LAN %u (STATUS.FUNC_ID): NVM MAC %s%s, RAL0/RAH0 %s", t->name, m.lan,
 		  mac_str(m.dflt).s, m.lan == 1 ? " (words 0-2, last bit flipped for LAN 1)" : "",
 		  mac_str(rar).s);
@@ -306,18 +295,17 @@ static enum ktap_result case_phy_id(struct igb_dev *d, struct test_run *t)
 	/* Linux igb_init_phy_params_82575 gives a non-copper port no PHY;
 	 * an SGMII port's is external, reached over I2C or MDIO. */
 	if (mode)
-		return test_skip(t, "%s port (CTRL_EXT.LINK_MODE 0x%08x): no internal copper "
-				 "PHY behind MDIC to identify", igb_link_mode_name(mode), mode);
+		SKIP(t, "%s port (CTRL_EXT.LINK_MODE 0x%08x): no internal copper PHY behind "
+		     "MDIC to identify", igb_link_mode_name(mode), mode);
 
-	if ((rc = igb_phy_read(d, IGB_PHY_ID1, &id1)) ||
-	    (rc = igb_phy_read(d, IGB_PHY_ID2, &id2)))
-		return test_fail(t, "MDIC read: %s (MDIC 0x%08x)", rc_name(rc),
-				 igb_rd32(d, IGB_MDIC));
+	if (!(rc = igb_phy_read(d, IGB_PHY_ID1, &id1)))
+		rc = igb_phy_read(d, IGB_PHY_ID2, &id2);
+	ASSERT(t, !rc, "MDIC read: %s (MDIC 0x%08x)", rc_name(rc), igb_rd32(d, IGB_MDIC));
 	ktap_diag("%s: PHY ID 0x%04x 0x%04x (OUI bits 0x%06x, model 0x%02x, rev %u)",
 		  t->name, id1, id2, ((uint32_t)id1 << 6) | (id2 >> 10),
 		  (id2 >> 4) & 0x3f, id2 & 0xf);
-	if ((id1 == 0 && id2 == 0) || (id1 == 0xffff && id2 == 0xffff))
-		return test_fail(t, "PHY ID 0x%04x%04x is not a PHY", id1, id2);
+	ASSERT(t, !(id1 == 0 && id2 == 0) && !(id1 == 0xffff && id2 == 0xffff),
+	       "PHY ID 0x%04x%04x is not a PHY", id1, id2);
 	return KTAP_PASS;
 }
 

@@ -91,8 +91,10 @@ static enum ktap_result session_end(struct session *x, struct test_run *t,
 		mailbox_quiet(x);
 		set_pfrstd(x->d, x->pfrstd);
 	}
-	if (x->s.cap && sriov_restore(&x->s) && r != KTAP_FAIL)
-		return test_fail(t, "restoring the SR-IOV capability: %s", x->s.error);
+	bool restored = !x->s.cap || !sriov_restore(&x->s);
+
+	ASSERT(t, restored || r == KTAP_FAIL, "restoring the SR-IOV capability: %s",
+	       x->s.error);
 	return r;
 }
 
@@ -106,12 +108,10 @@ static enum ktap_result session_begin(struct session *x, struct igb_dev *d,
 	*x = (struct session){ .d = d };
 	if (t->drv->up && t->drv->dev == d)
 		igb_ops.remove(t->drv);
-	rc = pci_scan(&inv);
-	if (rc)
-		return test_fail(t, "PCI rescan failed: %s", rc_name(rc));
+	ASSERT_OK(t, pci_scan(&inv), "PCI rescan failed");
 	rc = sriov_open(&x->s, &inv, d->bdf);
 	if (rc == RC_ENODEV)
-		return test_skip(t, "%s", x->s.error);
+		SKIP(t, "%s", x->s.error);
 	if (rc) {
 		x->s.cap = 0; /* nothing of ours to restore */
 		return test_fail(t, "%s", x->s.error);
@@ -165,12 +165,11 @@ static void report_bars(struct test_run *t, const struct session *x)
 static enum ktap_result case_sriov_enable(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
-	enum ktap_result r = session_begin(&x, d, t);
+	enum ktap_result r = KTAP_PASS;
 	uint32_t pf_class = pci_read32(d->bdf, PCI_CLASS_REVISION) >> 8;
 	char b[16];
 
-	if (r != KTAP_PASS)
-		return r;
+	TRY(session_begin(&x, d, t));
 	if (x.s.vf_device != IGB_82576_VF_DEVICE)
 		return session_end(&x, t, test_fail(t, "VF Device ID 0x%04x, the 82576 VF "
 						    "is 0x%04x", x.s.vf_device,
@@ -192,11 +191,10 @@ static enum ktap_result case_sriov_enable(struct igb_dev *d, struct test_run *t)
 			  (unsigned long long)sriov_vf_bar(&x.s, v, 0),
 			  igb_vf_rd32(&x.mbx[v], IGB_VF_STATUS));
 		/* SR-IOV 1.1 3.4.1.1/3.4.1.2: a VF's IDs read 0xFFFF. */
-		if (vendor != 0xffff)
-			r = test_fail(t, "VF %u's vendor ID reads 0x%04x, not 0xffff", v, vendor);
-		else if (class_code != pf_class)
-			r = test_fail(t, "VF %u's class %06x differs from the PF's %06x", v,
-				      class_code, pf_class);
+		EXPECT(t, r, vendor == 0xffff, "VF %u's vendor ID reads 0x%04x, not 0xffff",
+		       v, vendor);
+		EXPECT(t, r, class_code == pf_class, "VF %u's class %06x differs from the "
+		       "PF's %06x", v, class_code, pf_class);
 		if (r != KTAP_PASS)
 			return session_end(&x, t, r);
 	}
@@ -249,11 +247,10 @@ static enum ktap_result reset_exchange(struct test_run *t, struct session *x, un
 	uint8_t mac[6];
 
 	vf_mac(x->d, v, mac);
-	if (igb_mbx_vf_reset(m) || igb_mbx_vf_write(m, msg, 1))
-		return test_fail(t, "VF %u: %s", v, m->last_error);
-	if (igb_mbx_pf_wait(m, IGB_MBVFICR_VFREQ(v), IGB_MBX_TIMEOUT_US) ||
-	    igb_mbx_pf_read(m, msg, 1))
-		return test_fail(t, "%s", m->last_error);
+	ASSERT(t, !igb_mbx_vf_reset(m) && !igb_mbx_vf_write(m, msg, 1), "VF %u: %s", v,
+	       m->last_error);
+	ASSERT(t, !igb_mbx_pf_wait(m, IGB_MBVFICR_VFREQ(v), IGB_MBX_TIMEOUT_US) &&
+	       !igb_mbx_pf_read(m, msg, 1), "%s", m->last_error);
 	if (msg[0] != IGB_VF_RESET)
 		return mbx_fail(t, m, "the PF read a message other than VF_RESET");
 	if (igb_mbx_vf_wait(m, IGB_V2PMAILBOX_PFACK, IGB_MBX_TIMEOUT_US) ||
@@ -265,15 +262,14 @@ static enum ktap_result reset_exchange(struct test_run *t, struct session *x, un
 	uint8_t got[6] = { (uint8_t)reply[1], (uint8_t)(reply[1] >> 8),
 			   (uint8_t)(reply[1] >> 16), (uint8_t)(reply[1] >> 24),
 			   (uint8_t)reply[2], (uint8_t)(reply[2] >> 8) };
-	if (reply[0] != (IGB_VF_RESET | IGB_VT_MSGTYPE_ACK))
-		return test_fail(t, "VF %u: reset reply 0x%08x, expected 0x%08x", v, reply[0],
-				 IGB_VF_RESET | IGB_VT_MSGTYPE_ACK);
+	ASSERT(t, reply[0] == (IGB_VF_RESET | IGB_VT_MSGTYPE_ACK),
+	       "VF %u: reset reply 0x%08x, expected 0x%08x", v, reply[0],
+	       IGB_VF_RESET | IGB_VT_MSGTYPE_ACK);
 	for (unsigned i = 0; i < 6; i++)
-		if (got[i] != mac[i])
-			return test_fail(t, "VF %u: reply MAC %02x:%02x:%02x:%02x:%02x:%02x, "
-					 "the PF sent %02x:%02x:%02x:%02x:%02x:%02x", v, got[0],
-					 got[1], got[2], got[3], got[4], got[5], mac[0], mac[1],
-					 mac[2], mac[3], mac[4], mac[5]);
+		ASSERT(t, got[i] == mac[i], "VF %u: reply MAC %02x:%02x:%02x:%02x:%02x:%02x, "
+		       "the PF sent %02x:%02x:%02x:%02x:%02x:%02x", v, got[0], got[1],
+		       got[2], got[3], got[4], got[5], mac[0], mac[1], mac[2], mac[3],
+		       mac[4], mac[5]);
 	if (v == 0 || v == x->n - 1)
 		ktap_diag("%s: VF %u: VF_RESET answered 0x%08x with MAC "
 			  "%02x:%02x:%02x:%02x:%02x:%02x", t->name, v, reply[0], got[0],
@@ -284,12 +280,11 @@ static enum ktap_result reset_exchange(struct test_run *t, struct session *x, un
 static enum ktap_result case_vf_reset_handshake(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
-	enum ktap_result r = session_begin(&x, d, t);
+	enum ktap_result r = KTAP_PASS;
 	bool auto_rd;
 	int rc;
 
-	if (r != KTAP_PASS)
-		return r;
+	TRY(session_begin(&x, d, t));
 	/* A PF reset: every VF sees RSTI (and no RSTD) until the PF is done. */
 	rc = igb_reset(d, &auto_rd);
 	if (rc)
@@ -332,9 +327,8 @@ static enum ktap_result intact(struct test_run *t, unsigned v, unsigned len,
 			       const uint32_t *got, const uint32_t *msg)
 {
 	for (unsigned i = 0; i < len; i++)
-		if (got[i] != msg[i])
-			return test_fail(t, "VF %u: %u-word message, word %u read 0x%08x, "
-					 "sent 0x%08x", v, len, i, got[i], msg[i]);
+		ASSERT(t, got[i] == msg[i], "VF %u: %u-word message, word %u read 0x%08x, "
+		       "sent 0x%08x", v, len, i, got[i], msg[i]);
 	return KTAP_PASS;
 }
 
@@ -362,10 +356,8 @@ static enum ktap_result vf_to_pf_one(struct test_run *t, struct session *x, unsi
 		return test_fail(t, "%s", m->last_error);
 	if (!(igb_mbx_vf_status(m) & IGB_V2PMAILBOX_PFU))
 		return mbx_fail(t, m, "PFU held but V2PMAILBOX.PFU clear");
-	if (igb_mbx_pf_read(m, got, len))
-		return test_fail(t, "%s", m->last_error);
-	if (intact(t, v, len, got, msg) != KTAP_PASS)
-		return KTAP_FAIL;
+	ASSERT(t, !igb_mbx_pf_read(m, got, len), "%s", m->last_error);
+	TRY(intact(t, v, len, got, msg));
 	/* ACK dropped PFU and reached the VF as PFACK, once. */
 	if (igb_rd32(x->d, IGB_P2VMAILBOX(v)) & IGB_P2VMAILBOX_PFU)
 		return mbx_fail(t, m, "PFU still held after ACK");
@@ -397,10 +389,8 @@ static enum ktap_result pf_to_vf_one(struct test_run *t, struct session *x, unsi
 		return test_fail(t, "%s", m->last_error);
 	if (!(igb_rd32(x->d, IGB_P2VMAILBOX(v)) & IGB_P2VMAILBOX_VFU))
 		return mbx_fail(t, m, "VFU held but P2VMAILBOX.VFU clear");
-	if (igb_mbx_vf_read(m, got, len))
-		return test_fail(t, "%s", m->last_error);
-	if (intact(t, v, len, got, msg) != KTAP_PASS)
-		return KTAP_FAIL;
+	ASSERT(t, !igb_mbx_vf_read(m, got, len), "%s", m->last_error);
+	TRY(intact(t, v, len, got, msg));
 	if (igb_mbx_vf_status(m) & IGB_V2PMAILBOX_VFU)
 		return mbx_fail(t, m, "VFU still held after ACK");
 	if (!igb_mbx_pf_check(m, IGB_MBVFICR_VFACK(v)))
@@ -415,10 +405,9 @@ static enum ktap_result every_vf_and_length(struct igb_dev *d, struct test_run *
 	enum ktap_result (*one)(struct test_run *, struct session *, unsigned, unsigned))
 {
 	struct session x;
-	enum ktap_result r = session_begin(&x, d, t);
+	enum ktap_result r = KTAP_PASS;
 
-	if (r != KTAP_PASS)
-		return r;
+	TRY(session_begin(&x, d, t));
 	for (unsigned v = 0; v < x.n && r == KTAP_PASS; v++)
 		for (unsigned len = 1; len <= IGB_MBX_WORDS && r == KTAP_PASS; len++)
 			r = one(t, &x, v, len);
@@ -468,10 +457,9 @@ static enum ktap_result exclusion_one(struct test_run *t, struct session *x, uns
 static enum ktap_result case_mailbox_lock_exclusion(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
-	enum ktap_result r = session_begin(&x, d, t);
+	enum ktap_result r = KTAP_PASS;
 
-	if (r != KTAP_PASS)
-		return r;
+	TRY(session_begin(&x, d, t));
 	for (unsigned v = 0; v < x.n && r == KTAP_PASS; v++)
 		r = exclusion_one(t, &x, v);
 	if (r == KTAP_PASS)
@@ -500,18 +488,16 @@ static enum ktap_result reproduce(struct test_run *t, struct session *x)
 	uint64_t t0;
 	int rc;
 
-	if (igb_mbx_vf_write(m, a, 2) ||
-	    igb_mbx_pf_wait(m, IGB_MBVFICR_VFREQ(0), IGB_MBX_TIMEOUT_US) ||
-	    igb_mbx_pf_read(m, got, 2) ||
-	    igb_mbx_vf_wait(m, IGB_V2PMAILBOX_PFACK, IGB_MBX_TIMEOUT_US))
-		return test_fail(t, "message A: %s", m->last_error);
-	if (got[0] != a[0])
-		return test_fail(t, "message A read as 0x%08x, sent 0x%08x", got[0], a[0]);
+	ASSERT(t, !igb_mbx_vf_write(m, a, 2) &&
+	       !igb_mbx_pf_wait(m, IGB_MBVFICR_VFREQ(0), IGB_MBX_TIMEOUT_US) &&
+	       !igb_mbx_pf_read(m, got, 2) &&
+	       !igb_mbx_vf_wait(m, IGB_V2PMAILBOX_PFACK, IGB_MBX_TIMEOUT_US),
+	       "message A: %s", m->last_error);
+	ASSERT(t, got[0] == a[0], "message A read as 0x%08x, sent 0x%08x", got[0], a[0]);
 	ktap_diag("%s: 1. VF sent A 0x%08x; 2-3. PF saw VFREQ, read A and ACKed; "
 		  "5. VF got PFACK", t->name, a[0]);
 	/* 6. B, without reading the reply to A first. */
-	if (igb_mbx_vf_write(m, b, 1))
-		return test_fail(t, "message B: %s", m->last_error);
+	ASSERT(t, !igb_mbx_vf_write(m, b, 1), "message B: %s", m->last_error);
 	icr_b = igb_rd32(x->d, IGB_MBVFICR);
 	buf_b = igb_rd32(x->d, IGB_VMBMEM(0));
 	ktap_diag("%s: 6. VF sent B 0x%08x without waiting for A's reply: MBVFICR 0x%08x "
@@ -519,8 +505,7 @@ static enum ktap_result reproduce(struct test_run *t, struct session *x)
 	if (!(icr_b & IGB_MBVFICR_VFREQ(0)) || buf_b != b[0])
 		return mbx_fail(t, m, "B is not pending after it was sent");
 	/* 7. The PF's late reply to A. */
-	if (igb_mbx_pf_write(m, reply, 2))
-		return test_fail(t, "reply to A: %s", m->last_error);
+	ASSERT(t, !igb_mbx_pf_write(m, reply, 2), "reply to A: %s", m->last_error);
 	icr_after = igb_rd32(x->d, IGB_MBVFICR);
 	buf_after = igb_rd32(x->d, IGB_VMBMEM(0));
 	ktap_diag("%s: 7. PF replied to A (0x%08x): MBVFICR 0x%08x (B's VFREQ cleared), "
@@ -557,26 +542,24 @@ static enum ktap_result exchange(struct test_run *t, struct session *x)
 		msg[1] = i;
 		for (unsigned k = 2; k < len; k++)
 			msg[k] = pattern(3, v, len, k) ^ i;
-		if (igb_mbx_vf_write(m, msg, len) ||
-		    igb_mbx_pf_wait(m, IGB_MBVFICR_VFREQ(v), IGB_MBX_TIMEOUT_US) ||
-		    igb_mbx_pf_read(m, got, len) ||
-		    igb_mbx_vf_wait(m, IGB_V2PMAILBOX_PFACK, IGB_MBX_TIMEOUT_US))
-			return test_fail(t, "message %u (VF %u) lost: %s", i, v, m->last_error);
-		if (intact(t, v, len, got, msg) != KTAP_PASS)
-			return KTAP_FAIL;
+		ASSERT(t, !igb_mbx_vf_write(m, msg, len) &&
+		       !igb_mbx_pf_wait(m, IGB_MBVFICR_VFREQ(v), IGB_MBX_TIMEOUT_US) &&
+		       !igb_mbx_pf_read(m, got, len) &&
+		       !igb_mbx_vf_wait(m, IGB_V2PMAILBOX_PFACK, IGB_MBX_TIMEOUT_US),
+		       "message %u (VF %u) lost: %s", i, v, m->last_error);
+		TRY(intact(t, v, len, got, msg));
 		/* The PF replies late, as in the report; the VF waits for it. */
 		if (igb_mbx_vf_check(m, IGB_V2PMAILBOX_PFSTS))
 			return mbx_fail(t, m, "a reply before the PF sent one");
 		reply[0] = msg[0] | IGB_VT_MSGTYPE_ACK | IGB_VT_MSGTYPE_CTS;
 		reply[1] = i;
-		if (igb_mbx_pf_write(m, reply, 2) ||
-		    igb_mbx_vf_wait(m, IGB_V2PMAILBOX_PFSTS, IGB_MBX_TIMEOUT_US) ||
-		    igb_mbx_vf_read(m, got, 2) ||
-		    igb_mbx_pf_wait(m, IGB_MBVFICR_VFACK(v), IGB_MBX_TIMEOUT_US))
-			return test_fail(t, "reply %u (VF %u) lost: %s", i, v, m->last_error);
-		if (got[0] != reply[0] || got[1] != i)
-			return test_fail(t, "reply %u (VF %u) read 0x%08x 0x%08x, sent 0x%08x "
-					 "0x%08x", i, v, got[0], got[1], reply[0], i);
+		ASSERT(t, !igb_mbx_pf_write(m, reply, 2) &&
+		       !igb_mbx_vf_wait(m, IGB_V2PMAILBOX_PFSTS, IGB_MBX_TIMEOUT_US) &&
+		       !igb_mbx_vf_read(m, got, 2) &&
+		       !igb_mbx_pf_wait(m, IGB_MBVFICR_VFACK(v), IGB_MBX_TIMEOUT_US),
+		       "reply %u (VF %u) lost: %s", i, v, m->last_error);
+		ASSERT(t, got[0] == reply[0] && got[1] == i, "reply %u (VF %u) read 0x%08x "
+		       "0x%08x, sent 0x%08x 0x%08x", i, v, got[0], got[1], reply[0], i);
 		us = plat_now_us() - s;
 		sum += us;
 		min = us < min ? us : min;
@@ -594,10 +577,9 @@ static enum ktap_result exchange(struct test_run *t, struct session *x)
 static enum ktap_result case_mailbox_race_2011(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
-	enum ktap_result r = session_begin(&x, d, t);
+	enum ktap_result r;
 
-	if (r != KTAP_PASS)
-		return r;
+	TRY(session_begin(&x, d, t));
 	r = reproduce(t, &x);
 	if (r == KTAP_PASS) {
 		mailbox_quiet(&x);
@@ -619,14 +601,13 @@ static enum ktap_result works(struct test_run *t, struct session *x, unsigned v)
 static enum ktap_result case_vf_flr(struct igb_dev *d, struct test_run *t)
 {
 	struct session x;
-	enum ktap_result r = session_begin(&x, d, t);
+	enum ktap_result r = KTAP_PASS;
 	unsigned k, j = 0;
 	uint32_t pf_ral, keep = 0x5a5a0000u, vflre;
 	bool pending;
 	int rc;
 
-	if (r != KTAP_PASS)
-		return r;
+	TRY(session_begin(&x, d, t));
 	k = x.n - 1;
 	if (k == j)
 		return session_end(&x, t, test_skip(t, "one VF: no other VF to watch"));
@@ -652,17 +633,17 @@ static enum ktap_result case_vf_flr(struct igb_dev *d, struct test_run *t)
 		  "0x%04x, VMBMEM(%u)[1] 0x%08x, VMBMEM(%u)[1] 0x%08x", t->name, k,
 		  pending ? " (Transactions Pending never cleared)" : "", vflre, k, cmd_k, j,
 		  cmd_j, j, buf_j, k, buf_k);
-	if (vflre != (1u << k))
-		r = test_fail(t, "VFLRE 0x%08x after FLR of VF %u, expected 0x%08x", vflre, k,
-			      1u << k);
-	else if (cmd_k & PCI_COMMAND_MASTER)
-		r = test_fail(t, "VF %u's Bus Master survived its FLR (COMMAND 0x%04x)", k, cmd_k);
-	else if (!(cmd_j & PCI_COMMAND_MASTER))
-		r = test_fail(t, "VF %u's Bus Master was cleared by VF %u's FLR", j, k);
-	else if (buf_j != (keep | j))
-		r = test_fail(t, "VF %u's buffer changed (0x%08x) with VF %u's FLR", j, buf_j, k);
-	else if (igb_rd32(d, IGB_RAL(0)) != pf_ral || igb_rd32(d, IGB_STATUS) == 0xffffffffu)
-		r = test_fail(t, "the PF's registers changed with VF %u's FLR", k);
+	EXPECT(t, r, vflre == (1u << k), "VFLRE 0x%08x after FLR of VF %u, expected 0x%08x",
+	       vflre, k, 1u << k);
+	EXPECT(t, r, !(cmd_k & PCI_COMMAND_MASTER), "VF %u's Bus Master survived its FLR "
+	       "(COMMAND 0x%04x)", k, cmd_k);
+	EXPECT(t, r, cmd_j & PCI_COMMAND_MASTER, "VF %u's Bus Master was cleared by VF "
+	       "%u's FLR", j, k);
+	EXPECT(t, r, buf_j == (keep | j), "VF %u's buffer changed (0x%08x) with VF %u's "
+	       "FLR", j, buf_j, k);
+	EXPECT(t, r, igb_rd32(d, IGB_RAL(0)) == pf_ral &&
+		     igb_rd32(d, IGB_STATUS) != 0xffffffffu,
+	       "the PF's registers changed with VF %u's FLR", k);
 	igb_wr32(d, IGB_VFLRE, vflre);
 	pci_write16(x.s.vf[j], PCI_COMMAND, cmd_j & ~PCI_COMMAND_MASTER);
 	if (r == KTAP_PASS && (r = works(t, &x, j)) == KTAP_PASS &&

@@ -92,6 +92,14 @@ int test_alloc_flags(struct test_run *t, struct igb_dev *d, size_t size,
 	return RC_ENOMEM;
 }
 
+enum ktap_result test_buf(struct test_run *t, struct igb_dev *d, size_t size,
+			  unsigned flags, uint8_t **out)
+{
+	int rc = test_alloc_flags(t, d, size, flags, out);
+
+	return rc ? test_no_memory(t, size, rc) : KTAP_PASS;
+}
+
 enum ktap_result test_good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
 				size_t size, uint32_t seed)
 {

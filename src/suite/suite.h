@@ -55,6 +55,10 @@ int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out
 /* The same with dma_alloc_flags' flags (DMA_UNMAPPED: a fault target). */
 int test_alloc_flags(struct test_run *t, struct igb_dev *d, size_t size,
 		     unsigned flags, uint8_t **out);
+/* test_alloc_flags for a case that cannot go on without the memory:
+ * KTAP_PASS, or test_no_memory's skip (TRY(test_buf(...))). */
+enum ktap_result test_buf(struct test_run *t, struct igb_dev *d, size_t size,
+			  unsigned flags, uint8_t **out);
 
 /* One copy of size bytes through the driver (t->drv, up), src filled from
  * seed and dst poisoned first, checked byte for byte; fails t with what
@@ -132,6 +136,36 @@ enum ktap_result test_fail(struct test_run *t, const char *fmt, ...)
 /* Record why the case cannot run here and return KTAP_SKIP. */
 enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * One-line checks for cases, as kselftest_harness.h has them. The ASSERT
+ * kind returns from the case when it does not hold; EXPECT records the
+ * first failure in r and lets the case go on to its clean-up.
+ *   TRY(step(t))                   a step's result, unless it passed
+ *   ASSERT(t, cond, fmt, ...)      cond false: fail with the reason
+ *   ASSERT_OK(t, rc_expr, "what")  nonzero rc: fail "what: <rc name>"
+ *   EXPECT(t, r, cond, fmt, ...)   cond false and r passing: r = failure
+ *   SKIP(t, fmt, ...)              not testable here, with the reason
+ */
+#define TRY(step) do { \
+	enum ktap_result try_r_ = (step); \
+	if (try_r_ != KTAP_PASS) \
+		return try_r_; \
+} while (0)
+#define ASSERT(t, cond, ...) do { \
+	if (!(cond)) \
+		return test_fail((t), __VA_ARGS__); \
+} while (0)
+#define ASSERT_OK(t, rc_expr, what) do { \
+	int assert_rc_ = (rc_expr); \
+	if (assert_rc_) \
+		return test_fail((t), "%s: %s", (what), rc_name(assert_rc_)); \
+} while (0)
+#define EXPECT(t, r, cond, ...) do { \
+	if ((r) == KTAP_PASS && !(cond)) \
+		(r) = test_fail((t), __VA_ARGS__); \
+} while (0)
+#define SKIP(t, ...) return test_skip((t), __VA_ARGS__)
 
 /* The groups, by file (src/cases/). */
 extern const struct igb_group igb_group_identity, igb_group_registers, igb_group_copy,
