@@ -181,7 +181,7 @@ static enum ktap_result copy_run(struct test_run *t, struct copy_bufs *b,
 				      b->dst + GUARD + j->doff, j->size, j->count);
 
 	if (!rc)
-		rc = igb_ops.memcpy_wait(drv);
+		rc = test_memcpy_wait(t);
 	if (us)
 		*us = plat_now_us() - t0;
 	ASSERT(t, !rc, "copy of %zu bytes (+%zu -> +%zu): %s%s%s", j->size, j->so,
@@ -312,7 +312,7 @@ static enum ktap_result case_loopback_frames(struct igb_dev *d, struct test_run 
 		}
 		rc = igb_ops.memcpy_start(t->drv, src, dst, bytes, 1);
 		if (!rc)
-			rc = igb_ops.memcpy_wait(t->drv);
+			rc = test_memcpy_wait(t);
 		ASSERT(t, !rc, "round %u: %s: %s", r, rc_name(rc), t->drv->last_error);
 		for (unsigned i = 0; i < LB_PER_ROUND; i++) {
 			unsigned id = r * LB_PER_ROUND + i;

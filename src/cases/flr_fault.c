@@ -72,7 +72,7 @@ static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 		struct flr_report rep;
 		uint64_t t0 = plat_now_us();
 
-		rc = igb_recover(t->drv, &rep);
+		rc = test_recover(t, &rep);
 		ASSERT(t, !rc, "cycle %u: FLR + init: %s%s%s", i, rc_name(rc),
 		       t->drv->last_error[0] ? ": " : "", t->drv->last_error);
 		uint64_t us = plat_now_us() - t0;
@@ -163,7 +163,7 @@ static enum ktap_result expect_unbacked(struct test_run *t, const void *src, voi
 {
 	struct igb_drv *drv = t->drv;
 	ASSERT_OK(t, igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1), "memcpy_start");
-	int rc = igb_ops.memcpy_wait(drv);
+	int rc = test_memcpy_wait(t);
 	*completed = rc == RC_OK;
 	if (rc == RC_OK)
 		ktap_diag("%s: the copy %s the unbacked address completed: this platform "
@@ -213,7 +213,7 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 	uint64_t t0 = plat_now_us();
 
 	ASSERT_OK(t, igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1), "memcpy_start");
-	int rc = igb_ops.memcpy_wait(drv);
+	int rc = test_memcpy_wait(t);
 	uint64_t us = plat_now_us() - t0;
 	if (!rc)
 		return completed_unlogged(t, dst, page, read);
@@ -229,7 +229,7 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 		  "return %llu us%s", t->name, d->bdf.bus, d->bdf.dev, d->bdf.fn,
 		  read ? "read" : "write", (unsigned long long)drv->fault.addr,
 		  iommu_unit_desc(), drv->fault.reason, (unsigned long long)us,
-		  drv->no_auto_recover ? "" : ", recovery included");
+		  t->no_recover ? "" : ", recovery included");
 	ktap_diag("%s: %s", t->name, drv->last_error);
 	return KTAP_PASS;
 }
@@ -331,18 +331,12 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	TRY(fault_target(t, d, &fp));
 	TRY(test_buf(t, d, FLR_COPY, 0, &src));
 	TRY(test_buf(t, d, FLR_COPY, 0, &dst));
-	drv->no_auto_recover = true;
+	t->no_recover = true;
 	r = fault_copy(t, d, fp.p, dst, &fp, true, &completed);
-	if (r == KTAP_PASS && completed) {
-		drv->no_auto_recover = false;
-		return test_skip(t, "the copy from an unbacked address completed: this "
-				 "platform does not signal DMA read errors, so there is no "
-				 "fault to recover from");
-	}
-	if (r != KTAP_PASS) {
-		drv->no_auto_recover = false;
-		return r;
-	}
+	if (r == KTAP_PASS && completed)
+		SKIP(t, "the copy from an unbacked address completed: this platform does "
+		     "not signal DMA read errors, so there is no fault to recover from");
+	TRY(r);
 	/* The probes' own failures are what is being measured, not verdicts. */
 	wedged = good_copy(t, src, dst, 2) == KTAP_PASS ? KTAP_PASS : KTAP_FAIL;
 	ktap_diag("%s: with no reset: %s", t->name, wedged == KTAP_PASS ?
@@ -354,8 +348,8 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	ktap_diag("%s: CTRL.RST + re-init: %s", t->name, rc ? "init failed" :
 		  after_rst == KTAP_PASS ? "copies work" : "copies still fail");
 	t->reason[0] = '\0';
-	rc = igb_recover(drv, &rep);
-	drv->no_auto_recover = false;
+	rc = test_recover(t, &rep);
+	t->no_recover = false;
 	ASSERT(t, !rc, "FLR + re-init after the read fault: %s: %s", rc_name(rc),
 	       drv->last_error);
 	ktap_diag("%s: FLR (%llu ms) + re-init", t->name,
@@ -389,7 +383,7 @@ static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_r
 	igb_drv_set_frame_size(drv, CONFINE_FRAME);
 	rc = igb_ops.memcpy_start(drv, src, dst, CONFINE_COPY, 1);
 	if (!rc)
-		rc = igb_ops.memcpy_wait(drv);
+		rc = test_memcpy_wait(t);
 	igb_drv_set_frame_size(drv, IGB_MAX_FRAME);
 	ASSERT(t, !rc, "copy: %s: %s", rc_name(rc), drv->last_error);
 	for (size_t i = 0; i < CONFINE_COPY; i++)

@@ -405,7 +405,7 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 		if (faults) {
 			int rc = igb_ops.memcpy_start(drv, page, b.dst, b.size, 1);
 			if (!rc)
-				rc = igb_ops.memcpy_wait(drv);
+				rc = test_memcpy_wait(t);
 			if (!rc && !drv->faulted)
 				return unlogged(t, b.dst, b.size);
 			ASSERT(t, rc && drv->faulted, "round %u: copy from the unmapped page: %s",

@@ -835,8 +835,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 {
 	unsigned txq = drv->tx_queue, rxq = drv->rx_queue, max_frame = drv->max_frame;
 	/* What outlives a re-init: settings, and what the last copy saw. */
-	unsigned recoveries = drv->recoveries;
-	bool no_auto_recover = drv->no_auto_recover, faulted = drv->faulted;
+	bool faulted = drv->faulted;
 	unsigned dma_flags = drv->dma_flags;
 	struct iommu_fault fault = drv->fault;
 	uint64_t t0, forced_at;
@@ -844,8 +843,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	int rc;
 
 	*drv = (struct igb_drv){ .dev = d, .tx_queue = txq, .rx_queue = rxq,
-				 .recoveries = recoveries,
-				 .no_auto_recover = no_auto_recover, .dma_flags = dma_flags,
+				 .dma_flags = dma_flags,
 				 .faulted = faulted, .fault = fault,
 				 .max_frame = max_frame ? max_frame : IGB_MAX_FRAME };
 	drv->frame_size = drv->max_frame;
@@ -1287,55 +1285,12 @@ int igb_recover(struct igb_drv *drv, struct flr_report *rep)
 	struct igb_dev *d = drv->dev;
 	int rc;
 
-	*rep = (struct flr_report){ 0 };
-	/* No FLR on a device that has left: it would only sit out its waits. */
-	if (igb_gone(d, "before FLR recovery"))
-		return RC_ENODEV;
 	igb_remove(drv);
 	rc = pci_flr(d->bdf, &d->fn->caps, rep);
-	if (!rc)
-		rc = igb_init(drv, d);
-	if (rc && igb_gone(d, "when FLR + init failed: %s", rc_name(rc)))
-		rc = RC_ENODEV;
-	return rc;
+	return rc ? rc : igb_init(drv, d);
 }
 
-/* After a timeout: recover, and append what recovery did to last_error. */
-static void recover_after(struct igb_drv *drv)
-{
-	struct flr_report rep;
-	char what[sizeof(drv->last_error)];
-	size_t n = 0;
-	int rc;
-
-	/* init starts the driver afresh: keep what went wrong. */
-	fmt_snprintf(what, sizeof(what), "%s", drv->last_error);
-	rc = igb_recover(drv, &rep);
-	n = (size_t)fmt_snprintf(drv->last_error, sizeof(drv->last_error), "%s", what);
-	if (n >= sizeof(drv->last_error))
-		n = sizeof(drv->last_error) - 1;
-	/* Said on a line of its own: a long failure reason can hide the tail. */
-	ktap_diag("recovery: FLR + init %s%s", rc ? "failed: " : "done",
-		  rc ? rc_name(rc) : "");
-	if (rc && drv->dev->gone) {
-		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
-			     "; the device was removed");
-	} else if (rc) {
-		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
-			     "; recovery by FLR failed: %s", rc_name(rc));
-		drv->dev->dead = true;
-		fmt_snprintf(drv->dev->dead_why, sizeof(drv->dev->dead_why),
-			     "not recovered after a failed copy (FLR + init: %s)",
-			     rc_name(rc));
-	}
-	else
-		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
-			     "; recovered by FLR (%llu ms) and re-init",
-			     (unsigned long long)(rep.pending_us + rep.reset_us +
-						  rep.restore_us) / 1000);
-	drv->recoveries++;
-}
-
+/* Reports what went wrong and nothing else: recovery is the caller's. */
 static int igb_memcpy_wait(struct igb_drv *drv)
 {
 	struct igb_copy *c = &drv->copy;
@@ -1354,12 +1309,6 @@ static int igb_memcpy_wait(struct igb_drv *drv)
 		for (size_t i = 0; i < c->size; i++)
 			c->dst[i] = bounce(drv)[i];
 	c->active = false;
-	/* A device that has left: FLR cannot bring it back. */
-	if (rc == RC_ETIMEDOUT && igb_gone(drv->dev, "when a copy timed out")) {
-		ktap_diag("recovery: not tried, the device was removed");
-	} else if ((rc == RC_ETIMEDOUT || drv->faulted) && !drv->no_auto_recover) {
-		recover_after(drv);
-	}
 	return rc;
 }
 

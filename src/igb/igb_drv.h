@@ -102,13 +102,19 @@ struct igb_drv {
 	uint64_t link_up_us;      /* how long LU took at the last init */
 	/* filled on a memcpy_wait timeout, for the failure message */
 	char last_error[240];
-	unsigned recoveries;      /* FLR recoveries done by memcpy_wait */
-	bool no_auto_recover;     /* a test wants to see the wedged state */
 	unsigned dma_flags;       /* dma_alloc_flags for the rings (DMA_HIGH) */
 	bool faulted;             /* the last copy ended on an IOMMU fault */
 	struct iommu_fault fault; /* that fault (ours) */
 };
 
+/*
+ * The contract, as the Linux VFIO selftest's vfio_pci_driver_ops: init
+ * brings the copy engine up; memcpy_start posts a copy; memcpy_wait
+ * completes it and reports what went wrong (RC_ETIMEDOUT, or RC_EIO with
+ * faulted set for an IOMMU fault, last_error saying more). It neither
+ * recovers nor prints: after a failed copy the engine may be wedged, and
+ * recovery (igb_recover) is the caller's (the harness's test_memcpy_wait).
+ */
 struct igb_ops {
 	int (*init)(struct igb_drv *drv, struct igb_dev *dev);
 	void (*remove)(struct igb_drv *drv);
@@ -159,6 +165,8 @@ uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames);
  * does not un-wedge the 82576's descriptor engine after a DMA read fault,
  * Function Level Reset does. Quiesce, FLR (config space restored), full
  * init (rings, link, MSI-X re-armed). rep gets the FLR phase times.
+ * Whether the device is still there to recover is the caller's question
+ * (the harness's test_recover asks igb_gone).
  */
 int igb_recover(struct igb_drv *drv, struct flr_report *rep);
 

@@ -118,14 +118,13 @@ void fixture_remove(struct igb_dev *d, struct igb_drv *drv)
  * The fixture: every case starts from the same driver state, whatever ran
  * before it. What a case may change on a working driver goes back to what
  * init sets: the frame size of a copy, the queue pair (and so the VMDq
- * pool), the recovery settings. A case that failed may have left anything
+ * pool), the last copy's fault. A case that failed may have left anything
  * (rings, queues, pools, interrupts): after it the driver is removed, and
  * the next case that needs it gets a fresh init. (SR-IOV cases put VFs
  * back themselves, whatever happened.)
  */
 void fixture_before(struct igb_drv *drv)
 {
-	drv->no_auto_recover = false;
 	drv->faulted = false;
 	if (drv->dma_flags) { /* rings above 4 GiB: the next init puts them low */
 		igb_ops.remove(drv);

@@ -111,7 +111,7 @@ enum ktap_result test_good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
 	}
 	rc = igb_ops.memcpy_start(t->drv, src, dst, size, 1);
 	if (!rc)
-		rc = igb_ops.memcpy_wait(t->drv);
+		rc = test_memcpy_wait(t);
 	if (rc)
 		return test_fail(t, "copy: %s: %s", rc_name(rc), t->drv->last_error);
 	for (size_t i = 0; i < size; i++)

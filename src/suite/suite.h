@@ -27,6 +27,7 @@ struct test_run {
 	struct igb_drv *drv;          /* the device's driver (NEEDS_LINK: up) */
 	struct dma_buf *bufs[TEST_MAX_BUFS]; /* scratch, freed by the runner */
 	const struct options *opt;    /* the run's options (e.g. storm size) */
+	bool no_recover;              /* leave a failed copy's device as it is */
 	uint64_t progress_at;         /* test_progress: when it last printed */
 	struct test_measure measures[TEST_MAX_MEASURES];
 	unsigned nmeasures;
@@ -49,6 +50,19 @@ void test_measure(struct test_run *t, const char *key, uint64_t value, const cha
 enum ktap_result test_no_memory(struct test_run *t, size_t size, int rc);
 /* Give back one test_alloc buffer early (p: what it returned). */
 void test_free(struct test_run *t, const uint8_t *p);
+
+/*
+ * Recovery is the harness's, never the driver's (its memcpy_wait only
+ * reports): test_recover is igb_recover (FLR + init) unless the device
+ * has left the bus (igb_gone, checked before and after a failure), which
+ * gets RC_ENODEV and no FLR. test_memcpy_wait is ops.memcpy_wait for a
+ * case: after a copy that timed out or faulted the device is recovered
+ * (said in a diagnostic and appended to drv->last_error) unless
+ * t->no_recover; a device that has left is not. Returns memcpy_wait's
+ * result.
+ */
+int test_recover(struct test_run *t, struct flr_report *rep);
+int test_memcpy_wait(struct test_run *t);
 
 /* Scratch DMA memory for one test case; the runner frees it afterwards. */
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out);
