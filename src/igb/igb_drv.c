@@ -670,41 +670,43 @@ static int queue_disable(struct igb_dev *d, uint32_t reg)
  * written back as soon as it completes (Linux uses 1 on 82576 with MSI-X). */
 #define IGB_XDCTL_WTHRESH_1	(1u << 16)
 
-static void rx_ring_setup(struct igb_drv *drv)
+/* The layout holds in both ranges of ring registers (queues 0-3, 4-15). */
+#define RING_LAYOUT(q) \
+	_Static_assert(IGB_RDH(q) - IGB_RDBAL(q) == IGB_RING_HEAD && \
+		       IGB_RDT(q) - IGB_RDBAL(q) == IGB_RING_TAIL && \
+		       IGB_RDBAH(q) - IGB_RDBAL(q) == IGB_RING_BAH && \
+		       IGB_RDLEN(q) - IGB_RDBAL(q) == IGB_RING_LEN && \
+		       IGB_SRRCTL(q) - IGB_RDBAL(q) == IGB_RING_SRRCTL && \
+		       IGB_RXDCTL(q) - IGB_RDBAL(q) == IGB_RING_XDCTL && \
+		       IGB_TDH(q) - IGB_TDBAL(q) == IGB_RING_HEAD && \
+		       IGB_TDT(q) - IGB_TDBAL(q) == IGB_RING_TAIL && \
+		       IGB_TDBAH(q) - IGB_TDBAL(q) == IGB_RING_BAH && \
+		       IGB_TDLEN(q) - IGB_TDBAL(q) == IGB_RING_LEN && \
+		       IGB_TXDCTL(q) - IGB_TDBAL(q) == IGB_RING_XDCTL, \
+		       "ring register layout of queue " #q)
+RING_LAYOUT(0);
+RING_LAYOUT(4);
+
+/*
+ * One ring, RX or TX, over its register block (base: RDBAL(q) or
+ * TDBAL(q)), as iPXE's intel_create_ring: disabled, base and length,
+ * head and tail 0, then enabled with a write-back threshold of one.
+ * srrctl: RX's buffer control (nothing for TX).
+ */
+static void ring_setup(struct igb_dev *d, struct igb_ring *ring, uint32_t base,
+		       const uint32_t *srrctl)
 {
-	struct igb_dev *d = drv->dev;
-	unsigned q = drv->rx.queue;
-	uint32_t bufkb = (drv->max_frame + 1023) / 1024;
-
-	igb_wr32(d, IGB_RXDCTL(q), 0);
-	igb_wr32(d, IGB_RDBAL(q), (uint32_t)drv->rx.mem->bus);
-	igb_wr32(d, IGB_RDBAH(q), (uint32_t)(drv->rx.mem->bus >> 32));
-	igb_wr32(d, IGB_RDLEN(q), drv->rx.count * IGB_DESC_SIZE);
-	/* Advanced one-buffer descriptors (7.1.5.2 requires DESCTYPE != 0 for
-	 * the advanced write-back) with a buffer that holds a whole frame. */
-	igb_wr32(d, IGB_SRRCTL(q), (bufkb & IGB_SRRCTL_BSIZEPKT_MASK) |
-					   IGB_SRRCTL_DESCTYPE_ADV_ONEBUF);
-	igb_wr32(d, IGB_RDH(q), 0);
-	igb_wr32(d, IGB_RDT(q), 0);
-	drv->rx.tail = 0;
-	igb_wr32(d, IGB_RXDCTL(q), IGB_XDCTL_WTHRESH_1 | IGB_XDCTL_QUEUE_ENABLE);
+	igb_wr32(d, base + IGB_RING_XDCTL, 0);
+	igb_wr32(d, base + IGB_RING_BAL, (uint32_t)ring->mem->bus);
+	igb_wr32(d, base + IGB_RING_BAH, (uint32_t)(ring->mem->bus >> 32));
+	igb_wr32(d, base + IGB_RING_LEN, ring->count * IGB_DESC_SIZE);
+	if (srrctl)
+		igb_wr32(d, base + IGB_RING_SRRCTL, *srrctl);
+	igb_wr32(d, base + IGB_RING_HEAD, 0);
+	igb_wr32(d, base + IGB_RING_TAIL, 0);
+	ring->tail = 0;
+	igb_wr32(d, base + IGB_RING_XDCTL, IGB_XDCTL_WTHRESH_1 | IGB_XDCTL_QUEUE_ENABLE);
 }
-
-static void tx_ring_setup(struct igb_drv *drv)
-{
-	struct igb_dev *d = drv->dev;
-	unsigned q = drv->tx.queue;
-
-	igb_wr32(d, IGB_TXDCTL(q), 0);
-	igb_wr32(d, IGB_TDBAL(q), (uint32_t)drv->tx.mem->bus);
-	igb_wr32(d, IGB_TDBAH(q), (uint32_t)(drv->tx.mem->bus >> 32));
-	igb_wr32(d, IGB_TDLEN(q), drv->tx.count * IGB_DESC_SIZE);
-	igb_wr32(d, IGB_TDH(q), 0);
-	igb_wr32(d, IGB_TDT(q), 0);
-	drv->tx.tail = 0;
-	igb_wr32(d, IGB_TXDCTL(q), IGB_XDCTL_WTHRESH_1 | IGB_XDCTL_QUEUE_ENABLE);
-}
-
 
 /* Default-pool steering (7.10.3): frames that match no receive address go
  * to the RX queue's pool; the TX queue's pool must be enabled to send. */
@@ -725,8 +727,13 @@ static void vmdq_steer(struct igb_drv *drv)
 
 static void rings_setup(struct igb_drv *drv)
 {
-	rx_ring_setup(drv);
-	tx_ring_setup(drv);
+	/* Advanced one-buffer descriptors (7.1.5.2 requires DESCTYPE != 0 for
+	 * the advanced write-back) with a buffer that holds a whole frame. */
+	uint32_t bufkb = (drv->max_frame + 1023) / 1024;
+	uint32_t srrctl = (bufkb & IGB_SRRCTL_BSIZEPKT_MASK) | IGB_SRRCTL_DESCTYPE_ADV_ONEBUF;
+
+	ring_setup(drv->dev, &drv->rx, IGB_RDBAL(drv->rx.queue), &srrctl);
+	ring_setup(drv->dev, &drv->tx, IGB_TDBAL(drv->tx.queue), NULL);
 }
 
 static int queues_wait(struct igb_drv *drv)

@@ -168,6 +168,15 @@
 #define IGB_TDH(n)	((n) < 4 ? (0x03810 + ((n) * 0x100)) : (0x0E010 + ((n) * 0x40)))
 #define IGB_TDT(n)	((n) < 4 ? (0x03818 + ((n) * 0x100)) : (0x0E018 + ((n) * 0x40)))
 #define IGB_TXDCTL(n)	((n) < 4 ? (0x03828 + ((n) * 0x100)) : (0x0E028 + ((n) * 0x40)))
+/* A queue's ring registers share one layout, RX from RDBAL(n) and TX from
+ * TDBAL(n) (the differences of the macros above; igb_drv.c asserts it). */
+#define IGB_RING_BAL		0x00
+#define IGB_RING_BAH		0x04
+#define IGB_RING_LEN		0x08
+#define IGB_RING_SRRCTL		0x0C	/* RX only */
+#define IGB_RING_HEAD		0x10
+#define IGB_RING_TAIL		0x18
+#define IGB_RING_XDCTL		0x28
 #define  IGB_XDCTL_QUEUE_ENABLE	0x02000000	/* E1000_[RT]XDCTL_QUEUE_ENABLE */
 #define IGB_RLPML		0x05004
 
