@@ -251,9 +251,8 @@ static enum ktap_result case_memcpy_success(struct igb_dev *d, struct test_run *
 {
 	struct copy_bufs b;
 
-	igb_drv_set_frame_size(t->drv, IGB_MAX_FRAME);
-	if (copy_bufs_alloc(t, d, 4u << 20, &b) != KTAP_PASS)
-		return KTAP_SKIP;
+	igb_drv_set_frame_size(t->drv, t->drv->max_frame);
+	TRY(copy_bufs_alloc(t, d, 4u << 20, &b));
 	for (size_t i = 0; i < sizeof(copy_sizes) / sizeof(copy_sizes[0]); i++) {
 		uint64_t t0 = plat_now_us();
 		for (size_t o = 0; o < sizeof(copy_offsets) / sizeof(copy_offsets[0]); o++)
@@ -321,7 +320,7 @@ static enum ktap_result case_loopback_frames(struct igb_dev *d, struct test_run 
 				       LB_FRAME, "frame %u came back wrong", id);
 		}
 	}
-	igb_drv_set_frame_size(t->drv, IGB_MAX_FRAME);
+	igb_drv_set_frame_size(t->drv, t->drv->max_frame);
 	ktap_diag("%s: %u frames of %u bytes, every one checked", t->name,
 		  LB_ROUNDS * LB_PER_ROUND, LB_FRAME);
 	return KTAP_PASS;
@@ -357,30 +356,30 @@ static enum ktap_result case_init_remove(struct igb_dev *d, struct test_run *t)
  * copy, or in several where the host has less DMA memory (64 frames a
  * copy at the least: the ring still wraps, twice, between copies). */
 #define WRAP_FRAME 1024u
-#define WRAP_FRAMES (2u * IGB_RING_DESCS + 17u)
 #define WRAP_MIN_FRAMES 64u
 
 static enum ktap_result case_ring_wrap(struct igb_dev *d, struct test_run *t)
 {
 	struct copy_bufs b;
+	unsigned frames = 2 * t->drv->rx.count + 17;
 	enum ktap_result r;
 
-	if (copy_bufs_fit(t, d, (size_t)WRAP_FRAMES * WRAP_FRAME,
+	if (copy_bufs_fit(t, d, (size_t)frames * WRAP_FRAME,
 			  (size_t)WRAP_MIN_FRAMES * WRAP_FRAME, WRAP_FRAME, &b) != KTAP_PASS)
 		return KTAP_SKIP;
 	igb_drv_set_frame_size(t->drv, WRAP_FRAME);
 	r = KTAP_PASS;
-	for (unsigned done = 0, n; done < WRAP_FRAMES && r == KTAP_PASS; done += n) {
+	for (unsigned done = 0, n; done < frames && r == KTAP_PASS; done += n) {
 		n = (unsigned)(b.size / WRAP_FRAME);
-		n = n < WRAP_FRAMES - done ? n : WRAP_FRAMES - done;
+		n = n < frames - done ? n : frames - done;
 		r = copy_check(t, &b, (size_t)n * WRAP_FRAME, 0, 0, 1);
 	}
-	igb_drv_set_frame_size(t->drv, IGB_MAX_FRAME);
+	igb_drv_set_frame_size(t->drv, t->drv->max_frame);
 	TRY(r);
 	uint32_t rdh = igb_rd32(d, IGB_RDH(t->drv->rx.queue));
 	uint32_t tdh = igb_rd32(d, IGB_TDH(t->drv->tx.queue));
 	ktap_diag("%s: %u frames through %u-entry rings; RDH %u TDH %u, software "
-		  "tails %u/%u", t->name, WRAP_FRAMES, IGB_RING_DESCS, rdh, tdh,
+		  "tails %u/%u", t->name, frames, t->drv->rx.count, rdh, tdh,
 		  t->drv->rx.tail, t->drv->tx.tail);
 	ASSERT(t, rdh == t->drv->rx.tail && tdh == t->drv->tx.tail,
 	       "heads %u/%u did not reach the tails %u/%u", rdh, tdh, t->drv->rx.tail,
@@ -425,7 +424,7 @@ static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 	/* One frame per copy: only its first byte is made unicast below; with
 	 * smaller frames (loopback_frames used to leave 256) the others go
 	 * to VMDq as whatever their first byte says, and are lost. */
-	igb_drv_set_frame_size(drv, IGB_MAX_FRAME);
+	igb_drv_set_frame_size(drv, drv->max_frame);
 	for (unsigned q = 0; q < IGB_NUM_QUEUES && r == KTAP_PASS; q++) {
 		struct copy_job j = { .size = QUEUE_COPY, .count = 1 };
 		unsigned rxq = q % IGB_NUM_POOLS;
@@ -465,13 +464,13 @@ static enum ktap_result case_memcpy_storm(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	struct copy_bufs b;
-	size_t frame = igb_drv_set_frame_size(drv, IGB_MAX_FRAME);
-	unsigned per_start = igb_max_count(drv, frame);
+	size_t frame = igb_drv_set_frame_size(drv, drv->max_frame);
+	unsigned per_start;
 	size_t size;
 	uint64_t moved = 0, frames = 0, us = 0;
 	uint64_t storm_bytes = (uint64_t)t->opt->storm_mib << 20;
 
-	if (copy_bufs_fit(t, d, frame * per_start, frame * STORM_MIN_FRAMES, frame,
+	if (copy_bufs_fit(t, d, drv->max_memcpy_size, frame * STORM_MIN_FRAMES, frame,
 			  &b) != KTAP_PASS)
 		return KTAP_SKIP;
 	size = b.size;
@@ -537,7 +536,7 @@ static enum ktap_result bench_one(struct test_run *t, struct copy_bufs *b,
 			r = copy_verify(t, b, &j);
 		us += one;
 	}
-	igb_drv_set_frame_size(t->drv, IGB_MAX_FRAME);
+	igb_drv_set_frame_size(t->drv, t->drv->max_frame);
 	*bps = us ? (uint64_t)BENCH_COPY * BENCH_REPEAT * 1000000ull / us : 0;
 	return r;
 }
@@ -547,15 +546,14 @@ static enum ktap_result case_memcpy_throughput(struct igb_dev *d, struct test_ru
 	struct copy_bufs b;
 	uint64_t small, large;
 
-	if (copy_bufs_alloc(t, d, BENCH_COPY, &b) != KTAP_PASS)
-		return KTAP_SKIP;
+	TRY(copy_bufs_alloc(t, d, BENCH_COPY, &b));
 	if (bench_one(t, &b, BENCH_SMALL_FRAME, &small) != KTAP_PASS ||
-	    bench_one(t, &b, IGB_MAX_FRAME, &large) != KTAP_PASS)
+	    bench_one(t, &b, t->drv->max_frame, &large) != KTAP_PASS)
 		return KTAP_FAIL;
 	/* One line per figure, "name: value unit", for benchmarks and LAVA. */
 	ktap_diag("%s: frames_1024: %llu MB/s", t->name,
 		  (unsigned long long)(small / 1000000));
-	ktap_diag("%s: frames_%u: %llu MB/s", t->name, IGB_MAX_FRAME,
+	ktap_diag("%s: frames_%u: %llu MB/s", t->name, t->drv->max_frame,
 		  (unsigned long long)(large / 1000000));
 	test_measure(t, "frames_1024", small / 1000000, "MB/s");
 	test_measure(t, "frames_9000", large / 1000000, "MB/s");

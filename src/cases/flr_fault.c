@@ -384,7 +384,7 @@ static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_r
 	rc = igb_ops.memcpy_start(drv, src, dst, CONFINE_COPY, 1);
 	if (!rc)
 		rc = test_memcpy_wait(t);
-	igb_drv_set_frame_size(drv, IGB_MAX_FRAME);
+	igb_drv_set_frame_size(drv, drv->max_frame);
 	ASSERT(t, !rc, "copy: %s: %s", rc_name(rc), drv->last_error);
 	for (size_t i = 0; i < CONFINE_COPY; i++)
 		ASSERT(t, dst[i] == src[i], "copy: byte %zu differs", i);

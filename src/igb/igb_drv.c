@@ -854,6 +854,11 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 				 .faulted = faulted, .fault = fault,
 				 .max_frame = max_frame ? max_frame : IGB_MAX_FRAME };
 	drv->frame_size = drv->max_frame;
+	/* The copy limits, as data (the VFIO selftest drivers' contract): what
+	 * the rings carry at once, frames of max_frame, one descriptor each;
+	 * a ring holds count - 1 (head == tail means empty). */
+	drv->max_memcpy_count = IGB_RING_DESCS - 1;
+	drv->max_memcpy_size = (size_t)drv->max_memcpy_count * drv->max_frame;
 	if (!d->bar0)
 		return RC_ENODEV;
 	drv->tx = (struct igb_ring){ .queue = txq, .count = IGB_RING_DESCS };
@@ -1034,17 +1039,6 @@ static struct igb_frame frame_of(size_t size, unsigned max_frame, unsigned f)
 static unsigned tx_descs_per_frame(const struct igb_copy *c)
 {
 	return c->bounce ? 2 : 1;
-}
-
-unsigned igb_max_count(const struct igb_drv *drv, size_t size)
-{
-	unsigned frames = igb_copy_frames(size, drv->frame_size);
-	unsigned per = size < IGB_MIN_FRAME ? 2 : 1;
-	/* A ring holds count - 1 descriptors (head == tail means empty). */
-	unsigned tx_frames = (IGB_RING_DESCS - 1) / per;
-	unsigned cap = tx_frames < IGB_RING_DESCS - 1 ? tx_frames : IGB_RING_DESCS - 1;
-
-	return frames > cap ? 0 : cap / frames;
 }
 
 /* The named bound, before --timeout-scale. */

@@ -92,6 +92,12 @@ struct igb_drv {
 	struct igb_ring tx, rx;
 	struct dma_buf *pad;      /* zeros for short frames; RX bounce */
 	unsigned max_frame;       /* RX buffer and RLPML size, set at init */
+	/* Published by init, as the VFIO selftest drivers' max_memcpy_size and
+	 * max_memcpy_count: the largest copy the rings carry at once (in
+	 * frames of max_frame) and the most one-frame copies they hold.
+	 * Larger copies work too, in batches; these are what cases size by. */
+	size_t max_memcpy_size;
+	unsigned max_memcpy_count;
 	unsigned frame_size;      /* bytes per frame of a copy, <= max_frame */
 	unsigned tx_queue;        /* queues in use, chosen before init */
 	unsigned rx_queue;
@@ -155,9 +161,6 @@ int igb_drv_switch_queues(struct igb_drv *drv, unsigned tx, unsigned rx);
 unsigned igb_drv_set_frame_size(struct igb_drv *drv, unsigned bytes);
 /* Frames a copy of size bytes is split into. */
 unsigned igb_copy_frames(size_t size, unsigned max_frame);
-/* The most repetitions of a size-byte copy that fit in the rings at once
- * (0 when one copy alone needs more than a ring). */
-unsigned igb_max_count(const struct igb_drv *drv, size_t size);
 /* The completion bound for a batch of frames totalling bytes. */
 uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames);
 /*
