@@ -7,221 +7,6 @@
 #include "suite/suite.h"
 #include "report/fmt.h"
 
-/* ---- data patterns ----------------------------------------------------- */
-
-/*
- * The pattern: byte i of a buffer filled with seed is a function of (seed,
- * i) alone (splitmix64 of the 8-byte word's index), so any range can be
- * checked without replaying what came before it, eight bytes at a time.
- */
-static uint64_t pat_word(uint32_t seed, size_t w)
-{
-	uint64_t z = ((uint64_t)seed << 32) + (uint64_t)w * 0x9e3779b97f4a7c15ull;
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint8_t pat_byte(uint32_t seed, size_t i)
-{
-	uint64_t v = pat_word(seed, i / 8);
-	uint8_t b[8];
-
-	__builtin_memcpy(b, &v, 8);
-	return b[i % 8];
-}
-
-/* Bytes [0, n) of p as the pattern has them (p is 8-byte aligned). */
-static void fill(uint8_t *p, size_t n, uint32_t seed)
-{
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t v = pat_word(seed, i / 8);
-		__builtin_memcpy(p + i, &v, 8);
-	}
-	for (; i < n; i++)
-		p[i] = pat_byte(seed, i);
-}
-
-/* Index of the first byte in [from, to) of p that differs from the
- * pattern, or to. */
-static size_t check_fill(const uint8_t *p, size_t from, size_t to, uint32_t seed)
-{
-	size_t i = from;
-
-	for (; i < to && i % 8; i++)
-		if (p[i] != pat_byte(seed, i))
-			return i;
-	for (; i + 8 <= to; i += 8) {
-		uint64_t v = pat_word(seed, i / 8), got;
-		__builtin_memcpy(&got, p + i, 8);
-		if (got != v)
-			break; /* the byte-wise loop finds which */
-	}
-	for (; i < to; i++)
-		if (p[i] != pat_byte(seed, i))
-			return i;
-	return to;
-}
-
-static size_t first_diff(const uint8_t *a, const uint8_t *b, size_t n)
-{
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, y;
-		__builtin_memcpy(&x, a + i, 8);
-		__builtin_memcpy(&y, b + i, 8);
-		if (x != y)
-			break;
-	}
-	for (; i < n; i++)
-		if (a[i] != b[i])
-			return i;
-	return n;
-}
-
-/* ---- copy and check ---------------------------------------------------- */
-
-/* Bytes left untouched around every destination, and checked. */
-#define GUARD 64
-#define SRC_SEED 0x5eed0001u
-#define DST_SEED 0xd5d50002u
-
-struct copy_bufs {
-	uint8_t *src, *dst;
-	size_t cap;  /* each buffer's size */
-	size_t size; /* the largest copy they hold (at any offset up to 64) */
-};
-
-static size_t copy_cap(size_t max_size)
-{
-	return max_size + 2 * GUARD + 64; /* room for offsets up to 64 */
-}
-
-static int copy_bufs_try(struct test_run *t, struct igb_dev *d, size_t max_size,
-			 struct copy_bufs *b)
-{
-	int rc;
-
-	b->cap = copy_cap(max_size);
-	b->size = max_size;
-	b->src = b->dst = NULL;
-	if ((rc = test_alloc(t, d, b->cap, &b->src)) ||
-	    (rc = test_alloc(t, d, b->cap, &b->dst)))
-		test_free(t, b->src);
-	return rc;
-}
-
-/* Buffers for copies of max_size bytes; a host without that much DMA
- * memory leaves the case not tested (KTAP_SKIP), never failed. */
-static enum ktap_result copy_bufs_alloc(struct test_run *t, struct igb_dev *d,
-					size_t max_size, struct copy_bufs *b)
-{
-	int rc = copy_bufs_try(t, d, max_size, b);
-
-	return rc ? test_no_memory(t, 2 * copy_cap(max_size), rc) : KTAP_PASS;
-}
-
-/*
- * Buffers for copies of want bytes, or of less when the host has less DMA
- * memory: halved, in whole units, down to min, the least the case still
- * means something with; a smaller copy is said in a diagnostic, and below
- * min the case is not tested.
- */
-static enum ktap_result copy_bufs_fit(struct test_run *t, struct igb_dev *d, size_t want,
-				      size_t min, size_t unit, struct copy_bufs *b)
-{
-	size_t size = want;
-	int rc;
-
-	while ((rc = copy_bufs_try(t, d, size, b))) {
-		if (size <= min)
-			return test_skip(t, "not tested: needs 2 x %zu bytes of DMA memory "
-					 "(copies of %zu bytes, its least), the host has less: %s",
-					 copy_cap(min), min, rc_name(rc));
-		size = size / 2 / unit * unit;
-		size = size < min ? min : size;
-	}
-	if (size < want)
-		ktap_diag("%s: the host has too little DMA memory for 2 x %zu bytes: copies "
-			  "of %zu bytes instead (%zu at the least)", t->name, copy_cap(want),
-			  size, min);
-	return KTAP_PASS;
-}
-
-/* Where a copy goes inside the buffers, and what it is checked against;
- * round makes the patterns of repeated copies of one size differ. */
-struct copy_job {
-	size_t size, so, doff;
-	unsigned count, round;
-	uint32_t sseed, dseed;
-};
-
-/* A fresh source pattern, and the destination poisoned with another. */
-static void copy_prepare(struct copy_bufs *b, struct copy_job *j)
-{
-	uint32_t tag = (uint32_t)j->size ^ j->round * 0x9e3779b9u;
-
-	j->sseed = SRC_SEED ^ tag;
-	j->dseed = DST_SEED ^ tag;
-	fill(b->src, b->cap, j->sseed);
-	fill(b->dst, b->cap, j->dseed);
-}
-
-/* The copy itself through the NIC; *us gets its duration. */
-static enum ktap_result copy_run(struct test_run *t, struct copy_bufs *b,
-				 const struct copy_job *j, uint64_t *us)
-{
-	struct igb_drv *drv = t->drv;
-	uint64_t t0 = plat_now_us();
-	int rc = igb_ops.memcpy_start(drv, b->src + GUARD + j->so,
-				      b->dst + GUARD + j->doff, j->size, j->count);
-
-	if (!rc)
-		rc = test_memcpy_wait(t);
-	if (us)
-		*us = plat_now_us() - t0;
-	ASSERT(t, !rc, "copy of %zu bytes (+%zu -> +%zu): %s%s%s", j->size, j->so,
-	       j->doff, rc_name(rc), drv->last_error[0] ? ": " : "", drv->last_error);
-	return KTAP_PASS;
-}
-
-/* The destination holds exactly the source bytes; nothing else changed. */
-static enum ktap_result copy_verify(struct test_run *t, const struct copy_bufs *b,
-				    const struct copy_job *j)
-{
-	const uint8_t *s = b->src + GUARD + j->so, *dd = b->dst + GUARD + j->doff;
-	size_t before = GUARD + j->doff, end = before + j->size, i;
-
-	ASSERT(t, (i = first_diff(dd, s, j->size)) == j->size,
-	       "copy of %zu bytes: byte %zu is 0x%02x, source 0x%02x", j->size, i, dd[i], s[i]);
-	ASSERT(t, (i = check_fill(b->dst, 0, before, j->dseed)) == before,
-	       "copy of %zu bytes wrote %zu bytes before dst", j->size, before - i);
-	ASSERT(t, (i = check_fill(b->dst, end, b->cap, j->dseed)) == b->cap,
-	       "copy of %zu bytes wrote byte %zu past dst", j->size, i - end);
-	ASSERT(t, (i = check_fill(b->src, 0, b->cap, j->sseed)) == b->cap,
-	       "copy of %zu bytes changed the source at %zu", j->size, i);
-	return KTAP_PASS;
-}
-
-/*
- * Copy size bytes from src+GUARD+so to dst+GUARD+doff, count times,
- * through the NIC; then check the destination holds exactly the source
- * bytes and that nothing else in either buffer changed.
- */
-static enum ktap_result copy_check(struct test_run *t, struct copy_bufs *b,
-				   size_t size, size_t so, size_t doff, unsigned count)
-{
-	struct copy_job j = { .size = size, .so = so, .doff = doff, .count = count };
-
-	copy_prepare(b, &j);
-	TRY(copy_run(t, b, &j, NULL));
-	return copy_verify(t, b, &j);
-}
-
 /* ---- link -------------------------------------------------------------- */
 
 static enum ktap_result case_link_loopback_up(struct igb_dev *d, struct test_run *t)
@@ -249,15 +34,16 @@ static const size_t copy_offsets[][2] = { { 0, 0 }, { 5, 3 } };
 
 static enum ktap_result case_memcpy_success(struct igb_dev *d, struct test_run *t)
 {
-	struct copy_bufs b;
+	struct test_bufs b;
 
 	igb_drv_set_frame_size(t->drv, t->drv->max_frame);
-	TRY(copy_bufs_alloc(t, d, 4u << 20, &b));
+	TRY(test_bufs_alloc(t, d, 4u << 20, &b));
 	for (size_t i = 0; i < sizeof(copy_sizes) / sizeof(copy_sizes[0]); i++) {
 		uint64_t t0 = plat_now_us();
 		for (size_t o = 0; o < sizeof(copy_offsets) / sizeof(copy_offsets[0]); o++)
-			TRY(copy_check(t, &b, copy_sizes[i], copy_offsets[o][0],
-				       copy_offsets[o][1], 1));
+			TRY(test_memcpy(t, &b, &(struct test_copy){
+				.size = copy_sizes[i], .so = copy_offsets[o][0],
+				.doff = copy_offsets[o][1] }));
 		ktap_diag("%s: %zu bytes in %u frame%s: ok (%llu us for both offsets)",
 			  t->name, copy_sizes[i],
 			  igb_copy_frames(copy_sizes[i], t->drv->frame_size),
@@ -316,7 +102,7 @@ static enum ktap_result case_loopback_frames(struct igb_dev *d, struct test_run 
 		for (unsigned i = 0; i < LB_PER_ROUND; i++) {
 			unsigned id = r * LB_PER_ROUND + i;
 			ASSERT(t, lb_frame_ok(dst + i * LB_FRAME, id) &&
-			       first_diff(dst + i * LB_FRAME, src + i * LB_FRAME, LB_FRAME) ==
+			       test_first_diff(dst + i * LB_FRAME, src + i * LB_FRAME, LB_FRAME) ==
 				       LB_FRAME, "frame %u came back wrong", id);
 		}
 	}
@@ -331,7 +117,7 @@ static enum ktap_result case_loopback_frames(struct igb_dev *d, struct test_run 
 
 static enum ktap_result case_init_remove(struct igb_dev *d, struct test_run *t)
 {
-	struct copy_bufs b;
+	struct test_bufs b;
 	uint64_t worst = 0, total = 0;
 
 	for (unsigned i = 0; i < INIT_REMOVE_CYCLES; i++) {
@@ -347,9 +133,8 @@ static enum ktap_result case_init_remove(struct igb_dev *d, struct test_run *t)
 	ktap_diag("%s: %u cycles, remove+init %llu ms mean, %llu ms worst", t->name,
 		  INIT_REMOVE_CYCLES, (unsigned long long)(total / INIT_REMOVE_CYCLES / 1000),
 		  (unsigned long long)(worst / 1000));
-	if (copy_bufs_alloc(t, d, SMALL_COPY, &b) != KTAP_PASS)
-		return KTAP_SKIP;
-	return copy_check(t, &b, SMALL_COPY, 0, 0, 1);
+	TRY(test_bufs_alloc(t, d, SMALL_COPY, &b));
+	return test_memcpy(t, &b, &(struct test_copy){ .size = SMALL_COPY });
 }
 
 /* Frames through the ring: two full turns and a bit, 1 KiB each, in one
@@ -360,19 +145,18 @@ static enum ktap_result case_init_remove(struct igb_dev *d, struct test_run *t)
 
 static enum ktap_result case_ring_wrap(struct igb_dev *d, struct test_run *t)
 {
-	struct copy_bufs b;
+	struct test_bufs b;
 	unsigned frames = 2 * t->drv->rx.count + 17;
 	enum ktap_result r;
 
-	if (copy_bufs_fit(t, d, (size_t)frames * WRAP_FRAME,
-			  (size_t)WRAP_MIN_FRAMES * WRAP_FRAME, WRAP_FRAME, &b) != KTAP_PASS)
-		return KTAP_SKIP;
+	TRY(test_bufs_fit(t, d, (size_t)frames * WRAP_FRAME, (size_t)WRAP_MIN_FRAMES * WRAP_FRAME,
+			  WRAP_FRAME, &b));
 	igb_drv_set_frame_size(t->drv, WRAP_FRAME);
 	r = KTAP_PASS;
 	for (unsigned done = 0, n; done < frames && r == KTAP_PASS; done += n) {
 		n = (unsigned)(b.size / WRAP_FRAME);
 		n = n < frames - done ? n : frames - done;
-		r = copy_check(t, &b, (size_t)n * WRAP_FRAME, 0, 0, 1);
+		r = test_memcpy(t, &b, &(struct test_copy){ .size = (size_t)n * WRAP_FRAME });
 	}
 	igb_drv_set_frame_size(t->drv, t->drv->max_frame);
 	TRY(r);
@@ -416,27 +200,23 @@ static enum ktap_result case_memcpy_bad_input(struct igb_dev *d, struct test_run
 static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
-	struct copy_bufs b;
+	struct test_bufs b;
 	enum ktap_result r = KTAP_PASS;
 
-	if (copy_bufs_alloc(t, d, QUEUE_COPY, &b) != KTAP_PASS)
-		return KTAP_SKIP;
+	TRY(test_bufs_alloc(t, d, QUEUE_COPY, &b));
 	/* One frame per copy: only its first byte is made unicast below; with
 	 * smaller frames (loopback_frames used to leave 256) the others go
 	 * to VMDq as whatever their first byte says, and are lost. */
 	igb_drv_set_frame_size(drv, drv->max_frame);
 	for (unsigned q = 0; q < IGB_NUM_QUEUES && r == KTAP_PASS; q++) {
-		struct copy_job j = { .size = QUEUE_COPY, .count = 1 };
+		/* a unicast destination: the default pool's */
+		struct test_copy c = { .size = QUEUE_COPY, .unicast = true };
 		unsigned rxq = q % IGB_NUM_POOLS;
 
 		EXPECT(t, r, !igb_drv_switch_queues(drv, q, rxq), "%s", drv->last_error);
 		if (r != KTAP_PASS)
 			break;
-		copy_prepare(&b, &j);
-		b.src[GUARD] &= 0xfe; /* unicast destination: the default pool's */
-		r = copy_run(t, &b, &j, NULL);
-		if (r == KTAP_PASS)
-			r = copy_verify(t, &b, &j);
+		r = test_memcpy(t, &b, &c);
 		EXPECT(t, r, igb_rd32(d, IGB_RDH(rxq)) == drv->rx.tail &&
 			     igb_rd32(d, IGB_TDH(q)) == drv->tx.tail,
 		       "queue pair %u/%u: heads did not move as expected", q, rxq);
@@ -463,33 +243,28 @@ static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 static enum ktap_result case_memcpy_storm(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
-	struct copy_bufs b;
+	struct test_bufs b;
 	size_t frame = igb_drv_set_frame_size(drv, drv->max_frame);
 	unsigned per_start;
 	size_t size;
 	uint64_t moved = 0, frames = 0, us = 0;
 	uint64_t storm_bytes = (uint64_t)t->opt->storm_mib << 20;
 
-	if (copy_bufs_fit(t, d, drv->max_memcpy_size, frame * STORM_MIN_FRAMES, frame,
-			  &b) != KTAP_PASS)
-		return KTAP_SKIP;
+	TRY(test_bufs_fit(t, d, drv->max_memcpy_size, frame * STORM_MIN_FRAMES, frame, &b));
 	size = b.size;
 	per_start = (unsigned)(size / frame);
 	ktap_diag("%s: copies of %zu bytes (%u frames) until %llu MiB moved, each "
 		  "checked", t->name, size, per_start,
 		  (unsigned long long)(storm_bytes >> 20));
 	for (unsigned n = 0; moved < storm_bytes; n++) {
-		struct copy_job j = { .size = size, .count = 1, .round = n };
-		uint64_t one = 0;
+		struct test_copy c = { .size = size, .round = n };
 
-		copy_prepare(&b, &j);
-		if (copy_run(t, &b, &j, &one) != KTAP_PASS ||
-		    copy_verify(t, &b, &j) != KTAP_PASS) {
+		if (test_memcpy(t, &b, &c) != KTAP_PASS) {
 			ktap_diag("%s: copy %u, after %llu MiB", t->name, n + 1,
 				  (unsigned long long)(moved >> 20));
 			return KTAP_FAIL;
 		}
-		us += one;
+		us += c.us;
 		moved += size;
 		frames += per_start;
 		test_progress(t, "%llu MiB moved", (unsigned long long)(moved >> 20));
@@ -519,7 +294,7 @@ static enum ktap_result case_memcpy_storm(struct igb_dev *d, struct test_run *t)
 #define BENCH_REPEAT 16u
 #define BENCH_SMALL_FRAME 1024u
 
-static enum ktap_result bench_one(struct test_run *t, struct copy_bufs *b,
+static enum ktap_result bench_one(struct test_run *t, struct test_bufs *b,
 				  unsigned frame, uint64_t *bps)
 {
 	enum ktap_result r = KTAP_PASS;
@@ -527,14 +302,10 @@ static enum ktap_result bench_one(struct test_run *t, struct copy_bufs *b,
 
 	igb_drv_set_frame_size(t->drv, frame);
 	for (unsigned n = 0; n < BENCH_REPEAT && r == KTAP_PASS; n++) {
-		struct copy_job j = { .size = BENCH_COPY, .count = 1, .round = n };
-		uint64_t one = 0;
+		struct test_copy c = { .size = BENCH_COPY, .round = n };
 
-		copy_prepare(b, &j);
-		r = copy_run(t, b, &j, &one);
-		if (r == KTAP_PASS)
-			r = copy_verify(t, b, &j);
-		us += one;
+		r = test_memcpy(t, b, &c);
+		us += c.us;
 	}
 	igb_drv_set_frame_size(t->drv, t->drv->max_frame);
 	*bps = us ? (uint64_t)BENCH_COPY * BENCH_REPEAT * 1000000ull / us : 0;
@@ -543,10 +314,10 @@ static enum ktap_result bench_one(struct test_run *t, struct copy_bufs *b,
 
 static enum ktap_result case_memcpy_throughput(struct igb_dev *d, struct test_run *t)
 {
-	struct copy_bufs b;
+	struct test_bufs b;
 	uint64_t small, large;
 
-	TRY(copy_bufs_alloc(t, d, BENCH_COPY, &b));
+	TRY(test_bufs_alloc(t, d, BENCH_COPY, &b));
 	if (bench_one(t, &b, BENCH_SMALL_FRAME, &small) != KTAP_PASS ||
 	    bench_one(t, &b, t->drv->max_frame, &large) != KTAP_PASS)
 		return KTAP_FAIL;
@@ -574,11 +345,10 @@ static enum ktap_result case_memcpy_throughput(struct igb_dev *d, struct test_ru
 static enum ktap_result case_dma_above_4g(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
-	uint8_t *src, *dst;
-	int rc;
+	struct test_bufs b;
+	int rc = test_bufs_try(t, d, HIGH_COPY, DMA_HIGH, &b);
 
-	if ((rc = test_alloc_flags(t, d, HIGH_COPY, DMA_HIGH, &src)) == RC_ENOTSUP ||
-	    (!rc && (rc = test_alloc_flags(t, d, HIGH_COPY, DMA_HIGH, &dst)) == RC_ENOTSUP))
+	if (rc == RC_ENOTSUP)
 		SKIP(t, "no memory above 4 GiB this device may use: none free in the "
 		     "firmware's memory map, or its PCI root bridge does not map DMA above "
 		     "4 GiB (PciIo Map refused; OVMF on q35 declares so)");
@@ -590,12 +360,12 @@ static enum ktap_result case_dma_above_4g(struct igb_dev *d, struct test_run *t)
 	ASSERT(t, igb_rd32(d, IGB_RDBAH(drv->rx.queue)) && igb_rd32(d, IGB_TDBAH(drv->tx.queue)),
 	       "RDBAH 0x%08x, TDBAH 0x%08x: a ring base's high half is 0",
 	       igb_rd32(d, IGB_RDBAH(drv->rx.queue)), igb_rd32(d, IGB_TDBAH(drv->tx.queue)));
-	TRY(test_good_copy(t, src, dst, HIGH_COPY, 0x4a));
+	TRY(test_memcpy(t, &b, &(struct test_copy){ .size = HIGH_COPY }));
 	ktap_diag("%s: RX ring 0x%llx, TX ring 0x%llx (RDBAH 0x%08x, TDBAH 0x%08x), "
 		  "source 0x%llx, destination 0x%llx: %u bytes copied", t->name,
 		  (unsigned long long)drv->rx.mem->bus, (unsigned long long)drv->tx.mem->bus,
 		  igb_rd32(d, IGB_RDBAH(drv->rx.queue)), igb_rd32(d, IGB_TDBAH(drv->tx.queue)),
-		  (unsigned long long)(uintptr_t)src, (unsigned long long)(uintptr_t)dst,
+		  (unsigned long long)(uintptr_t)b.src, (unsigned long long)(uintptr_t)b.dst,
 		  HIGH_COPY);
 	return KTAP_PASS;
 }

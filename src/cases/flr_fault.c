@@ -9,11 +9,10 @@
 
 #define FLR_COPY (64u * 1024u)
 
-/* A checked copy of FLR_COPY bytes; src/dst from test_alloc. */
-static enum ktap_result good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
-				  uint32_t seed)
+/* A checked copy of FLR_COPY bytes, its pattern varied by round. */
+static enum ktap_result good_copy(struct test_run *t, struct test_bufs *b, unsigned round)
 {
-	return test_good_copy(t, src, dst, FLR_COPY, seed);
+	return test_memcpy(t, b, &(struct test_copy){ .size = FLR_COPY, .round = round });
 }
 
 /* The type 0 header as it reads now. */
@@ -29,11 +28,10 @@ static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 {
 	uint32_t before[PCI_STD_HEADER_SIZEOF / 4], after[PCI_STD_HEADER_SIZEOF / 4];
 	struct flr_report rep;
-	uint8_t *src, *dst;
+	struct test_bufs b;
 	int rc;
 
-	TRY(test_buf(t, d, FLR_COPY, 0, &src));
-	TRY(test_buf(t, d, FLR_COPY, 0, &dst));
+	TRY(test_bufs_alloc(t, d, FLR_COPY, &b));
 	igb_ops.remove(t->drv); /* idle: rings off, bus mastering off */
 	/* A mark the function's reset must wipe: nothing else writes VET. */
 	igb_wr32(d, IGB_VET, FLR_MARK);
@@ -55,7 +53,7 @@ static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 		  (unsigned long long)rep.reset_us / 1000, (unsigned long long)rep.restore_us);
 	rc = igb_ops.init(t->drv, d);
 	ASSERT(t, !rc, "init after FLR: %s: %s", rc_name(rc), t->drv->last_error);
-	return good_copy(t, src, dst, 1);
+	return good_copy(t, &b, 1);
 }
 
 #define FLR_CYCLES 20
@@ -63,11 +61,10 @@ static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 {
 	uint64_t worst = 0, total = 0;
-	uint8_t *src, *dst;
+	struct test_bufs b;
 	int rc;
 
-	TRY(test_buf(t, d, FLR_COPY, 0, &src));
-	TRY(test_buf(t, d, FLR_COPY, 0, &dst));
+	TRY(test_bufs_alloc(t, d, FLR_COPY, &b));
 	for (unsigned i = 0; i < FLR_CYCLES; i++) {
 		struct flr_report rep;
 		uint64_t t0 = plat_now_us();
@@ -78,7 +75,7 @@ static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 		uint64_t us = plat_now_us() - t0;
 		total += us;
 		worst = us > worst ? us : worst;
-		TRY(good_copy(t, src, dst, i));
+		TRY(good_copy(t, &b, i));
 		test_progress(t, "%u of %u cycles", i + 1, FLR_CYCLES);
 	}
 	ktap_diag("%s: %u cycles of FLR + init + copy; FLR + init %llu ms mean, %llu ms "
@@ -272,12 +269,13 @@ static void msi_quiet(struct igb_drv *drv)
 static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, bool read)
 {
 	struct fault_page fp;
-	uint8_t *mine, *other;
+	struct test_bufs b;
+	uint8_t *mine;
 	bool completed;
 
 	TRY(fault_target(t, d, &fp));
-	TRY(test_buf(t, d, FLR_COPY, 0, &mine));
-	TRY(test_buf(t, d, FLR_COPY, 0, &other));
+	TRY(test_bufs_alloc(t, d, FLR_COPY, &b));
+	mine = (read ? b.dst : b.src) + TEST_GUARD; /* our side of the copy */
 	fill(mine, FAULT_BYTES, read ? DST_PATTERN : SRC_PATTERN);
 	msi_quiet(t->drv);
 	TRY(read ? fault_copy(t, d, fp.p, mine, &fp, true, &completed) :
@@ -297,7 +295,7 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 	ASSERT(t, !(fp.owned && !read && same != FAULT_BYTES), "the unreachable page "
 	       "changed: %zu of %u bytes kept", same, FAULT_BYTES);
 	ASSERT(t, t->drv->up, "not recovered: %s", t->drv->last_error);
-	return good_copy(t, mine, other, read ? 7 : 9);
+	return good_copy(t, &b, read ? 7 : 9);
 }
 
 static enum ktap_result case_memcpy_from_unmapped_iova(struct igb_dev *d, struct test_run *t)
@@ -323,28 +321,27 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	struct igb_drv *drv = t->drv;
 	struct flr_report rep;
 	struct fault_page fp;
-	uint8_t *src, *dst;
+	struct test_bufs b;
 	enum ktap_result r, wedged, after_rst = KTAP_FAIL;
 	bool completed;
 	int rc;
 
 	TRY(fault_target(t, d, &fp));
-	TRY(test_buf(t, d, FLR_COPY, 0, &src));
-	TRY(test_buf(t, d, FLR_COPY, 0, &dst));
+	TRY(test_bufs_alloc(t, d, FLR_COPY, &b));
 	t->no_recover = true;
-	r = fault_copy(t, d, fp.p, dst, &fp, true, &completed);
+	r = fault_copy(t, d, fp.p, b.dst + TEST_GUARD, &fp, true, &completed);
 	if (r == KTAP_PASS && completed)
 		SKIP(t, "the copy from an unbacked address completed: this platform does "
 		     "not signal DMA read errors, so there is no fault to recover from");
 	TRY(r);
 	/* The probes' own failures are what is being measured, not verdicts. */
-	wedged = good_copy(t, src, dst, 2) == KTAP_PASS ? KTAP_PASS : KTAP_FAIL;
+	wedged = good_copy(t, &b, 2) == KTAP_PASS ? KTAP_PASS : KTAP_FAIL;
 	ktap_diag("%s: with no reset: %s", t->name, wedged == KTAP_PASS ?
 		  "copies work (the engine did not wedge)" : "copies fail (wedged)");
 	igb_ops.remove(drv); /* includes CTRL.RST */
 	rc = igb_ops.init(drv, d);
 	if (!rc)
-		after_rst = good_copy(t, src, dst, 3);
+		after_rst = good_copy(t, &b, 3);
 	ktap_diag("%s: CTRL.RST + re-init: %s", t->name, rc ? "init failed" :
 		  after_rst == KTAP_PASS ? "copies work" : "copies still fail");
 	t->reason[0] = '\0';
@@ -354,7 +351,7 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	       drv->last_error);
 	ktap_diag("%s: FLR (%llu ms) + re-init", t->name,
 		  (unsigned long long)rep.reset_us / 1000);
-	TRY(good_copy(t, src, dst, 5));
+	TRY(good_copy(t, &b, 5));
 	if (wedged == KTAP_PASS)
 		SKIP(t, "the read fault did not wedge the engine (copies went on with no "
 		     "reset; CTRL.RST + re-init: copies %s; FLR: copies work): nothing here "
@@ -372,22 +369,15 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
-	uint8_t *src, *dst;
-	int rc;
+	struct test_bufs b;
+	enum ktap_result r;
 
-	TRY(test_buf(t, d, CONFINE_COPY, 0, &src));
-	TRY(test_buf(t, d, CONFINE_COPY, 0, &dst));
-	for (size_t i = 0; i < CONFINE_COPY; i++)
-		src[i] = (uint8_t)(i ^ (i >> 9));
+	TRY(test_bufs_alloc(t, d, CONFINE_COPY, &b));
 	/* Small frames: the rings wrap twice over. */
 	igb_drv_set_frame_size(drv, CONFINE_FRAME);
-	rc = igb_ops.memcpy_start(drv, src, dst, CONFINE_COPY, 1);
-	if (!rc)
-		rc = test_memcpy_wait(t);
+	r = test_memcpy(t, &b, &(struct test_copy){ .size = CONFINE_COPY });
 	igb_drv_set_frame_size(drv, drv->max_frame);
-	ASSERT(t, !rc, "copy: %s: %s", rc_name(rc), drv->last_error);
-	for (size_t i = 0; i < CONFINE_COPY; i++)
-		ASSERT(t, dst[i] == src[i], "copy: byte %zu differs", i);
+	TRY(r);
 	if (drv->irq.on) {
 		uint32_t data;
 		igb_irq_retag(drv, 0xc0f1);

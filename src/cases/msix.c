@@ -170,43 +170,33 @@ static enum ktap_result case_msix_masked_pending(struct igb_dev *d, struct test_
 #define VEC_RX 2
 #define VEC_TX 3
 
-struct irq_bufs {
-	uint8_t *src, *dst;
-	size_t size;
-};
+/* One single-frame copy (so one completion of each kind), checked; its
+ * first byte unicast, for the VMDq queues of queue_vector_routing. */
+#define IRQ_COPY 1500
 
-static enum ktap_result irq_bufs_alloc(struct test_run *t, struct igb_dev *d,
-				       size_t size, struct irq_bufs *b)
+static enum ktap_result one_copy(struct test_run *t, struct test_bufs *b, size_t size,
+				 unsigned round)
 {
-	b->size = size;
-	TRY(test_buf(t, d, size, 0, &b->src));
-	TRY(test_buf(t, d, size, 0, &b->dst));
-	return KTAP_PASS;
-}
-
-/* One single-frame copy (so one completion of each kind), checked; the
- * first byte even: unicast. */
-static enum ktap_result one_copy(struct test_run *t, struct irq_bufs *b)
-{
-	return test_good_copy(t, b->src, b->dst, b->size, 2);
+	return test_memcpy(t, b, &(struct test_copy){ .size = size, .round = round,
+						       .unicast = true });
 }
 
 static enum ktap_result case_memcpy_no_msi(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	uint32_t vecs = (1u << VEC_RX) | (1u << VEC_TX);
-	struct irq_bufs b;
+	struct test_bufs b;
 
 	TRY(need_msix(t));
 	if (drv->irq.nvec <= VEC_TX)
 		SKIP(t, "needs %u vectors, the device has %u", VEC_TX + 1, drv->irq.nvec);
-	TRY(irq_bufs_alloc(t, d, 1500, &b));
+	TRY(test_bufs_alloc(t, d, IRQ_COPY, &b));
 	igb_irq_retag(drv, TAG_NO_MSI);
 	igb_irq_route_rx(drv, drv->rx.queue, VEC_RX);
 	igb_irq_route_tx(drv, drv->tx.queue, VEC_TX);
 	igb_irq_mask(drv, vecs);
 	igb_irq_ack(drv, vecs);
-	TRY(one_copy(t, &b));
+	TRY(one_copy(t, &b, IRQ_COPY, 0));
 	TRY(expect_none(t, "copy with its vectors masked in EIMS"));
 	/* The copy did raise its causes: unmasking now delivers them. */
 	igb_irq_unmask(drv, 1u << VEC_RX);
@@ -319,12 +309,12 @@ static const struct {
 static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
-	struct irq_bufs b;
+	struct test_bufs b;
 	enum ktap_result r = KTAP_PASS;
 	unsigned done = 0;
 
 	TRY(need_msix(t));
-	TRY(irq_bufs_alloc(t, d, 1500, &b));
+	TRY(test_bufs_alloc(t, d, IRQ_COPY, &b));
 	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]) && r == KTAP_PASS; i++) {
 		unsigned q = routes[i].queue, rv = routes[i].rx_vec, tv = routes[i].tx_vec;
 		if (rv >= drv->irq.nvec || tv >= drv->irq.nvec)
@@ -337,7 +327,7 @@ static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test
 		igb_irq_route_rx(drv, drv->rx.queue, rv);
 		igb_irq_route_tx(drv, drv->tx.queue, tv);
 		igb_irq_unmask(drv, (1u << rv) | (1u << tv));
-		if ((r = one_copy(t, &b)) != KTAP_PASS ||
+		if ((r = one_copy(t, &b, IRQ_COPY, (unsigned)i)) != KTAP_PASS ||
 		    (r = expect_one(t, rv, "RX completion")) != KTAP_PASS ||
 		    (r = expect_one(t, tv, "TX completion")) != KTAP_PASS)
 			break;
@@ -356,6 +346,7 @@ static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test
 }
 
 #define MIX_ROUNDS 10
+#define MIX_COPY 4096
 #define MIX_UNREACHABLE 0xA5	/* what the unmapped page holds */
 
 /*
@@ -386,10 +377,12 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 	struct igb_drv *drv = t->drv;
 	bool faults = iommu_current() == IOMMU_STRICT;
 	uint8_t *page = NULL;
-	struct irq_bufs b;
+	struct test_bufs b;
+	uint8_t *dst;
 
 	TRY(need_msix(t));
-	TRY(irq_bufs_alloc(t, d, 4096, &b));
+	TRY(test_bufs_alloc(t, d, MIX_COPY, &b));
+	dst = b.dst + TEST_GUARD;
 	if (faults && !d->fn->caps.flr) /* a fault is recovered by FLR */
 		SKIP(t, TEST_NO_FLR);
 	if (faults)
@@ -400,14 +393,14 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 	for (unsigned i = 0; i < MIX_ROUNDS; i++) {
 		igb_irq_mask(drv, ~0u);
 		igb_irq_retag(drv, TAG_MIX + i);
-		TRY(one_copy(t, &b));
+		TRY(one_copy(t, &b, MIX_COPY, i));
 		TRY(expect_silence(t, -1, "copy"));
 		if (faults) {
-			int rc = igb_ops.memcpy_start(drv, page, b.dst, b.size, 1);
+			int rc = igb_ops.memcpy_start(drv, page, dst, MIX_COPY, 1);
 			if (!rc)
 				rc = test_memcpy_wait(t);
 			if (!rc && !drv->faulted)
-				return unlogged(t, b.dst, b.size);
+				return unlogged(t, dst, MIX_COPY);
 			ASSERT(t, rc && drv->faulted, "round %u: copy from the unmapped page: %s",
 			       i, rc ? drv->last_error : "no fault");
 			ASSERT(t, drv->up, "round %u: not recovered: %s", i, drv->last_error);

@@ -23,13 +23,12 @@ static enum ktap_result case_d3hot_d0(struct igb_dev *d, struct test_run *t)
 {
 	uint32_t before[PCI_STD_HEADER_SIZEOF / 4];
 	struct pm_report rep;
-	uint8_t *src, *dst;
+	struct test_bufs b;
 	bool kept;
 	int rc;
 
 	ASSERT(t, d->fn->caps.pm, "no PCI power management capability (the 82576 has one)");
-	ASSERT_OK(t, test_alloc(t, d, PM_COPY, &src), "DMA allocation");
-	ASSERT_OK(t, test_alloc(t, d, PM_COPY, &dst), "DMA allocation");
+	TRY(test_bufs_alloc(t, d, PM_COPY, &b));
 	/* Idle first, as an OS suspends it (Linux igb __igb_shutdown(), then
 	 * pci_prepare_to_sleep()): rings off, bus mastering off. */
 	igb_ops.remove(t->drv);
@@ -63,7 +62,7 @@ static enum ktap_result case_d3hot_d0(struct igb_dev *d, struct test_run *t)
 		  rep.restored ? "restored" : "kept", kept ? "kept" : "reset");
 	rc = igb_ops.init(t->drv, d);
 	ASSERT(t, !rc, "init after D3hot -> D0: %s: %s", rc_name(rc), t->drv->last_error);
-	return test_good_copy(t, src, dst, PM_COPY, 0xd3);
+	return test_memcpy(t, &b, &(struct test_copy){ .size = PM_COPY });
 }
 
 static const struct igb_test cases[] = {

@@ -1,12 +1,90 @@
 /*
- * memcpy.c - the harness's side of the driver contract: the driver's
- * memcpy_wait only reports a failed copy; what to do about it is decided
- * here, once for every case (the VFIO selftest leaves recovery to its
- * tests the same way).
+ * memcpy.c - the harness's side of the driver contract, once for every
+ * case: the one checked copy (pattern, guard bytes, compare), and what is
+ * done after a failed copy, since the driver's memcpy_wait only reports it
+ * (the VFIO selftest leaves recovery to its tests the same way).
  */
 #include "suite/suite.h"
 
 #include "report/fmt.h"
+
+/* ---- data patterns ----------------------------------------------------- */
+
+/*
+ * The pattern: byte i of a buffer filled with seed is a function of (seed,
+ * i) alone (splitmix64 of the 8-byte word's index), so any range can be
+ * checked without replaying what came before it, eight bytes at a time.
+ */
+static uint64_t pat_word(uint32_t seed, size_t w)
+{
+	uint64_t z = ((uint64_t)seed << 32) + (uint64_t)w * 0x9e3779b97f4a7c15ull;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static uint8_t pat_byte(uint32_t seed, size_t i)
+{
+	uint64_t v = pat_word(seed, i / 8);
+	uint8_t b[8];
+
+	__builtin_memcpy(b, &v, 8);
+	return b[i % 8];
+}
+
+/* Bytes [0, n) of p as the pattern has them (p is 8-byte aligned). */
+static void fill(uint8_t *p, size_t n, uint32_t seed)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v = pat_word(seed, i / 8);
+		__builtin_memcpy(p + i, &v, 8);
+	}
+	for (; i < n; i++)
+		p[i] = pat_byte(seed, i);
+}
+
+/* Index of the first byte in [from, to) of p that differs from the
+ * pattern, or to. */
+static size_t check_fill(const uint8_t *p, size_t from, size_t to, uint32_t seed)
+{
+	size_t i = from;
+
+	for (; i < to && i % 8; i++)
+		if (p[i] != pat_byte(seed, i))
+			return i;
+	for (; i + 8 <= to; i += 8) {
+		uint64_t v = pat_word(seed, i / 8), got;
+		__builtin_memcpy(&got, p + i, 8);
+		if (got != v)
+			break; /* the byte-wise loop finds which */
+	}
+	for (; i < to; i++)
+		if (p[i] != pat_byte(seed, i))
+			return i;
+	return to;
+}
+
+size_t test_first_diff(const uint8_t *a, const uint8_t *b, size_t n)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, y;
+		__builtin_memcpy(&x, a + i, 8);
+		__builtin_memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	for (; i < n; i++)
+		if (a[i] != b[i])
+			return i;
+	return n;
+}
+
+/* ---- recovery ---------------------------------------------------------- */
 
 int test_recover(struct test_run *t, struct flr_report *rep)
 {
@@ -72,4 +150,99 @@ int test_memcpy_wait(struct test_run *t)
 	else if ((rc == RC_ETIMEDOUT || drv->faulted) && !t->no_recover)
 		recover(t);
 	return rc;
+}
+
+/* ---- the checked copy -------------------------------------------------- */
+
+#define SRC_SEED 0x5eed0001u
+#define DST_SEED 0xd5d50002u
+
+static size_t bufs_cap(size_t max_size)
+{
+	return max_size + 2 * TEST_GUARD + TEST_MAX_OFFSET;
+}
+
+int test_bufs_try(struct test_run *t, struct igb_dev *d, size_t max_size, unsigned flags,
+		  struct test_bufs *b)
+{
+	int rc;
+
+	b->cap = bufs_cap(max_size);
+	b->size = max_size;
+	b->src = b->dst = NULL;
+	if ((rc = test_alloc_flags(t, d, b->cap, flags, &b->src)) ||
+	    (rc = test_alloc_flags(t, d, b->cap, flags, &b->dst)))
+		test_free(t, b->src);
+	return rc;
+}
+
+enum ktap_result test_bufs_alloc(struct test_run *t, struct igb_dev *d, size_t max_size,
+				 struct test_bufs *b)
+{
+	int rc = test_bufs_try(t, d, max_size, 0, b);
+
+	return rc ? test_no_memory(t, 2 * bufs_cap(max_size), rc) : KTAP_PASS;
+}
+
+enum ktap_result test_bufs_fit(struct test_run *t, struct igb_dev *d, size_t want,
+			       size_t min, size_t unit, struct test_bufs *b)
+{
+	size_t size = want;
+	int rc;
+
+	while ((rc = test_bufs_try(t, d, size, 0, b))) {
+		if (size <= min)
+			return test_skip(t, "not tested: needs 2 x %zu bytes of DMA memory "
+					 "(copies of %zu bytes, its least), the host has less: %s",
+					 bufs_cap(min), min, rc_name(rc));
+		size = size / 2 / unit * unit;
+		size = size < min ? min : size;
+	}
+	if (size < want)
+		ktap_diag("%s: the host has too little DMA memory for 2 x %zu bytes: copies "
+			  "of %zu bytes instead (%zu at the least)", t->name, bufs_cap(want),
+			  size, min);
+	return KTAP_PASS;
+}
+
+enum ktap_result test_memcpy(struct test_run *t, struct test_bufs *b, struct test_copy *c)
+{
+	struct igb_drv *drv = t->drv;
+	uint32_t tag = (uint32_t)c->size ^ c->round * 0x9e3779b9u;
+	uint32_t sseed = SRC_SEED ^ tag, dseed = DST_SEED ^ tag;
+	uint8_t *s = b->src + TEST_GUARD + c->so, *dd = b->dst + TEST_GUARD + c->doff;
+	size_t so = TEST_GUARD + c->so, before = TEST_GUARD + c->doff;
+	size_t end = before + c->size, i;
+	uint8_t first;
+	uint64_t t0;
+	int rc;
+
+	/* A fresh source pattern, and the destination poisoned with another. */
+	fill(b->src, b->cap, sseed);
+	fill(b->dst, b->cap, dseed);
+	first = s[0];
+	if (c->unicast)
+		s[0] &= 0xfe;
+	t0 = plat_now_us();
+	rc = igb_ops.memcpy_start(drv, s, dd, c->size, c->count ? c->count : 1);
+	if (!rc)
+		rc = test_memcpy_wait(t);
+	c->us = plat_now_us() - t0;
+	ASSERT(t, !rc, "copy of %zu bytes (+%zu -> +%zu): %s%s%s", c->size, c->so,
+	       c->doff, rc_name(rc), drv->last_error[0] ? ": " : "", drv->last_error);
+	/* The destination holds exactly the source bytes; nothing else changed. */
+	ASSERT(t, (i = test_first_diff(dd, s, c->size)) == c->size,
+	       "copy of %zu bytes: byte %zu is 0x%02x, source 0x%02x", c->size, i, dd[i], s[i]);
+	ASSERT(t, (i = check_fill(b->dst, 0, before, dseed)) == before,
+	       "copy of %zu bytes wrote %zu bytes before dst", c->size, before - i);
+	ASSERT(t, (i = check_fill(b->dst, end, b->cap, dseed)) == b->cap,
+	       "copy of %zu bytes wrote byte %zu past dst", c->size, i - end);
+	if (c->unicast) { /* the one source byte that is not the pattern's */
+		ASSERT(t, s[0] == (first & 0xfe), "copy of %zu bytes changed the source at "
+		       "%zu", c->size, so);
+		s[0] = first;
+	}
+	ASSERT(t, (i = check_fill(b->src, 0, b->cap, sseed)) == b->cap,
+	       "copy of %zu bytes changed the source at %zu", c->size, i);
+	return KTAP_PASS;
 }

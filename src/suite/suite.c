@@ -100,27 +100,6 @@ enum ktap_result test_buf(struct test_run *t, struct igb_dev *d, size_t size,
 	return rc ? test_no_memory(t, size, rc) : KTAP_PASS;
 }
 
-enum ktap_result test_good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
-				size_t size, uint32_t seed)
-{
-	int rc;
-
-	for (size_t i = 0; i < size; i++) {
-		src[i] = (uint8_t)(seed + i * 13);
-		dst[i] = (uint8_t)~src[i];
-	}
-	rc = igb_ops.memcpy_start(t->drv, src, dst, size, 1);
-	if (!rc)
-		rc = test_memcpy_wait(t);
-	if (rc)
-		return test_fail(t, "copy: %s: %s", rc_name(rc), t->drv->last_error);
-	for (size_t i = 0; i < size; i++)
-		if (dst[i] != src[i])
-			return test_fail(t, "copy: byte %zu is 0x%02x, source 0x%02x", i,
-					 dst[i], src[i]);
-	return KTAP_PASS;
-}
-
 /* The driver of the device under test; one device at a time. */
 static struct igb_drv drv;
 

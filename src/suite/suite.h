@@ -64,6 +64,47 @@ void test_free(struct test_run *t, const uint8_t *p);
 int test_recover(struct test_run *t, struct flr_report *rep);
 int test_memcpy_wait(struct test_run *t);
 
+/*
+ * The checked copy, the one way cases copy data through the NIC. Buffers
+ * from test_bufs_alloc (freed with the case); test_memcpy fills the source
+ * with a fresh pattern (a function of size and round), poisons the
+ * destination with another, copies size bytes from src+TEST_GUARD+so to
+ * dst+TEST_GUARD+doff count times (ops.memcpy_start, test_memcpy_wait)
+ * and checks the destination holds exactly the source bytes and nothing
+ * else in either buffer changed. Fails t with what differed.
+ */
+#define TEST_GUARD 64      /* bytes checked either side of every copy */
+#define TEST_MAX_OFFSET 64 /* so and doff stay below this */
+struct test_bufs {
+	uint8_t *src, *dst;
+	size_t cap;        /* each buffer's size */
+	size_t size;       /* the largest copy they hold, at any offset */
+};
+struct test_copy {
+	size_t size, so, doff;
+	unsigned count;    /* repetitions (0: one) */
+	unsigned round;    /* makes repeated copies of one size differ */
+	bool unicast;      /* first byte even: VMDq steers it to the default pool */
+	uint64_t us;       /* out: memcpy_start to completion */
+};
+/* Buffers for copies of max_size bytes; a host without that much DMA
+ * memory leaves the case not tested (test_no_memory's skip). */
+enum ktap_result test_bufs_alloc(struct test_run *t, struct igb_dev *d, size_t max_size,
+				 struct test_bufs *b);
+/* Buffers for copies of want bytes, or of less when the host has less DMA
+ * memory: halved, in whole units, down to min, the least the case still
+ * means something with (b->size says which; a smaller one is said in a
+ * diagnostic); below min the case is not tested. */
+enum ktap_result test_bufs_fit(struct test_run *t, struct igb_dev *d, size_t want,
+			       size_t min, size_t unit, struct test_bufs *b);
+/* The allocation itself, with dma_alloc_flags' flags: its rc, and nothing
+ * kept on failure. */
+int test_bufs_try(struct test_run *t, struct igb_dev *d, size_t max_size, unsigned flags,
+		  struct test_bufs *b);
+enum ktap_result test_memcpy(struct test_run *t, struct test_bufs *b, struct test_copy *c);
+/* Index of the first byte where a and b differ, or n. */
+size_t test_first_diff(const uint8_t *a, const uint8_t *b, size_t n);
+
 /* Scratch DMA memory for one test case; the runner frees it afterwards. */
 int test_alloc(struct test_run *t, struct igb_dev *d, size_t size, uint8_t **out);
 /* The same with dma_alloc_flags' flags (DMA_UNMAPPED: a fault target). */
@@ -73,12 +114,6 @@ int test_alloc_flags(struct test_run *t, struct igb_dev *d, size_t size,
  * KTAP_PASS, or test_no_memory's skip (TRY(test_buf(...))). */
 enum ktap_result test_buf(struct test_run *t, struct igb_dev *d, size_t size,
 			  unsigned flags, uint8_t **out);
-
-/* One copy of size bytes through the driver (t->drv, up), src filled from
- * seed and dst poisoned first, checked byte for byte; fails t with what
- * went wrong ("copy: ..."). src/dst from test_alloc. */
-enum ktap_result test_good_copy(struct test_run *t, uint8_t *src, uint8_t *dst,
-				size_t size, uint32_t seed);
 
 /* Prerequisites the runner checks before calling a case. */
 enum test_needs {

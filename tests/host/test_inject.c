@@ -85,11 +85,11 @@ INJECT(corrupt_byte_all_queues, BOTH, false, "all_queues", MODEL_FAULT_CORRUPT_F
 
 INJECT(corrupt_byte_strict, BOTH, true, "strict_confinement", MODEL_FAULT_CORRUPT_FRAME,
        { .frame = 1000 },
-       { { "strict_confinement", "copy: byte 1023488 differs" } })
+       { { "strict_confinement", "copy of 4194304 bytes: byte 1023488" } })
 
 INJECT(corrupt_byte_mix_and_match, BOTH, false, "mix_and_match", MODEL_FAULT_CORRUPT_FRAME,
        { .frame = 3 },
-       { { "mix_and_match", "copy: byte 2048 is" } })
+       { { "mix_and_match", "copy of 4096 bytes: byte 2048" } })
 
 INJECT(corrupt_byte_storm, BOTH, false, "memcpy_storm", MODEL_FAULT_CORRUPT_FRAME,
        { .frame = 400 },
@@ -104,7 +104,7 @@ INJECT(dropped_frame, BOTH, false, "ring_wrap", MODEL_FAULT_DROP_FRAME, { .frame
 
 INJECT(dropped_frame_flr_repeat, BOTH, false, "flr_repeat", MODEL_FAULT_DROP_FRAME,
        { .frame = 30 },
-       { { "flr_repeat", "copy: timed out: no completion after" } })
+       { { "flr_repeat", "copy of 65536 bytes (+0 -> +0): timed out: no completion after" } })
 
 INJECT(wrong_writeback_length, BOTH, false, "loopback_frames", MODEL_FAULT_WB_LENGTH,
        { .frame = 70 },
@@ -205,8 +205,8 @@ INJECT(vflre_stuck_at_0, BOTH, false, "vf_flr", MODEL_FAULT_REG_STUCK,
 /* FLR and DMA faults. */
 INJECT(flr_keeps_wedge, SILICON, true, "fault_recovery_needs_flr",
        MODEL_FAULT_FLR_KEEPS_STATE, { 0 },
-       { { "fault_recovery_needs_flr", "copy: timed out" },
-	 { "strict_confinement", "copy: timed out" } })
+       { { "fault_recovery_needs_flr", "copy of 65536 bytes (+0 -> +0): timed out" },
+	 { "strict_confinement", "copy of 4194304 bytes (+0 -> +0): timed out" } })
 
 INJECT(flr_keeps_state, BOTH, false, "flr_idle", MODEL_FAULT_FLR_KEEPS_STATE, { 0 },
        { { "flr_idle", "VET still reads 0x0000f1a9, written before FLR" } })
