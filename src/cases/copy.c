@@ -15,12 +15,12 @@ static enum ktap_result case_link_loopback_up(struct igb_dev *d, struct test_run
 
 	ktap_diag("%s: link up %llu ms after %s loopback set-up; STATUS 0x%08x%s; "
 		  "EECD.AUTO_RD %s after reset", t->name,
-		  (unsigned long long)t->drv->link_up_us / 1000,
+		  (unsigned long long)t->drv->seen.link_up_us / 1000,
 		  igb_link_mode(d) ? "SerDes" : "PHY", status,
 		  (status & IGB_STATUS_SPEED_1000) ? " (1000 Mb/s)" : "",
-		  t->drv->auto_rd_seen ? "set" : "never set (QEMU does not set it)");
+		  t->drv->seen.auto_rd_seen ? "set" : "never set (QEMU does not set it)");
 	ASSERT(t, status & IGB_STATUS_LU, "STATUS.LU dropped after init: 0x%08x", status);
-	test_measure(t, "link_up", t->drv->link_up_us / 1000, "ms");
+	test_measure(t, "link_up", t->drv->seen.link_up_us / 1000, "ms");
 	return KTAP_PASS;
 }
 
@@ -98,7 +98,7 @@ static enum ktap_result case_loopback_frames(struct igb_dev *d, struct test_run 
 		rc = igb_ops.memcpy_start(t->drv, src, dst, bytes, 1);
 		if (!rc)
 			rc = test_memcpy_wait(t);
-		ASSERT(t, !rc, "round %u: %s: %s", r, rc_name(rc), t->drv->last_error);
+		ASSERT(t, !rc, "round %u: %s: %s", r, rc_name(rc), t->drv->seen.last_error);
 		for (unsigned i = 0; i < LB_PER_ROUND; i++) {
 			unsigned id = r * LB_PER_ROUND + i;
 			ASSERT(t, lb_frame_ok(dst + i * LB_FRAME, id) &&
@@ -125,7 +125,7 @@ static enum ktap_result case_init_remove(struct igb_dev *d, struct test_run *t)
 		igb_ops.remove(t->drv);
 		int rc = igb_ops.init(t->drv, d);
 		uint64_t us = plat_now_us() - t0;
-		ASSERT(t, !rc, "cycle %u: init: %s: %s", i, rc_name(rc), t->drv->last_error);
+		ASSERT(t, !rc, "cycle %u: init: %s: %s", i, rc_name(rc), t->drv->seen.last_error);
 		total += us;
 		worst = us > worst ? us : worst;
 		test_progress(t, "%u of %u cycles", i + 1, INIT_REMOVE_CYCLES);
@@ -213,7 +213,7 @@ static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 		struct test_copy c = { .size = QUEUE_COPY, .unicast = true };
 		unsigned rxq = q % IGB_NUM_POOLS;
 
-		EXPECT(t, r, !igb_drv_switch_queues(drv, q, rxq), "%s", drv->last_error);
+		EXPECT(t, r, !igb_drv_switch_queues(drv, q, rxq), "%s", drv->seen.last_error);
 		if (r != KTAP_PASS)
 			break;
 		r = test_memcpy(t, &b, &c);
@@ -222,7 +222,7 @@ static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 		       "queue pair %u/%u: heads did not move as expected", q, rxq);
 	}
 	EXPECT(t, r, !igb_drv_switch_queues(drv, 0, 0), "back to queue 0: %s",
-	       drv->last_error);
+	       drv->seen.last_error);
 	if (r == KTAP_PASS)
 		ktap_diag("%s: TX queues 0-15 each carried a copy, received on RX queue "
 			  "(TX mod 8) through VMDq default-pool steering; RX queues 8-15 "
@@ -354,9 +354,9 @@ static enum ktap_result case_dma_above_4g(struct igb_dev *d, struct test_run *t)
 		     "4 GiB (PciIo Map refused; OVMF on q35 declares so)");
 	ASSERT_OK(t, rc, "DMA allocation above 4 GiB");
 	igb_ops.remove(drv);
-	drv->dma_flags = DMA_HIGH; /* fixture_before puts it back */
+	drv->cfg.dma_flags = DMA_HIGH; /* fixture_before puts it back */
 	rc = igb_ops.init(drv, d);
-	ASSERT(t, !rc, "init with rings above 4 GiB: %s: %s", rc_name(rc), drv->last_error);
+	ASSERT(t, !rc, "init with rings above 4 GiB: %s: %s", rc_name(rc), drv->seen.last_error);
 	ASSERT(t, igb_rd32(d, IGB_RDBAH(drv->rx.queue)) && igb_rd32(d, IGB_TDBAH(drv->tx.queue)),
 	       "RDBAH 0x%08x, TDBAH 0x%08x: a ring base's high half is 0",
 	       igb_rd32(d, IGB_RDBAH(drv->rx.queue)), igb_rd32(d, IGB_TDBAH(drv->tx.queue)));

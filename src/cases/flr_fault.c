@@ -52,7 +52,7 @@ static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 		  rep.pending_timeout ? " (never cleared)" : "",
 		  (unsigned long long)rep.reset_us / 1000, (unsigned long long)rep.restore_us);
 	rc = igb_ops.init(t->drv, d);
-	ASSERT(t, !rc, "init after FLR: %s: %s", rc_name(rc), t->drv->last_error);
+	ASSERT(t, !rc, "init after FLR: %s: %s", rc_name(rc), t->drv->seen.last_error);
 	return good_copy(t, &b, 1);
 }
 
@@ -71,7 +71,7 @@ static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 
 		rc = test_recover(t, &rep);
 		ASSERT(t, !rc, "cycle %u: FLR + init: %s%s%s", i, rc_name(rc),
-		       t->drv->last_error[0] ? ": " : "", t->drv->last_error);
+		       t->drv->seen.last_error[0] ? ": " : "", t->drv->seen.last_error);
 		uint64_t us = plat_now_us() - t0;
 		total += us;
 		worst = us > worst ? us : worst;
@@ -167,9 +167,9 @@ static enum ktap_result expect_unbacked(struct test_run *t, const void *src, voi
 			  "does not signal DMA %s errors (QEMU does not emulate them)",
 			  t->name, read ? "from" : "to", read ? "read" : "write");
 	else if (rc == RC_ETIMEDOUT)
-		ktap_diag("%s: %s", t->name, drv->last_error);
+		ktap_diag("%s: %s", t->name, drv->seen.last_error);
 	else
-		return test_fail(t, "copy: %s: %s", rc_name(rc), drv->last_error);
+		return test_fail(t, "copy: %s: %s", rc_name(rc), drv->seen.last_error);
 	return KTAP_PASS;
 }
 
@@ -214,20 +214,20 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 	uint64_t us = plat_now_us() - t0;
 	if (!rc)
 		return completed_unlogged(t, dst, page, read);
-	ASSERT(t, drv->faulted, "the copy failed (%s) but no IOMMU fault was recorded: %s",
-	       rc_name(rc), drv->last_error);
-	ASSERT(t, drv->fault.sid == iommu_sid(d->bdf) && drv->fault.read == read &&
-	       drv->fault.addr == (uint64_t)(uintptr_t)page,
+	ASSERT(t, drv->seen.faulted, "the copy failed (%s) but no IOMMU fault was recorded: %s",
+	       rc_name(rc), drv->seen.last_error);
+	ASSERT(t, drv->seen.fault.sid == iommu_sid(d->bdf) && drv->seen.fault.read == read &&
+	       drv->seen.fault.addr == (uint64_t)(uintptr_t)page,
 	       "fault recorded for %04x, %s of 0x%llx; expected %04x, %s of 0x%llx",
-	       drv->fault.sid, drv->fault.read ? "read" : "write",
-	       (unsigned long long)drv->fault.addr, iommu_sid(d->bdf),
+	       drv->seen.fault.sid, drv->seen.fault.read ? "read" : "write",
+	       (unsigned long long)drv->seen.fault.addr, iommu_sid(d->bdf),
 	       read ? "read" : "write", (unsigned long long)(uintptr_t)page);
 	ktap_diag("%s: IOMMU fault from %02x:%02x.%u, %s of 0x%llx (%s: %s); start to "
 		  "return %llu us%s", t->name, d->bdf.bus, d->bdf.dev, d->bdf.fn,
-		  read ? "read" : "write", (unsigned long long)drv->fault.addr,
-		  iommu_unit_desc(), drv->fault.reason, (unsigned long long)us,
+		  read ? "read" : "write", (unsigned long long)drv->seen.fault.addr,
+		  iommu_unit_desc(), drv->seen.fault.reason, (unsigned long long)us,
 		  t->no_recover ? "" : ", recovery included");
-	ktap_diag("%s: %s", t->name, drv->last_error);
+	ktap_diag("%s: %s", t->name, drv->seen.last_error);
 	return KTAP_PASS;
 }
 
@@ -294,7 +294,7 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 	       "unreachable page's pattern (the first at byte %zu)", same, first);
 	ASSERT(t, !(fp.owned && !read && same != FAULT_BYTES), "the unreachable page "
 	       "changed: %zu of %u bytes kept", same, FAULT_BYTES);
-	ASSERT(t, t->drv->up, "not recovered: %s", t->drv->last_error);
+	ASSERT(t, t->drv->up, "not recovered: %s", t->drv->seen.last_error);
 	return good_copy(t, &b, read ? 7 : 9);
 }
 
@@ -348,7 +348,7 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	rc = test_recover(t, &rep);
 	t->no_recover = false;
 	ASSERT(t, !rc, "FLR + re-init after the read fault: %s: %s", rc_name(rc),
-	       drv->last_error);
+	       drv->seen.last_error);
 	ktap_diag("%s: FLR (%llu ms) + re-init", t->name,
 		  (unsigned long long)rep.reset_us / 1000);
 	TRY(good_copy(t, &b, 5));
@@ -385,7 +385,7 @@ static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_r
 		ASSERT(t, !igb_msg_wait(drv, 0, &data), "send_msi under strict: no single "
 		       "message");
 	}
-	ASSERT(t, !drv->faulted && !iommu_fault_pending(), "an IOMMU fault was recorded: "
+	ASSERT(t, !drv->seen.faulted && !iommu_fault_pending(), "an IOMMU fault was recorded: "
 	       "the mapping misses a page the device uses");
 	ktap_diag("%s: %u-byte copy in %u-byte frames, rings wrapped, an MSI-X message: "
 		  "no fault", t->name, CONFINE_COPY, CONFINE_FRAME);

@@ -320,7 +320,7 @@ static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test
 		if (rv >= drv->irq.nvec || tv >= drv->irq.nvec)
 			continue;
 		ASSERT(t, !igb_drv_switch_queues(drv, q, q % IGB_NUM_POOLS), "%s",
-		       drv->last_error);
+		       drv->seen.last_error);
 		igb_irq_mask(drv, ~0u);
 		igb_irq_ack(drv, ~0u);
 		igb_irq_retag(drv, TAG_ROUTING + (uint32_t)i);
@@ -339,7 +339,7 @@ static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test
 	}
 	igb_irq_mask(drv, ~0u);
 	EXPECT(t, r, !igb_drv_switch_queues(drv, 0, 0), "back to queue 0: %s",
-	       drv->last_error);
+	       drv->seen.last_error);
 	if (r == KTAP_PASS && !done)
 		SKIP(t, "too few vectors (%u) for the routing table", drv->irq.nvec);
 	return r;
@@ -399,11 +399,11 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 			int rc = igb_ops.memcpy_start(drv, page, dst, MIX_COPY, 1);
 			if (!rc)
 				rc = test_memcpy_wait(t);
-			if (!rc && !drv->faulted)
+			if (!rc && !drv->seen.faulted)
 				return unlogged(t, dst, MIX_COPY);
-			ASSERT(t, rc && drv->faulted, "round %u: copy from the unmapped page: %s",
-			       i, rc ? drv->last_error : "no fault");
-			ASSERT(t, drv->up, "round %u: not recovered: %s", i, drv->last_error);
+			ASSERT(t, rc && drv->seen.faulted, "round %u: copy from the unmapped page: %s",
+			       i, rc ? drv->seen.last_error : "no fault");
+			ASSERT(t, drv->up, "round %u: not recovered: %s", i, drv->seen.last_error);
 			igb_irq_mask(drv, ~0u); /* recovery re-armed MSI-X */
 			igb_irq_retag(drv, TAG_MIX + i);
 		}

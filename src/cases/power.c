@@ -61,7 +61,7 @@ static enum ktap_result case_d3hot_d0(struct igb_dev *d, struct test_run *t)
 		  (unsigned long long)rep.d0_us, rep.no_soft_reset,
 		  rep.restored ? "restored" : "kept", kept ? "kept" : "reset");
 	rc = igb_ops.init(t->drv, d);
-	ASSERT(t, !rc, "init after D3hot -> D0: %s: %s", rc_name(rc), t->drv->last_error);
+	ASSERT(t, !rc, "init after D3hot -> D0: %s: %s", rc_name(rc), t->drv->seen.last_error);
 	return test_memcpy(t, &b, &(struct test_copy){ .size = PM_COPY });
 }
 

@@ -743,7 +743,7 @@ static int queues_wait(struct igb_drv *drv)
 	if (!rc)
 		rc = queue_enabled(drv->dev, IGB_TXDCTL(drv->tx.queue));
 	if (rc)
-		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+		fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
 			     "TX queue %u or RX queue %u did not enable (%s; RXDCTL 0x%08x "
 			     "TXDCTL 0x%08x)", drv->tx.queue, drv->rx.queue, rc_name(rc),
 			     igb_rd32(drv->dev, IGB_RXDCTL(drv->rx.queue)),
@@ -795,7 +795,7 @@ static void free_buffers(struct igb_drv *drv)
 static int alloc_buffers(struct igb_drv *drv)
 {
 	struct pci_bdf b = drv->dev->bdf;
-	unsigned f = drv->dma_flags;
+	unsigned f = drv->cfg.dma_flags;
 	int rc;
 
 	if ((rc = dma_alloc_flags(b, IGB_RING_DESCS * IGB_DESC_SIZE, f, &drv->tx.mem)) ||
@@ -840,19 +840,20 @@ static void completion_timeout(struct igb_dev *d)
 
 static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 {
-	unsigned txq = drv->tx_queue, rxq = drv->rx_queue, max_frame = drv->max_frame;
-	/* What outlives a re-init: settings, and what the last copy saw. */
-	bool faulted = drv->faulted;
-	unsigned dma_flags = drv->dma_flags;
-	struct iommu_fault fault = drv->fault;
+	unsigned txq, rxq;
 	uint64_t t0, forced_at;
 	uint32_t settle_us;
 	int rc;
 
-	*drv = (struct igb_drv){ .dev = d, .tx_queue = txq, .rx_queue = rxq,
-				 .dma_flags = dma_flags,
-				 .faulted = faulted, .fault = fault,
-				 .max_frame = max_frame ? max_frame : IGB_MAX_FRAME };
+	/* The device state afresh; the caller's config and what the last copy
+	 * saw stay (a recovery must not erase the fault it recovers from). */
+	*drv = (struct igb_drv){ .cfg = drv->cfg, .seen = drv->seen, .dev = d,
+				 .max_frame = IGB_MAX_FRAME };
+	drv->seen.auto_rd_seen = false;
+	drv->seen.link_up_us = 0;
+	drv->seen.last_error[0] = '\0';
+	txq = drv->cfg.tx_queue;
+	rxq = drv->cfg.rx_queue;
 	drv->frame_size = drv->max_frame;
 	/* The copy limits, as data (the VFIO selftest drivers' contract): what
 	 * the rings carry at once, frames of max_frame, one descriptor each;
@@ -867,17 +868,17 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	if (igb_phy_reset_blocked(d)) {
 		char why[96];
 		igb_mng_describe(d, why, sizeof(why));
-		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+		fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
 			     "PHY resets blocked (MANC.BLK_PHY_RST_ON_IDE): %s", why);
 		return RC_EACCES;
 	}
 	rc = bus_master(d, true);
 	if (rc) {
-		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+		fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
 			     "bus mastering could not be enabled: %s", rc_name(rc));
 		return rc;
 	}
-	rc = igb_reset(d, &drv->auto_rd_seen);
+	rc = igb_reset(d, &drv->seen.auto_rd_seen);
 	if (rc)
 		goto err_reset;
 	igb_wr32(d, IGB_CTRL_EXT, igb_rd32(d, IGB_CTRL_EXT) | IGB_CTRL_EXT_DRV_LOAD);
@@ -896,11 +897,11 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	rc = queues_wait(drv);
 	if (rc)
 		goto err_rings;
-	rc = link_wait(d, t0, forced_at, settle_us, &drv->link_up_us);
+	rc = link_wait(d, t0, forced_at, settle_us, &drv->seen.link_up_us);
 	if (rc) {
-		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+		fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
 			     "no link after %llu ms (STATUS 0x%08x)",
-			     (unsigned long long)drv->link_up_us / 1000,
+			     (unsigned long long)drv->seen.link_up_us / 1000,
 			     igb_rd32(d, IGB_STATUS));
 		goto err_rings;
 	}
@@ -964,8 +965,8 @@ int igb_drv_set_queues(struct igb_drv *drv, unsigned tx, unsigned rx)
 {
 	if (tx >= IGB_NUM_QUEUES || rx >= IGB_NUM_POOLS)
 		return RC_ERANGE;
-	drv->tx_queue = tx;
-	drv->rx_queue = rx;
+	drv->cfg.tx_queue = tx;
+	drv->cfg.rx_queue = rx;
 	return RC_OK;
 }
 
@@ -1000,7 +1001,7 @@ int igb_drv_switch_queues(struct igb_drv *drv, unsigned tx, unsigned rx)
 		goto fail;
 	return RC_OK;
 fail:
-	fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+	fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
 		     "switching to TX queue %u / RX queue %u: %s", tx, rx, rc_name(rc));
 	drv->up = false; /* the next user re-inits */
 	return rc;
@@ -1131,8 +1132,8 @@ static int igb_memcpy_start(struct igb_drv *drv, const void *src, void *dst,
 	struct dma_buf *sb, *db;
 	uintptr_t s = (uintptr_t)src, t = (uintptr_t)dst;
 
-	drv->last_error[0] = '\0';
-	drv->faulted = false;
+	drv->seen.last_error[0] = '\0';
+	drv->seen.faulted = false;
 	if (!drv->up)
 		return RC_ENODEV;
 	if (c->active)
@@ -1192,15 +1193,15 @@ static bool own_fault(struct igb_drv *drv)
 	for (unsigned i = 0; i < records && iommu_fault_pending() && iommu_fault_take(&f);
 	     i++) {
 		if (f.sid == sid) {
-			drv->fault = f;
-			drv->faulted = true;
+			drv->seen.fault = f;
+			drv->seen.faulted = true;
 		} else {
 			ktap_diag("IOMMU fault from another requester %02x:%02x.%u at 0x%llx: %s",
 				  f.sid >> 8, (f.sid >> 3) & 0x1f, f.sid & 7,
 				  (unsigned long long)f.addr, f.reason);
 		}
 	}
-	return drv->faulted;
+	return drv->seen.faulted;
 }
 
 /* The batch in flight is done: its last descriptor has DD, or the IOMMU
@@ -1238,11 +1239,11 @@ static int wait_batch(struct igb_drv *drv)
 	bound = wait_bound_us(bound);
 	plat_rmb();
 	if (own_fault(drv)) {
-		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+		fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
 			     "IOMMU fault: %s of 0x%llx, %s (%llu of %llu frames done)",
-			     drv->fault.read ? "read" : "write",
-			     (unsigned long long)drv->fault.addr,
-			     drv->fault.reason,
+			     drv->seen.fault.read ? "read" : "write",
+			     (unsigned long long)drv->seen.fault.addr,
+			     drv->seen.fault.reason,
 			     (unsigned long long)c->done, (unsigned long long)c->total);
 		return RC_EIO;
 	}
@@ -1253,7 +1254,7 @@ static int wait_batch(struct igb_drv *drv)
 			seen += !!(rx_desc(drv, (c->batch_first + i) % drv->rx.count)
 					   ->wb.status_error & IGB_RXD_STAT_DD);
 		igb_describe_rings(drv, rings, sizeof(rings));
-		fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+		fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
 			     "no completion after %llu us: %u of %u frames had DD "
 			     "(%llu of %llu done before); %s",
 			     (unsigned long long)bound, seen, c->batch_len,
@@ -1269,7 +1270,7 @@ static int wait_batch(struct igb_drv *drv)
 		uint32_t st = r->wb.status_error;
 		if (!(st & IGB_RXD_STAT_DD) || !(st & IGB_RXD_STAT_EOP) ||
 		    r->wb.length != want) {
-			fmt_snprintf(drv->last_error, sizeof(drv->last_error),
+			fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
 				     "frame %llu: status 0x%x length %u, expected DD|EOP "
 				     "and %u bytes",
 				     (unsigned long long)(c->done + i), st,

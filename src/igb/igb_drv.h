@@ -87,11 +87,32 @@ struct igb_irq {
 	char why[96];           /* why not, when !on */
 };
 
+/* What the caller chooses before init; init keeps it. */
+struct igb_drv_config {
+	unsigned tx_queue;        /* queues in use (igb_drv_set_queues) */
+	unsigned rx_queue;
+	unsigned dma_flags;       /* dma_alloc_flags for the rings (DMA_HIGH) */
+};
+
+/* What init and the copies saw, for a case to read: init keeps it (a
+ * recovery after a fault must not erase the fault), clears last_error and
+ * measures the link again. */
+struct igb_drv_seen {
+	bool auto_rd_seen;        /* EECD.AUTO_RD after reset (silicon) */
+	uint64_t link_up_us;      /* how long LU took at the last init */
+	char last_error[240];     /* what the last failure said */
+	bool faulted;             /* the last copy ended on an IOMMU fault */
+	struct iommu_fault fault; /* that fault (ours) */
+};
+
 struct igb_drv {
+	struct igb_drv_config cfg;
+	struct igb_drv_seen seen;
+	/* The device state: init sets up all of it afresh. */
 	struct igb_dev *dev;
 	struct igb_ring tx, rx;
 	struct dma_buf *pad;      /* zeros for short frames; RX bounce */
-	unsigned max_frame;       /* RX buffer and RLPML size, set at init */
+	unsigned max_frame;       /* RX buffer and RLPML size */
 	/* Published by init, as the VFIO selftest drivers' max_memcpy_size and
 	 * max_memcpy_count: the largest copy the rings carry at once (in
 	 * frames of max_frame) and the most one-frame copies they hold.
@@ -99,18 +120,9 @@ struct igb_drv {
 	size_t max_memcpy_size;
 	unsigned max_memcpy_count;
 	unsigned frame_size;      /* bytes per frame of a copy, <= max_frame */
-	unsigned tx_queue;        /* queues in use, chosen before init */
-	unsigned rx_queue;
 	struct igb_copy copy;
 	struct igb_irq irq;
 	bool up;                  /* init done, link up */
-	bool auto_rd_seen;        /* EECD.AUTO_RD after reset (silicon) */
-	uint64_t link_up_us;      /* how long LU took at the last init */
-	/* filled on a memcpy_wait timeout, for the failure message */
-	char last_error[240];
-	unsigned dma_flags;       /* dma_alloc_flags for the rings (DMA_HIGH) */
-	bool faulted;             /* the last copy ended on an IOMMU fault */
-	struct iommu_fault fault; /* that fault (ours) */
 };
 
 /*

@@ -101,10 +101,10 @@ enum ktap_result fixture_link(struct igb_dev *d, struct igb_drv *drv, struct tes
 	rc = igb_ops.init(drv, d);
 	if (rc == RC_ENOMEM)
 		return test_skip(t, "not tested: driver init: %s%s%s", rc_name(rc),
-				 drv->last_error[0] ? ": " : "", drv->last_error);
+				 drv->seen.last_error[0] ? ": " : "", drv->seen.last_error);
 	if (rc)
 		return test_fail(t, "driver init failed: %s%s%s", rc_name(rc),
-				 drv->last_error[0] ? ": " : "", drv->last_error);
+				 drv->seen.last_error[0] ? ": " : "", drv->seen.last_error);
 	return KTAP_PASS;
 }
 
@@ -125,12 +125,12 @@ void fixture_remove(struct igb_dev *d, struct igb_drv *drv)
  */
 void fixture_before(struct igb_drv *drv)
 {
-	drv->faulted = false;
-	if (drv->dma_flags) { /* rings above 4 GiB: the next init puts them low */
+	drv->seen.faulted = false;
+	if (drv->cfg.dma_flags) { /* rings above 4 GiB: the next init puts them low */
 		igb_ops.remove(drv);
-		drv->dma_flags = 0;
+		drv->cfg.dma_flags = 0;
 	}
-	if ((drv->tx_queue || drv->rx_queue) && igb_drv_switch_queues(drv, 0, 0))
+	if ((drv->cfg.tx_queue || drv->cfg.rx_queue) && igb_drv_switch_queues(drv, 0, 0))
 		igb_ops.remove(drv); /* the next user re-inits on queue 0 */
 	if (drv->up)
 		igb_drv_set_frame_size(drv, drv->max_frame);

@@ -108,31 +108,31 @@ static void recover(struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
 	struct flr_report rep;
-	char what[sizeof(drv->last_error)];
+	char what[sizeof(drv->seen.last_error)];
 	size_t n;
 	int rc;
 
 	/* init starts the driver afresh: keep what went wrong. */
-	fmt_snprintf(what, sizeof(what), "%s", drv->last_error);
+	fmt_snprintf(what, sizeof(what), "%s", drv->seen.last_error);
 	rc = test_recover(t, &rep);
-	n = (size_t)fmt_snprintf(drv->last_error, sizeof(drv->last_error), "%s", what);
-	if (n >= sizeof(drv->last_error))
-		n = sizeof(drv->last_error) - 1;
+	n = (size_t)fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error), "%s", what);
+	if (n >= sizeof(drv->seen.last_error))
+		n = sizeof(drv->seen.last_error) - 1;
 	/* Said on a line of its own: a long failure reason can hide the tail. */
 	ktap_diag("recovery: FLR + init %s%s", rc ? "failed: " : "done",
 		  rc ? rc_name(rc) : "");
 	if (rc && drv->dev->gone) {
-		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
+		fmt_snprintf(drv->seen.last_error + n, sizeof(drv->seen.last_error) - n,
 			     "; the device was removed");
 	} else if (rc) {
-		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
+		fmt_snprintf(drv->seen.last_error + n, sizeof(drv->seen.last_error) - n,
 			     "; recovery by FLR failed: %s", rc_name(rc));
 		drv->dev->dead = true;
 		fmt_snprintf(drv->dev->dead_why, sizeof(drv->dev->dead_why),
 			     "not recovered after a failed copy (FLR + init: %s)",
 			     rc_name(rc));
 	} else {
-		fmt_snprintf(drv->last_error + n, sizeof(drv->last_error) - n,
+		fmt_snprintf(drv->seen.last_error + n, sizeof(drv->seen.last_error) - n,
 			     "; recovered by FLR (%llu ms) and re-init",
 			     (unsigned long long)(rep.pending_us + rep.reset_us +
 						  rep.restore_us) / 1000);
@@ -147,7 +147,7 @@ int test_memcpy_wait(struct test_run *t)
 	/* A device that has left: FLR cannot bring it back. */
 	if (rc == RC_ETIMEDOUT && igb_gone(drv->dev, "when a copy timed out"))
 		ktap_diag("recovery: not tried, the device was removed");
-	else if ((rc == RC_ETIMEDOUT || drv->faulted) && !t->no_recover)
+	else if ((rc == RC_ETIMEDOUT || drv->seen.faulted) && !t->no_recover)
 		recover(t);
 	return rc;
 }
@@ -229,7 +229,7 @@ enum ktap_result test_memcpy(struct test_run *t, struct test_bufs *b, struct tes
 		rc = test_memcpy_wait(t);
 	c->us = plat_now_us() - t0;
 	ASSERT(t, !rc, "copy of %zu bytes (+%zu -> +%zu): %s%s%s", c->size, c->so,
-	       c->doff, rc_name(rc), drv->last_error[0] ? ": " : "", drv->last_error);
+	       c->doff, rc_name(rc), drv->seen.last_error[0] ? ": " : "", drv->seen.last_error);
 	/* The destination holds exactly the source bytes; nothing else changed. */
 	ASSERT(t, (i = test_first_diff(dd, s, c->size)) == c->size,
 	       "copy of %zu bytes: byte %zu is 0x%02x, source 0x%02x", c->size, i, dd[i], s[i]);

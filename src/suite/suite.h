@@ -57,7 +57,7 @@ void test_free(struct test_run *t, const uint8_t *p);
  * has left the bus (igb_gone, checked before and after a failure), which
  * gets RC_ENODEV and no FLR. test_memcpy_wait is ops.memcpy_wait for a
  * case: after a copy that timed out or faulted the device is recovered
- * (said in a diagnostic and appended to drv->last_error) unless
+ * (said in a diagnostic and appended to drv->seen.last_error) unless
  * t->no_recover; a device that has left is not. Returns memcpy_wait's
  * result.
  */

@@ -69,7 +69,7 @@ void mt_up(struct mt *m)
 
 	if (rc)
 		harness_fatal(__FILE__, __LINE__, "init: %s: %s", rc_name(rc),
-			      m->drv.last_error);
+			      m->drv.seen.last_error);
 }
 
 int mt_copy(struct mt *m, size_t n)

@@ -685,9 +685,9 @@ static void write_fault_after_dd(struct mt *m)
 	/* the driver looks for it after DD, within its settle */
 	REQUIRE(igb_ops.memcpy_start(&m->drv, page->cpu, dst->cpu, 256, 1) == RC_OK);
 	CHECK_EQ(igb_ops.memcpy_wait(&m->drv), RC_EIO);
-	CHECK(m->drv.faulted);
-	CHECK(!m->drv.fault.read);
-	CHECK_EQ(m->drv.fault.addr, dst->bus);
+	CHECK(m->drv.seen.faulted);
+	CHECK(!m->drv.seen.fault.read);
+	CHECK_EQ(m->drv.seen.fault.addr, dst->bus);
 	igb_ops.remove(&m->drv);
 	iommu_stop();
 }
@@ -835,7 +835,7 @@ static void phy_reset_while_blocked(struct mt *m)
 	/* the driver's init refuses before touching the device */
 	unsigned resets = m->g->resets;
 	CHECK_EQ(igb_ops.init(&m->drv, &m->d), RC_EACCES);
-	CHECK(strstr(m->drv.last_error, "MANC.BLK_PHY_RST_ON_IDE"));
+	CHECK(strstr(m->drv.seen.last_error, "MANC.BLK_PHY_RST_ON_IDE"));
 	CHECK_EQ(m->g->resets, resets);
 	CHECK_EQ(m->g->violations[MV_PHY_RESET_BLOCKED], silicon(m) ? 1 : 0);
 	/* the session over, it comes up */
