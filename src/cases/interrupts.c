@@ -134,7 +134,7 @@ static enum ktap_result case_msi_to_memory(struct igb_dev *d, struct test_run *t
 	enum ktap_result r;
 
 	ASSERT(t, d->fn->caps.msi, "no MSI capability (the 82576 has one)");
-	ASSERT_OK(t, test_alloc(t, d, PLAT_PAGE_SIZE, &page), "DMA allocation");
+	TRY(test_buf(t, d, PLAT_PAGE_SIZE, 0, &page));
 	at = (volatile uint32_t *)(page + 0x100);
 	one_vector_mode(t, &s);
 	/* Saved with MSI-X gone, so restore leaves COMMAND as MSI-X's set-up

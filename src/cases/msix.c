@@ -386,8 +386,7 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 	if (faults && !d->fn->caps.flr) /* a fault is recovered by FLR */
 		SKIP(t, TEST_NO_FLR);
 	if (faults)
-		ASSERT(t, !test_alloc_flags(t, d, PLAT_PAGE_SIZE, DMA_UNMAPPED, &page),
-		       "no page for the fault step");
+		TRY(test_buf(t, d, PLAT_PAGE_SIZE, DMA_UNMAPPED, &page));
 	for (unsigned i = 0; faults && i < PLAT_PAGE_SIZE; i++)
 		page[i] = MIX_UNREACHABLE;
 	for (unsigned i = 0; i < MIX_ROUNDS; i++) {
