@@ -99,7 +99,8 @@ struct igb_drv_config {
  * measures the link again. */
 struct igb_drv_seen {
 	bool auto_rd_seen;        /* EECD.AUTO_RD after reset (silicon) */
-	uint64_t link_up_us;      /* how long LU took at the last init */
+	uint64_t link_up_us;      /* LU after init's loopback set-up, when first
+				   * waited for (igb_link_settle) */
 	char last_error[240];     /* what the last failure said */
 	bool faulted;             /* the last copy ended on an IOMMU fault */
 	struct iommu_fault fault; /* that fault (ours) */
@@ -122,7 +123,11 @@ struct igb_drv {
 	unsigned frame_size;      /* bytes per frame of a copy, <= max_frame */
 	struct igb_copy copy;
 	struct igb_irq irq;
-	bool up;                  /* init done, link up */
+	bool up;                  /* init done (the link may still settle) */
+	bool link_settled;        /* igb_link_settle() done since init */
+	uint64_t link_t0;         /* init: loopback set-up started */
+	uint64_t link_forced_at;  /* init: MAC link forced */
+	uint32_t link_settle_us;  /* init: the loopback's settle after that */
 };
 
 /*
@@ -143,6 +148,10 @@ struct igb_ops {
 };
 
 extern const struct igb_ops igb_ops;
+
+/* Wait (bounded) until the link of the last init is up and settled; at
+ * once when it already is. memcpy_start calls it before the first frame. */
+int igb_link_settle(struct igb_drv *drv);
 
 /* Building blocks, exposed for the tests. */
 int igb_reset(struct igb_dev *dev, bool *auto_rd_seen);

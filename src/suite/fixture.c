@@ -78,8 +78,9 @@ void fixture_release(struct igb_dev *d, struct igb_drv *drv)
 			  (off & PLAT_PCI_MEMORY) ? " and memory decode" : "", rc_name(rc));
 }
 
-/* Bring the driver up for a NEEDS_LINK case if it is not up already:
- * KTAP_PASS when up. Every such case rests on PHY loopback, which Linux
+/* Bring the driver up for a NEEDS_LINK case if it is not up already, and
+ * its link settled: KTAP_PASS when every such case can start with frames
+ * looping. Every such case rests on PHY loopback, which Linux
  * igb_loopback_test() does not run while igb_check_reset_block() says the
  * manageability firmware forbids PHY resets (a Serial-over-LAN or
  * IDE-redirection session): the host's state, not the NIC's fault, so a
@@ -88,7 +89,7 @@ void fixture_release(struct igb_dev *d, struct igb_drv *drv)
 enum ktap_result fixture_link(struct igb_dev *d, struct igb_drv *drv, struct test_run *t)
 {
 	char why[96];
-	int rc;
+	int rc = RC_OK;
 
 	if (igb_phy_reset_blocked(d)) {
 		igb_mng_describe(d, why, sizeof(why));
@@ -96,15 +97,16 @@ enum ktap_result fixture_link(struct igb_dev *d, struct igb_drv *drv, struct tes
 				 "now (MANC.BLK_PHY_RST_ON_IDE: a Serial-over-LAN or IDE "
 				 "redirection session; %s)", why);
 	}
-	if (drv->up && drv->dev == d)
-		return KTAP_PASS;
-	rc = igb_ops.init(drv, d);
+	if (!(drv->up && drv->dev == d))
+		rc = igb_ops.init(drv, d);
 	if (rc == RC_ENOMEM)
 		return test_skip(t, "not tested: driver init: %s%s%s", rc_name(rc),
 				 drv->seen.last_error[0] ? ": " : "", drv->seen.last_error);
 	if (rc)
 		return test_fail(t, "driver init failed: %s%s%s", rc_name(rc),
 				 drv->seen.last_error[0] ? ": " : "", drv->seen.last_error);
+	if ((rc = igb_link_settle(drv)))
+		return test_fail(t, "link: %s: %s", rc_name(rc), drv->seen.last_error);
 	return KTAP_PASS;
 }
 

@@ -67,6 +67,8 @@ void mt_up(struct mt *m)
 {
 	int rc = igb_ops.init(&m->drv, &m->d);
 
+	if (!rc)
+		rc = igb_link_settle(&m->drv);
 	if (rc)
 		harness_fatal(__FILE__, __LINE__, "init: %s: %s", rc_name(rc),
 			      m->drv.seen.last_error);

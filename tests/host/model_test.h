@@ -25,7 +25,8 @@ struct mt {
 void mt_open(struct mt *m, enum model_personality pers);
 /* The inventory mt_open's scan found. */
 const struct pci_inventory *mt_inventory(void);
-/* igb_ops.init, which must succeed. */
+/* igb_ops.init and the link settled (as the suite's fixture does),
+ * which must succeed. */
 void mt_up(struct mt *m);
 /* A copy of n bytes through the driver; RC_EIO when the bytes differ. */
 int mt_copy(struct mt *m, size_t n);
