@@ -102,8 +102,9 @@ INJECT(corrupt_byte_throughput, BOTH, false, "memcpy_throughput", MODEL_FAULT_CO
 INJECT(dropped_frame, BOTH, false, "ring_wrap", MODEL_FAULT_DROP_FRAME, { .frame = 300 },
        { { "ring_wrap", "no completion after" } })
 
+/* flr_repeat's one copy, after its 20 FLRs: 64 KiB in 8 frames. */
 INJECT(dropped_frame_flr_repeat, BOTH, false, "flr_repeat", MODEL_FAULT_DROP_FRAME,
-       { .frame = 30 },
+       { .frame = 5 },
        { { "flr_repeat", "copy of 65536 bytes (+0 -> +0): timed out: no completion after" } })
 
 INJECT(wrong_writeback_length, BOTH, false, "loopback_frames", MODEL_FAULT_WB_LENGTH,

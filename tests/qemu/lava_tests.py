@@ -175,8 +175,8 @@ def t_lava_qemu_usage_error(ctx) -> None:
 
 
 def t_lava_qemu_crash(ctx) -> None:
-    """The host dies after the first result, during flr_repeat (13 s under
-    TCG): no igbtest.run case, the monitor action fails (end of file before
+    """The host dies after the first result, during flr_repeat (20 FLRs
+    of 100 ms and more): no igbtest.run case, the monitor action fails (end of file before
     the end string) and so does the job."""
     run = lava_job(ctx, "lava_qemu_crash", "only = identify,flr_repeat\niommu = off\n",
                    ["igb"], kill_after=r"# result: \S+\.identify pass ")
@@ -191,9 +191,12 @@ def t_lava_qemu_crash(ctx) -> None:
 
 
 def t_lava_qemu_hang(ctx) -> None:
-    """A case silent for longer than the boot action's timeout (flr_repeat,
-    13 s under TCG, against 8 s): the monitor times out and fails."""
-    run = lava_job(ctx, "lava_qemu_hang", "only = identify,flr_repeat\niommu = off\n",
+    """A case with no result line for longer than the boot action's timeout
+    (8 s), which LAVA's monitor applies to its wait for the next result:
+    memcpy_storm moving 1 GiB (256 MiB took 9 s under TCG here); the monitor
+    times out and fails. (flr_repeat, 13 s once, now takes 5-8 s.)"""
+    run = lava_job(ctx, "lava_qemu_hang",
+                   "only = identify,memcpy_storm\niommu = off\nstorm-mib = 1024\n",
                    ["igb"], boot_timeout_s=8)
     ids = [r["extra"]["test_case_id"] for r in run.cases("igbtest")]
     rt.check("igbtest.run" not in ids, f"a hung run recorded igbtest.run: {ids}")
