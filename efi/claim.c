@@ -27,7 +27,7 @@ static struct claim {
 	bool opened;       /* our EXCLUSIVE open, to close at exit */
 	bool reconnect;    /* drivers were stopped: connect them again at exit */
 	int rc;
-	char why[160];
+	char why[PLAT_CLAIM_WHY];
 } claims[MAX_CLAIMS];
 static unsigned nclaims;
 
@@ -82,10 +82,42 @@ static void drivers_of(EFI_HANDLE handle, char *out, UINTN n)
 	efi_free(info);
 }
 
+/* True when igbtest was loaded through a child of handle: the network
+ * interface (SNP) of the NIC a network loader started it from. Stopping the
+ * NIC's driver destroys that interface; a loader that uses it after
+ * StartImage returns (iPXE before its commit 4a7f64bf4, 2025-03) hangs. */
+static bool started_under(EFI_HANDLE handle)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	EFI_DEVICE_PATH *nic = NULL, *dev = NULL;
+	UINTN nodes = 0;
+
+	if (BS->HandleProtocol(efi_image, &efi_loaded_image_guid, (VOID **)&li) != EFI_SUCCESS ||
+	    !li || !li->DeviceHandle ||
+	    BS->HandleProtocol(li->DeviceHandle, &efi_device_path_guid, (VOID **)&dev) !=
+		    EFI_SUCCESS ||
+	    BS->HandleProtocol(handle, &efi_device_path_guid, (VOID **)&nic) != EFI_SUCCESS ||
+	    !dev || !nic)
+		return false;
+	/* Every node of the NIC's path, then at least one more in dev's. */
+	for (; !IsDevicePathEnd(nic); nodes++) {
+		UINTN len = DevicePathNodeLength(nic);
+		if (len < sizeof(*nic) || (UINTN)DevicePathNodeLength(dev) != len)
+			return false;
+		for (UINTN i = 0; i < len; i++)
+			if (((UINT8 *)nic)[i] != ((UINT8 *)dev)[i])
+				return false;
+		nic = (EFI_DEVICE_PATH *)((UINT8 *)nic + len);
+		dev = (EFI_DEVICE_PATH *)((UINT8 *)dev + len);
+	}
+	return nodes && !IsDevicePathEnd(dev);
+}
+
 static void claim(struct claim *c)
 {
 	char held[120];
 	const char *how = "OpenProtocol EXCLUSIVE";
+	bool ours_under; /* asked before stopping the drivers removes the child */
 	VOID *io;
 	EFI_STATUS st;
 
@@ -94,6 +126,7 @@ static void claim(struct claim *c)
 	if (!c->handle)
 		return; /* no PCI I/O handle: no UEFI driver can hold it */
 	drivers_of(c->handle, held, sizeof(held));
+	ours_under = started_under(c->handle);
 	st = BS->OpenProtocol(c->handle, &efi_pci_io_guid, &io, efi_image, NULL,
 			      EFI_OPEN_PROTOCOL_EXCLUSIVE);
 	if (st == EFI_ACCESS_DENIED) {
@@ -119,9 +152,12 @@ static void claim(struct claim *c)
 	c->reconnect = held[0] != '\0';
 	if (held[0])
 		fmt_snprintf(c->why, sizeof(c->why), "taken from the firmware driver %s "
-			     "(stopped%s; reconnected at exit)", held,
+			     "(stopped%s; reconnected at exit)%s", held,
 			     how[sizeof("OpenProtocol EXCLUSIVE") - 1] ? " by DisconnectController"
-								       : "");
+								       : "",
+			     ours_under ? "; igbtest was started from its network interface, "
+					  "gone with that driver (an iPXE before 2025-03 hangs "
+					  "when igbtest returns)" : "");
 }
 
 int plat_pci_claim(struct pci_bdf bdf, char *why, size_t n)

@@ -37,7 +37,8 @@ VOID *efi_variable(CHAR16 *name, EFI_GUID *guid, UINTN *size);
 
 /* Non-const, as the services take them. */
 extern EFI_GUID efi_acpi20_table_guid, efi_component_name_guid,
-	efi_component_name2_guid, efi_dxe_services_table_guid, efi_file_info_guid,
+	efi_component_name2_guid, efi_device_path_guid, efi_dxe_services_table_guid,
+	efi_file_info_guid,
 	efi_global_variable_guid, efi_loaded_image_guid, efi_pci_io_guid,
 	efi_pci_root_bridge_io_guid, efi_serial_io_guid, efi_shell_parameters_guid,
 	efi_simple_file_system_guid;

@@ -71,6 +71,7 @@ EFI_GUID efi_acpi20_table_guid = ACPI_20_TABLE_GUID;
 EFI_GUID efi_component_name_guid = EFI_COMPONENT_NAME_PROTOCOL_GUID;
 EFI_GUID efi_component_name2_guid = EFI_COMPONENT_NAME2_PROTOCOL_GUID;
 EFI_GUID efi_dxe_services_table_guid = EFI_DXE_SERVICES_TABLE_GUID;
+EFI_GUID efi_device_path_guid = EFI_DEVICE_PATH_PROTOCOL_GUID;
 EFI_GUID efi_file_info_guid = EFI_FILE_INFO_ID;
 EFI_GUID efi_global_variable_guid = EFI_GLOBAL_VARIABLE;
 EFI_GUID efi_loaded_image_guid = EFI_LOADED_IMAGE_PROTOCOL_GUID;

@@ -21,8 +21,8 @@ static struct pci_inventory inventory;
  * let go. */
 static const char *inventory_mark(const struct pci_func *f)
 {
-	static char mark[200];
-	char why[160];
+	static char mark[PLAT_CLAIM_WHY + 16];
+	char why[PLAT_CLAIM_WHY];
 
 	if (!suite_device_selected(f))
 		return NULL;

@@ -69,8 +69,9 @@ int plat_pci_disable(struct pci_bdf bdf, unsigned what);
  * igbtest ends. The first call decides, later calls repeat its answer.
  * RC_OK: ours; why (if not NULL) names the drivers stopped, or is "" when
  * none held it. RC_EBUSY: a driver would not let go, why says which; the
- * function must not be touched.
+ * function must not be touched. PLAT_CLAIM_WHY holds any why whole.
  */
+#define PLAT_CLAIM_WHY 256
 int plat_pci_claim(struct pci_bdf bdf, char *why, size_t n);
 
 /* A range of physical addresses, [base, base + size). */

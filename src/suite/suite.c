@@ -354,7 +354,7 @@ static enum ktap_result run_cases(struct igb_dev *d, struct suite_record *recs,
  */
 struct suite_device {
 	struct igb_dev d;
-	char held[200]; /* "not tested: <why>" when a firmware driver kept it */
+	char held[PLAT_CLAIM_WHY + 16]; /* "not tested: <why>" when a driver kept it */
 	bool ran[IOMMU_NMODES];                  /* the mode started at least once */
 	const char *once_in; /* this round: where MODE_INDEPENDENT cases ran */
 	struct suite_record *recs[IOMMU_NMODES]; /* NULL: not yet, or no room */
@@ -612,7 +612,7 @@ int suite_run(const struct pci_inventory *inv)
 		if (!suite_device_selected(&inv->f[i]))
 			continue;
 		struct suite_device *sd = &devices[ndevices++];
-		char why[160];
+		char why[PLAT_CLAIM_WHY];
 		*sd = (struct suite_device){ 0 };
 		if (plat_pci_claim(inv->f[i].bdf, why, sizeof(why)) == RC_OK) {
 			fixture_prepare(&sd->d, &inv->f[i]);

@@ -390,6 +390,7 @@ def t_network_boot(ctx) -> None:
     inv = rt.inventory_line(report, "0000:00:03.0")
     rt.check('taken from the firmware driver "ipxe.efi"' in inv,
              f"the inventory does not name the driver it stopped: {inv!r}")
+    rt.check(STARTED_FROM not in inv, f"started from the virtio NIC, yet: {inv!r}")
     rt.check(re.search(r"net\d: \S+ using 82576 on 0000:00:03\.0",
                        b.after("boot.ipxe: igbtest returned")),
              "after igbtest returned, iPXE does not list the 82576 again")
@@ -405,6 +406,8 @@ def t_network_boot(ctx) -> None:
 # that device is the 82576 igbtest took (fixed by iPXE commit 4a7f64bf4).
 IPXE_NEW_EFI = Path("/opt/igbtest/ipxe-trixie/usr/lib/ipxe/ipxe-amd64.efi")
 LINK_WANTED = "boot.ipxe: net1 open, link wanted"
+# The inventory's word when iPXE started igbtest from the 82576's own SNP.
+STARTED_FROM = "igbtest was started from its network interface"
 
 # net1 is the igb (00:03.0); the script stops at the first thing that fails.
 IFOPEN_NET1 = f"""\
@@ -432,16 +435,16 @@ NET1_UP = re.compile(r"net1: \S+ using 82576 on 0000:00:03\.0 \(Ethernet\) \[ope
 def t_ipxe_ifopen(ctx) -> None:
     """iPXE holds the 82576 open (ifopen, link up) when it chains igbtest
     with the stock LAVA commands: the 82576's SNP device is the one igbtest
-    was started from. igbtest names the driver it stopped, passes, returns
-    (--end=exit) and reconnects the controller; iPXE, its driver bound
-    again, runs the script's next lines: net1 is the 82576 again, opens and
-    sees its link. What QEMU cannot show: traffic through iPXE's driver.
-    QEMU's igb raises ICR.TXDW only for a queue mapped in IVAR, which iPXE
-    (legacy interrupts) never programs, so iPXE sees no transmit complete,
-    before igbtest as after. QEMU accommodation: iPXE's driver never
-    restarts autonegotiation and QEMU's igb shows link only after one
-    (facts), so the test toggles the igb's link (QMP set_link) each time
-    the script waits for it."""
+    was started from, and igbtest says so. It names the driver it stopped,
+    passes, returns (--end=exit) and reconnects the controller; iPXE, its
+    driver bound again, runs the script's next lines: net1 is the 82576
+    again, opens and sees its link. What QEMU cannot show: traffic through
+    iPXE's driver. QEMU's igb raises ICR.TXDW only for a queue mapped in
+    IVAR, which iPXE (legacy interrupts) never programs, so iPXE sees no
+    transmit complete, before igbtest as after. QEMU accommodation: iPXE's
+    driver never restarts autonegotiation and QEMU's igb shows link only
+    after one (facts), so the test toggles the igb's link (QMP set_link)
+    each time the script waits for it."""
     if ctx.arch != "x86_64":
         raise rt.Skip(NETBOOT_X86)
     if not IPXE_NEW_EFI.exists():
@@ -462,8 +465,9 @@ def t_ipxe_ifopen(ctx) -> None:
     report = b.report()
     inv = rt.inventory_line(report, "0000:00:03.0")
     rt.check('taken from the firmware driver "ipxe.efi" (stopped by '
-             'DisconnectController; reconnected at exit)' in inv,
-             f"the inventory does not name the driver it stopped: {inv!r}")
+             'DisconnectController; reconnected at exit); ' + STARTED_FROM in inv,
+             f"the inventory does not name the driver it stopped and that igbtest "
+             f"was started from the 82576's interface: {inv!r}")
     after = b.after("boot.ipxe: igbtest returned")
     rt.check(after, f"iPXE never ran the script's line after igbtest returned "
                     f"(timed out: {b.timed_out}; log {b.log})")
