@@ -304,6 +304,7 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 	mine = (read ? b.dst : b.src) + TEST_GUARD; /* our side of the copy */
 	fill(mine, FAULT_BYTES, read ? DST_PATTERN : SRC_PATTERN);
 	msi_quiet(t->drv);
+	test_expect_pcie(t, &test_dma_fault_dev, &test_dma_fault_port, "the DMA fault");
 	TRY(read ? fault_copy(t, d, fp.p, mine, &fp, true, &completed) :
 		   fault_copy(t, d, mine, fp.p, &fp, false, &completed));
 	TRY(no_msi(t));
@@ -355,6 +356,7 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	TRY(fault_target(t, d, &fp));
 	TRY(test_bufs_alloc(t, d, FLR_COPY, &b));
 	t->no_recover = true;
+	test_expect_pcie(t, &test_dma_fault_dev, &test_dma_fault_port, "the DMA read fault");
 	r = fault_copy(t, d, fp.p, b.dst + TEST_GUARD, &fp, true, &completed);
 	if (r == KTAP_PASS && completed)
 		SKIP(t, "the copy from an unbacked address completed: this platform does "

@@ -389,6 +389,9 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 		TRY(test_buf(t, d, PLAT_PAGE_SIZE, DMA_UNMAPPED, &page));
 	for (unsigned i = 0; faults && i < PLAT_PAGE_SIZE; i++)
 		page[i] = MIX_UNREACHABLE;
+	if (faults)
+		test_expect_pcie(t, &test_dma_fault_dev, &test_dma_fault_port,
+				 "the fault steps");
 	for (unsigned i = 0; i < MIX_ROUNDS; i++) {
 		igb_irq_mask(drv, ~0u);
 		igb_irq_retag(drv, TAG_MIX + i);

@@ -2,6 +2,7 @@
 #ifndef IGBTEST_IGB_H
 #define IGBTEST_IGB_H
 
+#include "pci/health.h"
 #include "pci/pci.h"
 #include "platform.h"
 
@@ -23,6 +24,10 @@ struct igb_dev {
 	bool bar0_host;            /* ... the host's doing (firmware left it
 				    * unassigned, decode refused): not tested */
 	bool decode_enabled;       /* we turned memory decode on for BAR0 */
+	/* The port directly above (the other end of its link), or NULL. */
+	const struct pci_func *port;
+	/* PCIe error status found (and cleared) before the first case. */
+	struct pci_err err_before, port_err_before;
 	/* Recovery (FLR + init) failed: the rest of its cases that need the
 	 * device are skipped; gone (it left the bus, igb_gone): all of them
 	 * are, and nothing is written to it any more. */

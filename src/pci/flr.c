@@ -17,26 +17,6 @@
 #define FLR_READY_TIMEOUT_US		1000000
 #define FLR_READY_POLL_US		1000
 
-struct cfg_wait {
-	struct pci_bdf b;
-	uint16_t off, mask, want;
-};
-
-static bool cfg_settled(void *ctx)
-{
-	struct cfg_wait *w = ctx;
-
-	return (pci_read16(w->b, w->off) & w->mask) == w->want;
-}
-
-static bool poll_cfg16(struct pci_bdf b, uint16_t off, uint16_t mask, uint16_t want,
-		       uint32_t timeout_us, uint32_t step_us)
-{
-	struct cfg_wait w = { b, off, mask, want };
-
-	return wait_until(cfg_settled, &w, timeout_us, step_us);
-}
-
 /* The function answers config reads again. As Linux pci_dev_wait(): not
  * all-ones (no answer), and not Vendor ID 0x0001, which a root port with
  * RRS Software Visibility returns while the function still answers
@@ -118,7 +98,7 @@ int pci_flr(struct pci_bdf b, const struct pci_caps *c, struct flr_report *rep)
 	pci_save_state(b, c, &s);
 
 	t0 = plat_now_us();
-	rep->pending_timeout = !poll_cfg16(b, c->pcie + PCI_EXP_DEVSTA, PCI_EXP_DEVSTA_TRPND,
+	rep->pending_timeout = !pci_wait16(b, c->pcie + PCI_EXP_DEVSTA, PCI_EXP_DEVSTA_TRPND,
 					   0, FLR_PENDING_TIMEOUT_US, FLR_PENDING_POLL_US);
 	rep->pending_us = plat_now_us() - t0;
 

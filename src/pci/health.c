@@ -60,19 +60,21 @@ struct pci_err pci_err_minus(const struct pci_err *e, const struct pci_err *allo
 	};
 }
 
+/* Names kept in the table, not pointed at: a pointer in initialized data
+ * costs the .efi a 24-byte relocation besides itself. */
 struct bit_name {
 	uint32_t bit;
-	const char *name;
+	char name[24];
 };
 
 static const struct bit_name status_bits[] = {
-	{ PCI_STATUS_PARITY, "master data parity error" },
+	{ PCI_STATUS_PARITY, "master data parity" },
 	{ PCI_STATUS_SIG_TARGET_ABORT, "signaled target abort" },
 	{ PCI_STATUS_REC_TARGET_ABORT, "received target abort" },
 	{ PCI_STATUS_REC_MASTER_ABORT, "received master abort" },
 	{ PCI_STATUS_SIG_SYSTEM_ERROR, "signaled system error" },
 	{ PCI_STATUS_DETECTED_PARITY, "detected parity error" },
-	{ 0, NULL },
+	{ 0, "" },
 };
 
 static const struct bit_name devsta_bits[] = {
@@ -80,7 +82,7 @@ static const struct bit_name devsta_bits[] = {
 	{ PCI_EXP_DEVSTA_NFED, "non-fatal" },
 	{ PCI_EXP_DEVSTA_FED, "fatal" },
 	{ PCI_EXP_DEVSTA_URD, "unsupported request" },
-	{ 0, NULL },
+	{ 0, "" },
 };
 
 static const struct bit_name uncor_bits[] = {
@@ -97,7 +99,7 @@ static const struct bit_name uncor_bits[] = {
 	{ PCI_ERR_UNC_UNSUP, "unsupported request" },
 	{ PCI_ERR_UNC_ACSV, "ACS violation" },
 	{ PCI_ERR_UNC_INTN, "internal" },
-	{ 0, NULL },
+	{ 0, "" },
 };
 
 static const struct bit_name cor_bits[] = {
@@ -109,7 +111,7 @@ static const struct bit_name cor_bits[] = {
 	{ PCI_ERR_COR_ADV_NFAT, "advisory non-fatal" },
 	{ PCI_ERR_COR_INTERNAL, "internal" },
 	{ PCI_ERR_COR_LOG_OVER, "header log overflow" },
-	{ 0, NULL },
+	{ 0, "" },
 };
 
 /* Append "; WHAT 0xV (name, name)" for the set bits of v. */
@@ -122,7 +124,7 @@ static size_t put_bits(char *buf, size_t n, size_t k, const char *what, uint32_t
 	if (!v || k >= n)
 		return k;
 	k += (size_t)fmt_snprintf(buf + k, n - k, "%s%s 0x%x (", k ? "; " : "", what, v);
-	for (const struct bit_name *b = names; b->name && k < n; b++) {
+	for (const struct bit_name *b = names; b->bit && k < n; b++) {
 		if (!(v & b->bit))
 			continue;
 		named |= b->bit;

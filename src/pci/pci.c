@@ -4,6 +4,7 @@
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
 #include "report/ktap.h"
+#include "wait_bound.h"
 
 uint8_t pci_read8(struct pci_bdf bdf, uint16_t off)
 {
@@ -31,6 +32,26 @@ int pci_write16(struct pci_bdf bdf, uint16_t off, uint16_t val)
 int pci_write32(struct pci_bdf bdf, uint16_t off, uint32_t val)
 {
 	return plat_pci_write(bdf, off, 4, val);
+}
+
+struct cfg_wait {
+	struct pci_bdf b;
+	uint16_t off, mask, want;
+};
+
+static bool cfg_settled(void *ctx)
+{
+	struct cfg_wait *w = ctx;
+
+	return (pci_read16(w->b, w->off) & w->mask) == w->want;
+}
+
+bool pci_wait16(struct pci_bdf b, uint16_t off, uint16_t mask, uint16_t want,
+		uint32_t timeout_us, uint32_t step_us)
+{
+	struct cfg_wait w = { b, off, mask, want };
+
+	return wait_until(cfg_settled, &w, timeout_us, step_us);
 }
 
 const char *pci_bdf_str(struct pci_bdf bdf, char *buf, size_t n)

@@ -20,6 +20,11 @@ uint32_t pci_read32(struct pci_bdf bdf, uint16_t off);
 int pci_write16(struct pci_bdf bdf, uint16_t off, uint16_t val);
 int pci_write32(struct pci_bdf bdf, uint16_t off, uint32_t val);
 
+/* Poll until (read16(off) & mask) == want, every step_us, for at most
+ * wait_bound_us(timeout_us); true when it got there. */
+bool pci_wait16(struct pci_bdf bdf, uint16_t off, uint16_t mask, uint16_t want,
+		uint32_t timeout_us, uint32_t step_us);
+
 /* "ssss:bb:dd.f" into buf (at least 13 bytes). */
 const char *pci_bdf_str(struct pci_bdf bdf, char *buf, size_t n);
 

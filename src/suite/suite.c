@@ -6,6 +6,7 @@
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
+#include "suite/errwatch.h"
 #include "wait_bound.h"
 
 /* Keep the reason; false when it did not fit (it then ends in "..."). */
@@ -293,6 +294,8 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 	 * its removal, not its failure (one config read after every case). */
 	if (ran && (d->gone || igb_gone(d, "after %s", tc->name)))
 		r = removal(d, &t, true);
+	else if (!d->gone)
+		errwatch_after(d, &t, &r);
 	fixture_after(d, &drv, r);
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++)
 		dma_free(t.bufs[i]);
@@ -616,6 +619,9 @@ int suite_run(const struct pci_inventory *inv)
 		*sd = (struct suite_device){ 0 };
 		if (plat_pci_claim(inv->f[i].bdf, why, sizeof(why)) == RC_OK) {
 			fixture_prepare(&sd->d, &inv->f[i]);
+			sd->d.port = inv->f[i].parent == PCI_NO_PARENT ? NULL :
+				     &inv->f[inv->f[i].parent];
+			errwatch_begin(&sd->d);
 			continue;
 		}
 		/* Held by a firmware driver: named, never touched. */

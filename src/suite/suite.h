@@ -32,7 +32,24 @@ struct test_run {
 	struct test_measure measures[TEST_MAX_MEASURES];
 	unsigned nmeasures;
 	bool removed;                 /* the device's removal (its one failure) */
+	/* PCIe error bits the case expects to raise (test_expect_pcie). */
+	struct pci_err allow_dev, allow_port;
+	const char *allow_why;
 };
+
+/*
+ * The harness reads the PCIe error status of the device and of the port
+ * above it after every case and fails a case that raised errors it did
+ * not expect. A case that provokes errors on purpose (a DMA fault) says
+ * which bits it may raise, and why, before it does.
+ */
+void test_expect_pcie(struct test_run *t, const struct pci_err *dev,
+		      const struct pci_err *port, const char *why);
+/* What a DMA fault may leave (a completion timeout, or an unsupported
+ * request / completer abort completion from the root complex or the
+ * IOMMU): PCIe 4.0 6.2.7, 2.3.2 and 6.2.3.2.5, as the requester and as
+ * the port that carried it see it. */
+extern const struct pci_err test_dma_fault_dev, test_dma_fault_port;
 
 /*
  * How a long case is getting on, for whoever watches the console:

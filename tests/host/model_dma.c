@@ -89,6 +89,7 @@ static void wedge(struct model_igb *g, uint64_t addr)
 	g->wedged = true;
 	g->wedge_addr = addr;
 	g->tx.valid = false;
+	model_pci_completion_timeout(g);
 	if (REG(g, IGB_GCR) & IGB_GCR_CMPL_TMOUT_RESEND) {
 		g->resending = true;
 		g->next_retry_ns = g->now_ns + model_cpl_timeout_ns(g);

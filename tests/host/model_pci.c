@@ -161,6 +161,16 @@ void model_pci_sync(struct model_igb *g)
 	}
 }
 
+void model_pci_completion_timeout(struct model_igb *g)
+{
+	uint16_t ue = FAKE_82576_AER_CAP + PCI_ERR_UNCOR_STATUS;
+	uint16_t devsta = FAKE_82576_PCIE_CAP + PCI_EXP_DEVSTA;
+
+	/* Logged whatever the masks say; non-fatal by default severity. */
+	fake_set32(g->fn, ue, fake_get32(g->fn, ue) | PCI_ERR_UNC_COMP_TIME);
+	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_NFED);
+}
+
 void model_pci_attach(struct model_igb *g)
 {
 	uint16_t devctl = FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL;

@@ -199,5 +199,8 @@ void inject_sync(struct model_igb *g);
 /* model_pci.c: config space side (FLR, MSI-X control) */
 void model_pci_attach(struct model_igb *g);
 void model_pci_sync(struct model_igb *g);
+/* Silicon: a read that got no completion (PCIe 4.0 2.8): AER UE
+ * Completion Timeout and DEVSTA Non-Fatal Error Detected, sticky. */
+void model_pci_completion_timeout(struct model_igb *g);
 
 #endif
