@@ -54,7 +54,7 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 static const struct igb_group *const groups[] = {
 	&igb_group_identity, &igb_group_registers, &igb_group_copy,
 	&igb_group_msix, &igb_group_interrupts, &igb_group_sriov, &igb_group_flr_fault,
-	&igb_group_power, &igb_group_link,
+	&igb_group_power, &igb_group_link, &igb_group_pcie,
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 

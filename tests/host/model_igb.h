@@ -81,6 +81,7 @@ enum model_fault {
 	MODEL_FAULT_PM_STUCK = 1u << 20,      /* PMCSR PowerState ignores writes */
 	MODEL_FAULT_ONE_VECTOR_LOST = 1u << 21, /* MSI and INTx never signal */
 	MODEL_FAULT_EITR_IGNORED = 1u << 22,  /* no throttling whatever EITR says */
+	MODEL_FAULT_BAD_TLP = 1u << 23,       /* each TDT write logs a Bad TLP (AER CE) */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;

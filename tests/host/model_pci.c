@@ -171,6 +171,15 @@ void model_pci_completion_timeout(struct model_igb *g)
 	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_NFED);
 }
 
+void model_pci_bad_tlp(struct model_igb *g)
+{
+	uint16_t ce = FAKE_82576_AER_CAP + PCI_ERR_COR_STATUS;
+	uint16_t devsta = FAKE_82576_PCIE_CAP + PCI_EXP_DEVSTA;
+
+	fake_set32(g->fn, ce, fake_get32(g->fn, ce) | PCI_ERR_COR_BAD_TLP);
+	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_CED);
+}
+
 void model_pci_attach(struct model_igb *g)
 {
 	uint16_t devctl = FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL;

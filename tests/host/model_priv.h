@@ -202,5 +202,7 @@ void model_pci_sync(struct model_igb *g);
 /* Silicon: a read that got no completion (PCIe 4.0 2.8): AER UE
  * Completion Timeout and DEVSTA Non-Fatal Error Detected, sticky. */
 void model_pci_completion_timeout(struct model_igb *g);
+/* A marginal link: the device logs a correctable Bad TLP (AER CE, DEVSTA). */
+void model_pci_bad_tlp(struct model_igb *g);
 
 #endif

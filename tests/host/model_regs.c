@@ -766,6 +766,8 @@ void model_tdt_counted(struct model_igb *g)
 {
 	if (g->remove_after_tdt && g->tdt_writes >= g->remove_after_tdt && !g->removed)
 		remove_now(g);
+	if (g->faults & MODEL_FAULT_BAD_TLP)
+		model_pci_bad_tlp(g);
 }
 
 static const char *const violation_names[MV_COUNT] = {

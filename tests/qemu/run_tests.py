@@ -220,6 +220,8 @@ EXPECTED_SKIPS_NO_IOMMU = dict(NO_FAULT_TARGET, **{
     "iommu=strict": "no IOMMU",
     # the boots' 512 MiB is all below 4 GiB (igb_with_netdev has 6 GiB)
     "dma_above_4g": "no memory above 4 GiB",
+    # An igb on the root bus is a Root Complex Integrated Endpoint: no link.
+    "pcie_link": "Root Complex Integrated Endpoint",
 })
 
 

@@ -1,0 +1,123 @@
+/*
+ * pcie.c - PCIe link and error health (issue 15 items 1 and 2): how the
+ * link to the port above trained, and what error status the device and
+ * that port carried before the run. Config space reads only here; the
+ * per-case error check and its clearing are the harness's (errwatch.c).
+ */
+#include "pci/health.h"
+#include "pci/pci_regs.h"
+#include "suite/suite.h"
+
+/* Linux pcie_wait_for_link / pcie_retrain_link: PCIE_LINK_RETRAIN_TIMEOUT_MS
+ * (drivers/pci/pci.h) bounds how long a port may show Link Training. */
+#define PCIE_LINK_TRAIN_TIMEOUT_US	1000000u
+#define PCIE_LINK_TRAIN_POLL_US		10000u
+
+static uint64_t mts(uint8_t speed)
+{
+	static const uint16_t m[] = { 0, 2500, 5000, 8000, 16000, 32000, 64000 };
+
+	return speed < sizeof(m) / sizeof(m[0]) ? m[speed] : 0;
+}
+
+static enum ktap_result case_pcie_link(struct igb_dev *d, struct test_run *t)
+{
+	struct pcie_link dev, port = { 0 };
+	const struct pci_caps *pc = d->port ? &d->port->caps : NULL;
+	uint8_t speed, width;
+	char bdf[16] = "";
+
+	/* QEMU puts an igb on q35's or virt's root bus as a Root Complex
+	 * Integrated Endpoint, which has no link (PCIe 4.0 7.5.3.2); an 82576
+	 * on a board is a PCIe Endpoint, so this never applies on silicon. */
+	if (d->fn->caps.pcie && d->fn->caps.pcie_type == PCI_EXP_TYPE_RC_END)
+		return test_skip(t, "the function is a Root Complex Integrated Endpoint "
+				 "(as QEMU places an igb on its root bus): it has no link");
+	pcie_link_read(d->bdf, &d->fn->caps, &dev);
+	if (!dev.present)
+		return test_fail(t, "no PCIe capability with a link (the 82576 is a x4 "
+				 "PCIe endpoint)");
+	if (d->port) {
+		pci_bdf_str(d->port->bdf, bdf, sizeof(bdf));
+		pcie_link_read(d->port->bdf, pc, &port);
+	}
+	/* Link Training is meaningful in the port only (PCIe 4.0 7.5.3.8). */
+	if (port.present && (port.lnksta & PCI_EXP_LNKSTA_LT)) {
+		if (!pci_wait16(d->port->bdf, pc->pcie + PCI_EXP_LNKSTA, PCI_EXP_LNKSTA_LT, 0,
+				PCIE_LINK_TRAIN_TIMEOUT_US, PCIE_LINK_TRAIN_POLL_US))
+			return test_fail(t, "port %s still shows Link Training after %u ms",
+					 bdf, PCIE_LINK_TRAIN_TIMEOUT_US / 1000);
+		pcie_link_read(d->bdf, &d->fn->caps, &dev);
+		pcie_link_read(d->port->bdf, pc, &port);
+	}
+	pcie_link_expected(&dev, &port, &speed, &width);
+	test_measure(t, "speed", mts(dev.speed), "MT/s");
+	test_measure(t, "width", dev.width, "lanes");
+	ktap_diag("%s: trained %s x%u; device can %s x%u%s%s%s%s", t->name,
+		  pci_link_speed_str(dev.speed), dev.width, pci_link_speed_str(dev.cap_speed),
+		  dev.cap_width, port.present ? ", port " : " (no PCIe port above it)",
+		  bdf, port.present ? " can " : "",
+		  port.present ? pci_link_speed_str(port.cap_speed) : "");
+	if (port.present)
+		ktap_diag("%s: port %s: LnkCap x%u, LnkSta 0x%04x%s%s", t->name, bdf,
+			  port.cap_width, port.lnksta,
+			  (port.lnksta & PCI_EXP_LNKSTA_LBMS) ?
+				" (Link Bandwidth Management Status: the link changed speed "
+				"or width for reliability, or was retrained)" : "",
+			  (port.lnksta & PCI_EXP_LNKSTA_LABS) ?
+				" (Link Autonomous Bandwidth Status: the hardware changed "
+				"speed or width on its own)" : "");
+	if (!dev.speed || !dev.width)
+		return test_fail(t, "the link is down: LnkSta 0x%04x", dev.lnksta);
+	if (dev.speed < speed || dev.width < width)
+		return test_fail(t, "link trained %s x%u, below what both ends can do: "
+				 "%s x%u (device LnkCap %s x%u%s%s%s%s x%u): a marginal "
+				 "slot, riser or board", pci_link_speed_str(dev.speed),
+				 dev.width, pci_link_speed_str(speed), width,
+				 pci_link_speed_str(dev.cap_speed), dev.cap_width,
+				 port.present ? ", port " : "", bdf,
+				 port.present ? " LnkCap " : "",
+				 port.present ? pci_link_speed_str(port.cap_speed) : "",
+				 port.present ? port.cap_width : dev.cap_width);
+	return KTAP_PASS;
+}
+
+static bool uncorrectable(const struct pci_err *e)
+{
+	return e->status || (e->devsta & ~PCI_EXP_DEVSTA_CED) || e->uncor;
+}
+
+/*
+ * What the harness found (and cleared) before the first case. An
+ * uncorrectable error there fails: the board or its slot raised it at
+ * power-on or under the firmware. Correctable ones alone are reported and
+ * do not fail: link training at power-on may log a receiver error. During
+ * the run every error fails the case that raised it (the harness's check).
+ */
+static enum ktap_result case_pcie_errors(struct igb_dev *d, struct test_run *t)
+{
+	char a[300], b[300], bdf[16] = "none";
+
+	if (d->port)
+		pci_bdf_str(d->port->bdf, bdf, sizeof(bdf));
+	ktap_diag("%s: before the run: device %s; port %s: %s", t->name,
+		  pci_err_str(&d->err_before, a, sizeof(a)), bdf,
+		  d->port ? pci_err_str(&d->port_err_before, b, sizeof(b)) : "-");
+	if (!d->fn->caps.aer)
+		return test_fail(t, "no AER capability: uncorrectable and correctable "
+				 "errors cannot be seen (only PCI_STATUS and DEVSTA)");
+	if (uncorrectable(&d->err_before) || uncorrectable(&d->port_err_before))
+		return test_fail(t, "uncorrectable PCIe errors before the run: device %s; "
+				 "port %s: %s", a, bdf, d->port ? b : "-");
+	return KTAP_PASS;
+}
+
+static const struct igb_test cases[] = {
+	IGB_CASE(pcie_link, NEEDS_NOTHING, MODES_ONCE,
+		 "the PCIe link trained to the best both ends can do (LnkSta against both "
+		 "LnkCaps); port training and bandwidth status"),
+	IGB_CASE(pcie_errors, NEEDS_NOTHING, MODES_ONCE,
+		 "no uncorrectable PCIe error on the device or its port before the run "
+		 "(each case is checked after it runs)"),
+};
+IGB_GROUP(pcie, "PCIe link and error health", cases);

@@ -1,0 +1,200 @@
+/*
+ * test_pcie_cases.c - pcie_link, pcie_errors and the harness's PCIe error
+ * check around every case, run through igbtest_run against the model
+ * behind a fake root port.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fake_devices.h"
+#include "harness.h"
+#include "igbtest.h"
+#include "ktap_parse.h"
+#include "pci/pci_regs.h"
+#include "suite/errwatch.h"
+#include "suite/suite.h"
+
+#define BAR0 0xfebc0000u
+#define DEV_AER FAKE_82576_AER_CAP
+#define DEV_EXP FAKE_82576_PCIE_CAP
+#define PORT_AER FAKE_BRIDGE_AER_CAP
+
+static struct fake_fn *port;
+static struct fake_82576 p;
+static struct kp_doc doc;
+
+static void machine(enum model_personality pers)
+{
+	fake_host_bridge_add(0, 0, 0);
+	port = fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	p = fake_82576_add_as(1, 0, 0, BAR0, pers);
+}
+
+/* Run the cases in only (comma list) with --iommu=off; the exit status. */
+static int run(const char *only)
+{
+	static struct options o;
+	char line[200];
+	int status;
+
+	snprintf(line, sizeof(line), "--iommu=off --only=%s", only);
+	options_defaults(&o);
+	REQUIRE(options_parse_cmdline(&o, line, strlen(line)) == RC_OK);
+	status = igbtest_run(&o, NULL);
+	if (!kp_parse(&doc)) {
+		fake_output_dump();
+		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", doc.problem);
+	}
+	return status;
+}
+
+static enum kp_verdict verdict(const char *name)
+{
+	REQUIRE(doc.nb == 1);
+	return kp_verdict_of(&doc.b[0], name);
+}
+
+TEST(pcie_link_passes_at_both_ends_best)
+{
+	machine(MODEL_QEMU);
+	CHECK_EQ(run("pcie_link"), IGBTEST_EXIT_PASS);
+	CHECK_EQ(verdict("pcie_link"), KP_OK);
+	CHECK_LINE("    # pcie_link: trained 2.5GT/s x4; device can 2.5GT/s x4, port "
+		   "0000:00:02.0 can 5GT/s");
+	CHECK(fake_output_contains("# result: 0000-01-00.0.off.pcie_link.width pass 4 lanes"));
+	CHECK(fake_output_contains("# result: 0000-01-00.0.off.pcie_link.speed pass 2500 MT/s"));
+	CHECK_EQ(fake_cfg_writes_to(port->bdf), 0);
+}
+
+/* QEMU's root-bus igb: an RC Integrated Endpoint has no link to check. */
+TEST(pcie_link_root_complex_integrated_endpoint_skips)
+{
+	fake_host_bridge_add(0, 0, 0);
+	p = fake_82576_add(0, 1, 0, BAR0);
+	fake_set16(p.fn, DEV_EXP + PCI_EXP_FLAGS, 0x0002 | PCI_EXP_TYPE_RC_END << 4);
+	CHECK_EQ(run("identify,pcie_link"), IGBTEST_EXIT_PASS);
+	CHECK_EQ(verdict("pcie_link"), KP_SKIP);
+	CHECK(fake_output_contains("ok 2 pcie_link # SKIP the function is a Root Complex "
+				   "Integrated Endpoint (as QEMU places an igb on its root "
+				   "bus): it has no link"));
+}
+
+TEST(pcie_link_below_both_ends_fails_with_both_values)
+{
+	machine(MODEL_QEMU);
+	fake_set16(p.fn, DEV_EXP + PCI_EXP_LNKSTA, 1 | 1 << 4); /* x1 in an x8 slot */
+	CHECK_EQ(run("pcie_link,identify"), IGBTEST_EXIT_FAIL);
+	CHECK_EQ(verdict("pcie_link"), KP_NOT_OK);
+	CHECK_EQ(verdict("identify"), KP_OK);
+	CHECK(fake_output_contains("pcie_link: link trained 2.5GT/s x1, below what both "
+				   "ends can do: 2.5GT/s x4 (device LnkCap 2.5GT/s x4, port "
+				   "0000:00:02.0 LnkCap 5GT/s x8)"));
+}
+
+TEST(pcie_link_slot_narrower_than_the_device_passes)
+{
+	machine(MODEL_QEMU);
+	fake_set32(port, FAKE_BRIDGE_PCIE_CAP + PCI_EXP_LNKCAP, 2 | 1 << 4);
+	fake_set16(p.fn, DEV_EXP + PCI_EXP_LNKSTA, 1 | 1 << 4);
+	CHECK_EQ(run("pcie_link"), IGBTEST_EXIT_PASS);
+}
+
+TEST(pcie_link_training_that_never_ends_fails_within_the_bound)
+{
+	uint64_t t0;
+
+	machine(MODEL_QEMU);
+	fake_set16(port, FAKE_BRIDGE_PCIE_CAP + PCI_EXP_LNKSTA,
+		   2 | 8 << 4 | PCI_EXP_LNKSTA_LT);
+	t0 = fake_now_us();
+	CHECK_EQ(run("pcie_link"), IGBTEST_EXIT_FAIL);
+	CHECK(fake_output_contains("pcie_link: port 0000:00:02.0 still shows Link "
+				   "Training after 1000 ms"));
+	CHECK(fake_now_us() - t0 < 3000000);
+}
+
+TEST(pcie_errors_before_the_run_reported_once_cleared_not_blamed)
+{
+	machine(MODEL_QEMU);
+	fake_set32(p.fn, DEV_AER + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_COMP_TIME);
+	fake_set32(port, PORT_AER + PCI_ERR_COR_STATUS, PCI_ERR_COR_RCVR);
+	CHECK_EQ(run("identify,pcie_errors,status_sane"), IGBTEST_EXIT_FAIL);
+	CHECK_EQ(verdict("identify"), KP_OK);
+	CHECK_EQ(verdict("status_sane"), KP_OK);
+	CHECK_EQ(verdict("pcie_errors"), KP_NOT_OK);
+	CHECK(fake_output_contains("PCIe errors found before the run (cleared, not blamed "
+				   "on any case): device: AER UE 0x4000 (completion timeout); "
+				   "port 0000:00:02.0: AER CE 0x1 (receiver error)"));
+	CHECK(fake_output_contains("pcie_errors: uncorrectable PCIe errors before the run"));
+	CHECK_EQ(fake_get32(p.fn, DEV_AER + PCI_ERR_UNCOR_STATUS), 0);
+	CHECK_EQ(fake_get32(port, PORT_AER + PCI_ERR_COR_STATUS), 0);
+}
+
+TEST(pcie_errors_correctable_only_before_the_run_passes)
+{
+	machine(MODEL_QEMU);
+	fake_set32(port, PORT_AER + PCI_ERR_COR_STATUS, PCI_ERR_COR_RCVR);
+	CHECK_EQ(run("pcie_errors"), IGBTEST_EXIT_PASS);
+	CHECK(fake_output_contains("pcie_errors: before the run: device none; port "
+				   "0000:00:02.0: AER CE 0x1 (receiver error)"));
+}
+
+TEST(pcie_errors_missing_aer_fails_once)
+{
+	machine(MODEL_QEMU);
+	/* Drop AER from the extended list: ARI becomes the first capability. */
+	fake_set32(p.fn, 0x100, fake_get32(p.fn, 0x150));
+	CHECK_EQ(run("pcie_errors,identify"), IGBTEST_EXIT_FAIL);
+	CHECK_EQ(verdict("pcie_errors"), KP_NOT_OK);
+	CHECK_EQ(verdict("identify"), KP_OK);
+	CHECK(fake_output_contains("pcie_errors: no AER capability"));
+}
+
+TEST(errwatch_case_raising_an_error_fails_naming_it_next_case_clean)
+{
+	machine(MODEL_SILICON);
+	model_inject(p.model, MODEL_FAULT_BAD_TLP);
+	CHECK_EQ(run("memcpy_success,identify"), IGBTEST_EXIT_FAIL);
+	CHECK_EQ(verdict("memcpy_success"), KP_NOT_OK);
+	CHECK_EQ(verdict("identify"), KP_OK);
+	CHECK(fake_output_contains("memcpy_success: PCIe errors during the case: device: "
+				   "DEVSTA 0x1 (correctable); AER CE 0x40 (bad TLP)"));
+	CHECK_EQ(fake_get32(p.fn, DEV_AER + PCI_ERR_COR_STATUS), 0);
+}
+
+/* The check itself, on an inventory: port bits count as the device's do. */
+TEST(errwatch_port_errors_fail_the_case_unless_declared)
+{
+	static struct pci_inventory inv;
+	struct igb_dev d = { 0 };
+	struct test_run t = { .name = "somecase" };
+	enum ktap_result r = KTAP_PASS;
+	const struct pci_err ce = { .cor = PCI_ERR_COR_BAD_DLLP };
+
+	machine(MODEL_QEMU);
+	REQUIRE(pci_scan(&inv) == RC_OK);
+	for (unsigned i = 0; i < inv.n; i++)
+		if (fake_bdf_eq(inv.f[i].bdf, p.fn->bdf))
+			d.fn = &inv.f[i];
+	REQUIRE(d.fn && d.fn->parent != PCI_NO_PARENT);
+	d.bdf = d.fn->bdf;
+	d.port = &inv.f[d.fn->parent];
+	fake_set32(port, PORT_AER + PCI_ERR_COR_STATUS, PCI_ERR_COR_BAD_DLLP);
+	errwatch_after(&d, &t, &r);
+	CHECK_EQ(r, KTAP_FAIL);
+	CHECK_STREQ(t.reason, "PCIe errors during the case: port 0000:00:02.0: AER CE 0x80 "
+		    "(bad DLLP)");
+	CHECK_EQ(fake_get32(port, PORT_AER + PCI_ERR_COR_STATUS), 0);
+	/* Declared: passes, and is said. */
+	r = KTAP_PASS;
+	test_expect_pcie(&t, &(struct pci_err){ 0 }, &ce, "a test");
+	fake_set32(port, PORT_AER + PCI_ERR_COR_STATUS, PCI_ERR_COR_BAD_DLLP);
+	errwatch_after(&d, &t, &r);
+	CHECK_EQ(r, KTAP_PASS);
+	CHECK(fake_output_contains("somecase: PCIe errors expected (a test): port "
+				   "0000:00:02.0: AER CE 0x80 (bad DLLP)"));
+	/* A device gone reads as no errors here: the runner says "gone". */
+	p.fn->all_ones = true;
+	errwatch_after(&d, &t, &r);
+	CHECK_EQ(r, KTAP_PASS);
+}
