@@ -449,7 +449,8 @@ int pci_scan(struct pci_inventory *inv)
 
 const char *pci_link_speed_str(uint8_t code)
 {
-	static const char *const speeds[] = {
+	/* Inline, not pointers: each pointer costs the .efi a relocation. */
+	static const char speeds[][8] = {
 		"?", "2.5GT/s", "5GT/s", "8GT/s", "16GT/s", "32GT/s", "64GT/s",
 	};
 	return code < sizeof(speeds) / sizeof(speeds[0]) ? speeds[code] : "?";

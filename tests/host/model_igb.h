@@ -82,6 +82,7 @@ enum model_fault {
 	MODEL_FAULT_ONE_VECTOR_LOST = 1u << 21, /* MSI and INTx never signal */
 	MODEL_FAULT_EITR_IGNORED = 1u << 22,  /* no throttling whatever EITR says */
 	MODEL_FAULT_BAD_TLP = 1u << 23,       /* each TDT write logs a Bad TLP (AER CE) */
+	MODEL_FAULT_POISONED_TLP = 1u << 24,  /* logs a poisoned TLP (AER UE) when injected */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;

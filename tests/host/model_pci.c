@@ -180,6 +180,17 @@ void model_pci_bad_tlp(struct model_igb *g)
 	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_CED);
 }
 
+void model_pci_poisoned_tlp(struct model_igb *g)
+{
+	uint16_t ue = FAKE_82576_AER_CAP + PCI_ERR_UNCOR_STATUS;
+	uint16_t devsta = FAKE_82576_PCIE_CAP + PCI_EXP_DEVSTA;
+
+	fake_set32(g->fn, ue, fake_get32(g->fn, ue) | PCI_ERR_UNC_POISON_TLP);
+	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_NFED);
+	fake_set16(g->fn, PCI_STATUS, fake_get16(g->fn, PCI_STATUS) |
+		   PCI_STATUS_DETECTED_PARITY);
+}
+
 void model_pci_attach(struct model_igb *g)
 {
 	uint16_t devctl = FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL;

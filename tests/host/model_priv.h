@@ -204,5 +204,8 @@ void model_pci_sync(struct model_igb *g);
 void model_pci_completion_timeout(struct model_igb *g);
 /* A marginal link: the device logs a correctable Bad TLP (AER CE, DEVSTA). */
 void model_pci_bad_tlp(struct model_igb *g);
+/* A poisoned TLP received (PCIe 4.0 2.7.2.2): AER UE Poisoned TLP, DEVSTA
+ * Non-Fatal Error Detected, PCI_STATUS Detected Parity Error. */
+void model_pci_poisoned_tlp(struct model_igb *g);
 
 #endif

@@ -727,6 +727,8 @@ void model_inject(struct model_igb *g, unsigned faults)
 		g->nvm[NVM_CHECKSUM_WORD]++;
 	if (faults & MODEL_FAULT_LINK_NEVER_UP)
 		g->lu = false;
+	if (faults & MODEL_FAULT_POISONED_TLP)
+		model_pci_poisoned_tlp(g);
 }
 
 /*

@@ -251,6 +251,18 @@ INJECT(intx_never_asserted, BOTH, false, "intx_status", MODEL_FAULT_ONE_VECTOR_L
 INJECT(d3hot_refused, BOTH, false, "d3hot_d0", MODEL_FAULT_PM_STUCK, { 0 },
        { { "d3hot_d0", "D3hot refused: PMCSR 0x0000 (D0)" } })
 
+/* PCIe errors: raised in the middle of a case, the harness's check after
+ * it fails that case by name and the run goes on; found at power-on,
+ * pcie_errors fails and no case is blamed. */
+INJECT(pcie_error_mid_case, BOTH, false, "loopback_frames", MODEL_FAULT_POISONED_TLP, { 0 },
+       { { "loopback_frames", "PCIe errors during the case: device: STATUS 0x8000 "
+	   "(detected parity error); DEVSTA 0x2 (non-fatal); AER UE 0x1000 (poisoned "
+	   "TLP)" } })
+
+INJECT(pcie_error_before_the_run, BOTH, false, NULL, MODEL_FAULT_POISONED_TLP, { 0 },
+       { { "pcie_errors", "uncorrectable PCIe errors before the run: device STATUS "
+	   "0x8000 (detected parity error)" } })
+
 /*
  * Cases no device misbehaviour the model injects can make fail, and why.
  * The config-space cases read what the fake PCI layer builds before the
@@ -274,6 +286,9 @@ static const struct {
 	  "it (test_pci_caps.c)" },
 	{ "sriov_enable", "VF config spaces (IDs, class, count) are the fake PCI layer's; "
 	  "the model injects no config-space faults" },
+	{ "pcie_link", "link speed and width are the fake PCI layer's config space "
+	  "(test_pcie_cases.c: a link below both ends' capability, training that never "
+	  "ends)" },
 };
 
 /* ---- running an entry --------------------------------------------------- */

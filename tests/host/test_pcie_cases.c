@@ -60,7 +60,7 @@ TEST(pcie_link_passes_at_both_ends_best)
 	CHECK_EQ(run("pcie_link"), IGBTEST_EXIT_PASS);
 	CHECK_EQ(verdict("pcie_link"), KP_OK);
 	CHECK_LINE("    # pcie_link: trained 2.5GT/s x4; device can 2.5GT/s x4, port "
-		   "0000:00:02.0 can 5GT/s");
+		   "0000:00:02.0 can 5GT/s x8 (port LnkSta 0x0082)");
 	CHECK(fake_output_contains("# result: 0000-01-00.0.off.pcie_link.width pass 4 lanes"));
 	CHECK(fake_output_contains("# result: 0000-01-00.0.off.pcie_link.speed pass 2500 MT/s"));
 	CHECK_EQ(fake_cfg_writes_to(port->bdf), 0);
@@ -87,8 +87,8 @@ TEST(pcie_link_below_both_ends_fails_with_both_values)
 	CHECK_EQ(verdict("pcie_link"), KP_NOT_OK);
 	CHECK_EQ(verdict("identify"), KP_OK);
 	CHECK(fake_output_contains("pcie_link: link trained 2.5GT/s x1, below what both "
-				   "ends can do: 2.5GT/s x4 (device LnkCap 2.5GT/s x4, port "
-				   "0000:00:02.0 LnkCap 5GT/s x8)"));
+				   "ends can do: 2.5GT/s x4 (device can 2.5GT/s x4, port "
+				   "0000:00:02.0 can 5GT/s x8)"));
 }
 
 TEST(pcie_link_slot_narrower_than_the_device_passes)
@@ -110,6 +110,14 @@ TEST(pcie_link_training_that_never_ends_fails_within_the_bound)
 	CHECK_EQ(run("pcie_link"), IGBTEST_EXIT_FAIL);
 	CHECK(fake_output_contains("pcie_link: port 0000:00:02.0 still shows Link "
 				   "Training after 1000 ms"));
+	/* Bandwidth status bits are said, not failed. */
+	fake_reset();
+	machine(MODEL_QEMU);
+	fake_set16(port, FAKE_BRIDGE_PCIE_CAP + PCI_EXP_LNKSTA, 2 | 8 << 4 |
+		   PCI_EXP_LNKSTA_LBMS | PCI_EXP_LNKSTA_LABS);
+	CHECK_EQ(run("pcie_link"), IGBTEST_EXIT_PASS);
+	CHECK(fake_output_contains("Link Bandwidth Management Status set"));
+	CHECK(fake_output_contains("Link Autonomous Bandwidth Status set"));
 	CHECK(fake_now_us() - t0 < 3000000);
 }
 
