@@ -3,6 +3,8 @@
 
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
+#include "pci/pci_regs.h"
+#include "report/fmt.h"
 
 /* A 64-bit octet counter: low dword first, the high read clears both. */
 static uint64_t rd64(struct igb_dev *d, uint32_t lo, uint32_t hi)
@@ -149,4 +151,66 @@ int igb_read_nvm_mac(struct igb_dev *d, struct igb_nvm_mac *m)
 		return rc;
 	m->alt = !(m->alt_mac[0] & 0x01); /* multicast: not used */
 	return RC_OK;
+}
+
+void igb_board_read(struct igb_dev *d, struct igb_board *b)
+{
+	const struct pci_caps *c = &d->fn->caps;
+
+	*b = (struct igb_board){ .pba_rc = RC_ENODEV, .ver_rc = RC_ENODEV };
+	b->vendor = pci_read16(d->bdf, PCI_VENDOR_ID);
+	b->device = pci_read16(d->bdf, PCI_DEVICE_ID);
+	b->subsys_vendor = pci_read16(d->bdf, PCI_SUBSYSTEM_VENDOR_ID);
+	b->subsys_device = pci_read16(d->bdf, PCI_SUBSYSTEM_ID);
+	if (c->dsn) {
+		b->has_dsn = true;
+		b->dsn = pci_read32(d->bdf, c->dsn + PCI_DSN) |
+			 (uint64_t)pci_read32(d->bdf, c->dsn + PCI_DSN + 4) << 32;
+	}
+	if (!d->bar0)
+		return;
+	b->have_bar0 = true;
+	uint32_t ral = igb_rd32(d, IGB_RAL(0)), rah = igb_rd32(d, IGB_RAH(0));
+	for (unsigned i = 0; i < 4; i++)
+		b->mac[i] = (uint8_t)(ral >> (8 * i));
+	b->mac[4] = (uint8_t)rah;
+	b->mac[5] = (uint8_t)(rah >> 8);
+	b->pba_rc = igb_read_pba(d, b->pba, sizeof(b->pba));
+	b->ver_rc = igb_read_nvm_version(d, &b->ver);
+	b->nvm_words = igb_nvm_words(d);
+}
+
+const char *igb_board_str(const struct igb_board *b, char *buf, size_t n)
+{
+	char pba[IGB_PBA_MAX + 24], ver[48], dsn[32];
+
+	if (b->pba_rc)
+		fmt_snprintf(pba, sizeof(pba), "unreadable (%s)", rc_name(b->pba_rc));
+	else
+		fmt_snprintf(pba, sizeof(pba), "%s", b->pba);
+	if (b->ver_rc)
+		fmt_snprintf(ver, sizeof(ver), "unreadable (%s)", rc_name(b->ver_rc));
+	else if (b->ver.etrack_valid)
+		fmt_snprintf(ver, sizeof(ver), "%u.%u-%u etrack 0x%08x", b->ver.major,
+			     b->ver.minor, b->ver.build, b->ver.etrack);
+	else
+		fmt_snprintf(ver, sizeof(ver), "%u.%u-%u", b->ver.major, b->ver.minor,
+			     b->ver.build);
+	if (b->has_dsn)
+		fmt_snprintf(dsn, sizeof(dsn), "%02x-%02x-%02x-%02x-%02x-%02x-%02x-%02x",
+			     (unsigned)(b->dsn >> 56) & 0xff, (unsigned)(b->dsn >> 48) & 0xff,
+			     (unsigned)(b->dsn >> 40) & 0xff, (unsigned)(b->dsn >> 32) & 0xff,
+			     (unsigned)(b->dsn >> 24) & 0xff, (unsigned)(b->dsn >> 16) & 0xff,
+			     (unsigned)(b->dsn >> 8) & 0xff, (unsigned)b->dsn & 0xff);
+	else
+		fmt_snprintf(dsn, sizeof(dsn), "none");
+	if (!b->have_bar0)
+		fmt_snprintf(buf, n, "subsystem %04x:%04x dsn %s (BAR0 unusable: no MAC, "
+			     "PBA or NVM)", b->subsys_vendor, b->subsys_device, dsn);
+	else
+		fmt_snprintf(buf, n, "subsystem %04x:%04x mac %02x:%02x:%02x:%02x:%02x:%02x "
+			     "pba %s nvm %s (%u words) dsn %s", b->subsys_vendor,
+			     b->subsys_device, b->mac[0], b->mac[1], b->mac[2], b->mac[3],
+			     b->mac[4], b->mac[5], pba, ver, b->nvm_words, dsn);
+	return buf;
 }

@@ -59,4 +59,25 @@ struct igb_nvm_mac {
 };
 int igb_read_nvm_mac(struct igb_dev *d, struct igb_nvm_mac *m);
 
+/* Everything that says which board this is, read once (igb_board_read). */
+struct igb_board {
+	uint16_t vendor, device, subsys_vendor, subsys_device;
+	bool have_bar0;            /* the NVM and MAC parts below were read */
+	uint8_t mac[6];            /* RAL0/RAH0, as the NVM loaded them */
+	char pba[IGB_PBA_MAX];
+	int pba_rc;
+	struct igb_nvm_version ver;
+	int ver_rc;
+	unsigned nvm_words;
+	bool has_dsn;              /* PCIe Device Serial Number capability */
+	uint64_t dsn;
+};
+
+/* Config space always; the NVM and MAC only with a usable BAR0. */
+void igb_board_read(struct igb_dev *d, struct igb_board *b);
+/* "subsystem 8086:a01c mac 52:54:00:12:34:56 pba 1040FF-0FF nvm 2.1-0
+ * (1024 words) dsn 00-1b-21-ff-ff-12-34-56" (what could not be read
+ * says so). */
+const char *igb_board_str(const struct igb_board *b, char *buf, size_t n);
+
 #endif

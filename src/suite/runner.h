@@ -2,6 +2,7 @@
 #ifndef IGBTEST_SUITE_RUNNER_H
 #define IGBTEST_SUITE_RUNNER_H
 
+#include "igb/igb_info.h"
 #include "suite/suite.h"
 
 /* fixture.c: one device's set-up and tear-down around its cases. */
@@ -18,8 +19,13 @@ void fixture_release(struct igb_dev *d, struct igb_drv *drv);
 void fixture_before(struct igb_drv *drv);
 void fixture_after(struct igb_dev *d, struct igb_drv *drv, enum ktap_result r);
 
-/* summary.c: outcomes, result lines, the table. */
+/* At most this many 82576s are tested in one run (--device picks others). */
+#define SUITE_MAX_DEVICES 32
+
+/* summary.c: identities, outcomes, result lines, the table. */
 void summary_reset(void);
+/* Read d's board identity, print its "# device:" line, keep it for the JSON. */
+void summary_board(struct igb_dev *d);
 /* nsel records (KTAP_SKIP until a run passes) for d's selected cases in
  * the current mode, in run order; NULL when the table is full. */
 struct suite_record *summary_add(const struct igb_dev *d, const struct options *o,

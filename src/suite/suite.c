@@ -54,7 +54,7 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 static const struct igb_group *const groups[] = {
 	&igb_group_identity, &igb_group_registers, &igb_group_copy,
 	&igb_group_msix, &igb_group_interrupts, &igb_group_sriov, &igb_group_flr_fault,
-	&igb_group_power, &igb_group_link, &igb_group_pcie,
+	&igb_group_power, &igb_group_link, &igb_group_pcie, &igb_group_board,
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 
@@ -362,7 +362,6 @@ struct suite_device {
 	const char *once_in; /* this round: where MODE_INDEPENDENT cases ran */
 	struct suite_record *recs[IOMMU_NMODES]; /* NULL: not yet, or no room */
 };
-#define SUITE_MAX_DEVICES 32
 static struct suite_device devices[SUITE_MAX_DEVICES];
 static unsigned ndevices;
 
@@ -622,6 +621,7 @@ int suite_run(const struct pci_inventory *inv)
 			sd->d.port = inv->f[i].parent == PCI_NO_PARENT ? NULL :
 				     &inv->f[inv->f[i].parent];
 			errwatch_begin(&sd->d);
+			summary_board(&sd->d);
 			continue;
 		}
 		/* Held by a firmware driver: named, never touched. */

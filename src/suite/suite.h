@@ -236,7 +236,7 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 /* The groups, by file (src/cases/). */
 extern const struct igb_group igb_group_identity, igb_group_registers, igb_group_copy,
 	igb_group_msix, igb_group_sriov, igb_group_flr_fault, igb_group_power,
-	igb_group_interrupts, igb_group_link, igb_group_pcie;
+	igb_group_interrupts, igb_group_link, igb_group_pcie, igb_group_board;
 
 /* The registry in run order: how many cases, and case i. */
 unsigned suite_case_count(void);
@@ -292,7 +292,8 @@ struct suite_record {
 #define SUITE_MAX_RECORDS 4096
 unsigned suite_record_count(void);
 const struct suite_record *suite_record(unsigned i);
-/* The records as a JSON member, "results": [...] (snprintf-like). */
+/* The records and the tested boards as JSON members, "results": [...],
+ * "devices": [...] (snprintf-like). */
 size_t suite_results_json(char *buf, size_t n);
 
 #endif

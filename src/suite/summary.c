@@ -1,7 +1,8 @@
 /*
- * summary.c - what the run reports besides KTAP itself: the "# result:"
- * line after each result, the outcome per (device, mode, case) with its
- * rounds folded in, the summary table and the JSON results.
+ * summary.c - what the run reports besides KTAP itself: each device's
+ * identity ("# device:"), the "# result:" line after each result, the
+ * outcome per (device, mode, case) with its rounds folded in, the summary
+ * table and the JSON results.
  */
 #include "suite/runner.h"
 
@@ -12,9 +13,17 @@ static struct suite_record records[SUITE_MAX_RECORDS];
 static unsigned nrecords;
 static struct suite_record overflow_record; /* when records[] is full */
 
+/* Which board each tested device is (issue 15 item 9), for the JSON. */
+static struct {
+	struct pci_bdf bdf;
+	struct igb_board b;
+} boards[SUITE_MAX_DEVICES];
+static unsigned nboards;
+
 void summary_reset(void)
 {
 	nrecords = 0;
+	nboards = 0;
 	overflow_record = (struct suite_record){ .result = KTAP_SKIP };
 }
 
@@ -99,15 +108,23 @@ void summary_record(struct suite_record *rec, const struct test_run *t,
  *   # result: <device>.<case>[.r<round>] <pass|fail|skip|removed> <ms> ms
  * The device is its BDF with '-' for ':' (LAVA's test case id alphabet).
  */
+/* The device as the result lines name it: its BDF with '-' for ':'. */
+static unsigned device_id(const struct igb_dev *d, char *id, size_t size)
+{
+	unsigned n = 0;
+
+	for (const char *p = d->name; *p && n < size - 1; p++)
+		id[n++] = *p == ':' ? '-' : *p;
+	id[n] = '\0';
+	return n;
+}
+
 void summary_result_line(const struct igb_dev *d, const struct test_run *t,
 			 unsigned round, enum ktap_result r, uint64_t us)
 {
 	char id[120], rnd[16] = "";
-	unsigned n = 0;
+	unsigned n = device_id(d, id, sizeof(id));
 
-	for (const char *p = d->name; *p && n < sizeof(id) - 1; p++)
-		id[n++] = *p == ':' ? '-' : *p;
-	id[n] = '\0';
 	if (round)
 		fmt_snprintf(rnd, sizeof(rnd), ".r%u", round);
 	fmt_snprintf(id + n, sizeof(id) - n, ".%s.%s%s", iommu_mode_name(iommu_current()),
@@ -119,6 +136,26 @@ void summary_result_line(const struct igb_dev *d, const struct test_run *t,
 		ktap_diag_at(KTAP_ALWAYS, "result: %s.%s %s %llu %s", id, t->measures[i].key,
 			     outcome_word(r, t->removed), (unsigned long long)t->measures[i].value,
 			     t->measures[i].unit);
+}
+
+/*
+ * The board's identity, once per device before its first case, on a line
+ * keyed by the same device id as its "# result:" lines, so a lab can
+ * trace every result to a board (grep, LAVA, ktap2junit's properties):
+ *   # device: <device> <vendor>:<device id> subsystem ... dsn ...
+ */
+void summary_board(struct igb_dev *d)
+{
+	char id[32], s[300];
+	struct igb_board *b = &boards[nboards].b;
+
+	if (nboards == SUITE_MAX_DEVICES)
+		return;
+	boards[nboards++].bdf = d->bdf;
+	igb_board_read(d, b);
+	device_id(d, id, sizeof(id));
+	ktap_diag_at(KTAP_ALWAYS, "device: %s %04x:%04x %s", id, b->vendor, b->device,
+		     igb_board_str(b, s, sizeof(s)));
 }
 
 /* Tenths of a second. */
@@ -202,6 +239,31 @@ size_t suite_results_json(char *buf, size_t n)
 			    r->measures[m].key, (unsigned long long)r->measures[m].value,
 			    r->measures[m].unit);
 		PUT("}}");
+	}
+	PUT("\n  ],\n  \"devices\": [");
+	for (unsigned i = 0; i < nboards; i++) {
+		const struct igb_board *b = &boards[i].b;
+
+		pci_bdf_str(boards[i].bdf, bdf, sizeof(bdf));
+		PUT("%s\n    {\"device\": \"%s\", \"ids\": \"%04x:%04x\", "
+		    "\"subsystem\": \"%04x:%04x\"", i ? "," : "", bdf, b->vendor, b->device,
+		    b->subsys_vendor, b->subsys_device);
+		if (b->has_dsn)
+			PUT(", \"dsn\": \"%016llx\"", (unsigned long long)b->dsn);
+		if (b->have_bar0)
+			PUT(", \"mac\": \"%02x:%02x:%02x:%02x:%02x:%02x\", \"nvm_words\": %u",
+			    b->mac[0], b->mac[1], b->mac[2], b->mac[3], b->mac[4], b->mac[5],
+			    b->nvm_words);
+		if (b->have_bar0 && !b->ver_rc)
+			PUT(", \"nvm_version\": \"%u.%u-%u\"", b->ver.major, b->ver.minor,
+			    b->ver.build);
+		if (b->have_bar0 && !b->pba_rc) {
+			PUT(", \"pba\": \"");
+			for (const char *c = b->pba; *c; c++) /* printable ASCII */
+				PUT("%s%c", *c == '"' || *c == '\\' ? "\\" : "", *c);
+			PUT("\"");
+		}
+		PUT("}");
 	}
 	PUT("\n  ]\n");
 #undef PUT

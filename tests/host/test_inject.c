@@ -263,6 +263,11 @@ INJECT(pcie_error_before_the_run, BOTH, false, NULL, MODEL_FAULT_POISONED_TLP, {
        { { "pcie_errors", "uncorrectable PCIe errors before the run: device STATUS "
 	   "0x8000 (detected parity error)" } })
 
+/* Board identity: the NVM does not answer (EERD.DONE never sets). */
+INJECT(nvm_read_never_done, BOTH, false, "board_identity", MODEL_FAULT_REG_STUCK,
+       { .reg = IGB_EERD, .stuck_mask = IGB_EERD_DONE, .stuck_value = 0 },
+       { { "board_identity", "PBA (part number) unreadable from the NVM" } })
+
 /*
  * Cases no device misbehaviour the model injects can make fail, and why.
  * The config-space cases read what the fake PCI layer builds before the

@@ -670,6 +670,7 @@ def check_lava_pattern(log: Path) -> None:
 JUNIT_SAMPLE = """\x1b[2JBdsDxe: starting\r
 KTAP version 1\r
 # igbtest 0.1.0 (build x): Intel 82576 qualification, pre-OS\r
+# device: 0000-00-01.0 8086:10c9 subsystem 8086:a01c mac 52:54:00:12:34:56 pba 1040FF-0FF nvm 2.1-0 (1024 words) dsn none\r
 1..2\r
   KTAP version 1\r
   # Subtest: 82576 0000:00:01.0\r
@@ -731,6 +732,14 @@ def t_junit_synthetic(ctx) -> None:
         prop = tc.find("properties/property[@name='throughput']")
         rt.check(prop is not None and prop.get("value") == "87 MB/s",
                  "the key measurement is not a property of its testcase")
+        board = root.find("./testsuite[@name='82576 0000:00:01.0']/properties/"
+                          "property[@name='board']")
+        rt.check(board is not None and board.get("value") ==
+                 "8086:10c9 subsystem 8086:a01c mac 52:54:00:12:34:56 pba 1040FF-0FF "
+                 "nvm 2.1-0 (1024 words) dsn none", "the '# device:' line is not the "
+                 "suite's board property")
+        rt.check(root.find("./testsuite[@name='82576 0000:00:03.0 / round 1']/properties")
+                 is None, "a board property for a device with no '# device:' line")
         skip = root.find(".//testcase[@name='cap_sriov']/skipped")
         rt.check(skip is not None and skip.get("message") == "no SR-IOV capability", "skip")
         # A usage error: nothing ran, and the report is red, not skipped-green.
