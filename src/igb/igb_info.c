@@ -14,22 +14,38 @@ static uint64_t rd64(struct igb_dev *d, uint32_t lo, uint32_t hi)
 	return v | (uint64_t)igb_rd32(d, hi) << 32;
 }
 
+/* Each counter's register; the octet counters' high half too (read
+ * second, it clears both). Names inline: no pointer to relocate. */
+static const struct {
+	uint32_t lo, hi;
+	char name[9];
+} stat_regs[IGB_NSTATS] = {
+	[IGB_STAT_GPTC] = { IGB_GPTC, 0, "GPTC" },
+	[IGB_STAT_TPT] = { IGB_TPT, 0, "TPT" },
+	[IGB_STAT_GOTC] = { IGB_GOTCL, IGB_GOTCH, "GOTC" },
+	[IGB_STAT_TOT] = { IGB_TOTL, IGB_TOTH, "TOT" },
+	[IGB_STAT_GPRC] = { IGB_GPRC, 0, "GPRC" },
+	[IGB_STAT_TPR] = { IGB_TPR, 0, "TPR" },
+	[IGB_STAT_GORC] = { IGB_GORCL, IGB_GORCH, "GORC" },
+	[IGB_STAT_TOR] = { IGB_TORL, IGB_TORH, "TOR" },
+	[IGB_STAT_CRCERRS] = { IGB_CRCERRS, 0, "CRCERRS" },
+	[IGB_STAT_ALGNERRC] = { IGB_ALGNERRC, 0, "ALGNERRC" },
+	[IGB_STAT_RXERRC] = { IGB_RXERRC, 0, "RXERRC" },
+	[IGB_STAT_MPC] = { IGB_MPC, 0, "MPC" },
+	[IGB_STAT_RLEC] = { IGB_RLEC, 0, "RLEC" },
+	[IGB_STAT_RNBC] = { IGB_RNBC, 0, "RNBC" },
+};
+
 void igb_stats_read(struct igb_dev *d, struct igb_stats *s)
 {
-	s->crcerrs = igb_rd32(d, IGB_CRCERRS);
-	s->algnerrc = igb_rd32(d, IGB_ALGNERRC);
-	s->rxerrc = igb_rd32(d, IGB_RXERRC);
-	s->mpc = igb_rd32(d, IGB_MPC);
-	s->rlec = igb_rd32(d, IGB_RLEC);
-	s->rnbc = igb_rd32(d, IGB_RNBC);
-	s->gprc = igb_rd32(d, IGB_GPRC);
-	s->gptc = igb_rd32(d, IGB_GPTC);
-	s->gorc = rd64(d, IGB_GORCL, IGB_GORCH);
-	s->gotc = rd64(d, IGB_GOTCL, IGB_GOTCH);
-	s->tpr = igb_rd32(d, IGB_TPR);
-	s->tpt = igb_rd32(d, IGB_TPT);
-	s->tor = rd64(d, IGB_TORL, IGB_TORH);
-	s->tot = rd64(d, IGB_TOTL, IGB_TOTH);
+	for (unsigned i = 0; i < IGB_NSTATS; i++)
+		s->v[i] = stat_regs[i].hi ? rd64(d, stat_regs[i].lo, stat_regs[i].hi) :
+					    igb_rd32(d, stat_regs[i].lo);
+}
+
+const char *igb_stat_name(enum igb_stat i)
+{
+	return stat_regs[i].name;
 }
 
 static char hexdigit(unsigned v)

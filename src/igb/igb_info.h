@@ -8,16 +8,24 @@
 
 #include "igb/igb.h"
 
-/* The counters a copy is checked against (8.19). */
+/* The counters a copy is checked against (8.19), as an array so that a
+ * check walks them all the same way. */
+enum igb_stat {
+	IGB_STAT_GPTC, IGB_STAT_TPT, IGB_STAT_GOTC, IGB_STAT_TOT,    /* TX packets, octets */
+	IGB_STAT_GPRC, IGB_STAT_TPR, IGB_STAT_GORC, IGB_STAT_TOR,    /* RX packets, octets */
+	IGB_STAT_CRCERRS, IGB_STAT_ALGNERRC, IGB_STAT_RXERRC,        /* errors */
+	IGB_STAT_MPC, IGB_STAT_RLEC, IGB_STAT_RNBC,                  /* drops */
+	IGB_NSTATS
+};
 struct igb_stats {
-	uint64_t gprc, gptc, gorc, gotc; /* good packets and octets, RX/TX */
-	uint64_t tpr, tpt, tor, tot;     /* total packets and octets, RX/TX */
-	uint32_t crcerrs, algnerrc, rxerrc, mpc, rlec, rnbc; /* errors, drops */
+	uint64_t v[IGB_NSTATS];
 };
 
 /* Read every counter above once: the registers clear on read, so this
  * also starts the next count from zero (Linux igb_update_stats). */
 void igb_stats_read(struct igb_dev *d, struct igb_stats *s);
+/* The counter's register name ("GPTC"). */
+const char *igb_stat_name(enum igb_stat i);
 
 #define IGB_PBA_MAX 32	/* longest PBA string we print, with its NUL */
 /* The Printed Board Assembly number as Linux igb_read_part_string reads

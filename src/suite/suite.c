@@ -55,6 +55,7 @@ static const struct igb_group *const groups[] = {
 	&igb_group_identity, &igb_group_registers, &igb_group_copy,
 	&igb_group_msix, &igb_group_interrupts, &igb_group_sriov, &igb_group_flr_fault,
 	&igb_group_power, &igb_group_link, &igb_group_pcie, &igb_group_board,
+	&igb_group_stats,
 };
 #define NGROUPS (sizeof(groups) / sizeof(groups[0]))
 

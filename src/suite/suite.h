@@ -236,7 +236,8 @@ enum ktap_result test_skip(struct test_run *t, const char *fmt, ...)
 /* The groups, by file (src/cases/). */
 extern const struct igb_group igb_group_identity, igb_group_registers, igb_group_copy,
 	igb_group_msix, igb_group_sriov, igb_group_flr_fault, igb_group_power,
-	igb_group_interrupts, igb_group_link, igb_group_pcie, igb_group_board;
+	igb_group_interrupts, igb_group_link, igb_group_pcie, igb_group_board,
+	igb_group_stats;
 
 /* The registry in run order: how many cases, and case i. */
 unsigned suite_case_count(void);

@@ -263,6 +263,15 @@ INJECT(pcie_error_before_the_run, BOTH, false, NULL, MODEL_FAULT_POISONED_TLP, {
        { { "pcie_errors", "uncorrectable PCIe errors before the run: device STATUS "
 	   "0x8000 (detected parity error)" } })
 
+/* Statistics: a counter that never moves, error counters that do. */
+INJECT(gprc_never_counts, BOTH, false, "stats_consistency", MODEL_FAULT_GPRC_STUCK, { 0 },
+       { { "stats_consistency", "counters do not match the copy (still short when the "
+	   "wait's bound passed): GPRC 0 (want 256)" } })
+
+INJECT(crc_errors_counted, BOTH, false, "stats_consistency", MODEL_FAULT_CRC_NOISE, { 0 },
+       { { "stats_consistency", "counters do not match the copy: TPR 512 (want 256), TOR "
+	   "514048 (want 257024), CRCERRS 256 (want 0), RXERRC 256 (want 0)" } })
+
 /* Board identity: the NVM does not answer (EERD.DONE never sets). */
 INJECT(nvm_read_never_done, BOTH, false, "board_identity", MODEL_FAULT_REG_STUCK,
        { .reg = IGB_EERD, .stuck_mask = IGB_EERD_DONE, .stuck_value = 0 },
