@@ -481,11 +481,11 @@ def t_image_default(ctx) -> None:
     rt.check(suite.get("name").startswith(b.report.tests[0].name),
              f"suite {suite.get('name')}")
     link = suite.find("testcase[@name='link_loopback_up']")
-    rt.check(link is not None and float(link.get("time")) >= 0.4,
+    rt.check(link is not None and float(link.get("time")) > 0,
              "link_loopback_up has no time from its '# result:' line")
     up = link.find("properties/property[@name='link_up']")
     rt.check(up is not None and up.get("value").endswith(" ms") and
-             int(up.get("value").split()[0]) >= 400, "no link_up measurement")
+             int(up.get("value").split()[0]) > 0, "no link_up measurement")
     bench = suite.find("testcase[@name='memcpy_throughput']/properties")
     rt.check(bench is not None and {p.get("name") for p in bench} ==
              {"frames_1024", "frames_9000"}, "memcpy_throughput lacks its MB/s figures")
