@@ -17,14 +17,11 @@ static enum ktap_result case_board_identity(struct igb_dev *d, struct test_run *
 	igb_board_read(d, &b);
 	ktap_diag("%s: %04x:%04x %s", t->name, b.vendor, b.device,
 		  igb_board_str(&b, s, sizeof(s)));
-	if (b.pba_rc)
-		return test_fail(t, "PBA (part number) unreadable from the NVM: %s (Linux "
-				 "igb_read_part_string)", rc_name(b.pba_rc));
-	if (b.ver_rc)
-		return test_fail(t, "NVM image version unreadable: %s", rc_name(b.ver_rc));
-	if (b.has_dsn && (b.dsn == 0 || b.dsn == ~0ull))
-		return test_fail(t, "Device Serial Number reads 0x%016llx",
-				 (unsigned long long)b.dsn);
+	ASSERT(t, !b.pba_rc, "PBA (part number) unreadable from the NVM: %s (Linux "
+	       "igb_read_part_string)", rc_name(b.pba_rc));
+	ASSERT(t, !b.ver_rc, "NVM image version unreadable: %s", rc_name(b.ver_rc));
+	ASSERT(t, !b.has_dsn || (b.dsn && b.dsn != ~0ull), "Device Serial Number reads "
+	       "0x%016llx", (unsigned long long)b.dsn);
 	return KTAP_PASS;
 }
 

@@ -33,22 +33,21 @@ static enum ktap_result case_pcie_link(struct igb_dev *d, struct test_run *t)
 	 * Integrated Endpoint, which has no link (PCIe 4.0 7.5.3.2); an 82576
 	 * on a board is a PCIe Endpoint, so this never applies on silicon. */
 	if (d->fn->caps.pcie && d->fn->caps.pcie_type == PCI_EXP_TYPE_RC_END)
-		return test_skip(t, "the function is a Root Complex Integrated Endpoint "
-				 "(as QEMU places an igb on its root bus): it has no link");
+		SKIP(t, "the function is a Root Complex Integrated Endpoint (as QEMU places "
+		     "an igb on its root bus): it has no link");
 	pcie_link_read(d->bdf, &d->fn->caps, &dev);
-	if (!dev.present)
-		return test_fail(t, "no PCIe capability with a link (the 82576 is a x4 "
-				 "PCIe endpoint)");
+	ASSERT(t, dev.present, "no PCIe capability with a link (the 82576 is a x4 PCIe "
+	       "endpoint)");
 	if (d->port) {
 		pci_bdf_str(d->port->bdf, bdf, sizeof(bdf));
 		pcie_link_read(d->port->bdf, pc, &port);
 	}
 	/* Link Training is meaningful in the port only (PCIe 4.0 7.5.3.8). */
 	if (port.present && (port.lnksta & PCI_EXP_LNKSTA_LT)) {
-		if (!pci_wait16(d->port->bdf, pc->pcie + PCI_EXP_LNKSTA, PCI_EXP_LNKSTA_LT, 0,
-				PCIE_LINK_TRAIN_TIMEOUT_US, PCIE_LINK_TRAIN_POLL_US))
-			return test_fail(t, "port %s still shows Link Training after %u ms",
-					 bdf, PCIE_LINK_TRAIN_TIMEOUT_US / 1000);
+		ASSERT(t, pci_wait16(d->port->bdf, pc->pcie + PCI_EXP_LNKSTA, PCI_EXP_LNKSTA_LT,
+				     0, PCIE_LINK_TRAIN_TIMEOUT_US, PCIE_LINK_TRAIN_POLL_US),
+		       "port %s still shows Link Training after %u ms", bdf,
+		       PCIE_LINK_TRAIN_TIMEOUT_US / 1000);
 		pcie_link_read(d->bdf, &d->fn->caps, &dev);
 		pcie_link_read(d->port->bdf, pc, &port);
 	}
@@ -72,13 +71,10 @@ static enum ktap_result case_pcie_link(struct igb_dev *d, struct test_run *t)
 			  "Status set (retrained, or for reliability)" : "",
 			  port.lnksta & PCI_EXP_LNKSTA_LABS ? " Link Autonomous Bandwidth "
 			  "Status set (by the hardware)" : "");
-	if (!dev.speed || !dev.width)
-		return test_fail(t, "the link is down: LnkSta 0x%04x", dev.lnksta);
-	if (dev.speed < speed || dev.width < width)
-		return test_fail(t, "link trained %s x%u, below what both ends can do: %s x%u "
-				 "(%s): a marginal slot, riser or board",
-				 pci_link_speed_str(dev.speed), dev.width,
-				 pci_link_speed_str(speed), width, ends);
+	ASSERT(t, dev.speed && dev.width, "the link is down: LnkSta 0x%04x", dev.lnksta);
+	ASSERT(t, dev.speed >= speed && dev.width >= width, "link trained %s x%u, below what "
+	       "both ends can do: %s x%u (%s): a marginal slot, riser or board",
+	       pci_link_speed_str(dev.speed), dev.width, pci_link_speed_str(speed), width, ends);
 	return KTAP_PASS;
 }
 
@@ -103,12 +99,11 @@ static enum ktap_result case_pcie_errors(struct igb_dev *d, struct test_run *t)
 	ktap_diag("%s: before the run: device %s; port %s: %s", t->name,
 		  pci_err_str(&d->err_before, a, sizeof(a)), bdf,
 		  d->port ? pci_err_str(&d->port_err_before, b, sizeof(b)) : "-");
-	if (!d->fn->caps.aer)
-		return test_fail(t, "no AER capability: uncorrectable and correctable "
-				 "errors cannot be seen (only PCI_STATUS and DEVSTA)");
-	if (uncorrectable(&d->err_before) || uncorrectable(&d->port_err_before))
-		return test_fail(t, "uncorrectable PCIe errors before the run: device %s; "
-				 "port %s: %s", a, bdf, d->port ? b : "-");
+	ASSERT(t, d->fn->caps.aer, "no AER capability: uncorrectable and correctable errors "
+	       "cannot be seen (only PCI_STATUS and DEVSTA)");
+	ASSERT(t, !uncorrectable(&d->err_before) && !uncorrectable(&d->port_err_before),
+	       "uncorrectable PCIe errors before the run: device %s; port %s: %s", a, bdf,
+	       d->port ? b : "-");
 	return KTAP_PASS;
 }
 

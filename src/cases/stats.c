@@ -95,10 +95,10 @@ static enum ktap_result case_stats_consistency(struct igb_dev *d, struct test_ru
 	igb_stats_read(d, &again); /* nothing moves now: a second read reads 0 */
 	ktap_diag("%s: sent and received %u frames, %llu bytes with FCS; counted %s", t->name,
 		  STATS_FRAMES, (unsigned long long)bytes, counts_str(&w.sum, NULL, s, sizeof(s)));
-	if (counts_str(&w.sum, &w.want, s, sizeof(s))[0])
-		return test_fail(t, "counters do not match the copy%s: %s", short_by, s);
-	if (counts_str(&again, &zero, s, sizeof(s))[0])
-		return test_fail(t, "counters did not clear on read: a second read gave %s", s);
+	ASSERT(t, !counts_str(&w.sum, &w.want, s, sizeof(s))[0],
+	       "counters do not match the copy%s: %s", short_by, s);
+	ASSERT(t, !counts_str(&again, &zero, s, sizeof(s))[0],
+	       "counters did not clear on read: a second read gave %s", s);
 	return KTAP_PASS;
 }
 
