@@ -436,13 +436,15 @@ static int set_results(struct options *o, const struct opt_def *d, const char *v
 }
 
 /*
- * What `ethtool -t <if> offline` answers for igb, one case each: registers,
- * NVM (eeprom), interrupts, loopback, link. Each is a fraction of a second;
- * nothing slower belongs here.
+ * What `ethtool -t <if> offline` answers for igb: registers, NVM (eeprom),
+ * interrupts, loopback (link_loopback_up, loopback_frames) and link
+ * (link_partner, Linux igb_link_test: autonegotiation with the partner on
+ * the cable, which also waits up to 5 s). The rest are each a fraction of
+ * a second; nothing slower belongs here.
  */
 const char *const options_quick_cases[] = {
 	"register_pattern", "nvm_checksum", "link_loopback_up", "loopback_frames",
-	"legacy_cause_test", NULL,
+	"legacy_cause_test", "link_partner", NULL,
 };
 
 static int set_profile(struct options *o, const struct opt_def *d, const char *v)
@@ -499,7 +501,8 @@ const char options_usage[] =
 	"      --profile=NAME     full (default): every case; quick: what\n"
 	"                         'ethtool -t' answers (register_pattern,\n"
 	"                         nvm_checksum, link_loopback_up,\n"
-	"                         loopback_frames, legacy_cause_test), in iommu\n"
+	"                         loopback_frames, legacy_cause_test,\n"
+	"                         link_partner), in iommu\n"
 	"                         mode off unless --iommu is given; --only and\n"
 	"                         --exclude then narrow it\n"
 	"      --only=PATTERNS    run only cases matching (comma list; * and ?)\n"

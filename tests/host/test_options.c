@@ -649,14 +649,14 @@ static unsigned quick_count(void)
 	return n;
 }
 
-/* Quick is exactly ethtool -t's five answers, each a case that exists. */
+/* Quick is exactly ethtool -t's answers, each a case that exists. */
 TEST(options_profile_quick_selects_exactly_those_cases)
 {
 	unsigned selected = 0;
 
 	REQUIRE(ARGV("--profile=quick") == RC_OK);
 	CHECK_EQ(o.profile, OPT_PROFILE_QUICK);
-	CHECK_EQ(quick_count(), 5);
+	CHECK_EQ(quick_count(), 6);
 	for (unsigned q = 0; options_quick_cases[q]; q++) {
 		bool found = false;
 		for (unsigned i = 0; i < suite_case_count(); i++)
@@ -673,12 +673,13 @@ TEST(options_profile_quick_selects_exactly_those_cases)
 		CHECK_EQ(options_case_selected(&o, name), want);
 		selected += options_case_selected(&o, name);
 	}
-	CHECK_EQ(selected, 5);
+	CHECK_EQ(selected, 6);
 	CHECK(options_case_selected(&o, "register_pattern"));
 	CHECK(options_case_selected(&o, "nvm_checksum"));
 	CHECK(options_case_selected(&o, "legacy_cause_test"));
 	CHECK(options_case_selected(&o, "link_loopback_up"));
 	CHECK(options_case_selected(&o, "loopback_frames"));
+	CHECK(options_case_selected(&o, "link_partner"));
 	CHECK(!options_case_selected(&o, "flr_repeat"));
 	/* One mode, the one an OS runs ethtool in, unless --iommu says otherwise. */
 	CHECK_EQ(o.n_iommu, 1);
@@ -722,10 +723,10 @@ TEST(run_profile_quick)
 	fake_82576_add(0, 3, 0, 0xfebc0000u);
 	REQUIRE(cmdline("--profile=quick") == RC_OK);
 	igbtest_run(&o, NULL);
-	CHECK(fake_output_contains("options: 5 of "));
+	CHECK(fake_output_contains("options: 6 of "));
 	CHECK(fake_output_contains(" cases, profile quick, iommu off"));
 	CHECK_LINE("  1..1"); /* the device block: mode off only */
-	CHECK_LINE("    1..5");
+	CHECK_LINE("    1..6");
 	for (unsigned q = 0; options_quick_cases[q]; q++) {
 		char want[96];
 		snprintf(want, sizeof(want), "0000-00-03.0.off.%s ", options_quick_cases[q]);
