@@ -8,10 +8,15 @@ LAVA_SERVER_DIR=${LAVA_SERVER_DIR:-/opt/igbtest/lava-server}
 IPXE_NEW_DIR=${IPXE_NEW_DIR:-/opt/igbtest/ipxe-trixie}
 # A newer iPXE than bookworm's 2019 one, for the ifopen test: since commit
 # 4a7f64bf4 (2025-03) iPXE survives an image that disconnects the SNP device
-# it was started on. Debian trixie's package, fetched from the same mirror
-# and pinned by its sha256 (tests/qemu/lava_tests.py, t_ipxe_ifopen).
-IPXE_NEW_URL=http://deb.debian.org/debian/pool/main/i/ipxe/ipxe_1.21.1+git20250501.dad20602+dfsg-1_all.deb
+# it was started on. Debian trixie's package, fetched from the same mirror:
+# the pinned file and sha256 first; once a point release has replaced it,
+# the one trixie's signed index names (InRelease checked by gpgv against
+# debian-archive-keyring, as APT does), no older than IPXE_NEW_MIN
+# (tests/qemu/lava_tests.py, t_ipxe_ifopen).
+IPXE_MIRROR=${IPXE_MIRROR:-http://deb.debian.org/debian}
+IPXE_NEW_URL=$IPXE_MIRROR/pool/main/i/ipxe/ipxe_1.21.1+git20250501.dad20602+dfsg-1_all.deb
 IPXE_NEW_SHA256=eeaca79dbde0fb86c102bf1d362c6f6a67ed0ddab38b3dd12e1b332339f5dd99
+IPXE_NEW_MIN=1.21.1+git20250501
 
 usage() {
     cat <<USAGE
@@ -192,17 +197,65 @@ fi
 # it, and its ipxe package stays installed for the network boot test).
 if [ ! -e "$IPXE_NEW_DIR/usr/lib/ipxe/ipxe-amd64.efi" ]; then
     tmp=$(mktemp -d)
-    deb="$tmp/$(basename "$IPXE_NEW_URL")"
-    if ! python3 -c 'import sys, urllib.request as u; u.urlretrieve(sys.argv[1], sys.argv[2])' \
-            "$IPXE_NEW_URL" "$deb"; then
+    deb="$tmp/ipxe.deb"
+    if ! python3 - "$IPXE_MIRROR" "$IPXE_NEW_URL" "$IPXE_NEW_SHA256" "$deb" <<'PY'
+import hashlib, lzma, subprocess, sys, urllib.error, urllib.request
+
+mirror, url, sha, out = sys.argv[1:]
+
+def get(u):
+    with urllib.request.urlopen(u, timeout=120) as r:
+        return r.read()
+
+def sha256(b):
+    return hashlib.sha256(b).hexdigest()
+
+try:
+    data = get(url)
+    if sha256(data) != sha:
+        sys.exit(f"{url} does not match the pinned sha256")
+except urllib.error.HTTPError as e:
+    if e.code != 404:
+        raise
+    # Replaced by a point release: trixie's signed index names the new one.
+    release = subprocess.run(
+        ["gpgv", "--quiet", "--keyring", "/usr/share/keyrings/debian-archive-keyring.gpg",
+         "--output", "-", "-"], input=get(f"{mirror}/dists/trixie/InRelease"),
+        capture_output=True, check=True).stdout.decode()
+    sums = release.split("\nSHA256:\n", 1)[1]
+    want = next(l.split()[0] for l in sums.splitlines()
+                if l.split()[2:] == ["main/binary-all/Packages.xz"])
+    # By hash first, as APT does (Acquire-By-Hash): a mirror mid-update
+    # serves an InRelease newer than its Packages.xz.
+    index = f"{mirror}/dists/trixie/main/binary-all"
+    for u in (f"{index}/by-hash/SHA256/{want}", f"{index}/Packages.xz"):
+        try:
+            packages = get(u)
+        except urllib.error.HTTPError:
+            continue
+        if sha256(packages) == want:
+            break
+    else:
+        sys.exit(f"no copy of trixie's Packages.xz matches its signed InRelease ({index})")
+    stanza = next(s for s in lzma.decompress(packages).decode().split("\n\n")
+                  if s.startswith("Package: ipxe\n"))
+    field = dict(l.split(": ", 1) for l in stanza.splitlines() if ": " in l)
+    data = get(f"{mirror}/{field['Filename']}")
+    if sha256(data) != field["SHA256"]:
+        sys.exit(f"{field['Filename']} does not match trixie's index")
+    print(f"install-deps: pinned ipxe gone from the mirror; trixie now has "
+          f"{field['Version']}", file=sys.stderr)
+open(out, "wb").write(data)
+PY
+    then
         rm -rf "$tmp"
-        echo "install-deps: cannot fetch $IPXE_NEW_URL (replaced by a newer trixie" \
-             "ipxe? update IPXE_NEW_URL and IPXE_NEW_SHA256)" >&2
+        echo "install-deps: cannot fetch trixie's ipxe (see above)" >&2
         exit 3
     fi
-    if ! echo "$IPXE_NEW_SHA256  $deb" | sha256sum -c --quiet -; then
+    if ! dpkg --compare-versions "$(dpkg-deb -f "$deb" Version)" ge "$IPXE_NEW_MIN"; then
         rm -rf "$tmp"
-        echo "install-deps: $IPXE_NEW_URL does not match the pinned sha256" >&2
+        echo "install-deps: trixie's ipxe $(dpkg-deb -f "$deb" Version) is older than" \
+             "$IPXE_NEW_MIN" >&2
         exit 3
     fi
     $SUDO rm -rf "$IPXE_NEW_DIR"
