@@ -597,8 +597,6 @@ int igb_link_settle(struct igb_drv *drv)
 
 /* ---- link with a partner ----------------------------------------------- */
 
-#define IGB_AUTONEG_POLL_US	10000
-
 struct autoneg_wait {
 	struct igb_dev *d;
 	struct igb_autoneg *an;
@@ -606,32 +604,33 @@ struct autoneg_wait {
 
 /* BMSR's link bit is latched low (IEEE 802.3 22.2.4.2.13): read twice for
  * the current state, as Linux igb_phy_has_link() does. */
+bool igb_autoneg_poll(struct igb_dev *d, struct igb_autoneg *an)
+{
+	uint16_t bmsr = 0;
+
+	igb_phy_read(d, IGB_PHY_BMSR, &bmsr);
+	igb_phy_read(d, IGB_PHY_BMSR, &bmsr);
+	an->bmsr = bmsr;
+	an->an_done = bmsr & IGB_BMSR_AN_DONE;
+	an->status = igb_rd32(d, IGB_STATUS);
+	return (bmsr & IGB_BMSR_AN_DONE) && (bmsr & IGB_BMSR_LINK) &&
+	       (an->status & IGB_STATUS_LU);
+}
+
 static bool autoneg_settled(void *ctx)
 {
 	struct autoneg_wait *w = ctx;
-	uint16_t bmsr = 0;
 
-	igb_phy_read(w->d, IGB_PHY_BMSR, &bmsr);
-	igb_phy_read(w->d, IGB_PHY_BMSR, &bmsr);
-	w->an->bmsr = bmsr;
-	w->an->status = igb_rd32(w->d, IGB_STATUS);
-	return (bmsr & IGB_BMSR_AN_DONE) && (bmsr & IGB_BMSR_LINK) &&
-	       (w->an->status & IGB_STATUS_LU);
+	return igb_autoneg_poll(w->d, w->an);
 }
 
-int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an)
+int igb_autoneg_start(struct igb_dev *d)
 {
-	struct autoneg_wait w = { d, an };
-	bool auto_rd, up;
-	uint64_t t0;
 	uint32_t ctrl;
 	int rc;
 
-	*an = (struct igb_autoneg){ 0 };
 	if (igb_link_mode(d))
 		return RC_ENOTSUP; /* no copper PHY behind MDIC: not these steps */
-	if ((rc = igb_reset(d, &auto_rd)))
-		return rc;
 	/* Linux igb_phy_setup_autoneg(): everything the PHY can do. */
 	if ((rc = igb_phy_write(d, IGB_PHY_ANAR, IGB_ANAR_SELECTOR_8023 | IGB_ANAR_10_HD |
 							 IGB_ANAR_10_FD | IGB_ANAR_100_HD |
@@ -643,14 +642,33 @@ int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an)
 	ctrl = igb_rd32(d, IGB_CTRL);
 	ctrl &= ~(IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX | IGB_CTRL_SPD_SEL);
 	igb_wr32(d, IGB_CTRL, ctrl | IGB_CTRL_SLU);
+	return igb_phy_write(d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_RESTART_AN);
+}
+
+void igb_autoneg_partner(struct igb_dev *d, struct igb_autoneg *an)
+{
+	igb_phy_read(d, IGB_PHY_ANLPAR, &an->lpa);
+	igb_phy_read(d, IGB_PHY_1000T_STAT, &an->stat1000);
+}
+
+int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an)
+{
+	struct autoneg_wait w = { d, an };
+	bool auto_rd, up;
+	uint64_t t0;
+	int rc;
+
+	*an = (struct igb_autoneg){ 0 };
+	if (igb_link_mode(d))
+		return RC_ENOTSUP;
+	if ((rc = igb_reset(d, &auto_rd)))
+		return rc;
 	t0 = plat_now_us();
-	if ((rc = igb_phy_write(d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_RESTART_AN)))
+	if ((rc = igb_autoneg_start(d)))
 		return rc;
 	up = wait_until(autoneg_settled, &w, IGB_AUTONEG_TIMEOUT_US, IGB_AUTONEG_POLL_US);
 	an->took_us = plat_now_us() - t0;
-	an->an_done = an->bmsr & IGB_BMSR_AN_DONE;
-	igb_phy_read(d, IGB_PHY_ANLPAR, &an->lpa);
-	igb_phy_read(d, IGB_PHY_1000T_STAT, &an->stat1000);
+	igb_autoneg_partner(d, an);
 	return up ? RC_OK : RC_ETIMEDOUT;
 }
 
@@ -770,6 +788,8 @@ static int queues_wait(struct igb_drv *drv)
 static void mac_rx_tx_enable(struct igb_drv *drv)
 {
 	struct igb_dev *d = drv->dev;
+	uint32_t rctl = IGB_RCTL_EN | IGB_RCTL_UPE | IGB_RCTL_MPE | IGB_RCTL_BAM |
+			IGB_RCTL_LPE | IGB_RCTL_SECRC;
 
 	if (drv->rx.queue)
 		vmdq_steer(drv);
@@ -785,9 +805,12 @@ static void mac_rx_tx_enable(struct igb_drv *drv)
 	 * (3.5.6.2), where the bit has no observable effect (seed, patch 1).
 	 * A SerDes port gets LBM_TCVR instead (igb_setup_loopback_test).
 	 */
-	igb_wr32(d, IGB_RCTL, IGB_RCTL_EN | IGB_RCTL_UPE | IGB_RCTL_MPE | IGB_RCTL_BAM |
-				      IGB_RCTL_LPE | IGB_RCTL_SECRC | IGB_RCTL_PMCF |
-				      (igb_link_mode(d) ? IGB_RCTL_LBM_TCVR : IGB_RCTL_LBM_MAC));
+	/* Wire mode: that alone, Linux igb_setup_rctl() with
+	 * igb_set_rx_mode()'s IFF_PROMISC; the MAC keeps pause frames. */
+	if (!drv->cfg.wire)
+		rctl |= IGB_RCTL_PMCF |
+			(igb_link_mode(d) ? IGB_RCTL_LBM_TCVR : IGB_RCTL_LBM_MAC);
+	igb_wr32(d, IGB_RCTL, rctl);
 	igb_wr32(d, IGB_TCTL, IGB_TCTL_EN | IGB_TCTL_PSP | IGB_TCTL_RTLC |
 				      (IGB_COLLISION_THRESHOLD << IGB_TCTL_CT_SHIFT) |
 				      (IGB_COLLISION_DISTANCE << IGB_TCTL_COLD_SHIFT));
@@ -857,12 +880,13 @@ static void completion_timeout(struct igb_dev *d)
 static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 {
 	unsigned txq, rxq;
+	bool wire = drv->cfg.wire;
 	int rc;
 
 	/* The device state afresh; the caller's config and what the last copy
 	 * saw stay (a recovery must not erase the fault it recovers from). */
 	*drv = (struct igb_drv){ .cfg = drv->cfg, .seen = drv->seen, .dev = d,
-				 .max_frame = IGB_MAX_FRAME };
+				 .max_frame = wire ? IGB_WIRE_MAX_FRAME : IGB_MAX_FRAME };
 	drv->seen.auto_rd_seen = false;
 	drv->seen.link_up_us = 0;
 	drv->seen.last_error[0] = '\0';
@@ -879,7 +903,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	drv->tx = (struct igb_ring){ .queue = txq, .count = IGB_RING_DESCS };
 	drv->rx = (struct igb_ring){ .queue = rxq, .count = IGB_RING_DESCS };
 
-	if (igb_phy_reset_blocked(d)) {
+	if (!wire && igb_phy_reset_blocked(d)) {
 		char why[96];
 		igb_mng_describe(d, why, sizeof(why));
 		fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
@@ -902,7 +926,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	if (rc)
 		goto err_alloc;
 	drv->link_t0 = plat_now_us();
-	rc = loopback_start(d, &drv->link_settle_us);
+	rc = wire ? igb_autoneg_start(d) : loopback_start(d, &drv->link_settle_us);
 	if (rc)
 		goto err_link;
 	drv->link_forced_at = plat_now_us();
@@ -911,6 +935,10 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	rc = queues_wait(drv);
 	if (rc)
 		goto err_rings;
+	if (wire) { /* its link comes when the far end's PHY negotiates */
+		drv->up = true;
+		return RC_OK;
+	}
 	/* The link settles by itself: igb_link_settle() waits for it before
 	 * the first frame. Interrupts are not needed to copy: a device
 	 * without usable MSI-X still copies, and the interrupt tests report
@@ -1145,8 +1173,8 @@ static int igb_memcpy_start(struct igb_drv *drv, const void *src, void *dst,
 	drv->seen.faulted = false;
 	if (!drv->up)
 		return RC_ENODEV;
-	if (c->active)
-		return RC_EINVAL; /* one copy at a time */
+	if (c->active || drv->cfg.wire)
+		return RC_EINVAL; /* one copy at a time, and never onto the cable */
 	if (!size || !count)
 		return RC_EINVAL;
 	if (s < t + size && t < s + size)
@@ -1292,6 +1320,71 @@ static int wait_batch(struct igb_drv *drv)
 	}
 	c->done += c->batch_len;
 	return RC_OK;
+}
+
+/* ---- frames on the cable (wire mode) ----------------------------------- */
+
+unsigned igb_wire_slot_size(const struct igb_drv *drv)
+{
+	return (drv->max_frame + 1023) / 1024 * 1024; /* SRRCTL.BSIZEPKT */
+}
+
+int igb_wire_rx_fill(struct igb_drv *drv, uint8_t *buf, unsigned n)
+{
+	struct igb_wire_rx *w = &drv->wire_rx;
+	unsigned size = igb_wire_slot_size(drv);
+	struct dma_buf *b = dma_lookup(buf, (size_t)n * size);
+
+	if (!drv->up || !drv->cfg.wire || !b || !n || n >= drv->rx.count)
+		return RC_EINVAL;
+	*w = (struct igb_wire_rx){ .cpu = buf, .bus = dma_bus(b, buf), .slots = n,
+				   .slot_size = size, .first = drv->rx.tail,
+				   .next = drv->rx.tail };
+	for (unsigned i = 0; i < n; i++)
+		put_rx(drv, w->bus + (uint64_t)i * size);
+	plat_wmb();
+	igb_wr32(drv->dev, IGB_RDT(drv->rx.queue), drv->rx.tail);
+	return RC_OK;
+}
+
+int igb_wire_send(struct igb_drv *drv, const uint8_t *frame, size_t len)
+{
+	struct dma_buf *b = dma_lookup(frame, len);
+
+	if (!drv->up || !drv->cfg.wire || !b || !len || len > drv->max_frame)
+		return RC_EINVAL;
+	if ((drv->tx.tail + 1) % drv->tx.count == igb_rd32(drv->dev, IGB_TDH(drv->tx.queue)))
+		return RC_ENOMEM; /* the ring is full */
+	put_tx(drv, dma_bus(b, frame), (uint32_t)len, (uint32_t)len, true, true, true);
+	plat_wmb();
+	igb_wr32(drv->dev, IGB_TDT(drv->tx.queue), drv->tx.tail);
+	return RC_OK;
+}
+
+bool igb_wire_rx_next(struct igb_drv *drv, struct igb_wire_frame *f)
+{
+	struct igb_wire_rx *w = &drv->wire_rx;
+	volatile union igb_rx_desc *r;
+
+	if (!w->slots || w->seen == w->slots)
+		return false;
+	r = rx_desc(drv, w->next);
+	if (!(r->wb.status_error & IGB_RXD_STAT_DD))
+		return false;
+	plat_rmb();
+	f->slot = (w->next + drv->rx.count - w->first) % drv->rx.count;
+	f->len = r->wb.length;
+	f->status = r->wb.status_error;
+	w->next = (w->next + 1) % drv->rx.count;
+	w->seen++;
+	return true;
+}
+
+unsigned igb_wire_tx_pending(const struct igb_drv *drv)
+{
+	unsigned head = igb_rd32(drv->dev, IGB_TDH(drv->tx.queue));
+
+	return (drv->tx.tail + drv->tx.count - head) % drv->tx.count;
 }
 
 int igb_recover(struct igb_drv *drv, struct flr_report *rep)

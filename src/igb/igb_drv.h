@@ -87,11 +87,22 @@ struct igb_irq {
 	char why[96];           /* why not, when !on */
 };
 
+/* Wire mode: RX descriptors point at slots of one buffer of ours. */
+struct igb_wire_rx {
+	uint8_t *cpu;
+	uint64_t bus;
+	unsigned slots, slot_size;
+	unsigned first;  /* descriptor of slot 0 */
+	unsigned next;   /* next descriptor to look at */
+	unsigned seen;   /* frames taken */
+};
+
 /* What the caller chooses before init; init keeps it. */
 struct igb_drv_config {
 	unsigned tx_queue;        /* queues in use (igb_drv_set_queues) */
 	unsigned rx_queue;
 	unsigned dma_flags;       /* dma_alloc_flags for the rings (DMA_HIGH) */
+	bool wire;                /* face the cable, not loopback (wire mode below) */
 };
 
 /* What init and the copies saw, for a case to read: init keeps it (a
@@ -122,6 +133,7 @@ struct igb_drv {
 	unsigned max_memcpy_count;
 	unsigned frame_size;      /* bytes per frame of a copy, <= max_frame */
 	struct igb_copy copy;
+	struct igb_wire_rx wire_rx; /* wire mode: the slots given to RX */
 	struct igb_irq irq;
 	bool up;                  /* init done (the link may still settle) */
 	bool link_settled;        /* igb_link_settle() done since init */
@@ -251,9 +263,49 @@ struct igb_autoneg {
 /* Linux igb_link_test() gives autonegotiation 5 s (msleep(5000)) before it
  * reads STATUS.LU. */
 #define IGB_AUTONEG_TIMEOUT_US	5000000
+#define IGB_AUTONEG_POLL_US	10000
 int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an);
+/* Its steps, for ports brought up together (drv->wire): advertise and
+ * restart (RC_ENOTSUP as above); one look at PHY status and STATUS into
+ * an, true once negotiated with the MAC link up; the partner's abilities
+ * into an. */
+int igb_autoneg_start(struct igb_dev *d);
+bool igb_autoneg_poll(struct igb_dev *d, struct igb_autoneg *an);
+void igb_autoneg_partner(struct igb_dev *d, struct igb_autoneg *an);
 /* Mb/s from STATUS (10, 100 or 1000). */
 unsigned igb_status_speed(uint32_t status);
+
+/*
+ * Wire mode: the port faces its cable, as an OS brings it up, instead of
+ * looping back. With drv->cfg.wire set before init, init resets the MAC,
+ * starts autonegotiation (igb_autoneg_start) without waiting for it (ports
+ * brought up together wait together: igb_autoneg_poll), sets up the rings
+ * and turns the receiver on accepting every frame, as Linux
+ * igb_setup_rctl() and igb_set_rx_mode() do for a promiscuous interface
+ * (UPE, MPE, BAM, LPE, SECRC; no loopback bits), for frames up to
+ * IGB_WIRE_MAX_FRAME: the far end of a cable need not take jumbo frames.
+ * RX slots are that, rounded up to 1 KiB (igb_wire_slot_size). Copies are
+ * refused: their frames would leave on the cable.
+ */
+#define IGB_WIRE_MAX_FRAME	1514
+unsigned igb_wire_slot_size(const struct igb_drv *drv);
+/* Give RX n slots of igb_wire_slot_size bytes each, one buffer of ours at
+ * buf; frames land in them in order. */
+int igb_wire_rx_fill(struct igb_drv *drv, uint8_t *buf, unsigned n);
+/* Send the frame of len bytes at frame (ours; header included, the MAC
+ * adds the FCS and pads below 60). RC_ENOMEM when the TX ring is full. */
+int igb_wire_send(struct igb_drv *drv, const uint8_t *frame, size_t len);
+/* The next frame received: true with its slot (0..n-1), length and
+ * write-back status (DD and EOP, or what else the device said); false
+ * when none has come (yet, or no slot is left). */
+struct igb_wire_frame {
+	unsigned slot;
+	unsigned len;
+	uint32_t status;
+};
+bool igb_wire_rx_next(struct igb_drv *drv, struct igb_wire_frame *f);
+/* Frames sent but not yet off the TX ring (TDH behind TDT). */
+unsigned igb_wire_tx_pending(const struct igb_drv *drv);
 
 /* Ring state for a failure message. */
 void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n);
