@@ -431,6 +431,78 @@ static uint64_t wire_ns(const struct model_igb *g, uint32_t len)
 	return (bytes + MODEL_SI_WIRE_OVERHEAD) * MODEL_SI_NS_PER_BYTE;
 }
 
+/* ---- the cable (model_cable) -------------------------------------------- */
+
+void model_cable(struct model_igb *a, struct model_igb *b)
+{
+	if (a->cable)
+		a->cable->cable = NULL;
+	a->cable = b;
+	if (b) {
+		if (b->cable)
+			b->cable->cable = NULL;
+		b->cable = a;
+	}
+}
+
+/* Silicon: both ends have the link the PHYs negotiated (not a forced one). */
+static bool cable_linked(const struct model_igb *g, const struct model_igb *p)
+{
+	return g->lu && g->partner_link && p->lu && p->partner_link;
+}
+
+/* QEMU igb_can_receive(): link, receiver on, mastering, and a free
+ * descriptor in an enabled queue. */
+static bool qemu_can_receive(const struct model_igb *g)
+{
+	if (!g->lu || !(REG(g, IGB_RCTL) & IGB_RCTL_EN) || !dma_master(g) || g->removed)
+		return false;
+	for (unsigned q = 0; q < MODEL_QUEUES / 2; q++) {
+		struct ring r = ring_of(g, false, q);
+		if ((REG(g, IGB_RXDCTL(q)) & IGB_XDCTL_QUEUE_ENABLE) && ring_free(&r))
+			return true;
+	}
+	return false;
+}
+
+/* QEMU: what the net queue held goes in, oldest first, once it can. */
+static void qemu_flush_held(struct model_igb *g)
+{
+	unsigned n = 0;
+
+	while (n < g->held && qemu_can_receive(g)) {
+		rx_frame(g, g->held_data[n], g->held_len[n]);
+		n++;
+	}
+	if (!n)
+		return;
+	g->held -= n;
+	memmove(g->held_data, g->held_data[n], (size_t)g->held * sizeof(g->held_data[0]));
+	memmove(g->held_len, g->held_len + n, (size_t)g->held * sizeof(g->held_len[0]));
+}
+
+/* A frame sent out of loopback: to the cable's other port when the link
+ * carries it there, else lost (frames_to_wire). */
+static void wire_send(struct model_igb *g, uint8_t *data, uint32_t len)
+{
+	struct model_igb *p = g->cable;
+
+	if (!inject_frame_sent(g, data, len) || !p || p->removed ||
+	    (model_silicon(g) && !cable_linked(g, p))) {
+		g->frames_to_wire++;
+		return;
+	}
+	g->frames_cabled++;
+	if (model_silicon(p) || (!p->held && qemu_can_receive(p))) {
+		rx_frame(p, data, len);
+	} else if (p->held < MODEL_WIRE_HELD && len <= MODEL_WIRE_HELD_FRAME) {
+		memcpy(p->held_data[p->held], data, len);
+		p->held_len[p->held++] = len;
+	} else {
+		g->frames_to_wire++;
+	}
+}
+
 /* The frame in g->tx is off the wire: looped into RX, its descriptors
  * written back (DD in dword 3 where RS asked), the head moved, the TX
  * cause raised. */
@@ -453,7 +525,7 @@ static void complete(struct model_igb *g)
 		if (inject_frame_sent(g, f->data, f->len))
 			rx_frame(g, f->data, f->len);
 	} else if (f->has_data) {
-		g->frames_to_wire++;
+		wire_send(g, f->data, f->len);
 	}
 	if (g->wedged || g->removed)
 		return;
@@ -523,6 +595,8 @@ void dma_tdt_written(struct model_igb *g, unsigned queue)
  * as long as GCR says resend; past a few that is the unbounded stream. */
 void dma_sync(struct model_igb *g)
 {
+	if (g->held)
+		qemu_flush_held(g);
 	while (g->resending && g->now_ns >= g->next_retry_ns) {
 		if (!(REG(g, IGB_GCR) & IGB_GCR_CMPL_TMOUT_RESEND)) {
 			g->resending = false;

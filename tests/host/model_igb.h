@@ -83,6 +83,7 @@ enum model_fault {
 	MODEL_FAULT_EITR_IGNORED = 1u << 22,  /* no throttling whatever EITR says */
 	MODEL_FAULT_BAD_TLP = 1u << 23,       /* each TDT write logs a Bad TLP (AER CE) */
 	MODEL_FAULT_POISONED_TLP = 1u << 24,  /* logs a poisoned TLP (AER UE) when injected */
+	MODEL_FAULT_DROP_FROM = 1u << 25,     /* frame .frame and every later one lost */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;
@@ -122,6 +123,11 @@ enum model_violation {
 #define MODEL_MSIX_VECTORS 10 /* PF MSI-X table entries */
 #define MODEL_MAX_FRAME 16384 /* largest frame the TX gather accepts */
 #define MODEL_INJECT_LATE_MAX 16384 /* a late frame's bytes (one RX buffer) */
+/* QEMU: frames its net layer holds for a port that cannot receive yet
+ * (qemu_net_queue_send); the model holds this many of up to this size
+ * and loses the rest. */
+#define MODEL_WIRE_HELD 8
+#define MODEL_WIRE_HELD_FRAME 2048
 
 /* Where an injected fault strikes (model_inject_with). */
 struct model_injection {
@@ -222,6 +228,14 @@ struct model_igb {
 	uint32_t tdt_eic;              /* QEMU: TX causes of this TDT write */
 	uint64_t phy_loopback_ns;      /* silicon: BMCR loopback set at */
 	bool unplugged;                /* silicon: no cable, no link partner */
+	struct model_igb *cable;       /* the port at the cable's other end
+					* (model_cable); NULL: a partner that
+					* is no port here (a switch), which
+					* takes frames and answers none */
+	uint64_t frames_cabled;        /* sent to the cable's other port */
+	unsigned held;                 /* QEMU: frames held for this port */
+	uint32_t held_len[MODEL_WIRE_HELD];
+	uint8_t held_data[MODEL_WIRE_HELD][MODEL_WIRE_HELD_FRAME];
 	uint64_t unplug_at_ns;         /* silicon: the cable is pulled then (0: never) */
 	uint64_t partner_an_ns;        /* silicon: autoneg with the partner done at */
 	bool partner_link;             /* silicon: the PHY has a link to the partner */
@@ -263,6 +277,20 @@ void model_set_lan(struct model_igb *g, unsigned lan);
  * CTRL.RST does not turn off (Linux igb_setup_serdes_link_82575). Call
  * before the PCI scan. */
 void model_set_serdes(struct model_igb *g, uint32_t link_mode);
+/*
+ * A cable between ports a and b (same personality): a frame one sends out
+ * of loopback arrives at the other's receive side. Silicon: each PHY's
+ * autonegotiation completes only while the far PHY negotiates too (not
+ * looped back, not unplugged), and a frame crosses only while both ends
+ * have that link. QEMU (two igbs on one -netdev hubport hub): the hub
+ * takes every frame sent, link or not, and hands it over at once if the
+ * other port can receive (igb_can_receive: LU, RCTL.EN, bus mastering, a
+ * free descriptor); otherwise QEMU's net queue holds it until it can.
+ * The sender's frame faults (DROP_FRAME, CORRUPT_FRAME) strike on the
+ * wire. b NULL: a's cable goes to a partner that is no port here.
+ */
+void model_cable(struct model_igb *a, struct model_igb *b);
+
 /* After changing nvm[] words below 0x3F: make the checksum right again. */
 void model_nvm_fix_checksum(struct model_igb *g);
 /* The same with where the fault strikes; frame counting starts now. */

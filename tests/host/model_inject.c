@@ -9,7 +9,7 @@
 #include "model_priv.h"
 
 #define FRAME_FAULTS (MODEL_FAULT_CORRUPT_FRAME | MODEL_FAULT_DROP_FRAME | \
-		      MODEL_FAULT_WB_LENGTH | MODEL_FAULT_DD_BEFORE_DATA)
+		      MODEL_FAULT_WB_LENGTH | MODEL_FAULT_DD_BEFORE_DATA | MODEL_FAULT_DROP_FROM)
 
 static bool on(const struct model_igb *g, unsigned fault)
 {
@@ -40,6 +40,8 @@ bool inject_frame_sent(struct model_igb *g, uint8_t *data, uint32_t len)
 	if (!on(g, FRAME_FAULTS))
 		return true;
 	s->hit = ++s->frames == s->how.frame;
+	if (on(g, MODEL_FAULT_DROP_FROM) && s->frames >= s->how.frame)
+		return false;
 	if (!s->hit)
 		return true;
 	if (on(g, MODEL_FAULT_CORRUPT_FRAME))

@@ -103,16 +103,37 @@ static void link_set(struct model_igb *g, bool up)
 	irq_raise(g, MODEL_ICR_LSC, 0);
 }
 
+/* Silicon: whether the far end of the cable negotiates: a partner that
+ * is no port here always does; a port here (model_cable) while its PHY
+ * has autonegotiation on, out of loopback and reset, and it is there. */
+static bool far_end_negotiates(const struct model_igb *g)
+{
+	const struct model_igb *p = g->cable;
+	uint16_t bmcr;
+
+	if (g->unplugged || !p)
+		return !g->unplugged;
+	bmcr = p->phy[IGB_PHY_BMCR];
+	return !p->unplugged && !p->removed && !p->serdes && (bmcr & IGB_BMCR_AUTONEG_EN) &&
+	       !(bmcr & (IGB_BMCR_LOOPBACK | IGB_BMCR_RESET));
+}
+
 /* Silicon: the MAC link is the forced one, or the PHY's link to the
- * partner with CTRL.SLU (igb_setup_copper_link_82575). */
+ * partner with CTRL.SLU (igb_setup_copper_link_82575). A far end that
+ * stops negotiating takes the PHY's link with it; a PHY still
+ * negotiating keeps trying, and links MODEL_SI_AUTONEG_NS after the far
+ * end is back (IEEE 802.3 28.3: autonegotiation restarts on link loss). */
 static void silicon_link_sync(struct model_igb *g)
 {
 	if (g->unplug_at_ns && g->now_ns >= g->unplug_at_ns)
 		g->unplugged = true;
-	if (g->unplugged) {
+	if (g->unplugged || (g->cable && !far_end_negotiates(g))) {
 		g->partner_an_ns = 0;
 		g->partner_link = false;
 		g->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
+		if (!g->unplugged && (g->phy[IGB_PHY_BMCR] & IGB_BMCR_AUTONEG_EN) &&
+		    !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK))
+			g->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
 	} else if (g->partner_an_ns && g->now_ns >= g->partner_an_ns) {
 		g->partner_an_ns = 0;
 		g->partner_link = true;
