@@ -365,6 +365,31 @@ struct suite_device {
 };
 static struct suite_device devices[SUITE_MAX_DEVICES];
 static unsigned ndevices;
+/* suite_run_sequence's one device, in place of devices[]. */
+static struct igb_dev *sequence_dev;
+static unsigned round_id;
+
+unsigned suite_round_id(void)
+{
+	return round_id;
+}
+
+static bool port_usable(struct igb_dev *d)
+{
+	return d->bar0 && !d->dead && !d->gone;
+}
+
+unsigned suite_ports(struct igb_dev **out, unsigned max)
+{
+	unsigned n = 0;
+
+	if (sequence_dev)
+		return max && port_usable(sequence_dev) ? (out[0] = sequence_dev, 1) : 0;
+	for (unsigned i = 0; i < ndevices && n < max; i++)
+		if (!devices[i].held[0] && port_usable(&devices[i].d))
+			out[n++] = &devices[i].d;
+	return n;
+}
 
 /*
  * The device's cases under one DMA remapping mode, as a subtest block of
@@ -486,6 +511,8 @@ int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n
 
 	wait_bound_set_scale(run_opt()->timeout_pct);
 	fixture_prepare(&d, f);
+	sequence_dev = &d;
+	round_id++;
 	rc = iommu_start(IOMMU_OFF, d.bdf, NULL, why, sizeof(why));
 	for (unsigned k = 0; !rc && k < n; k++) {
 		scratch = (struct suite_record){ .tc = suite_case(seq[k]) };
@@ -494,6 +521,7 @@ int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n
 	fixture_remove(&d, &drv);
 	iommu_stop();
 	fixture_release(&d, &drv);
+	sequence_dev = NULL;
 	return rc;
 }
 
@@ -543,6 +571,7 @@ static void run_rounds(const struct pci_inventory *inv)
 		if (o->duration_s ? round > 1 && t0 - run_start_us >= limit : round > o->repeat)
 			break;
 		fmt_snprintf(name, sizeof(name), "round %u", round);
+		round_id++;
 		if (soak)
 			ktap_subtest_begin(name, ndevices);
 		for (unsigned i = 0; i < ndevices; i++) {

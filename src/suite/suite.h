@@ -145,6 +145,7 @@ enum test_needs {
 #define MODE(m) (1u << (m))
 #define MODES_ANY (MODE(IOMMU_NMODES) - 1)
 #define MODES_STRICT MODE(IOMMU_STRICT)
+#define MODES_OFF MODE(IOMMU_OFF)
 /*
  * A case whose outcome cannot depend on DMA remapping: it issues no DMA
  * (config space, registers with bus mastering off, NVM, PHY, mailbox).
@@ -262,6 +263,17 @@ void suite_list(void);
  */
 int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n,
 		       enum ktap_result *out);
+
+/*
+ * For a case that drives more than its own port (port_pair): the 82576s
+ * of this run it may also drive, in run order (selected, claimed from
+ * any firmware driver, BAR0 usable, not dead), at most max into out; how
+ * many. Nothing else may be touched. And a number that changes with
+ * every round and every run: what a case learnt of them holds until then.
+ */
+unsigned suite_ports(struct igb_dev **out, unsigned max);
+#define SUITE_MAX_DEVICES 32 /* 82576s tested in one run */
+unsigned suite_round_id(void);
 
 /* Run every case on every 82576 in inv; returns an igbtest_exit status. */
 int suite_run(const struct pci_inventory *inv);

@@ -5,10 +5,13 @@
 
 #include "dma/iommu.h"
 #include "harness.h"
+#include "igbtest.h"
+#include "ktap_parse.h"
 
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
 #include "report/ktap.h"
+#include "report/options.h"
 #include "suite/suite.h"
 
 /* Large: static, and the device keeps a pointer to its entry. */
@@ -61,6 +64,21 @@ unsigned mt_case_index(const char *name)
 const struct pci_inventory *mt_inventory(void)
 {
 	return &inv;
+}
+
+int mt_run_args(const char *args, struct kp_doc *doc)
+{
+	static struct options o;
+	int status;
+
+	options_defaults(&o);
+	REQUIRE(options_parse_cmdline(&o, args, strlen(args)) == RC_OK);
+	status = igbtest_run(&o, NULL);
+	if (!kp_parse(doc)) {
+		fake_output_dump();
+		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", doc->problem);
+	}
+	return status;
 }
 
 void mt_up(struct mt *m)

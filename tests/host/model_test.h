@@ -25,6 +25,10 @@ struct mt {
 void mt_open(struct mt *m, enum model_personality pers);
 /* The inventory mt_open's scan found. */
 const struct pci_inventory *mt_inventory(void);
+/* A whole igbtest run with this command line; its KTAP, which must
+ * parse, into doc. Returns the exit status. */
+struct kp_doc;
+int mt_run_args(const char *args, struct kp_doc *doc);
 /* igb_ops.init and the link settled (as the suite's fixture does),
  * which must succeed. */
 void mt_up(struct mt *m);

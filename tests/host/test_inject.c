@@ -303,6 +303,8 @@ static const struct {
 	{ "pcie_link", "link speed and width are the fake PCI layer's config space "
 	  "(test_pcie_cases.c: a link below both ends' capability, training that never "
 	  "ends)" },
+	{ "port_pair", "needs two ports cabled to each other, and this table's machine has "
+	  "one; the wire's faults (drop, stop, corrupt, one way) are test_port_pair.c's" },
 };
 
 /* ---- running an entry --------------------------------------------------- */

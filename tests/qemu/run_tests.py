@@ -194,8 +194,8 @@ def registry() -> list[RegCase]:
             check(words <= set(NEEDS), f"{name}: needs {needs!r}")
             if modes.strip() in ("MODES_ANY", "MODES_ONCE"):
                 got = MODES
-            elif modes.strip() == "MODES_STRICT":
-                got = ("strict",)
+            elif modes.strip() in ("MODES_STRICT", "MODES_OFF"):
+                got = (modes.strip()[len("MODES_"):].lower(),)
             else:
                 got = tuple(m for m in MODES if f"IOMMU_{m.upper()})" in modes)
             check(got, f"{name}: modes {modes!r}")
@@ -222,6 +222,8 @@ EXPECTED_SKIPS_NO_IOMMU = dict(NO_FAULT_TARGET, **{
     "dma_above_4g": "no memory above 4 GiB",
     # An igb on the root bus is a Root Complex Integrated Endpoint: no link.
     "pcie_link": "Root Complex Integrated Endpoint",
+    # only igb_pair_on_a_hub cables two igbs to each other
+    "port_pair": ("no port pair found", NO_FAULT_TARGET["port_pair"]),
 })
 
 
@@ -882,6 +884,47 @@ def t_igb_with_netdev(ctx: Ctx) -> None:
         check(len(rings) == 2 and min(rings) >= 1 << 32, f"dma_above_4g: {line!r}")
 
 
+def pair_boot(ctx: Ctx, name: str, hubs: tuple[int, int], expect: int) -> Boot:
+    """port_pair alone on two igbs, igb i on -netdev hubport hub hubs[i]
+    (in slots 1 and 3 of pcie.0, as igbtest-qemu puts them: clear of the
+    VFs' slots)."""
+    args = []
+    for i, hub in enumerate(hubs):
+        args += [f"--qemu-arg={a}" for a in (
+            "-netdev", f"hubport,id=p{i},hubid={hub}",
+            "-device", f"igb,netdev=p{i},bus=pcie.0,addr={1 + 2 * i:#x}")]
+    b = boot(ctx, name, "--igb", "0", *args, "--append=--iommu=off --only=port_pair",
+             expect=expect)
+    check_device_subtests(b.report, 2)
+    return b
+
+
+def t_igb_pair_on_a_hub(ctx: Ctx) -> None:
+    """Two igbs on one hubport hub (what one sends, the other receives):
+    the probes find the pair, and 128 frames each way arrive byte for byte,
+    reported in the first port's block; the second says where."""
+    b = pair_boot(ctx, "igb_pair_on_a_hub", (0, 0), expect=0)
+    first, second = (d.subtests[0].subtests[0] for d in b.report.tests)
+    line = diag_of(b.report, "port_pair")
+    check(first.result == "ok" and re.search(
+        r"<-> \S+: 1000 Mb/s full duplex both ends, linked after \d+ and \d+ ms; 128 frames "
+        r"of 60-1514 bytes \(104999 bytes\) each way", line), f"port_pair: {line!r}")
+    check(second.result == "skip" and
+          (second.skip_reason or "").startswith("result in " + device_bdf(b.report.tests[0])),
+          f"second port: {second.result} {second.skip_reason}")
+
+
+def t_igb_pair_two_hubs(ctx: Ctx) -> None:
+    """Two igbs, each on a hub of its own (a cable to a switch each): both
+    have a link, no probe crosses, so no pair: both skip, nothing tested."""
+    b = pair_boot(ctx, "igb_pair_two_hubs", (0, 1), expect=5)
+    for d in b.report.tests:
+        t = d.subtests[0].subtests[0]
+        check(t.result == "skip" and (t.skip_reason or "").startswith(
+            "no port pair found: link up at 1000 Mb/s, but no probe of the other 1 ports"),
+            f"{d.name}: {t.result} {t.skip_reason}")
+
+
 def t_no_igb(ctx: Ctx) -> None:
     b = boot(ctx, "no_igb", "--igb", "0", "--e1000e", "1", expect=4)
     r = b.report
@@ -1307,6 +1350,8 @@ CASES = [
     Case("igb_with_smmuv3", t_igb_with_smmuv3, True),
     Case("profile_quick", t_profile_quick, True),
     Case("igb_with_netdev", t_igb_with_netdev, True),
+    Case("igb_pair_on_a_hub", t_igb_pair_on_a_hub, True),
+    Case("igb_pair_two_hubs", t_igb_pair_two_hubs, True),
     Case("slot_power_off", t_slot_power_off, True),
     Case("no_igb", t_no_igb, True),
     Case("runner_timeout", t_runner_timeout, True),
