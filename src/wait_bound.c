@@ -3,6 +3,7 @@
 #include "wait_bound.h"
 
 #include "platform.h"
+#include "task.h"
 
 static unsigned scale_pct = 100;
 
@@ -30,7 +31,12 @@ bool wait_until(bool (*done)(void *ctx), void *ctx, uint64_t bound_us, uint32_t 
 			return true;
 		if (plat_now_us() - start >= limit)
 			break;
-		plat_udelay(step_us);
+		task_sleep(step_us); /* other devices' tasks run meanwhile */
 	}
 	return false;
+}
+
+void wait_us(uint32_t us)
+{
+	task_sleep(us);
 }

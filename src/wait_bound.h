@@ -28,4 +28,13 @@ uint64_t wait_bound_us(uint64_t us);
  */
 bool wait_until(bool (*done)(void *ctx), void *ctx, uint64_t bound_us, uint32_t step_us);
 
+/*
+ * A fixed settle the hardware needs (FLR's 100 ms, a PHY or reset settle,
+ * D3hot's 10 ms): at least us pass before it returns. Not scaled: it is a
+ * minimum, not a bound. Both waits are where a device's task gives the CPU
+ * to the others side by side (task.h); short gaps that pace a case's own
+ * figures stay plat_udelay().
+ */
+void wait_us(uint32_t us);
+
 #endif

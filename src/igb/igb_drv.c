@@ -171,7 +171,7 @@ int igb_reset(struct igb_dev *d, bool *auto_rd_seen)
 	igb_wr32(d, IGB_RCTL, 0);
 	igb_wr32(d, IGB_TCTL, IGB_TCTL_PSP);
 	wr_flush(d);
-	plat_udelay(IGB_QUIESCE_US);
+	wait_us(IGB_QUIESCE_US);
 
 	if (!master_disable(d))
 		ktap_diag("%s: master requests still pending after %u ms; "
@@ -179,7 +179,7 @@ int igb_reset(struct igb_dev *d, bool *auto_rd_seen)
 			  (unsigned)(wait_bound_us(IGB_MASTER_DISABLE_TIMEOUT_US) / 1000));
 	/* CTRL.RST clears GIO_MASTER_DISABLE with the rest of CTRL. */
 	igb_wr32(d, IGB_CTRL, igb_rd32(d, IGB_CTRL) | IGB_CTRL_RST);
-	plat_udelay(IGB_RESET_SETTLE_US);
+	wait_us(IGB_RESET_SETTLE_US);
 	rc = poll_reg(d, IGB_CTRL, IGB_CTRL_RST, 0, IGB_RESET_TIMEOUT_US, 100, NULL);
 	if (rc)
 		return rc;
@@ -460,7 +460,7 @@ static int phy_loopback_start(struct igb_dev *d)
 					     IGB_BMCR_FULL_DUPLEX);
 	if (rc)
 		return rc;
-	plat_udelay(IGB_PHY_LOOPBACK_SETTLE_US);
+	wait_us(IGB_PHY_LOOPBACK_SETTLE_US);
 	/* Force the MAC link at 1000/full: the descriptor engine otherwise
 	 * waits for a negotiated link. Flow control off, so no data pattern
 	 * can pause the transmitter. */
@@ -590,7 +590,7 @@ int igb_link_settle(struct igb_drv *drv)
 	}
 	since = plat_now_us() - drv->link_forced_at;
 	if (since < drv->link_settle_us)
-		plat_udelay((uint32_t)(drv->link_settle_us - since));
+		wait_us((uint32_t)(drv->link_settle_us - since));
 	drv->link_settled = true;
 	return RC_OK;
 }

@@ -104,7 +104,7 @@ int pci_flr(struct pci_bdf b, const struct pci_caps *c, struct flr_report *rep)
 
 	t0 = plat_now_us();
 	pci_write16(b, c->pcie + PCI_EXP_DEVCTL, s.devctl | PCI_EXP_DEVCTL_BCR_FLR);
-	plat_udelay(FLR_COMPLETION_US);
+	wait_us(FLR_COMPLETION_US);
 	bool ready = wait_present(b);
 	rep->reset_us = plat_now_us() - t0;
 	if (!ready)

@@ -3,6 +3,7 @@
 
 #include "pci/flr.h"
 #include "pci/pci_regs.h"
+#include "wait_bound.h"
 
 #define PM_STATE_D0	0
 #define PM_STATE_D3HOT	3
@@ -24,7 +25,7 @@ static uint16_t set_state(struct pci_bdf b, uint16_t pmcsr_at, uint16_t keep,
 
 	pci_write16(b, pmcsr_at, (uint16_t)((keep & ~(PCI_PM_CTRL_STATE_MASK |
 						     PCI_PM_CTRL_PME_STATUS)) | state));
-	plat_udelay(PCI_PM_D3HOT_DELAY_US);
+	wait_us(PCI_PM_D3HOT_DELAY_US);
 	v = pci_read16(b, pmcsr_at);
 	*us = plat_now_us() - t0;
 	return v;

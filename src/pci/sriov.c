@@ -283,7 +283,7 @@ int sriov_enable(struct sriov *s, uint16_t n)
 	wr16(s, PCI_SRIOV_CTRL, ctrl_base(s) | PCI_SRIOV_CTRL_VFE |
 				    (bars_assigned(s) ? PCI_SRIOV_CTRL_MSE : 0));
 	s->num_vfs = n;
-	plat_udelay(SRIOV_VF_ENABLE_WAIT_US);
+	wait_us(SRIOV_VF_ENABLE_WAIT_US);
 	for (unsigned v = 0; v < n; v++)
 		if (!answers(s->vf[v])) {
 			uint16_t ctrl = rd16(s, PCI_SRIOV_CTRL);
@@ -638,7 +638,7 @@ int sriov_vf_flr(struct sriov *s, unsigned vf, bool *pending_timeout)
 				     SRIOV_FLR_PENDING_TIMEOUT_US);
 	pci_write16(b, exp + PCI_EXP_DEVCTL,
 		    pci_read16(b, exp + PCI_EXP_DEVCTL) | PCI_EXP_DEVCTL_BCR_FLR);
-	plat_udelay(SRIOV_FLR_COMPLETION_US);
+	wait_us(SRIOV_FLR_COMPLETION_US);
 	if (!poll_cfg(b, answers_at, 0, SRIOV_FLR_READY_TIMEOUT_US))
 		return fail(s, RC_ETIMEDOUT, "VF %u (%s) does not answer config reads %u ms "
 			    "after FLR", vf, name,
