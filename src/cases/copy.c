@@ -387,7 +387,7 @@ static const struct igb_test cases[] = {
 		 "remove + init 10 times, then a copy still succeeds"),
 	IGB_CASE(memcpy_storm, NEEDS_LINK, MODES_ANY,
 		 "the largest copies the rings allow, 256 MiB in all, with throughput"),
-	IGB_CASE(memcpy_throughput, NEEDS_LINK, MODES_ANY,
+	IGB_CASE(memcpy_throughput, NEEDS_LINK | NEEDS_ALONE, MODES_ANY,
 		 "64 MiB in 1 KiB frames and in 9000-byte frames: MB/s of each (a benchmark)"),
 	IGB_CASE(dma_above_4g, NEEDS_BAR0, MODES_ANY,
 		 "rings and buffers above 4 GiB (the base registers' high halves): a copy; "

@@ -27,6 +27,10 @@ bool pci_wait16(struct pci_bdf bdf, uint16_t off, uint16_t mask, uint16_t want,
 
 /* "ssss:bb:dd.f" into buf (at least 13 bytes). */
 const char *pci_bdf_str(struct pci_bdf bdf, char *buf, size_t n);
+static inline bool pci_bdf_eq(struct pci_bdf a, struct pci_bdf b)
+{
+	return a.seg == b.seg && a.bus == b.bus && a.dev == b.dev && a.fn == b.fn;
+}
 
 enum pci_bar_kind {
 	PCI_BAR_NONE,  /* not implemented (reads 0) or upper half of a 64-bit BAR */

@@ -6,11 +6,8 @@
 
 #include "report/fmt.h"
 
+/* Shared by every stream: what the run counts and how much it says. */
 static struct {
-	ktap_sink_fn sink;
-	unsigned depth;
-	unsigned flattened; /* open subtests past KTAP_MAX_DEPTH, not nested */
-	unsigned next[KTAP_MAX_DEPTH + 1]; /* next test number per level */
 	struct {
 		unsigned pass, fail, skip;
 	} totals; /* leaves only: "# Totals:" */
@@ -18,26 +15,47 @@ static struct {
 } k;
 
 /*
- * The line being written: pieces of at most sizeof(buf) go to the sink as
- * they fill, the last ends in '\n'. No line is cut, however long: a long
- * failure reason or banner line reaches the console and the results file
- * whole, and the parsers downstream have no line limit either.
+ * The stream being written (ktap_stream_use), the main one by default.
+ * A line is written in pieces of at most sizeof(buf) as they fill, the
+ * last ending in '\n'. No line is cut, however long: a long failure
+ * reason or banner line reaches the console and the results file whole,
+ * and the parsers downstream have no line limit either.
  */
-static struct {
-	char buf[256];
-	size_t n;
-} out;
+static struct ktap_stream root;
+static struct ktap_stream *cur = &root;
 
 void ktap_init(ktap_sink_fn sink)
 {
-	k.sink = sink;
-	k.depth = 0;
-	k.flattened = 0;
+	root = (struct ktap_stream){ .sink = sink };
 	for (unsigned i = 0; i <= KTAP_MAX_DEPTH; i++)
-		k.next[i] = 1;
+		root.next[i] = 1;
+	cur = &root;
 	k.totals.pass = k.totals.fail = k.totals.skip = 0;
-	out.n = 0;
 	k.level = KTAP_NORMAL;
+}
+
+void ktap_stream_fork(struct ktap_stream *s, unsigned ahead, ktap_sink_fn sink)
+{
+	*s = *cur;
+	s->sink = sink;
+	s->n = 0;
+	s->next[s->depth] += ahead;
+}
+
+void ktap_stream_use(struct ktap_stream *s)
+{
+	cur = s ? s : &root;
+}
+
+void ktap_stream_skip(unsigned n)
+{
+	cur->next[cur->depth] += n;
+}
+
+void ktap_write_through(const char *s, size_t len)
+{
+	if (len && root.sink)
+		root.sink(s, len);
 }
 
 void ktap_set_level(enum ktap_level max)
@@ -53,16 +71,16 @@ static char printable(char c)
 
 static void out_flush(void)
 {
-	if (out.n && k.sink)
-		k.sink(out.buf, out.n);
-	out.n = 0;
+	if (cur->n && cur->sink)
+		cur->sink(cur->buf, cur->n);
+	cur->n = 0;
 }
 
 static void out_put(char c)
 {
-	if (out.n == sizeof(out.buf))
+	if (cur->n == sizeof(cur->buf))
 		out_flush();
-	out.buf[out.n++] = printable(c);
+	cur->buf[cur->n++] = printable(c);
 }
 
 static void out_str(const char *s)
@@ -79,9 +97,9 @@ static void out_begin(unsigned depth)
 
 static void out_end(void)
 {
-	if (out.n == sizeof(out.buf))
+	if (cur->n == sizeof(cur->buf))
 		out_flush();
-	out.buf[out.n++] = '\n';
+	cur->buf[cur->n++] = '\n';
 	out_flush();
 }
 
@@ -131,18 +149,18 @@ static void emitf(unsigned depth, const char *fmt, ...)
 
 void ktap_version(void)
 {
-	emitf(k.depth, "KTAP version 1");
+	emitf(cur->depth, "KTAP version 1");
 }
 
 void ktap_plan(unsigned plan)
 {
-	emitf(k.depth, "1..%u", plan);
-	k.next[k.depth] = 1;
+	emitf(cur->depth, "1..%u", plan);
+	cur->next[cur->depth] = 1;
 }
 
 void ktap_skip_all(const char *reason)
 {
-	out_begin(k.depth);
+	out_begin(cur->depth);
 	out_str("1..0 # SKIP ");
 	out_escaped(reason);
 	out_end();
@@ -150,34 +168,34 @@ void ktap_skip_all(const char *reason)
 
 void ktap_subtest_begin_unplanned(const char *name)
 {
-	if (k.depth < KTAP_MAX_DEPTH)
-		k.depth++;
+	if (cur->depth < KTAP_MAX_DEPTH)
+		cur->depth++;
 	else
-		k.flattened++;
-	emitf(k.depth, "KTAP version 1");
-	out_begin(k.depth);
+		cur->flattened++;
+	emitf(cur->depth, "KTAP version 1");
+	out_begin(cur->depth);
 	out_str("# Subtest: ");
 	out_escaped(name);
 	out_end();
-	k.next[k.depth] = 1;
+	cur->next[cur->depth] = 1;
 }
 
 void ktap_subtest_begin(const char *name, unsigned plan)
 {
 	ktap_subtest_begin_unplanned(name);
-	emitf(k.depth, "1..%u", plan);
+	emitf(cur->depth, "1..%u", plan);
 }
 
 void ktap_trailing_plan(void)
 {
-	emitf(k.depth, "1..%u", k.next[k.depth] - 1);
+	emitf(cur->depth, "1..%u", cur->next[cur->depth] - 1);
 }
 
 static void result_line(enum ktap_result r, const char *name, const char *reason)
 {
-	unsigned num = k.next[k.depth]++;
+	unsigned num = cur->next[cur->depth]++;
 
-	out_begin(k.depth);
+	out_begin(cur->depth);
 	out_printf("%sok %u ", r == KTAP_FAIL ? "not " : "", num);
 	out_escaped(name);
 	if (r == KTAP_SKIP) {
@@ -191,10 +209,10 @@ void ktap_subtest_end(enum ktap_result r, const char *name, const char *reason)
 {
 	/* Close what the matching begin opened: a flattened level never
 	 * nested, so it must not pop one of its parents. */
-	if (k.flattened)
-		k.flattened--;
-	else if (k.depth)
-		k.depth--;
+	if (cur->flattened)
+		cur->flattened--;
+	else if (cur->depth)
+		cur->depth--;
 	result_line(r, name, reason);
 }
 
@@ -220,7 +238,7 @@ static void diag_put(char c, void *ctx)
 	struct diag *d = ctx;
 
 	if (d->at_start) {
-		out_begin(k.depth);
+		out_begin(cur->depth);
 		out_str("# ");
 		d->at_start = false;
 	}
@@ -248,7 +266,7 @@ void ktap_vdiag_at(enum ktap_level level, const char *who, const char *fmt, va_l
 	fmt_vcbprintf(diag_put, &d, fmt, ap);
 	/* an empty diagnostic is one "# " line; a final '\n' adds none */
 	if (d.at_start && !d.lines) {
-		out_begin(k.depth);
+		out_begin(cur->depth);
 		out_str("# ");
 	}
 	if (!d.at_start || !d.lines)
@@ -277,6 +295,6 @@ void ktap_print_totals(void)
 {
 	/* error: a test that could not run to a verdict; each case here ends
 	 * in one (fail or skip), so there are none. */
-	emitf(k.depth, "# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0",
+	emitf(cur->depth, "# Totals: pass:%u fail:%u xfail:0 xpass:0 skip:%u error:0",
 	      k.totals.pass, k.totals.fail, k.totals.skip);
 }

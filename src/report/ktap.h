@@ -25,6 +25,30 @@ typedef void (*ktap_sink_fn)(const char *line, size_t len);
 
 #define KTAP_MAX_DEPTH 4
 
+/*
+ * A KTAP stream: where output goes, its nesting and numbering, the line
+ * being written. There is one main stream (ktap_init). Devices tested
+ * side by side each write a fork of it, at the place their block takes in
+ * the main stream; the runner prints the forks' output in order.
+ */
+struct ktap_stream {
+	ktap_sink_fn sink;
+	unsigned depth;
+	unsigned flattened; /* open subtests past KTAP_MAX_DEPTH, not nested */
+	unsigned next[KTAP_MAX_DEPTH + 1]; /* next test number per level */
+	char buf[256];      /* the line being written */
+	size_t n;
+};
+/* s: the current stream's place, as if its next `ahead` results at this
+ * level had been printed, writing to sink. */
+void ktap_stream_fork(struct ktap_stream *s, unsigned ahead, ktap_sink_fn sink);
+/* Write to s from now on (NULL: the main stream). */
+void ktap_stream_use(struct ktap_stream *s);
+/* The current stream's next n results at this level were printed by forks. */
+void ktap_stream_skip(unsigned n);
+/* Bytes (whole lines) straight to the main stream's sink. */
+void ktap_write_through(const char *s, size_t len);
+
 void ktap_init(ktap_sink_fn sink);
 /* "KTAP version 1" at the current level (diagnostics may follow). */
 void ktap_version(void);

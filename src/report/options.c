@@ -59,6 +59,7 @@ enum {
 	GIVEN_IOMMU = 1u << 9,
 	GIVEN_PROFILE = 1u << 10,
 	GIVEN_UNCLAIMED = 1u << 11,
+	GIVEN_SERIAL = 1u << 12,
 };
 
 struct opt_def {
@@ -379,11 +380,11 @@ static int set_verbosity(struct options *o, const struct opt_def *d, const char 
 	return bad_value(o, d, v);
 }
 
-static int set_unclaimed(struct options *o, const struct opt_def *d, const char *v)
+/* An option that only switches something on. */
+static int set_flag(struct options *o, const struct opt_def *d, const char *v)
 {
-	(void)d;
 	(void)v;
-	o->unclaimed_dma = true;
+	*(d->once == GIVEN_SERIAL ? &o->serial : &o->unclaimed_dma) = true;
 	return RC_OK;
 }
 
@@ -482,7 +483,8 @@ static const struct opt_def defs[] = {
 	{ "results", 0, true, GIVEN_RESULTS, "a directory on the boot volume "
 	  "(e.g. \\igbtest\\results) or none", set_results },
 	{ "end", 0, true, GIVEN_END, "auto, shutdown, reboot, exit or wait", set_end },
-	{ "unclaimed-dma", 0, false, GIVEN_UNCLAIMED, NULL, set_unclaimed },
+	{ "unclaimed-dma", 0, false, GIVEN_UNCLAIMED, NULL, set_flag },
+	{ "serial", 0, false, GIVEN_SERIAL, NULL, set_flag },
 };
 
 #define NDEFS (sizeof(defs) / sizeof(defs[0]))
@@ -520,6 +522,9 @@ const char options_usage[] =
 	"                         12h, 2d); the round running then finishes\n"
 	"      --storm-mib=N      memcpy_storm moves N MiB (default 256)\n"
 	"      --timeout-scale=X  stretch every hardware wait by X, 1..100 (slow hosts)\n"
+	"      --serial           one device after another; by default up to 4 are\n"
+	"                         tested side by side, their waits overlapped (the\n"
+	"                         output is the same either way)\n"
 	"      --unclaimed-dma    under iommu off and passthrough, let the DMA fault\n"
 	"                         cases send the NIC to an address with nothing\n"
 	"                         behind it. RISK: the root complex answers that\n"

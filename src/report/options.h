@@ -94,6 +94,7 @@ struct options {
 	unsigned timeout_pct;  /* every wait's bound scaled by this/100 */
 	bool unclaimed_dma;    /* fault cases DMA to an address with nothing
 				* behind it even without strict remapping */
+	bool serial;           /* --serial: devices one after another */
 	enum opt_verbosity verbosity;
 	enum opt_end end;
 	char results[OPT_PATH_MAX]; /* directory on the boot volume; "" = none */

@@ -30,6 +30,13 @@ void summary_board(struct igb_dev *d);
  * the current mode, in run order; NULL when the table is full. */
 struct suite_record *summary_add(const struct igb_dev *d, const struct options *o,
 				 unsigned nsel);
+/* The records made since index from, in blocks of `block` (one
+ * summary_add each), put in the order of rank(first record of the block):
+ * the order a serial run makes them in. Pointers into them move. */
+void summary_sort(unsigned from, unsigned block,
+		  unsigned (*rank)(const struct suite_record *));
+/* The first record of bdf under mode m, or NULL. */
+struct suite_record *summary_find(struct pci_bdf bdf, enum iommu_mode m);
 /* Where a case counts past a full table. */
 struct suite_record *summary_spare(void);
 void summary_record(struct suite_record *rec, const struct test_run *t,

@@ -7,6 +7,7 @@
 #include "pci/pci_regs.h"
 #include "report/fmt.h"
 #include "suite/errwatch.h"
+#include "task.h"
 #include "wait_bound.h"
 
 /* Keep the reason; false when it did not fit (it then ends in "..."). */
@@ -102,12 +103,18 @@ enum ktap_result test_buf(struct test_run *t, struct igb_dev *d, size_t size,
 	return rc ? test_no_memory(t, size, rc) : KTAP_PASS;
 }
 
-/* The driver of the device under test; one device at a time. */
-static struct igb_drv drv;
-
 /* What the exit status is made of: failures of a NIC, removals, and the
  * cases that ran to a verdict at all (none: nothing could be tested). */
 static unsigned nic_failures, removals, tested;
+
+/*
+ * Side by side (task.h): what devices tested at once must not do at once.
+ * mode_lock: the DMA remapping unit is set up for one device at a time
+ * (iommu.h), and while it translates, a device it does not know faults;
+ * so iommu=off blocks run together, a passthrough or strict block alone.
+ * case_lock: a NEEDS_ALONE case runs while no other device runs one.
+ */
+static struct task_lock mode_lock = TASK_LOCK_INIT, case_lock = TASK_LOCK_INIT;
 
 /* The run's options (suite_configure), or the defaults. */
 static const struct options *opt;
@@ -257,17 +264,24 @@ void suite_list(void)
 /* round: the soak's round, numbered from 1 (0 in a run of one round: the
  * result line then carries no ".r<round>"). once_in: the mode this device's
  * MODE_INDEPENDENT cases ran in this round, NULL while it is this one. */
-static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
-				struct suite_record *rec, unsigned round, const char *once_in)
+static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
+				const struct igb_test *tc, struct suite_record *rec,
+				unsigned round, const char *once_in)
 {
-	uint64_t t0 = plat_now_us();
-	struct test_run t = { .name = tc->name, .drv = &drv, .opt = run_opt(),
-			      .progress_at = t0 };
+	uint64_t t0;
+	struct test_run t = { .name = tc->name, .drv = drv, .opt = run_opt() };
 	char modes[40];
 	enum ktap_result r;
 	bool ran = false;
+	bool alone = tc->needs & NEEDS_ALONE;
 
-	fixture_before(&drv);
+	/* Side by side, the fixture and the case are one step, alone or not. */
+	if (alone)
+		task_lock_excl(&case_lock);
+	else
+		task_lock_shared(&case_lock);
+	t0 = t.progress_at = plat_now_us();
+	fixture_before(drv);
 	if (!(tc->modes & MODE(iommu_current())))
 		r = test_skip(&t, "only meaningful under iommu=%s (mode %s)",
 			      modes_str(tc->modes, modes, sizeof(modes)),
@@ -287,7 +301,7 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 		r = test_skip(&t, "not tested: %s", d->bar0_problem);
 	else if ((tc->needs & (NEEDS_BAR0 | NEEDS_LINK)) && !d->bar0)
 		r = test_fail(&t, "%s", d->bar0_problem);
-	else if ((tc->needs & NEEDS_LINK) && (r = fixture_link(d, &drv, &t)) != KTAP_PASS)
+	else if ((tc->needs & NEEDS_LINK) && (r = fixture_link(d, drv, &t)) != KTAP_PASS)
 		ran = true;
 	else
 		r = tc->run(d, &t), ran = true;
@@ -297,10 +311,14 @@ static enum ktap_result run_one(struct igb_dev *d, const struct igb_test *tc,
 		r = removal(d, &t, true);
 	else if (!d->gone)
 		errwatch_after(d, &t, &r);
-	fixture_after(d, &drv, r);
+	fixture_after(d, drv, r);
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++)
 		dma_free(t.bufs[i]);
 	uint64_t us = plat_now_us() - t0;
+	if (alone)
+		task_unlock_excl(&case_lock);
+	else
+		task_unlock_shared(&case_lock);
 	if (us >= 100000)
 		ktap_diag("%s took %llu ms", tc->name, (unsigned long long)(us / 1000));
 	ktap_result(r, tc->name, r == KTAP_SKIP ? t.reason : NULL);
@@ -330,8 +348,8 @@ static unsigned selected_count(void)
 }
 
 /* Every selected case once; recs[k] is the k-th selected case's record. */
-static enum ktap_result run_cases(struct igb_dev *d, struct suite_record *recs,
-				  unsigned round, const char *once_in)
+static enum ktap_result run_cases(struct igb_dev *d, struct igb_drv *drv,
+				  struct suite_record *recs, unsigned round, const char *once_in)
 {
 	unsigned pass = 0, fail = 0, k = 0, nsel = selected_count();
 
@@ -341,8 +359,8 @@ static enum ktap_result run_cases(struct igb_dev *d, struct suite_record *recs,
 			continue;
 		ktap_diag_at(KTAP_VERBOSE, "[%u/%u] %s: %s", k + 1, nsel, tc->name, tc->desc);
 		/* Past a full table, every case counts into one spare record. */
-		enum ktap_result r = run_one(d, tc, recs ? &recs[k] : summary_spare(), round,
-					     once_in);
+		enum ktap_result r = run_one(d, drv, tc, recs ? &recs[k] : summary_spare(),
+					     round, once_in);
 		k++;
 		pass += r == KTAP_PASS;
 		fail += r == KTAP_FAIL;
@@ -358,10 +376,15 @@ static enum ktap_result run_cases(struct igb_dev *d, struct suite_record *recs,
  */
 struct suite_device {
 	struct igb_dev d;
+	struct igb_drv drv; /* its driver: each device has its own */
 	char held[PLAT_CLAIM_WHY + 16]; /* "not tested: <why>" when a driver kept it */
 	bool ran[IOMMU_NMODES];                  /* the mode started at least once */
 	const char *once_in; /* this round: where MODE_INDEPENDENT cases ran */
 	struct suite_record *recs[IOMMU_NMODES]; /* NULL: not yet, or no room */
+	/* Side by side: its KTAP stream, its place in the batch, its verdict. */
+	struct ktap_stream stream;
+	unsigned slot;
+	enum ktap_result r;
 };
 static struct suite_device devices[SUITE_MAX_DEVICES];
 static unsigned ndevices;
@@ -392,6 +415,90 @@ unsigned suite_ports(struct igb_dev **out, unsigned max)
 }
 
 /*
+ * Output side by side: the first unfinished device of a batch (fg)
+ * writes through; the others fill their buffer, which is written out
+ * when they come first. A device whose buffer is past SIDE_OUT_SOFT at
+ * the start of a mode block waits (holding no lock) until it comes
+ * first; a block that would overflow the rest loses its output past the
+ * last whole line, said in a line of its own, never its records.
+ */
+#define SIDE_OUT_BYTES (256u * 1024u)
+#define SIDE_OUT_SOFT (SIDE_OUT_BYTES / 2)
+static struct {
+	char buf[TASK_MAX][SIDE_OUT_BYTES];
+	size_t n[TASK_MAX];
+	size_t lost[TASK_MAX];         /* bytes that did not fit */
+	bool done[TASK_MAX];
+	unsigned nbatch, fg;
+	struct suite_device *batch[TASK_MAX];
+	struct suite_device *cur;      /* the task running, or NULL */
+	const struct pci_inventory *inv;
+	unsigned round;
+} side;
+
+static void side_sink(const char *s, size_t len)
+{
+	unsigned i = side.cur->slot;
+	size_t room = SIDE_OUT_BYTES - side.n[i];
+
+	if (i == side.fg) {
+		ktap_write_through(s, len);
+		return;
+	}
+	if (side.lost[i] || len > room) {
+		/* Keep whole lines only: drop the one begun. */
+		while (!side.lost[i] && side.n[i] && side.buf[i][side.n[i] - 1] != '\n')
+			side.n[i]--, side.lost[i]++;
+		side.lost[i] += len;
+		return;
+	}
+	for (size_t k = 0; k < len; k++)
+		side.buf[i][side.n[i] + k] = s[k];
+	side.n[i] += len;
+}
+
+/* Everything the devices at the front have written, in order. */
+static void side_release(void)
+{
+	while (side.fg < side.nbatch) {
+		unsigned i = side.fg;
+		char line[96];
+
+		if (side.n[i] || side.lost[i]) {
+			ktap_write_through(side.buf[i], side.n[i]);
+			side.n[i] = 0;
+			if (side.lost[i]) {
+				int n = fmt_snprintf(line, sizeof(line), "# igbtest: %zu bytes "
+						     "of %s's output did not fit while it waited "
+						     "to be printed (--serial prints all)\n",
+						     side.lost[i], side.batch[i]->d.name);
+				ktap_write_through(line, (size_t)n < sizeof(line) ? (size_t)n : 0);
+				side.lost[i] = 0;
+			}
+			plat_write_sync();
+		}
+		if (!side.done[i])
+			return;
+		side.fg++;
+	}
+}
+
+static void side_switch(void *arg)
+{
+	side.cur = arg;
+	ktap_stream_use(arg ? &side.cur->stream : NULL);
+	if (!arg)
+		side_release();
+}
+
+/* A device waits to come first before its buffer could overflow. */
+static void side_make_room(struct suite_device *sd)
+{
+	while (task_in_task() && sd->slot != side.fg && side.n[sd->slot] > SIDE_OUT_SOFT)
+		wait_us(1000);
+}
+
+/*
  * The device's cases under one DMA remapping mode, as a subtest block of
  * its own; a mode this machine cannot offer is a skip with the reason.
  * The driver is removed around every change of translation, so no DMA is
@@ -405,11 +512,17 @@ static enum ktap_result run_mode(struct suite_device *sd, enum iommu_mode m,
 	enum ktap_result r;
 
 	fmt_snprintf(title, sizeof(title), "iommu=%s", iommu_mode_name(m));
-	fixture_remove(d, &drv);
+	side_make_room(sd);
+	if (m == IOMMU_OFF)
+		task_lock_shared(&mode_lock);
+	else
+		task_lock_excl(&mode_lock);
+	fixture_remove(d, &sd->drv);
 	if (iommu_start(m, d->bdf, inv, why, sizeof(why))) {
 		ktap_result(KTAP_SKIP, title, why);
 		plat_write_sync();
-		return KTAP_SKIP;
+		r = KTAP_SKIP;
+		goto out;
 	}
 	if (!sd->ran[m])
 		sd->recs[m] = summary_add(d, run_opt(), selected_count());
@@ -417,16 +530,21 @@ static enum ktap_result run_mode(struct suite_device *sd, enum iommu_mode m,
 	ktap_subtest_begin(title, selected_count());
 	if (m != IOMMU_OFF)
 		ktap_diag("%s: %s", title, iommu_unit_desc());
-	r = run_cases(d, sd->recs[m], round, sd->once_in);
+	r = run_cases(d, &sd->drv, sd->recs[m], round, sd->once_in);
 	if (!sd->once_in)
 		sd->once_in = iommu_mode_name(m);
-	fixture_remove(d, &drv);
+	fixture_remove(d, &sd->drv);
 	if (m == IOMMU_STRICT) {
 		iommu_stats(why, sizeof(why));
 		ktap_diag("%s: %s", title, why);
 	}
 	iommu_stop();
 	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every case skipped" : NULL);
+out:
+	if (m == IOMMU_OFF)
+		task_unlock_shared(&mode_lock);
+	else
+		task_unlock_excl(&mode_lock);
 	return r;
 }
 
@@ -504,19 +622,21 @@ static enum ktap_result run_device(struct suite_device *sd, const struct pci_inv
 int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n,
 		       enum ktap_result *out)
 {
+	static struct igb_drv drv;
 	struct igb_dev d;
 	struct suite_record scratch;
 	char why[160];
 	int rc;
 
 	wait_bound_set_scale(run_opt()->timeout_pct);
+	drv = (struct igb_drv){ 0 };
 	fixture_prepare(&d, f);
 	sequence_dev = &d;
 	round_id++;
 	rc = iommu_start(IOMMU_OFF, d.bdf, NULL, why, sizeof(why));
 	for (unsigned k = 0; !rc && k < n; k++) {
 		scratch = (struct suite_record){ .tc = suite_case(seq[k]) };
-		out[k] = run_one(&d, suite_case(seq[k]), &scratch, 0, NULL);
+		out[k] = run_one(&d, &drv, suite_case(seq[k]), &scratch, 0, NULL);
 	}
 	fixture_remove(&d, &drv);
 	iommu_stop();
@@ -548,6 +668,68 @@ static void print_round_usage(unsigned round, uint64_t round_us)
 		     vtd_peak, suite_record_count(), (unsigned long long)(plat_free_memory() >> 10));
 }
 
+static void side_task(void *arg)
+{
+	struct suite_device *sd = arg;
+
+	sd->r = run_device(sd, side.inv, side.round);
+	side.done[sd->slot] = true;
+}
+
+/* Where a record's block goes: its device's place, then its mode. */
+static unsigned serial_rank(const struct suite_record *r)
+{
+	unsigned i = 0;
+
+	while (i < ndevices && !pci_bdf_eq(devices[i].d.bdf, r->bdf))
+		i++;
+	return i * IOMMU_NMODES + r->mode;
+}
+
+/*
+ * devices[first..first+n) in one round, n <= TASK_MAX: one after another
+ * (--serial, or one device), else side by side, each on a task (task.h)
+ * with its own driver and a fork of the KTAP stream at its block's place,
+ * printed in order; their records are then put in the serial order.
+ */
+static void run_batch(unsigned first, unsigned n, const struct pci_inventory *inv,
+		      unsigned round, unsigned *pass, unsigned *fail)
+{
+	void *args[TASK_MAX];
+	unsigned from = suite_record_count();
+
+	if (run_opt()->serial || n == 1) {
+		for (unsigned i = first; i < first + n; i++)
+			devices[i].r = run_device(&devices[i], inv, round);
+	} else {
+		side.nbatch = n;
+		side.fg = 0;
+		side.inv = inv;
+		side.round = round;
+		for (unsigned k = 0; k < n; k++) {
+			struct suite_device *sd = &devices[first + k];
+			sd->slot = k;
+			side.batch[k] = sd;
+			side.n[k] = side.lost[k] = 0;
+			side.done[k] = false;
+			ktap_stream_fork(&sd->stream, k, side_sink);
+			args[k] = sd;
+		}
+		task_run(side_task, args, n, side_switch);
+		ktap_stream_skip(n);
+		summary_sort(from, selected_count(), serial_rank);
+		for (unsigned i = first; i < first + n; i++)
+			for (unsigned m = 0; m < IOMMU_NMODES; m++)
+				if (devices[i].recs[m])
+					devices[i].recs[m] = summary_find(devices[i].d.bdf,
+									  (enum iommu_mode)m);
+	}
+	for (unsigned i = first; i < first + n; i++) {
+		*pass += devices[i].r == KTAP_PASS;
+		*fail += devices[i].r == KTAP_FAIL;
+	}
+}
+
 /*
  * Rounds: each is every selected case on every selected device in every
  * selected mode. --repeat=N: N of them; --duration=T: a round starts only
@@ -574,11 +756,9 @@ static void run_rounds(const struct pci_inventory *inv)
 		round_id++;
 		if (soak)
 			ktap_subtest_begin(name, ndevices);
-		for (unsigned i = 0; i < ndevices; i++) {
-			enum ktap_result r = run_device(&devices[i], inv, soak ? round : 0);
-			pass += r == KTAP_PASS;
-			fail += r == KTAP_FAIL;
-		}
+		for (unsigned i = 0; i < ndevices; i += TASK_MAX)
+			run_batch(i, ndevices - i < TASK_MAX ? ndevices - i : TASK_MAX, inv,
+				  soak ? round : 0, &pass, &fail);
 		print_round_usage(round, plat_now_us() - t0);
 		enum ktap_result r = fold(pass, fail);
 		if (soak)
@@ -608,7 +788,6 @@ int suite_run(const struct pci_inventory *inv)
 	summary_reset();
 	nic_failures = removals = tested = 0;
 	ndevices = 0;
-	drv = (struct igb_drv){ 0 };
 	wait_bound_set_scale(o->timeout_pct);
 	for (unsigned i = 0; i < inv->n; i++) {
 		igbs += igb_func_is_82576(&inv->f[i]);
@@ -665,7 +844,7 @@ int suite_run(const struct pci_inventory *inv)
 	run_rounds(inv);
 	for (unsigned i = 0; i < ndevices; i++)
 		if (!devices[i].held[0])
-			fixture_release(&devices[i].d, &drv);
+			fixture_release(&devices[i].d, &devices[i].drv);
 	summary_print(modes_not_run());
 	ktap_print_totals();
 	/* A NIC that failed wins; a removal is not one, yet not a pass either.

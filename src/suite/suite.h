@@ -138,6 +138,10 @@ enum test_needs {
 	NEEDS_BAR0 = 1 << 0, /* a usable CSR window */
 	NEEDS_LINK = 1 << 1, /* driver initialised, loopback link up */
 	NEEDS_FLR = 1 << 2,  /* the function advertises FLR (cap_pcie_flr) */
+	/* No other device's case runs meanwhile when devices are tested side
+	 * by side: it uses what is shared (the PCI address space for VF BARs)
+	 * or its figure is the device's alone. */
+	NEEDS_ALONE = 1 << 3,
 };
 
 /* The DMA remapping modes a case means something in (bits of enum

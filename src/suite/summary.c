@@ -51,6 +51,34 @@ struct suite_record *summary_add(const struct igb_dev *d, const struct options *
 	return recs;
 }
 
+static void swap_records(unsigned a, unsigned b)
+{
+	struct suite_record r = records[a];
+
+	records[a] = records[b];
+	records[b] = r;
+}
+
+void summary_sort(unsigned from, unsigned block, unsigned (*rank)(const struct suite_record *))
+{
+	for (unsigned i = from; block && i + block <= nrecords; i += block) {
+		unsigned best = i;
+		for (unsigned j = i + block; j + block <= nrecords; j += block)
+			if (rank(&records[j]) < rank(&records[best]))
+				best = j;
+		for (unsigned k = 0; best != i && k < block; k++)
+			swap_records(i + k, best + k);
+	}
+}
+
+struct suite_record *summary_find(struct pci_bdf bdf, enum iommu_mode m)
+{
+	for (unsigned i = 0; i < nrecords; i++)
+		if (records[i].mode == m && pci_bdf_eq(records[i].bdf, bdf))
+			return &records[i];
+	return NULL;
+}
+
 unsigned suite_record_count(void)
 {
 	return nrecords;

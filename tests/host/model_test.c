@@ -217,3 +217,17 @@ struct pci_bdf mt_iommu_machine(struct pci_inventory *inv)
 	REQUIRE(pci_scan(inv) == RC_OK);
 	return (struct pci_bdf){ 0, 1, 0, 0 };
 }
+
+int mt_run(struct kp_doc *doc, const char *args)
+{
+	static struct options o;
+
+	options_defaults(&o);
+	REQUIRE(options_parse_cmdline(&o, args, strlen(args)) == RC_OK);
+	int status = igbtest_run(&o, NULL);
+	if (!kp_parse(doc)) {
+		fake_output_dump();
+		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", doc->problem);
+	}
+	return status;
+}

@@ -37,6 +37,10 @@ int mt_copy(struct mt *m, size_t n);
 /* KTAP output from here on into the fake platform's captured output
  * (fake_output_contains), as igbtest's main() sends it to plat_write. */
 void mt_capture_ktap(void);
+/* igbtest_run with these command-line arguments; its output parsed into
+ * doc, which must be KTAP. Returns the exit status. */
+struct kp_doc;
+int mt_run(struct kp_doc *doc, const char *args);
 /* The registry index of case name (for suite_run_sequence). */
 unsigned mt_case_index(const char *name);
 /* BAR0 register access. */

@@ -16,22 +16,15 @@
 #include "harness.h"
 #include "igbtest.h"
 #include "ktap_parse.h"
+#include "model_test.h"
 #include "pci/pci_regs.h"
 #include "suite/suite.h"
 
-static struct options o;
 static struct kp_doc doc;
 
 static int run(const char *args)
 {
-	options_defaults(&o);
-	REQUIRE(options_parse_cmdline(&o, args, strlen(args)) == RC_OK);
-	int status = igbtest_run(&o, NULL);
-	if (!kp_parse(&doc)) {
-		fake_output_dump();
-		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", doc.problem);
-	}
-	return status;
+	return mt_run(&doc, args);
 }
 
 /* Two 82576s, each behind its own root port: 01:00.0 and 02:00.0. */

@@ -1,0 +1,263 @@
+/*
+ * test_side.c - devices tested side by side (the suite's batches on
+ * src/task.c): the same KTAP as one after another, byte for byte apart
+ * from the figures of time, peak memory and DMA addresses; the waits
+ * really overlapped; a device removed mid-run fails alone while the
+ * others' blocks stay what they would have been; each finished case's
+ * result made durable. On the 82576 model behind the fake VT-d, so the
+ * modes that translate (one device at a time) run too.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_devices.h"
+#include "fake_vtd.h"
+#include "harness.h"
+#include "igbtest.h"
+#include "ktap_parse.h"
+#include "model_test.h"
+#include "pci/pci_regs.h"
+#include "suite/suite.h"
+
+static struct kp_doc doc;
+
+static int run(const char *args)
+{
+	return mt_run(&doc, args);
+}
+
+static const uint32_t bar0s[] = { 0xfe000000u, 0xfe100000u, 0xfe200000u, 0xfe300000u };
+
+/* n 82576s, each behind a root port of its own (01:00.0, 02:00.0, ...),
+ * under a fake VT-d unit. */
+static void machine(unsigned n, struct model_igb **g)
+{
+	fake_vtd_add(FAKE_VTD_BASE);
+	fake_host_bridge_add(0, 0, 0);
+	for (unsigned i = 0; i < n; i++) {
+		fake_bridge_add(0, (uint8_t)(2 + i), 0, (uint8_t)(1 + i), (uint8_t)(1 + i),
+				PCI_EXP_TYPE_ROOT_PORT);
+		g[i] = fake_82576_add_as((uint8_t)(1 + i), 0, 0, bar0s[i], MODEL_SILICON).model;
+	}
+}
+
+/*
+ * The output with the figures that depend on timing or on what the other
+ * devices hold as "#": digits followed by a unit of time or rate, every
+ * figure of the round's resource line (its peaks count what was held at
+ * once), and addresses (hex of 5 digits or more: where a DMA buffer
+ * landed depends on the order the devices asked). Test numbers, counts
+ * and names stay.
+ */
+static bool hex_at(const char *p, const char **end)
+{
+	const char *e = p;
+	bool digit = false;
+
+	if (e[0] == '0' && e[1] == 'x')
+		e += 2;
+	for (; isxdigit((unsigned char)*e); e++)
+		digit |= isdigit((unsigned char)*e);
+	*end = e;
+	return digit && e - p >= 5 && !isalnum((unsigned char)*e) && *e != '_';
+}
+
+static char *normalised(unsigned from, unsigned to)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *out = malloc(cap);
+
+	REQUIRE(out);
+	for (unsigned i = from; i < to && i < fake_output_nlines(); i++) {
+		const char *l = fake_output_line(i);
+		bool usage = strstr(l, "# round ") && strstr(l, "held: ");
+		for (const char *p = l; *p;) {
+			const char *e;
+			if (n + strlen(p) + 2 >= cap)
+				REQUIRE((out = realloc(out, cap *= 2)));
+			if ((p == l || !isalnum((unsigned char)p[-1])) && hex_at(p, &e)) {
+				out[n++] = '#';
+				p = e;
+				continue;
+			}
+			if (!isdigit((unsigned char)*p) || (p > l && isalnum((unsigned char)p[-1]))) {
+				out[n++] = *p++;
+				continue;
+			}
+			e = p;
+			while (isdigit((unsigned char)*e) || (*e == '.' && isdigit((unsigned char)e[1])))
+				e++;
+			bool figure = usage || !strncmp(e, " ms", 3) || !strncmp(e, " us", 3) ||
+				      !strncmp(e, " s", 2) || !strncmp(e, " MB/s", 5) ||
+				      !strncmp(e, " MiB/s", 6) || !strncmp(e, " msgs", 5) ||
+				      !strncmp(e, " messages", 9);
+			if (figure) {
+				out[n++] = '#';
+			} else {
+				memcpy(out + n, p, (size_t)(e - p));
+				n += (size_t)(e - p);
+			}
+			p = e;
+		}
+		out[n++] = '\n';
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* The first line where a and b differ, for the log. */
+static void note_difference(const char *a, const char *b)
+{
+	unsigned line = 1;
+
+	while (*a && *a == *b) {
+		line += *a == '\n';
+		a++, b++;
+	}
+	const char *ea = strchr(a, '\n'), *eb = strchr(b, '\n');
+	fprintf(stderr, "  first difference, line %u:\n    serial:       %.*s\n    side by side: %.*s\n", line,
+		     (int)(ea ? ea - a : 80), a, (int)(eb ? eb - b : 80), b);
+}
+
+#define SUBSET "--only=identify,register_pattern,nvm_checksum,link_loopback_up," \
+	"memcpy_success,loopback_frames,msix_all_vectors,flr_idle,flr_repeat,d3hot_d0," \
+	"memcpy_throughput,sriov_enable,memcpy_to_unmapped_iova,strict_confinement"
+
+/* The same run one device after another and side by side: the same
+ * document, the same records, exit 0; the side-by-side one shorter on the
+ * model's clock, since the devices' waits overlapped. */
+static void same_as_serial(unsigned n, const char *args)
+{
+	struct model_igb *g[4];
+	char serial_args[600], *serial, *side;
+	uint64_t t0, serial_us, side_us;
+	unsigned serial_records;
+
+	snprintf(serial_args, sizeof(serial_args), "--serial %s", args);
+	machine(n, g);
+	t0 = fake_now_us();
+	CHECK_EQ(run(serial_args), IGBTEST_EXIT_PASS);
+	serial_us = fake_now_us() - t0;
+	CHECK_EQ(doc.nb, n);
+	serial = normalised(0, fake_output_nlines());
+	serial_records = suite_record_count();
+
+	fake_reset();
+	machine(n, g);
+	t0 = fake_now_us();
+	CHECK_EQ(run(args), IGBTEST_EXIT_PASS);
+	side_us = fake_now_us() - t0;
+	side = normalised(0, fake_output_nlines());
+	if (!CHECK(!strcmp(serial, side)))
+		note_difference(serial, side);
+	CHECK_EQ(suite_record_count(), serial_records);
+	for (unsigned i = 0; i < n; i++) {
+		CHECK_EQ(model_violations(g[i]), 0);
+		CHECK(g[i]->frames_rx > 0);
+	}
+	CHECK_EQ(fake_dma_outstanding(), 0);
+	fprintf(stderr, "  %u devices, model clock: serial %llu ms, side by side %llu ms\n", n,
+		     (unsigned long long)serial_us / 1000, (unsigned long long)side_us / 1000);
+	/* Overlap, not a timing figure: the model's clock is deterministic
+	 * and advances only when every device waits. */
+	CHECK(side_us < serial_us);
+	free(serial);
+	free(side);
+}
+
+TEST(side_by_side_two_devices_as_serial)
+{
+	same_as_serial(2, "");
+}
+
+TEST(side_by_side_four_devices_as_serial)
+{
+	same_as_serial(4, SUBSET);
+}
+
+/* The third device (03:00.0, printed after the first two) loses its slot
+ * 1 s after its flr_idle began: the others' blocks are what they are
+ * without the removal, it has its one failure naming it. */
+static void unplug_third(const char *line, void *ctx)
+{
+	if (strstr(line, "# result: 0000-01-00.0.off.flr_idle "))
+		model_remove_at(ctx, fake_now_us() + 1000000);
+}
+
+TEST(side_by_side_removed_device_alone_fails)
+{
+	struct model_igb *g[4];
+	char *before[4];
+	unsigned not_ok = 0;
+
+	machine(4, g);
+	CHECK_EQ(run("--serial --iommu=off " SUBSET), IGBTEST_EXIT_PASS);
+	REQUIRE(doc.nb == 4);
+	for (unsigned i = 0; i < 4; i++)
+		before[i] = normalised(doc.b[i].first_line, doc.b[i].last_line + 1);
+
+	fake_reset();
+	machine(4, g);
+	fake_on_output(unplug_third, g[2]);
+	CHECK_EQ(run("--iommu=off " SUBSET), IGBTEST_EXIT_REMOVED);
+	REQUIRE(doc.nb == 4);
+	REQUIRE(g[2]->removed);
+	for (unsigned i = 0; i < 4; i++) {
+		char *after = normalised(doc.b[i].first_line, doc.b[i].last_line + 1);
+		harness_note("device %u", i);
+		if (i != 2 && !CHECK(!strcmp(before[i], after)))
+			note_difference(before[i], after);
+		free(after);
+		free(before[i]);
+	}
+	for (unsigned i = 0; i < doc.b[2].n; i++)
+		not_ok += doc.b[2].c[i].v == KP_NOT_OK;
+	CHECK_EQ(not_ok, 1);
+	CHECK(fake_output_contains("device removed during flr_repeat: config space reads "
+				   "all-ones") ||
+	      fake_output_contains("device removed during flr_idle: config space reads "
+				   "all-ones"));
+	CHECK(fake_output_contains("# igbtest: exit status 5 (a device was removed)"));
+	CHECK_EQ(fake_dma_outstanding(), 0);
+}
+
+/*
+ * Every "# result:" line is durable (plat_write_sync) before the next
+ * case's result line of the first device, which prints as it goes, and
+ * every device's before the next device's block begins (the others' are
+ * printed, and made durable, when they come first): a hang loses no
+ * finished case that was printed.
+ */
+static unsigned last_result, late, blocks;
+
+static void check_durable(const char *line, void *ctx)
+{
+	unsigned i = fake_output_nlines() - 1;
+	bool result_of_case = !strncmp(line, "    ok ", 7) || !strncmp(line, "    not ok ", 11);
+	bool block_start = strstr(line, "# Subtest: 82576 ") != NULL;
+
+	(void)ctx;
+	blocks += block_start;
+	if (((result_of_case && blocks == 1) || block_start) && last_result &&
+	    fake_output_synced(NULL) <= last_result)
+		late++;
+	if (strstr(line, "# result: 0000-"))
+		last_result = i;
+}
+
+TEST(side_by_side_results_durable_per_case)
+{
+	struct model_igb *g[4];
+	unsigned calls;
+
+	machine(4, g);
+	last_result = late = blocks = 0;
+	fake_on_output(check_durable, NULL);
+	CHECK_EQ(run("--iommu=off " SUBSET), IGBTEST_EXIT_PASS);
+	CHECK(last_result > 0);
+	CHECK_EQ(late, 0);
+	CHECK(fake_output_synced(&calls) > last_result); /* the last device's too */
+	CHECK(calls >= 14); /* the first device's cases, one by one */
+}
