@@ -226,11 +226,12 @@ static enum ktap_result removal(struct igb_dev *d, struct test_run *t, bool ran)
 			 said[0] ? "; the case said: " : "", said);
 }
 
-/* needs as --list prints them: "bar0,link,flr", or "-" for none. */
+/* needs as --list prints them: "bar0,link,flr,alone", or "-" for none. */
 static const char *needs_str(unsigned needs, char *buf, size_t n)
 {
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ NEEDS_BAR0, "bar0" }, { NEEDS_LINK, "link" }, { NEEDS_FLR, "flr" },
+		{ NEEDS_ALONE, "alone" },
 	};
 	size_t at = 0;
 
@@ -244,7 +245,7 @@ static const char *needs_str(unsigned needs, char *buf, size_t n)
 
 void suite_list(void)
 {
-	char needs[24], modes[40];
+	char needs[32], modes[40];
 
 	ktap_diag_at(KTAP_ALWAYS, "%u test cases in %u groups, run on each 82576 in this "
 		     "order (name, needs, IOMMU modes, description):", suite_case_count(),
