@@ -80,6 +80,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	int status;
 
 	efi_lib_init(image, systab);
+	/* The boot manager arms a 5-minute watchdog before it starts a boot
+	 * option and resets the host when it expires (UEFI 2.10 7.5,
+	 * SetWatchdogTimer). A full run of four ports or a soak is longer:
+	 * off, as GRUB turns it off (grub_efi_init); a lab's own job timeout
+	 * ends a hung run. */
+	BS->SetWatchdogTimer(0, 0, 0, NULL);
 	if (efi_platform_init(image) != EFI_SUCCESS) {
 		say("igbtest: no PCI root bridge I/O protocol: cannot reach PCI\n");
 		status = IGBTEST_EXIT_ERROR;
