@@ -513,7 +513,7 @@ static const struct igb_test cases[] = {
 	IGB_CASE(link_partner, NEEDS_BAR0, MODES_ANY,
 		 "autonegotiation with a link partner through the cable completes at the "
 		 "best common speed within 5 s and holds; skips with no partner"),
-	IGB_CASE(port_pair, NEEDS_BAR0, MODES_OFF,
+	IGB_CASE(port_pair, NEEDS_BAR0 | NEEDS_PORTS, MODES_OFF,
 		 "frames both ways, byte for byte, at 1000/full through a cable between two "
 		 "ports under test, found by probes; skips when no pair is found"),
 };

@@ -231,7 +231,7 @@ static const char *needs_str(unsigned needs, char *buf, size_t n)
 {
 	static const struct { unsigned bit; const char *name; } names[] = {
 		{ NEEDS_BAR0, "bar0" }, { NEEDS_LINK, "link" }, { NEEDS_FLR, "flr" },
-		{ NEEDS_ALONE, "alone" },
+		{ NEEDS_ALONE, "alone" }, { NEEDS_PORTS, "ports" },
 	};
 	size_t at = 0;
 
@@ -346,6 +346,16 @@ static unsigned selected_count(void)
 	for (unsigned i = 0; i < suite_case_count(); i++)
 		n += options_case_selected(run_opt(), suite_case(i)->name);
 	return n;
+}
+
+/* Whether a selected case has one of these needs. */
+static bool selected_needs(unsigned needs)
+{
+	for (unsigned i = 0; i < suite_case_count(); i++)
+		if ((suite_case(i)->needs & needs) &&
+		    options_case_selected(run_opt(), suite_case(i)->name))
+			return true;
+	return false;
 }
 
 /* Every selected case once; recs[k] is the k-th selected case's record. */
@@ -699,7 +709,7 @@ static void run_batch(unsigned first, unsigned n, const struct pci_inventory *in
 	void *args[TASK_MAX];
 	unsigned from = suite_record_count();
 
-	if (run_opt()->serial || n == 1) {
+	if (run_opt()->serial || n == 1 || selected_needs(NEEDS_PORTS)) {
 		for (unsigned i = first; i < first + n; i++)
 			devices[i].r = run_device(&devices[i], inv, round);
 	} else {

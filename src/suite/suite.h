@@ -142,6 +142,9 @@ enum test_needs {
 	 * by side: it uses what is shared (the PCI address space for VF BARs)
 	 * or its figure is the device's alone. */
 	NEEDS_ALONE = 1 << 3,
+	/* It drives the other ports of the run too (port_pair): while it is
+	 * selected, the devices are tested one after another. */
+	NEEDS_PORTS = 1 << 4,
 };
 
 /* The DMA remapping modes a case means something in (bits of enum

@@ -176,7 +176,7 @@ class RegCase:
 
 MODES = ("off", "passthrough", "strict")   # enum iommu_mode
 NEEDS = {"NEEDS_BAR0": "bar0", "NEEDS_LINK": "link", "NEEDS_FLR": "flr",
-         "NEEDS_ALONE": "alone"}
+         "NEEDS_ALONE": "alone", "NEEDS_PORTS": "ports"}
 CASE_ROW_RE = re.compile(r"^\s*IGB_CASE\((\w+),\s*([\w\s|]+),\s*([\w\s|()]+),", re.M)
 
 
