@@ -193,10 +193,11 @@ def t_lava_qemu_crash(ctx) -> None:
 def t_lava_qemu_hang(ctx) -> None:
     """A case with no result line for longer than the boot action's timeout
     (8 s), which LAVA's monitor applies to its wait for the next result:
-    memcpy_storm moving 1 GiB (256 MiB took 9 s under TCG here); the monitor
-    times out and fails. (flr_repeat, 13 s once, now takes 5-8 s.)"""
+    memcpy_storm moving the most --storm-mib allows, 64 GiB (1 GiB took
+    6.7 s under TCG on an idle host, so a smaller storm can finish in
+    time); the monitor times out and fails, and the job ends there."""
     run = lava_job(ctx, "lava_qemu_hang",
-                   "only = identify,memcpy_storm\niommu = off\nstorm-mib = 1024\n",
+                   "only = identify,memcpy_storm\niommu = off\nstorm-mib = 65536\n",
                    ["igb"], boot_timeout_s=8)
     ids = [r["extra"]["test_case_id"] for r in run.cases("igbtest")]
     rt.check("igbtest.run" not in ids, f"a hung run recorded igbtest.run: {ids}")
