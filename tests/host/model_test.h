@@ -25,10 +25,6 @@ struct mt {
 void mt_open(struct mt *m, enum model_personality pers);
 /* The inventory mt_open's scan found. */
 const struct pci_inventory *mt_inventory(void);
-/* A whole igbtest run with this command line; its KTAP, which must
- * parse, into doc. Returns the exit status. */
-struct kp_doc;
-int mt_run_args(const char *args, struct kp_doc *doc);
 /* igb_ops.init and the link settled (as the suite's fixture does),
  * which must succeed. */
 void mt_up(struct mt *m);
@@ -37,8 +33,10 @@ int mt_copy(struct mt *m, size_t n);
 /* KTAP output from here on into the fake platform's captured output
  * (fake_output_contains), as igbtest's main() sends it to plat_write. */
 void mt_capture_ktap(void);
-/* igbtest_run with these command-line arguments; its output parsed into
- * doc, which must be KTAP. Returns the exit status. */
+/* igbtest_run with these command-line arguments (the one helper for a
+ * whole run); its output parsed into doc, which must be KTAP (doc NULL:
+ * not parsed; a soak's rounds nest deeper than ktap_parse reads).
+ * Returns the exit status. */
 struct kp_doc;
 int mt_run(struct kp_doc *doc, const char *args);
 /* The registry index of case name (for suite_run_sequence). */

@@ -7,6 +7,8 @@
 #include "harness.h"
 #include "igb/igb_regs.h"
 #include "igbtest.h"
+#include "ktap_parse.h"
+#include "model_test.h"
 #include "pci/pci_regs.h"
 #include "suite/suite.h"
 
@@ -17,12 +19,9 @@ static struct fake_82576 p;
 
 static int run_board(void)
 {
-	static struct options o;
-	static const char line[] = "--iommu=off --only=board_identity";
+	static struct kp_doc doc;
 
-	options_defaults(&o);
-	REQUIRE(options_parse_cmdline(&o, line, strlen(line)) == RC_OK);
-	return igbtest_run(&o, NULL);
+	return mt_run(&doc, "--iommu=off --only=board_identity");
 }
 
 static void machine(void)

@@ -10,12 +10,13 @@
 #include "fake_devices.h"
 #include "harness.h"
 #include "igbtest.h"
+#include "ktap_parse.h"
+#include "model_test.h"
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
 #include "igb/mbx.h"
 #include "pci/pci.h"
 #include "pci/sriov.h"
-#include "report/options.h"
 #include "wait_bound.h"
 
 #define BAR0 0xfebc0000u
@@ -221,15 +222,13 @@ TEST(mbx_reset_reply_carries_the_mac)
  * diagnostic line), run as a lab user would run it with args. */
 static unsigned long race_wait_ms(const char *args)
 {
-	static struct options o;
+	static struct kp_doc doc;
 	unsigned long ms = 0;
 
 	fake_host_bridge_add(0, 0, 0);
 	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
 	fake_82576_add(1, 0, 0, BAR0);
-	options_defaults(&o);
-	REQUIRE(options_parse_cmdline(&o, args, strlen(args)) == RC_OK);
-	igbtest_run(&o, NULL);
+	mt_run(&doc, args);
 	for (unsigned i = 0; i < fake_output_nlines(); i++) {
 		const char *p = strstr(fake_output_line(i), "VF waited ");
 		if (p)

@@ -16,7 +16,6 @@
 #include "ktap_parse.h"
 #include "model_test.h"
 #include "pci/pci_regs.h"
-#include "report/options.h"
 
 #define BAR0_PORT0 0xfebc0000u
 #define BAR0_PORT1 0xfeba0000u
@@ -30,17 +29,7 @@ static struct kp_doc doc;
 /* A whole run with these options; the parsed KTAP in doc. */
 static int run(const char *args)
 {
-	struct options o;
-	int status;
-
-	options_defaults(&o);
-	REQUIRE(options_parse_cmdline(&o, args, strlen(args)) == RC_OK);
-	status = igbtest_run(&o, NULL);
-	if (!kp_parse(&doc)) {
-		fake_output_dump();
-		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", doc.problem);
-	}
-	return status;
+	return mt_run(&doc, args);
 }
 
 static void mac_of(const uint16_t w[3], uint8_t mac[6])

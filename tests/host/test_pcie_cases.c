@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "igbtest.h"
 #include "ktap_parse.h"
+#include "model_test.h"
 #include "pci/pci_regs.h"
 #include "suite/errwatch.h"
 #include "suite/suite.h"
@@ -33,19 +34,10 @@ static void machine(enum model_personality pers)
 /* Run the cases in only (comma list) with --iommu=off; the exit status. */
 static int run(const char *only)
 {
-	static struct options o;
 	char line[200];
-	int status;
 
 	snprintf(line, sizeof(line), "--iommu=off --only=%s", only);
-	options_defaults(&o);
-	REQUIRE(options_parse_cmdline(&o, line, strlen(line)) == RC_OK);
-	status = igbtest_run(&o, NULL);
-	if (!kp_parse(&doc)) {
-		fake_output_dump();
-		harness_fatal(__FILE__, __LINE__, "not KTAP: %s", doc.problem);
-	}
-	return status;
+	return mt_run(&doc, line);
 }
 
 static enum kp_verdict verdict(const char *name)

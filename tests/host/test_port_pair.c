@@ -47,7 +47,7 @@ static void board(enum model_personality pers, unsigned n, bool other)
 /* port_pair alone, every port, iommu=off; the parsed KTAP in doc. */
 static int run_pair(void)
 {
-	return mt_run_args("--only=port_pair --iommu=off", &doc);
+	return mt_run(&doc, "--only=port_pair --iommu=off");
 }
 
 static enum kp_verdict verdict(unsigned block)

@@ -14,6 +14,7 @@
 #include "dma/iommu.h"
 #include "dma/vtd.h"
 #include "igbtest.h"
+#include "model_test.h"
 #include "pci/pci_regs.h"
 #include "suite/suite.h"
 
@@ -23,8 +24,6 @@
 #define SOAK_CASES "identify,link_loopback_up,send_msi,memcpy_from_unmapped_iova"
 #define SOAK_NCASES 4
 #define SOAK_MODES 2 /* off, strict */
-
-static struct options o;
 
 static struct fake_82576 machine(void)
 {
@@ -36,9 +35,7 @@ static struct fake_82576 machine(void)
 
 static int run(const char *args)
 {
-	options_defaults(&o);
-	REQUIRE(options_parse_cmdline(&o, args, strlen(args)) == RC_OK);
-	return igbtest_run(&o, NULL);
+	return mt_run(NULL, args);
 }
 
 /* One "# round N: ..." line as numbers. */
