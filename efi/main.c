@@ -73,7 +73,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	static struct options opt;
 	/* Each part sized for its longest form, the banner for them all. */
-	char platform[256], machine[200], from[160], results[200] = "", soak[160] = "";
+	char platform[320], machine[200], from[160], results[200] = "", soak[160] = "";
 	char banner[sizeof(platform) + sizeof(machine) + sizeof(from) + sizeof(results) +
 		    sizeof(soak)];
 	bool shell = false;

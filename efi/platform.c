@@ -12,6 +12,7 @@
 #include "efi_files.h"
 #include "efi_lib.h"
 #include "efi_platform.h"
+#include "dma/acpi.h"
 #include "platform.h"
 #include "report/fmt.h"
 
@@ -159,9 +160,91 @@ static inline UINT64 read_ticks(void)
 #endif
 }
 
-/* Calibration window against the firmware's Stall(): long enough that a
- * 1 MHz-granular timer gives < 0.1 % error, short enough not to matter. */
-#define CLOCK_CALIBRATION_US 20000
+/*
+ * x86: the TSC's rate is measured once, over CLOCK_CALIBRATION_US of the
+ * firmware's Stall(). Stall never returns early (UEFI 2.10 7.5.4, "at
+ * least"), but it can return late: an SMI on a lab host, the vCPU thread
+ * descheduled on a loaded TCG host (measured here: a run's own clock read
+ * 27.5 s of a 44.9 s wall-clock run at load 8). A late window overstates
+ * the rate, and every wait and figure after it runs long by as much. So
+ * the window's ends are read against the ACPI PM timer, each TSC read
+ * between two PM timer reads at most CLOCK_PAIR_PM_TICKS apart, which no
+ * delay between the ends can disturb; without a PM timer (hardware-reduced
+ * ACPI), the shortest of CLOCK_STALL_WINDOWS windows is the least late.
+ */
+#define CLOCK_CALIBRATION_US 20000 /* < 0.1 % error from a 1 MHz timer */
+#define CLOCK_STALL_WINDOWS 5
+#define ACPI_PM_TIMER_HZ 3579545ull /* ACPI 6.5 4.8.3.3 */
+#define CLOCK_PAIR_PM_TICKS 36      /* 10 us: 0.05 % of the window */
+#define CLOCK_PAIR_TRIES 64
+
+static const char *clock_source = "";
+
+#if defined(__x86_64__)
+/* FADT (ACPI 6.5 Table 5.9): PM_TMR_BLK at 76, PM_TMR_LEN at 91, flags at
+ * 112 (TMR_VAL_EXT, bit 8: 32 bits, else 24), X_PM_TMR_BLK at 208. */
+static UINT16 pm_timer_port(UINT32 *mask)
+{
+	const UINT8 *f = plat_acpi_table("FACP");
+	UINT32 len = f ? acpi_le32(f + 4) : 0;
+	UINT64 port;
+
+	if (len < 116 || f[91] != 4)
+		return 0;
+	port = acpi_le32(f + 76);
+	if (len >= 220 && f[208] == 1 /* system I/O */ && acpi_le64(f + 212))
+		port = acpi_le64(f + 212);
+	*mask = (acpi_le32(f + 112) & 1u << 8) ? 0xffffffffu : 0xffffffu;
+	return port <= 0xfffc ? (UINT16)port : 0;
+}
+
+static UINT32 inl(UINT16 port)
+{
+	UINT32 v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* A TSC read and the PM timer at that moment; false when no two PM reads
+ * around it came close enough. */
+static bool pm_pair(UINT16 port, UINT32 mask, UINT64 *ticks, UINT32 *pm)
+{
+	for (int i = 0; i < CLOCK_PAIR_TRIES; i++) {
+		UINT32 a = inl(port) & mask;
+		UINT64 t = read_ticks();
+		UINT32 b = inl(port) & mask;
+		if (((b - a) & mask) <= CLOCK_PAIR_PM_TICKS) {
+			*ticks = t;
+			*pm = a;
+			return true;
+		}
+	}
+	return false;
+}
+
+static UINT64 tsc_rate(void)
+{
+	UINT32 mask = 0, pm0, pm1;
+	UINT16 port = pm_timer_port(&mask);
+	UINT64 t0, t1, best = 0;
+
+	if (port && pm_pair(port, mask, &t0, &pm0)) {
+		BS->Stall(CLOCK_CALIBRATION_US);
+		if (pm_pair(port, mask, &t1, &pm1) && ((pm1 - pm0) & mask)) {
+			clock_source = "TSC against the ACPI PM timer";
+			return (t1 - t0) * ACPI_PM_TIMER_HZ / ((pm1 - pm0) & mask);
+		}
+	}
+	for (int i = 0; i < CLOCK_STALL_WINDOWS; i++) {
+		t0 = read_ticks();
+		BS->Stall(CLOCK_CALIBRATION_US);
+		t1 = read_ticks() - t0;
+		best = i && best < t1 ? best : t1;
+	}
+	clock_source = "TSC against Stall()";
+	return best * (1000000 / CLOCK_CALIBRATION_US);
+}
+#endif
 
 /*
  * The rate is kept per second, not per microsecond: the architected
@@ -174,10 +257,9 @@ static void clock_init(void)
 #if defined(__aarch64__)
 	/* The firmware programs CNTFRQ_EL0 with the counter's real rate. */
 	__asm__ volatile("mrs %0, cntfrq_el0" : "=r"(ticks_per_s));
+	clock_source = "CNTFRQ_EL0";
 #else
-	UINT64 t0 = read_ticks();
-	BS->Stall(CLOCK_CALIBRATION_US);
-	ticks_per_s = (read_ticks() - t0) * (1000000 / CLOCK_CALIBRATION_US);
+	ticks_per_s = tsc_rate();
 #endif
 	if (!ticks_per_s)
 		ticks_per_s = 1;
@@ -901,10 +983,12 @@ void efi_platform_describe(char *buf, unsigned long n)
 	vendor[i] = '\0';
 	fmt_snprintf(buf, n,
 		     "firmware: %s rev 0x%08x, UEFI %u.%u; %u PCI root bridge%s; "
-		     "serial: %s",
+		     "serial: %s; clock: %llu.%03llu MHz %s",
 		     vendor, ST->FirmwareRevision, ST->Hdr.Revision >> 16,
 		     (ST->Hdr.Revision & 0xffff) / 10, nroots, nroots == 1 ? "" : "s",
 		     console_has_serial ? "via the firmware console" :
 		     serial_direct ? "written directly (console is not serial)" :
-				     "none found");
+				     "none found",
+		     (unsigned long long)(ticks_per_s / 1000000),
+		     (unsigned long long)(ticks_per_s / 1000 % 1000), clock_source);
 }

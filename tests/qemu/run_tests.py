@@ -300,8 +300,31 @@ def check_device_subtests(report: ktap.Report, n: int) -> list[ktap.Test]:
 
 # --- QEMU tests -------------------------------------------------------------------
 
+RUN_TIME_RE = re.compile(r"^# round \d+: .*, run ([\d.]+) s;", re.M)
+# The app's clock against the host's, over the whole run: the app's own
+# lines (banner, summary) fall outside its figure, so it reads a little
+# short; a calibration off by a late Stall() read 0.53 of the wall clock.
+CLOCK_AGREEMENT = 0.15
+
+
+def check_clock(b: Boot) -> None:
+    """The app's clock keeps time: its run time matches the host's wall clock."""
+    text = (b.dir / "serial.log").read_text(errors="replace")
+    src = re.search(r"^# firmware: .*; clock: [\d.]+ MHz (.+)$", text, re.M)
+    check(src, "no '; clock: N MHz SOURCE' on the banner's firmware line")
+    want = "CNTFRQ_EL0" if b.sidecar["arch"] == "aarch64" else "TSC against the ACPI PM timer"
+    check(src.group(1).strip() == want, f"clock source {src.group(1)!r}, expected {want!r}")
+    runs = RUN_TIME_RE.findall(text)
+    check(runs, "no '# round N: ..., run T s;' line")
+    wall = b.sidecar["verdict_at"] - b.sidecar["ktap_started_at"]
+    app = float(runs[-1])
+    check(abs(app / wall - 1) < CLOCK_AGREEMENT,
+          f"the app's clock read {app} s over a run the host timed at {wall:.1f} s")
+
+
 def t_one_igb_root_bus(ctx: Ctx) -> None:
     b = boot(ctx, "one_igb_root_bus", "--igb", "1", expect=0)
+    check_clock(b)
     (dev,) = check_device_subtests(b.report, 1)
     check_all_ok(b.report)
     bdf = device_bdf(dev)
