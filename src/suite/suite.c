@@ -428,13 +428,13 @@ unsigned suite_ports(struct igb_dev **out, unsigned max)
 /*
  * Output side by side: the first unfinished device of a batch (fg)
  * writes through; the others fill their buffer, which is written out
- * when they come first. A device whose buffer is past SIDE_OUT_SOFT at
+ * when they come first. A device whose buffer is past half full at
  * the start of a mode block waits (holding no lock) until it comes
  * first; a block that would overflow the rest loses its output past the
  * last whole line, said in a line of its own, never its records.
  */
 #define SIDE_OUT_BYTES (256u * 1024u)
-#define SIDE_OUT_SOFT (SIDE_OUT_BYTES / 2)
+static size_t side_out_bytes = SIDE_OUT_BYTES; /* suite_side_out_limit */
 static struct {
 	char buf[TASK_MAX][SIDE_OUT_BYTES];
 	size_t n[TASK_MAX];
@@ -450,7 +450,7 @@ static struct {
 static void side_sink(const char *s, size_t len)
 {
 	unsigned i = side.cur->slot;
-	size_t room = SIDE_OUT_BYTES - side.n[i];
+	size_t room = side_out_bytes - side.n[i];
 
 	if (i == side.fg) {
 		ktap_write_through(s, len);
@@ -473,7 +473,7 @@ static void side_release(void)
 {
 	while (side.fg < side.nbatch) {
 		unsigned i = side.fg;
-		char line[96];
+		char line[160];
 
 		if (side.n[i] || side.lost[i]) {
 			ktap_write_through(side.buf[i], side.n[i]);
@@ -502,10 +502,16 @@ static void side_switch(void *arg)
 		side_release();
 }
 
-/* A device waits to come first before its buffer could overflow. */
+void suite_side_out_limit(size_t bytes)
+{
+	side_out_bytes = bytes && bytes < SIDE_OUT_BYTES ? bytes : SIDE_OUT_BYTES;
+}
+
+/* A device waits to come first before its buffer could overflow: past
+ * half of it at the start of a mode block. */
 static void side_make_room(struct suite_device *sd)
 {
-	while (task_in_task() && sd->slot != side.fg && side.n[sd->slot] > SIDE_OUT_SOFT)
+	while (task_in_task() && sd->slot != side.fg && side.n[sd->slot] > side_out_bytes / 2)
 		wait_us(1000);
 }
 

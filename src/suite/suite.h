@@ -272,6 +272,13 @@ int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n
 		       enum ktap_result *out);
 
 /*
+ * For the host tests of the side-by-side output's overflow: each device's
+ * buffer holds bytes (0: the product's 256 KiB, also the most) from the
+ * next run on.
+ */
+void suite_side_out_limit(size_t bytes);
+
+/*
  * For a case that drives more than its own port (port_pair): the 82576s
  * of this run it may also drive, in run order (selected, claimed from
  * any firmware driver, BAR0 usable, not dead), at most max into out; how

@@ -261,3 +261,79 @@ TEST(side_by_side_results_durable_per_case)
 	CHECK(fake_output_synced(&calls) > last_result); /* the last device's too */
 	CHECK(calls >= 14); /* the first device's cases, one by one */
 }
+
+/* The line of the output that begins with s, from line from on; the
+ * output's length when none does. */
+static unsigned line_starting(const char *s, unsigned from)
+{
+	while (from < fake_output_nlines() && strncmp(fake_output_line(from), s, strlen(s)))
+		from++;
+	return from;
+}
+
+/*
+ * A background device's output that outgrows its buffer while it waits:
+ * it keeps what fit up to its last whole line, one line says how many
+ * bytes did not fit, and the run's records are all there as a serial
+ * run has them (the output is lost, never a result). The buffer is made
+ * small here; 256 KiB takes more output than a case writes.
+ */
+#define OVERFLOW_CASES "--iommu=off --only=identify,register_pattern,nvm_checksum," \
+	"link_loopback_up,memcpy_success,loopback_frames,flr_idle"
+#define OVERFLOW_BYTES 1024u
+
+TEST(side_by_side_output_overflow_keeps_whole_lines_and_records)
+{
+	struct model_igb *g[2];
+	enum ktap_result serial_result[64];
+	unsigned serial_runs[64], nrec, first, msg, lost = 0, kept = 0;
+	char *serial, *side;
+
+	machine(2, g);
+	CHECK_EQ(mt_run(NULL, "--serial " OVERFLOW_CASES), IGBTEST_EXIT_PASS);
+	nrec = suite_record_count();
+	REQUIRE(nrec > 0 && nrec <= 64);
+	for (unsigned i = 0; i < nrec; i++) {
+		serial_result[i] = suite_record(i)->result;
+		serial_runs[i] = suite_record(i)->runs;
+	}
+	first = line_starting("  # Subtest: 82576 0000:02:00.0", 0);
+	REQUIRE(first < fake_output_nlines());
+	serial = normalised(first, fake_output_nlines());
+
+	fake_reset();
+	machine(2, g);
+	suite_side_out_limit(OVERFLOW_BYTES);
+	CHECK_EQ(mt_run(NULL, OVERFLOW_CASES), IGBTEST_EXIT_PASS);
+	suite_side_out_limit(0);
+	first = line_starting("  # Subtest: 82576 0000:02:00.0", 0);
+	for (msg = first; msg < fake_output_nlines(); msg++)
+		if (strstr(fake_output_line(msg), "output did not fit"))
+			break;
+	REQUIRE(msg < fake_output_nlines());
+	CHECK_EQ(sscanf(fake_output_line(msg), "# igbtest: %u bytes of 0000:02:00.0's output "
+			"did not fit while it waited to be printed (--serial prints all)",
+			&lost), 1);
+	CHECK(lost > 0);
+	for (unsigned i = msg + 1; i < fake_output_nlines(); i++) /* said once */
+		CHECK(!strstr(fake_output_line(i), "did not fit"));
+	/* What was kept: whole lines, the serial block's first ones. */
+	for (unsigned i = first; i < msg; i++)
+		kept += (unsigned)strlen(fake_output_line(i)) + 1;
+	CHECK(msg > first + 1 && kept <= OVERFLOW_BYTES);
+	side = normalised(first, msg);
+	if (!CHECK(!strncmp(serial, side, strlen(side))))
+		note_difference(serial, side);
+	CHECK(strlen(side) < strlen(serial));
+	/* Every record, as the serial run has it. */
+	REQUIRE(suite_record_count() == nrec);
+	for (unsigned i = 0; i < nrec; i++) {
+		harness_note("record %u (%s)", i, suite_record(i)->tc->name);
+		CHECK_EQ(suite_record(i)->result, serial_result[i]);
+		CHECK_EQ(suite_record(i)->runs, serial_runs[i]);
+	}
+	CHECK(fake_output_contains("# summary: 14 passed, 0 failed, 0 skipped, 0 removed"));
+	CHECK_EQ(fake_dma_outstanding(), 0);
+	free(serial);
+	free(side);
+}
