@@ -49,6 +49,49 @@ int pci_err_clear(struct pci_bdf bdf, const struct pci_caps *c, const struct pci
 	return rc;
 }
 
+struct pci_err pci_err_or(const struct pci_err *a, const struct pci_err *b)
+{
+	return (struct pci_err){
+		.status = a->status | b->status,
+		.devsta = a->devsta | b->devsta,
+		.uncor = a->uncor | b->uncor,
+		.cor = a->cor | b->cor,
+		.gone = a->gone || b->gone,
+	};
+}
+
+/*
+ * The uncorrectable errors whose TLP header AER logs, as Linux aer.c's
+ * AER_LOG_TLP_MASKS (PCIe r5.0 6.2.7, table 6-5: the errors of a received
+ * TLP; a completion timeout, a link error or a correctable error has no
+ * header). The log holds the header of the error the First Error Pointer
+ * names (7.8.4.7), valid while that status bit is set; byte 0 of the TLP
+ * is the most significant byte of the first dword (7.8.4.8). Its second
+ * dword's top half is the requester ID of a request and the completer ID
+ * of a completion (2.2.6.2, 2.2.9): either way the function that sent it.
+ */
+#define PCI_ERR_UNC_HEADER_LOGGED (PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_ECRC | \
+				   PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_COMP_ABORT | \
+				   PCI_ERR_UNC_UNX_COMP | PCI_ERR_UNC_MALF_TLP)
+
+bool pci_err_sender(struct pci_bdf bdf, const struct pci_caps *c, const struct pci_err *e,
+		    struct pci_bdf *from)
+{
+	uint32_t first, id;
+
+	/* One uncorrectable error and nothing beside it but its own
+	 * advisory: then every bit of e is that one TLP's. */
+	if (!c->aer || e->gone || (e->cor & ~PCI_ERR_COR_ADV_NFAT))
+		return false;
+	first = 1u << PCI_ERR_CAP_FEP(pci_read32(bdf, c->aer + PCI_ERR_CAP));
+	if (e->uncor != first || !(first & PCI_ERR_UNC_HEADER_LOGGED))
+		return false;
+	id = pci_read32(bdf, c->aer + PCI_ERR_HEADER_LOG + 4) >> 16;
+	*from = (struct pci_bdf){ .seg = bdf.seg, .bus = (uint8_t)(id >> 8),
+				  .dev = (uint8_t)((id >> 3) & 0x1f), .fn = (uint8_t)(id & 7) };
+	return true;
+}
+
 struct pci_err pci_err_minus(const struct pci_err *e, const struct pci_err *allowed)
 {
 	return (struct pci_err){

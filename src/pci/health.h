@@ -26,6 +26,17 @@ void pci_err_read(struct pci_bdf bdf, const struct pci_caps *c, struct pci_err *
 bool pci_err_any(const struct pci_err *e);
 /* Clear exactly e's bits (write 1 to clear); RC_OK or the first error. */
 int pci_err_clear(struct pci_bdf bdf, const struct pci_caps *c, const struct pci_err *e);
+/* The bits of a and b. */
+struct pci_err pci_err_or(const struct pci_err *a, const struct pci_err *b);
+/*
+ * Which function sent the TLP behind e, read before e is cleared from
+ * bdf (whose capabilities are c): true, with *from, when e is one
+ * uncorrectable error whose header AER logs (and its advisory); false
+ * when the registers do not say (no AER, no header for that error, or
+ * other errors beside it).
+ */
+bool pci_err_sender(struct pci_bdf bdf, const struct pci_caps *c, const struct pci_err *e,
+		    struct pci_bdf *from);
 /* e's bits that allowed does not cover. */
 struct pci_err pci_err_minus(const struct pci_err *e, const struct pci_err *allowed);
 /* "STATUS: received master abort; AER UE: completion timeout ..." into buf. */

@@ -179,6 +179,9 @@
 #define  PCI_ERR_UNC_ACSV	0x00200000	/* ACS violation */
 #define  PCI_ERR_UNC_INTN	0x00400000	/* internal */
 #define PCI_ERR_COR_STATUS	0x10	/* write 1 to clear */
+#define PCI_ERR_CAP		0x18	/* Advanced Error Capabilities and Control */
+#define  PCI_ERR_CAP_FEP(x)	((x) & 0x1f)	/* First Error Pointer */
+#define PCI_ERR_HEADER_LOG	0x1c	/* TLP header of the first error, 4 dwords */
 #define  PCI_ERR_COR_RCVR	0x00000001	/* receiver error */
 #define  PCI_ERR_COR_BAD_TLP	0x00000040
 #define  PCI_ERR_COR_BAD_DLLP	0x00000080

@@ -8,6 +8,16 @@
  * then clear everything seen, so each case starts clean. Only the device
  * under test and the port directly above it are written, and only their
  * write-1-to-clear error bits.
+ *
+ * Side by side, the functions of a dual- or quad-port 82576 share the
+ * port above them, and a sibling's case may be running when the port
+ * records an error. Such an error goes to the function that sent the TLP
+ * when the port's AER header log names it (pci_err_sender); otherwise
+ * the port cannot say whose it is, and it fails every case that was
+ * running below the port, each naming the others. A port error is never
+ * pinned on one case that may not have raised it; holding the sibling
+ * off instead (a lock over whole cases) would undo the overlap for
+ * exactly the boards that have siblings.
  */
 #include "suite/errwatch.h"
 
@@ -62,20 +72,119 @@ static void clear_both(const struct igb_dev *d, const struct pci_err *dev,
 		pci_err_clear(d->port->bdf, &d->port->caps, port);
 }
 
-/* "device: ...; port 0000:00:1c.0: ..." for whichever end has bits. */
-static const char *both_str(const struct igb_dev *d, const struct pci_err *dev,
-			    const struct pci_err *port, char *buf, size_t n)
+/*
+ * The devices of this run, for the siblings of one (the functions below
+ * the same port): the case each is running (NULL between cases) and the
+ * port errors a sibling's check passed to it: the ones the port's header
+ * log names it for, and the ones it shares, with the case they came with.
+ */
+static struct watch {
+	struct igb_dev *d;
+	const char *running;
+	struct pci_err named, shared;
+	char with[160];
+} watch[SUITE_MAX_DEVICES];
+static unsigned nwatch;
+
+void errwatch_reset(void)
 {
-	char e[200], bdf[16];
+	nwatch = 0;
+}
+
+static struct watch *watch_of(const struct igb_dev *d)
+{
+	for (unsigned i = 0; i < nwatch; i++)
+		if (watch[i].d == d)
+			return &watch[i];
+	return NULL;
+}
+
+static bool siblings(const struct igb_dev *a, const struct igb_dev *b)
+{
+	return a != b && a->port && b->port && pci_bdf_eq(a->port->bdf, b->port->bdf);
+}
+
+void errwatch_case(struct igb_dev *d, const char *name)
+{
+	struct watch *w = watch_of(d);
+
+	if (w)
+		w->running = name;
+}
+
+/*
+ * Whose the port's errors are, found by d's check after its case (name):
+ * passed to the sibling the header log names, and *port emptied, when
+ * that sibling is running a case; else left in *port as d's, with a note
+ * when the header names a sibling between cases (nothing else can take
+ * them: it may have no case left) or when the port cannot say (the note
+ * names the siblings' cases that were running too, which get them as
+ * well). Returns the note's length.
+ */
+static size_t attribute(struct igb_dev *d, const char *name, struct pci_err *port,
+		      char *note, size_t n)
+{
+	struct pci_bdf from;
+	size_t k = 0;
+
+	if (pci_err_sender(d->port->bdf, &d->port->caps, port, &from)) {
+		if (pci_bdf_eq(from, d->bdf))
+			return 0;
+		for (unsigned i = 0; i < nwatch; i++) {
+			struct watch *w = &watch[i];
+			if (!siblings(d, w->d) || !pci_bdf_eq(from, w->d->bdf))
+				continue;
+			if (!w->running) {
+				k = (size_t)fmt_snprintf(note, n, "the port's AER header log "
+							 "names %s, between its cases",
+							 w->d->name);
+				return k < n ? k : n - 1;
+			}
+			w->named = pci_err_or(&w->named, port);
+			ktap_diag("%s: PCIe errors of the port above passed to %s, which the "
+				  "port's AER header log names", name, w->d->name);
+			*port = (struct pci_err){ 0 };
+			return 0;
+		}
+	}
+	for (unsigned i = 0; i < nwatch; i++) {
+		struct watch *w = &watch[i];
+		if (!siblings(d, w->d) || !w->running)
+			continue;
+		if (!pci_err_any(&w->shared))
+			fmt_snprintf(w->with, sizeof(w->with), "%s's %s", d->name, name);
+		w->shared = pci_err_or(&w->shared, port);
+		if (k < n)
+			k += (size_t)fmt_snprintf(note + k, n - k, "%s%s's %s",
+						  k ? ", " : "the port is shared and does not "
+						  "say which function: failed too, as it ran "
+						  "meanwhile: ", w->d->name, w->running);
+	}
+	return k < n ? k : n - 1;
+}
+
+/* "device: ...; port 0000:00:1c.0: ... (note); port 0000:00:1c.0: ...
+ * (shared with: with)" for whichever has bits. */
+static const char *err_str(const struct igb_dev *d, const struct pci_err *dev,
+			   const struct pci_err *port, const char *note,
+			   const struct pci_err *shared, const char *with, char *buf, size_t n)
+{
+	char e[200], bdf[16] = "";
 	size_t k = 0;
 
 	buf[0] = '\0';
+	if (d->port)
+		pci_bdf_str(d->port->bdf, bdf, sizeof(bdf));
 	if (pci_err_any(dev))
 		k = (size_t)fmt_snprintf(buf, n, "device: %s", pci_err_str(dev, e, sizeof(e)));
 	if (pci_err_any(port) && k < n)
-		fmt_snprintf(buf + k, n - k, "%sport %s: %s", k ? "; " : "",
-			     pci_bdf_str(d->port->bdf, bdf, sizeof(bdf)),
-			     pci_err_str(port, e, sizeof(e)));
+		k += (size_t)fmt_snprintf(buf + k, n - k, "%sport %s: %s%s%s%s", k ? "; " : "",
+					  bdf, pci_err_str(port, e, sizeof(e)),
+					  note[0] ? " (" : "", note, note[0] ? ")" : "");
+	if (pci_err_any(shared) && k < n)
+		fmt_snprintf(buf + k, n - k, "%sport %s: %s (raised while %s ran too; the "
+			     "port is shared and does not say which function)", k ? "; " : "",
+			     bdf, pci_err_str(shared, e, sizeof(e)), with);
 	return buf;
 }
 
@@ -83,12 +192,15 @@ void errwatch_begin(struct igb_dev *d)
 {
 	char s[400], bdf[16] = "";
 
+	if (!watch_of(d) && nwatch < SUITE_MAX_DEVICES)
+		watch[nwatch++] = (struct watch){ .d = d };
 	read_both(d, &d->err_before, &d->port_err_before);
 	if (d->port)
 		pci_bdf_str(d->port->bdf, bdf, sizeof(bdf));
 	ktap_diag("PCIe error check: after every case, on %s and the port above it (%s), "
 		  "whose error status bits igbtest clears", d->name, d->port ? bdf : "none");
-	if (both_str(d, &d->err_before, &d->port_err_before, s, sizeof(s))[0])
+	if (err_str(d, &d->err_before, &d->port_err_before, "", &(struct pci_err){ 0 }, "",
+		    s, sizeof(s))[0])
 		ktap_diag_at(KTAP_ALWAYS, "PCIe errors found before the run (cleared, not "
 			     "blamed on any case): %s", s);
 	clear_both(d, &d->err_before, &d->port_err_before);
@@ -96,22 +208,40 @@ void errwatch_begin(struct igb_dev *d)
 
 void errwatch_after(struct igb_dev *d, struct test_run *t, enum ktap_result *r)
 {
-	struct pci_err dev, port, bad_dev, bad_port, ok_dev, ok_port;
-	char s[400];
+	struct pci_err dev, seen, port, shared = { 0 }, bad[3], ok[3];
+	struct watch *w = watch_of(d);
+	char s[800], note[200] = "", with[160] = "";
+	size_t k = 0;
 
-	read_both(d, &dev, &port);
-	bad_dev = pci_err_minus(&dev, &t->allow_dev);
-	bad_port = pci_err_minus(&port, &t->allow_port);
-	ok_dev = pci_err_minus(&dev, &bad_dev);
-	ok_port = pci_err_minus(&port, &bad_port);
-	if (both_str(d, &ok_dev, &ok_port, s, sizeof(s))[0])
+	read_both(d, &dev, &seen);
+	port = seen;
+	if (pci_err_any(&port))
+		k = attribute(d, t->name, &port, note, sizeof(note));
+	if (w && pci_err_any(&w->named)) {
+		port = pci_err_or(&port, &w->named);
+		fmt_snprintf(note + k, sizeof(note) - k, "%sthe port's AER header log names this "
+			     "function%s", k ? "; " : "", k ? " for some" : "");
+		w->named = (struct pci_err){ 0 };
+	}
+	if (w && pci_err_any(&w->shared)) {
+		shared = w->shared;
+		fmt_snprintf(with, sizeof(with), "%s", w->with);
+		w->shared = (struct pci_err){ 0 };
+	}
+	bad[0] = pci_err_minus(&dev, &t->allow_dev);
+	bad[1] = pci_err_minus(&port, &t->allow_port);
+	bad[2] = pci_err_minus(&shared, &t->allow_port);
+	ok[0] = pci_err_minus(&dev, &bad[0]);
+	ok[1] = pci_err_minus(&port, &bad[1]);
+	ok[2] = pci_err_minus(&shared, &bad[2]);
+	if (err_str(d, &ok[0], &ok[1], "", &ok[2], with, s, sizeof(s))[0])
 		ktap_diag("%s: PCIe errors expected (%s): %s", t->name,
 			  t->allow_why ? t->allow_why : "declared", s);
-	if (both_str(d, &bad_dev, &bad_port, s, sizeof(s))[0]) {
+	if (err_str(d, &bad[0], &bad[1], note, &bad[2], with, s, sizeof(s))[0]) {
 		if (*r == KTAP_FAIL)
 			ktap_diag_at(KTAP_ALWAYS, "%s: also PCIe errors: %s", t->name, s);
 		else
 			*r = test_fail(t, "PCIe errors during the case: %s", s);
 	}
-	clear_both(d, &dev, &port);
+	clear_both(d, &dev, &seen);
 }

@@ -281,6 +281,7 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 		task_lock_excl(&case_lock);
 	else
 		task_lock_shared(&case_lock);
+	errwatch_case(d, tc->name);
 	t0 = t.progress_at = plat_now_us();
 	fixture_before(drv);
 	if (!(tc->modes & MODE(iommu_current())))
@@ -312,6 +313,7 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 		r = removal(d, &t, true);
 	else if (!d->gone)
 		errwatch_after(d, &t, &r);
+	errwatch_case(d, NULL);
 	fixture_after(d, drv, r);
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++)
 		dma_free(t.bufs[i]);
@@ -803,6 +805,7 @@ int suite_run(const struct pci_inventory *inv)
 	unsigned count = 0, igbs = 0;
 
 	summary_reset();
+	errwatch_reset();
 	nic_failures = removals = tested = 0;
 	ndevices = 0;
 	wait_bound_set_scale(o->timeout_pct);

@@ -84,6 +84,9 @@ enum model_fault {
 	MODEL_FAULT_BAD_TLP = 1u << 23,       /* each TDT write logs a Bad TLP (AER CE) */
 	MODEL_FAULT_POISONED_TLP = 1u << 24,  /* logs a poisoned TLP (AER UE) when injected */
 	MODEL_FAULT_DROP_FROM = 1u << 25,     /* frame .frame and every later one lost */
+	/* Each TDT write: the port above (model_set_port) logs an error. */
+	MODEL_FAULT_PORT_UR = 1u << 26,       /* an Unsupported Request, header naming us */
+	MODEL_FAULT_PORT_BAD_DLLP = 1u << 27, /* a Bad DLLP on the link: no header */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;
@@ -233,6 +236,7 @@ struct model_igb {
 					* is no port here (a switch), which
 					* takes frames and answers none */
 	uint64_t frames_cabled;        /* sent to the cable's other port */
+	struct fake_fn *port;          /* the port above (model_set_port) */
 	unsigned held;                 /* QEMU: frames held for this port */
 	uint32_t held_len[MODEL_WIRE_HELD];
 	uint8_t held_data[MODEL_WIRE_HELD][MODEL_WIRE_HELD_FRAME];
@@ -270,6 +274,10 @@ void model_inject(struct model_igb *g, unsigned faults);
  * says so and RAR0 (now and at each reset) holds the NVM MAC with bit 0 of
  * its last byte flipped on LAN 1. QEMU's igb is always LAN 0. */
 void model_set_lan(struct model_igb *g, unsigned lan);
+/* The port above g (a fake_bridge_add one), where MODEL_FAULT_PORT_* log
+ * (at each TDT write, or now by model_pci_port_error). */
+void model_set_port(struct model_igb *g, struct fake_fn *port);
+void model_pci_port_error(struct model_igb *g);
 /* Silicon: a SerDes port (device 0x10E7, NVM-loaded CTRL_EXT.LINK_MODE
  * link_mode: SerDes, 1000BASE-KX or SGMII) with no copper PHY: MDIC reads fail, writes go nowhere, both are
  * violations; the link is the PCS's forced one (PCS_LCTL) with CTRL.SLU,

@@ -180,6 +180,47 @@ void model_pci_bad_tlp(struct model_igb *g)
 	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_CED);
 }
 
+void model_set_port(struct model_igb *g, struct fake_fn *port)
+{
+	g->port = port;
+}
+
+/*
+ * The port above logs an error of ours. An Unsupported Request (a DMA
+ * the port cannot route, PCIe r5.0 6.2.7) logs the request's header when
+ * it is the first uncorrectable error (First Error Pointer, 7.8.4.7): a
+ * 64-bit memory read whose second dword carries our requester ID. A Bad
+ * DLLP is the link's, correctable, with no header (6.2.7 table 6-3).
+ */
+void model_pci_port_error(struct model_igb *g)
+{
+	uint16_t ue = FAKE_BRIDGE_AER_CAP + PCI_ERR_UNCOR_STATUS;
+	uint16_t ce = FAKE_BRIDGE_AER_CAP + PCI_ERR_COR_STATUS;
+	uint16_t devsta = FAKE_BRIDGE_PCIE_CAP + PCI_EXP_DEVSTA;
+	uint16_t log = FAKE_BRIDGE_AER_CAP + PCI_ERR_HEADER_LOG;
+	uint32_t rid = (uint32_t)g->fn->bdf.bus << 8 | (uint32_t)g->fn->bdf.dev << 3 |
+		       g->fn->bdf.fn;
+
+	if (!g->port)
+		harness_fatal(__FILE__, __LINE__, "MODEL_FAULT_PORT_*: no model_set_port");
+	if (g->faults & MODEL_FAULT_PORT_UR) {
+		if (!fake_get32(g->port, ue)) {
+			fake_set32(g->port, FAKE_BRIDGE_AER_CAP + PCI_ERR_CAP, 20); /* UR's bit */
+			fake_set32(g->port, log, 0x20000001u); /* MRd, 4 DW header, 1 DW */
+			fake_set32(g->port, log + 4, rid << 16 | 0x00ffu);
+			fake_set32(g->port, log + 8, 0x00000001u);
+			fake_set32(g->port, log + 12, 0xdead0000u);
+		}
+		fake_set32(g->port, ue, fake_get32(g->port, ue) | PCI_ERR_UNC_UNSUP);
+		fake_set16(g->port, devsta, fake_get16(g->port, devsta) |
+			   PCI_EXP_DEVSTA_URD | PCI_EXP_DEVSTA_NFED);
+	}
+	if (g->faults & MODEL_FAULT_PORT_BAD_DLLP) {
+		fake_set32(g->port, ce, fake_get32(g->port, ce) | PCI_ERR_COR_BAD_DLLP);
+		fake_set16(g->port, devsta, fake_get16(g->port, devsta) | PCI_EXP_DEVSTA_CED);
+	}
+}
+
 void model_pci_poisoned_tlp(struct model_igb *g)
 {
 	uint16_t ue = FAKE_82576_AER_CAP + PCI_ERR_UNCOR_STATUS;

@@ -791,6 +791,8 @@ void model_tdt_counted(struct model_igb *g)
 		remove_now(g);
 	if (g->faults & MODEL_FAULT_BAD_TLP)
 		model_pci_bad_tlp(g);
+	if (g->faults & (MODEL_FAULT_PORT_UR | MODEL_FAULT_PORT_BAD_DLLP))
+		model_pci_port_error(g);
 }
 
 static const char *const violation_names[MV_COUNT] = {

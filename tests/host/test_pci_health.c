@@ -155,3 +155,45 @@ TEST(health_link_absent_without_pcie_cap)
 	pcie_link_read(f->bdf, &c, &l);
 	CHECK(!l.present);
 }
+
+/* The sender of the TLP behind a port's error, from its AER header log:
+ * only when the record is that one error (PCIe r5.0 7.8.4.7-8). */
+TEST(health_sender_from_the_header_log_only_when_it_is_the_whole_record)
+{
+	struct fake_fn *rp = fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	const uint16_t aer = FAKE_BRIDGE_AER_CAP;
+	struct pci_bdf from = { 0 };
+	struct pci_caps c;
+	struct pci_err e;
+
+	pci_decode_caps(rp->bdf, &c);
+	fake_set32(rp, aer + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_UNSUP);
+	fake_set32(rp, aer + PCI_ERR_CAP, 20);                 /* UR first */
+	fake_set32(rp, aer + PCI_ERR_HEADER_LOG, 0x20000001u); /* MRd */
+	fake_set32(rp, aer + PCI_ERR_HEADER_LOG + 4, 0x0101a0ffu); /* from 01:00.1 */
+	pci_err_read(rp->bdf, &c, &e);
+	CHECK(pci_err_sender(rp->bdf, &c, &e, &from));
+	CHECK(from.bus == 1 && from.dev == 0 && from.fn == 1);
+	/* Its advisory beside it is still that one error. */
+	fake_set32(rp, aer + PCI_ERR_COR_STATUS, PCI_ERR_COR_ADV_NFAT);
+	pci_err_read(rp->bdf, &c, &e);
+	CHECK(pci_err_sender(rp->bdf, &c, &e, &from));
+	/* Another error beside it: the header is not every bit's. */
+	fake_set32(rp, aer + PCI_ERR_COR_STATUS, PCI_ERR_COR_BAD_DLLP);
+	pci_err_read(rp->bdf, &c, &e);
+	CHECK(!pci_err_sender(rp->bdf, &c, &e, &from));
+	fake_set32(rp, aer + PCI_ERR_COR_STATUS, 0);
+	fake_set32(rp, aer + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_COMP_TIME);
+	pci_err_read(rp->bdf, &c, &e);
+	CHECK(!pci_err_sender(rp->bdf, &c, &e, &from));
+	/* A completion timeout logs no header (Linux aer.c AER_LOG_TLP_MASKS). */
+	fake_set32(rp, aer + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_COMP_TIME);
+	fake_set32(rp, aer + PCI_ERR_CAP, 14);
+	pci_err_read(rp->bdf, &c, &e);
+	CHECK(!pci_err_sender(rp->bdf, &c, &e, &from));
+	/* The first error pointer at a bit no longer set: no header. */
+	fake_set32(rp, aer + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_UNSUP);
+	fake_set32(rp, aer + PCI_ERR_CAP, 15);
+	pci_err_read(rp->bdf, &c, &e);
+	CHECK(!pci_err_sender(rp->bdf, &c, &e, &from));
+}

@@ -198,3 +198,149 @@ TEST(errwatch_port_errors_fail_the_case_unless_declared)
 	errwatch_after(&d, &t, &r);
 	CHECK_EQ(r, KTAP_PASS);
 }
+
+/*
+ * Side by side, the two functions of a dual-port 82576 share the root
+ * port above them (00:02.0), and port 1 (01:00.1) makes the port record
+ * an error on every TDT write (fault). The cases of port 0 that run
+ * meanwhile must not take the blame alone.
+ */
+#define DUAL_CASES "--iommu=off --only=identify,register_pattern,link_loopback_up," \
+	"memcpy_success,loopback_frames,flr_idle,stats_consistency"
+
+static void dual_port(unsigned fault)
+{
+	struct fake_82576 p1;
+
+	fake_host_bridge_add(0, 0, 0);
+	port = fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	p = fake_82576_add_as(1, 0, 0, BAR0, MODEL_SILICON);
+	fake_fn_multifunction(p.fn);
+	p1 = fake_82576_add_as(1, 0, 1, BAR0 + 0x100000u, MODEL_SILICON);
+	model_set_lan(p1.model, 1);
+	model_set_port(p.model, port);
+	model_set_port(p1.model, port);
+	model_inject(p1.model, fault);
+	CHECK_EQ(mt_run(&doc, DUAL_CASES), IGBTEST_EXIT_FAIL);
+	REQUIRE(doc.nb == 2);
+}
+
+static unsigned not_ok(const struct kp_block *b)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < b->n; i++)
+		n += b->c[i].v == KP_NOT_OK;
+	return n;
+}
+
+/* An Unsupported Request logs its TLP's header: the port's AER header
+ * log names 01:00.1, so only its cases fail, and port 0 passes. */
+TEST(errwatch_shared_port_error_goes_to_the_function_its_header_names)
+{
+	dual_port(MODEL_FAULT_PORT_UR);
+	CHECK_EQ(not_ok(&doc.b[0]), 0);
+	CHECK(not_ok(&doc.b[1]) > 0);
+	CHECK_EQ(kp_verdict_of(&doc.b[1], "memcpy_success"), KP_NOT_OK);
+	CHECK_EQ(kp_verdict_of(&doc.b[1], "identify"), KP_OK);
+	CHECK(fake_output_contains("memcpy_success: PCIe errors during the case: port "
+				   "0000:00:02.0: DEVSTA 0xa (non-fatal, unsupported request); "
+				   "AER UE 0x100000 (unsupported request)"));
+	CHECK_EQ(fake_get32(port, PORT_AER + PCI_ERR_UNCOR_STATUS), 0);
+}
+
+/*
+ * A Bad DLLP has no header: the port cannot say whose it is. Every case
+ * of port 0 that fails names the case of 01:00.1 that was running with
+ * it, and that case fails too; port 1's own cases fail; none of port 0's
+ * fails without naming its sibling.
+ */
+TEST(errwatch_shared_port_error_without_header_fails_every_case_running)
+{
+	char want[400];
+	unsigned shared = 0;
+
+	dual_port(MODEL_FAULT_PORT_BAD_DLLP);
+	CHECK(not_ok(&doc.b[1]) > 0);
+	for (unsigned i = 0; i < doc.b[0].n; i++) {
+		const struct kp_case *c = &doc.b[0].c[i];
+		if (c->v != KP_NOT_OK)
+			continue;
+		harness_note("port 0's %s", c->name);
+		shared++;
+		bool named = false;
+		for (unsigned j = 0; j < doc.b[1].n; j++) {
+			snprintf(want, sizeof(want), "%s: PCIe errors during the case: port "
+				 "0000:00:02.0: DEVSTA 0x1 (correctable); AER CE 0x80 (bad DLLP) "
+				 "(the port is shared and does not say which function: failed "
+				 "too, as it ran meanwhile: 0000:01:00.1's %s)", c->name,
+				 doc.b[1].c[j].name);
+			if (kp_block_has_diag(&doc.b[0], want)) {
+				named = true;
+				CHECK_EQ(doc.b[1].c[j].v, KP_NOT_OK);
+				snprintf(want, sizeof(want), "(raised while 0000:01:00.0's %s ran "
+					 "too; the port is shared and does not say which function)",
+					 c->name);
+				CHECK(fake_output_contains(want));
+			}
+		}
+		CHECK(named);
+	}
+	CHECK(shared > 0); /* the error did come while both ran */
+	CHECK(not_ok(&doc.b[0]) < doc.b[0].n);
+}
+
+/* The check itself, two functions below one port: an error the port's
+ * header log names the sibling for goes to the sibling's running case;
+ * with the sibling between cases it stays with the case that found it,
+ * saying whose the header says it is. */
+TEST(errwatch_header_log_names_the_sibling)
+{
+	static struct pci_inventory inv;
+	struct igb_dev a = { 0 }, b = { 0 };
+	struct test_run ta = { .name = "case_a" }, tb = { .name = "case_b" };
+	enum ktap_result ra = KTAP_PASS, rb = KTAP_PASS;
+
+	machine(MODEL_QEMU);
+	fake_fn_multifunction(p.fn);
+	struct fake_82576 p1 = fake_82576_add_as(1, 0, 1, BAR0 + 0x100000u, MODEL_QEMU);
+	model_set_port(p1.model, port);
+	REQUIRE(pci_scan(&inv) == RC_OK);
+	for (unsigned i = 0; i < inv.n; i++) {
+		struct igb_dev *d = fake_bdf_eq(inv.f[i].bdf, p.fn->bdf) ? &a :
+				    fake_bdf_eq(inv.f[i].bdf, p1.fn->bdf) ? &b : NULL;
+		if (!d)
+			continue;
+		d->fn = &inv.f[i];
+		d->bdf = inv.f[i].bdf;
+		pci_bdf_str(d->bdf, d->name, sizeof(d->name));
+		d->port = &inv.f[inv.f[i].parent];
+	}
+	REQUIRE(a.fn && b.fn);
+	mt_capture_ktap();
+	errwatch_reset();
+	errwatch_begin(&a);
+	errwatch_begin(&b);
+	/* Both running: 01:00.1's Unsupported Request is its case's. */
+	errwatch_case(&a, ta.name);
+	errwatch_case(&b, tb.name);
+	model_inject(p1.model, MODEL_FAULT_PORT_UR);
+	model_pci_port_error(p1.model);
+	errwatch_after(&a, &ta, &ra);
+	CHECK_EQ(ra, KTAP_PASS);
+	CHECK_EQ(fake_get32(port, PORT_AER + PCI_ERR_UNCOR_STATUS), 0);
+	errwatch_after(&b, &tb, &rb);
+	CHECK_EQ(rb, KTAP_FAIL);
+	CHECK_STREQ(tb.reason, "PCIe errors during the case: port 0000:00:02.0: DEVSTA 0xa "
+		    "(non-fatal, unsupported request); AER UE 0x100000 (unsupported request) "
+		    "(the port's AER header log names this function)");
+	/* 01:00.1 between cases: case_a keeps it, and says whose it is. */
+	errwatch_case(&b, NULL);
+	ra = KTAP_PASS;
+	model_pci_port_error(p1.model);
+	errwatch_after(&a, &ta, &ra);
+	CHECK_EQ(ra, KTAP_FAIL);
+	CHECK_STREQ(ta.reason, "PCIe errors during the case: port 0000:00:02.0: DEVSTA 0xa "
+		    "(non-fatal, unsupported request); AER UE 0x100000 (unsupported request) "
+		    "(the port's AER header log names 0000:01:00.1, between its cases)");
+}
