@@ -10,6 +10,13 @@
  * it longer than its data (seen on AAVMF: a tail of zero bytes), whereas
  * this way it ends after a test's result, and everything already reported
  * survives a hang or a power cut.
+ * Side by side, a device's block waits in memory until the blocks before
+ * it are printed; what it holds is kept in run-NNNN.heldK (K its place in
+ * the batch, plat_write_held) at each of its results, and the file goes
+ * once the block is in run-NNNN.ktap. After a hang or a power cut, the
+ * .heldK files hold the finished cases of the devices that were waiting
+ * (their last lines may repeat the end of the .ktap, if the cut came
+ * between the two writes).
  * If the volume cannot take the file, the console says so once and the
  * run goes on without it.
  */
@@ -33,6 +40,8 @@ static char results_base[16];       /* "run-0001" */
 static bool results_failed;         /* a write failed: stop trying */
 static char pending[RESULTS_PENDING_MAX]; /* written at the next sync */
 static UINTN npending;
+static EFI_FILE_HANDLE held[PLAT_HELD_SLOTS]; /* run-NNNN.heldK, or NULL */
+static UINTN held_len[PLAT_HELD_SLOTS];       /* the bytes in it */
 
 const char *efi_status_str(EFI_STATUS s)
 {
@@ -295,10 +304,61 @@ void plat_write_sync(void)
 		results_lost("flushing to the disk", s);
 }
 
+static void held_drop(unsigned slot)
+{
+	if (held[slot])
+		held[slot]->Delete(held[slot]); /* closes it too */
+	held[slot] = NULL;
+	held_len[slot] = 0;
+}
+
+void plat_write_held(unsigned slot, const char *s, size_t len)
+{
+	char ext[8];
+	UINTN n;
+	EFI_STATUS st = EFI_SUCCESS;
+
+	if (!results || results_failed || slot >= PLAT_HELD_SLOTS)
+		return;
+	if (len < held_len[slot]) /* it only grows while held: else anew */
+		held_drop(slot);
+	if (!len)
+		return;
+	if (!held[slot]) {
+		fmt_snprintf(ext, sizeof(ext), "held%u", slot);
+		st = create_new(results_dir, results_base, ext, &held[slot]);
+		if (st != EFI_SUCCESS)
+			held[slot] = NULL;
+	}
+	n = len - held_len[slot];
+	if (st == EFI_SUCCESS)
+		st = held[slot]->SetPosition(held[slot], held_len[slot]);
+	if (st == EFI_SUCCESS)
+		st = held[slot]->Write(held[slot], &n, (VOID *)(s + held_len[slot]));
+	if (st == EFI_SUCCESS && n != len - held_len[slot])
+		st = EFI_VOLUME_FULL; /* a short write: the volume is full */
+	if (st == EFI_SUCCESS)
+		st = held[slot]->Flush(held[slot]);
+	if (st != EFI_SUCCESS) {
+		results_lost("writing held output", st);
+		return;
+	}
+	held_len[slot] = len;
+}
+
 void efi_results_close(const char *summary, size_t len)
 {
 	EFI_FILE_HANDLE f;
 
+	/* Every held block is in the .ktap by the end of a run, unless
+	 * writing it failed: then what was held stays. */
+	for (unsigned i = 0; i < PLAT_HELD_SLOTS; i++) {
+		if (held[i] && results_failed)
+			held[i]->Close(held[i]);
+		else
+			held_drop(i);
+		held[i] = NULL;
+	}
 	if (results) {
 		plat_write_sync();
 		results->Close(results);

@@ -170,5 +170,16 @@ void plat_write(const char *s, size_t len);
  * test's result.
  */
 void plat_write_sync(void);
+/*
+ * Output held back to be written later (side by side, a device's block
+ * waits in memory until the blocks before it are printed): s[0..len) is
+ * all that stream slot (< PLAT_HELD_SLOTS) holds now, whole lines that a
+ * later plat_write repeats in full. Durable when this returns (the
+ * results file: a file of its own beside it), so a hang or a power cut
+ * loses none of it; len 0 once the stream has been written and synced
+ * (its file goes).
+ */
+#define PLAT_HELD_SLOTS 4
+void plat_write_held(unsigned slot, const char *s, size_t len);
 
 #endif

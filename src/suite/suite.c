@@ -262,6 +262,8 @@ void suite_list(void)
 	}
 }
 
+static void side_sync(void);
+
 /* round: the soak's round, numbered from 1 (0 in a run of one round: the
  * result line then carries no ".r<round>"). once_in: the mode this device's
  * MODE_INDEPENDENT cases ran in this round, NULL while it is this one. */
@@ -331,7 +333,7 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 	removals += t.removed;
 	tested += r != KTAP_SKIP && !t.removed;
 	/* Everything up to this result survives a hang or reset from here on. */
-	plat_write_sync();
+	side_sync();
 	return r;
 }
 
@@ -441,6 +443,7 @@ static struct {
 	char buf[TASK_MAX][SIDE_OUT_BYTES];
 	size_t n[TASK_MAX];
 	size_t lost[TASK_MAX];         /* bytes that did not fit */
+	bool held[TASK_MAX];           /* given to plat_write_held */
 	bool done[TASK_MAX];
 	unsigned nbatch, fg;
 	struct suite_device *batch[TASK_MAX];
@@ -489,11 +492,30 @@ static void side_release(void)
 				side.lost[i] = 0;
 			}
 			plat_write_sync();
+			if (side.held[i])
+				plat_write_held(i, NULL, 0);
+			side.held[i] = false;
 		}
 		if (!side.done[i])
 			return;
 		side.fg++;
 	}
+}
+
+/*
+ * A result's sync: the output of a device that waits for its turn is
+ * made durable as it stands (plat_write_held) before the sync, so its
+ * finished cases survive a hang as the first device's do.
+ */
+_Static_assert(TASK_MAX <= PLAT_HELD_SLOTS, "a held stream per task");
+static void side_sync(void)
+{
+	if (side.cur && side.cur->slot != side.fg) {
+		unsigned i = side.cur->slot;
+		plat_write_held(i, side.buf[i], side.n[i]);
+		side.held[i] = true;
+	}
+	plat_write_sync();
 }
 
 static void side_switch(void *arg)
@@ -539,7 +561,7 @@ static enum ktap_result run_mode(struct suite_device *sd, enum iommu_mode m,
 	fixture_remove(d, &sd->drv);
 	if (iommu_start(m, d->bdf, inv, why, sizeof(why))) {
 		ktap_result(KTAP_SKIP, title, why);
-		plat_write_sync();
+		side_sync();
 		r = KTAP_SKIP;
 		goto out;
 	}
@@ -730,7 +752,7 @@ static void run_batch(unsigned first, unsigned n, const struct pci_inventory *in
 			sd->slot = k;
 			side.batch[k] = sd;
 			side.n[k] = side.lost[k] = 0;
-			side.done[k] = false;
+			side.done[k] = side.held[k] = false;
 			ktap_stream_fork(&sd->stream, k, side_sink);
 			args[k] = sd;
 		}

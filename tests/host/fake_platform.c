@@ -390,6 +390,18 @@ static size_t part_len, part_cap;
 /* fake_on_output: told of each line as it is written. */
 static void (*line_hook)(const char *line, void *ctx);
 static void *line_hook_ctx;
+/* plat_write_held: what each slot holds on the "disk"; calls. */
+static char *held[PLAT_HELD_SLOTS];
+static unsigned held_calls;
+/* fake_on_sync: told after each plat_write_sync. */
+static void (*sync_hook)(void *ctx);
+static void *sync_hook_ctx;
+
+void fake_on_sync(void (*fn)(void *ctx), void *ctx)
+{
+	sync_hook = fn;
+	sync_hook_ctx = ctx;
+}
 
 void fake_on_output(void (*fn)(const char *line, void *ctx), void *ctx)
 {
@@ -409,6 +421,12 @@ static void output_reset(void)
 	nlines = lines_cap = 0;
 	synced_lines = syncs = 0;
 	line_hook = NULL;
+	for (unsigned i = 0; i < PLAT_HELD_SLOTS; i++) {
+		free(held[i]);
+		held[i] = NULL;
+	}
+	held_calls = 0;
+	sync_hook = NULL;
 }
 
 static void add_line(const char *s, size_t len)
@@ -519,6 +537,37 @@ void plat_write_sync(void)
 			      "line (\"%.*s\")", (int)part_len, part);
 	synced_lines = nlines;
 	syncs++;
+	if (sync_hook)
+		sync_hook(sync_hook_ctx);
+}
+
+/* The platform.h contract: a slot of ours, whole printable lines. */
+void plat_write_held(unsigned slot, const char *s, size_t len)
+{
+	if (slot >= PLAT_HELD_SLOTS)
+		harness_fatal(__FILE__, __LINE__, "plat_write_held: slot %u", slot);
+	if (len) {
+		write_check(s, len);
+		if (s[len - 1] != '\n')
+			harness_fatal(__FILE__, __LINE__, "plat_write_held: ends mid-line");
+	}
+	free(held[slot]);
+	held[slot] = NULL;
+	if (len) {
+		held[slot] = malloc(len + 1);
+		if (!held[slot])
+			harness_fatal(__FILE__, __LINE__, "held: out of memory");
+		memcpy(held[slot], s, len);
+		held[slot][len] = '\0';
+	}
+	held_calls++;
+}
+
+const char *fake_held(unsigned slot, unsigned *calls)
+{
+	if (calls)
+		*calls = held_calls;
+	return slot < PLAT_HELD_SLOTS && held[slot] ? held[slot] : "";
 }
 
 unsigned fake_output_synced(unsigned *calls)

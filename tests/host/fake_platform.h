@@ -205,6 +205,11 @@ bool fake_output_contains(const char *sub);
 /* Call fn(line, ctx) for each line as it is written (one hook; NULL
  * removes it; cleared by fake_reset): a test acts at a point of the run. */
 void fake_on_output(void (*fn)(const char *line, void *ctx), void *ctx);
+/* fn(ctx) after each plat_write_sync (until fake_reset). */
+void fake_on_sync(void (*fn)(void *ctx), void *ctx);
+/* What plat_write_held last left in slot ("" when nothing), and how many
+ * plat_write_held calls there were. */
+const char *fake_held(unsigned slot, unsigned *calls);
 /* Print the captured output (for failure reports). */
 void fake_output_dump(void);
 

@@ -571,6 +571,35 @@ def t_reset_midway(ctx) -> None:
     rt.check(RESULT_LINE.search(last), f"the results file ends mid-test: {last!r}")
 
 
+def t_side_by_side_reset_midway(ctx) -> None:
+    """Two igbs side by side, a reset after the first one's 5th result (a
+    power cut). The second one's block was waiting in memory to be printed:
+    its finished cases are on the stick all the same, in run-0001.held1,
+    whole lines, each result the second device's."""
+    img = image_copy(ctx, "side_by_side_reset_midway", config="only = identify, "
+                     "register_pattern, nvm_checksum, link_loopback_up, flr_idle, "
+                     "memcpy_success, loopback_frames\niommu = off\n")
+    p, d = rt.run_runner(ctx, "side_by_side_reset_midway/run", "--image", str(img), "--igb",
+                         "2", "--reset-after-results", "5")
+    rt.check(p.returncode == 3, f"runner exit {p.returncode}, expected 3 (incomplete)")
+    on = results_on(img)
+    rt.check(on == ["run-0001.held1", "run-0001.ktap"], f"results folder: {on}")
+    if "run-0001.held1" not in on:
+        return
+    held = read_back(img, "run-0001.held1", img.parent)
+    held = held.partition("\0")[0]  # a reset inside a flush: zeros after the data
+    held = held[:held.rfind("\n") + 1]
+    saved = RESULT_LINE.findall(held)
+    second = [m for m in saved if m[0].startswith("0000-00-03.0.")]
+    rt.check(held.startswith("  KTAP version 1\n  # Subtest: 82576 0000:00:03.0\n"),
+             f"held output starts {held[:80]!r}")
+    rt.check(second and second == saved, f"held results: {saved}")
+    serial = serial_ktap(d / "serial.log")
+    rt.check(not any(m[0].startswith("0000-00-03.0.") for m in RESULT_LINE.findall(serial)),
+             "the second device's block reached the console before the reset: the "
+             "test shows nothing")
+
+
 def t_soak_reset_midway(ctx) -> None:
     """A reset in the middle of a soak (after the 12th result, in round 6
     of 50): the results file keeps every finished round, its round lines
@@ -859,6 +888,7 @@ def cases(run_tests) -> list:
         C("results_volume_full", t_results_volume_full, True),
         C("soak_volume_fills", t_soak_volume_fills, True),
         C("soak_reset_midway", t_soak_reset_midway, True),
+        C("side_by_side_reset_midway", t_side_by_side_reset_midway, True),
         C("image_config_and_results", t_image_config_and_results, True),
         C("secure_boot_signed", t_secure_boot_signed, True),
         C("secure_boot_unsigned", t_secure_boot_unsigned, True),
