@@ -172,6 +172,7 @@ TEST(errwatch_port_errors_fail_the_case_unless_declared)
 	const struct pci_err ce = { .cor = PCI_ERR_COR_BAD_DLLP };
 
 	machine(MODEL_QEMU);
+	mt_capture_ktap(); /* its lines are looked for below, run alone or not */
 	REQUIRE(pci_scan(&inv) == RC_OK);
 	for (unsigned i = 0; i < inv.n; i++)
 		if (fake_bdf_eq(inv.f[i].bdf, p.fn->bdf))
