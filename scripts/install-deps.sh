@@ -6,6 +6,7 @@ set -euo pipefail
 GNU_EFI_ARM64=${GNU_EFI_ARM64:-/opt/igbtest/gnu-efi-arm64}
 LAVA_SERVER_DIR=${LAVA_SERVER_DIR:-/opt/igbtest/lava-server}
 IPXE_NEW_DIR=${IPXE_NEW_DIR:-/opt/igbtest/ipxe-trixie}
+TFTPD_DIR=${TFTPD_DIR:-/opt/igbtest/tftpd-hpa}
 # A newer iPXE than bookworm's 2019 one, for the ifopen test: since commit
 # 4a7f64bf4 (2025-03) iPXE survives an image that disconnects the SNP device
 # it was started on. Debian trixie's package, fetched from the same mirror:
@@ -36,6 +37,10 @@ needs (default: x86_64; repeat --arch, or --arch all, for several):
             network boot test), trixie's ipxe .deb (fetched by URL,
             sha256-checked, unpacked into IPXE_NEW_DIR, now
             ${IPXE_NEW_DIR}, never installed: the iPXE ifopen test),
+            socat (the serial connection of the LAVA TFTP and USB jobs)
+            and tftpd-hpa (unpacked into TFTPD_DIR, now ${TFTPD_DIR},
+            never installed or started: lava-run's tftp deploy checks
+            for in.tftpd; QEMU's user network serves the files),
             clang and libclang-rt-dev (make fuzz: libFuzzer)
   x86_64    gcc, binutils, gnu-efi, ovmf, qemu-system-x86 >= 8 (backports)
   aarch64   gcc-aarch64-linux-gnu, qemu-efi-aarch64 (AAVMF),
@@ -88,7 +93,8 @@ qemu_ok() {
 need_files=(/usr/bin/mcopy /usr/sbin/mkfs.vfat /usr/bin/python3
     /usr/sbin/sgdisk /usr/bin/sbsign /usr/bin/sbverify /usr/bin/openssl /usr/bin/clang
     /usr/lib/python3/dist-packages/lava_common/schemas/__init__.py
-    /usr/bin/lava-run /usr/lib/ipxe/ipxe.efi
+    /usr/bin/lava-run /usr/lib/ipxe/ipxe.efi /usr/bin/socat
+    "$TFTPD_DIR/usr/sbin/in.tftpd"
     "$LAVA_SERVER_DIR/usr/share/lava-server/device-types/qemu.jinja2"
     "$IPXE_NEW_DIR/usr/lib/ipxe/ipxe-amd64.efi")
 if want x86_64; then
@@ -154,7 +160,7 @@ fi
 $SUDO apt-get update -qq
 
 pkgs=(make mtools dosfstools python3 gdisk sbsigntool openssl lava-common clang
-      libclang-rt-dev lava-dispatcher ipxe)
+      libclang-rt-dev lava-dispatcher ipxe socat)
 backports=()
 if want x86_64; then
     pkgs+=(gcc binutils gnu-efi ovmf)
@@ -182,15 +188,29 @@ download_deb() {
     echo "$deb"
 }
 
+# Unpack package $1's .deb into folder $2 (replacing it), never installed.
+unpack_deb() {
+    local deb
+    deb=$(download_deb "$1")
+    $SUDO rm -rf "$2"
+    $SUDO mkdir -p "$2"
+    $SUDO dpkg-deb -x "$deb" "$2"
+    rm -rf "$(dirname "$deb")"
+    echo "install-deps: $1 unpacked in $2"
+}
+
 # lava-server's device-type templates, to render device dictionaries as a
 # server would; the server itself (Django, PostgreSQL) is not installed.
 if [ ! -e "$LAVA_SERVER_DIR/usr/share/lava-server/device-types/qemu.jinja2" ]; then
-    deb=$(download_deb lava-server)
-    $SUDO rm -rf "$LAVA_SERVER_DIR"
-    $SUDO mkdir -p "$LAVA_SERVER_DIR"
-    $SUDO dpkg-deb -x "$deb" "$LAVA_SERVER_DIR"
-    rm -rf "$(dirname "$deb")"
-    echo "install-deps: lava-server device types unpacked in $LAVA_SERVER_DIR"
+    unpack_deb lava-server "$LAVA_SERVER_DIR"
+fi
+
+# tftpd-hpa, not installed (its package would start a TFTP server on port
+# 69): lava-run's tftp deploy only checks that in.tftpd is on PATH
+# (lava/run-local puts it there); in the LAVA TFTP test QEMU's user network
+# serves the dispatcher's TFTP folder.
+if [ ! -e "$TFTPD_DIR/usr/sbin/in.tftpd" ]; then
+    unpack_deb tftpd-hpa "$TFTPD_DIR"
 fi
 
 # trixie's iPXE, unpacked beside the system (bookworm has no APT source for
