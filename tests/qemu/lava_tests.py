@@ -1,21 +1,26 @@
 """QEMU tests with a real LAVA dispatcher (run by tests/qemu/run_tests.py
 through lab_tests.cases()).
 
-Each case runs lava/igbtest-qemu.yaml, as shipped, with its REPLACE_ME URLs
-filled and its options in the image's config file, through lava/run-local:
-Debian's lava-run on the qemu device type, whose device dictionary comes
-from lava-server's own templates. The cases LAVA recorded (its log's
-results records) are compared with igbtest's KTAP verdicts in the same
-serial stream, case by case. Where lava-run cannot run (not installed, not
-root and no user namespace) each case skips with run-local's reason.
+Each case runs a template of lava/, as shipped, with its REPLACE_ME values
+filled, through lava/run-local: Debian's lava-run, the device dictionary
+rendered from lava-server's own templates. igbtest-qemu.yaml runs on the
+qemu device type; igbtest-tftp.yaml and igbtest-usb.yaml on the stock x86
+and seco-b68 types, QEMU standing in for the lab host (LabHost). The
+cases LAVA recorded (its log's results records) are compared with
+igbtest's KTAP verdicts in the same serial stream, case by case. Where
+lava-run cannot run (not installed, not root and no user namespace) each
+case skips with run-local's reason.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
+import os
 import queue
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import threading
@@ -50,6 +55,7 @@ class LavaRun:
         self.results = json.loads((out / "results.json").read_text())
         self.serial = (out / "serial.log").read_text()
         self.verdict = (out / "result.yaml").read_text()
+        self.records = json.loads((out / "log.json").read_text())
 
     def cases(self, definition: str) -> list[dict]:
         return [r for r in self.results if r.get("definition") == definition]
@@ -82,14 +88,18 @@ def lava_job(ctx, name: str, config: str, devices: list[str],
     ctx_["no_kvm"] = True    # this machine's /dev/kvm is a software KVM (facts)
     if boot_timeout_s:
         job["actions"][1]["boot"]["timeout"] = {"seconds": boot_timeout_s}
-    d = ctx.out / name
+    return run_local(ctx.out / name, job,
+                     ["--kill-qemu-after", kill_after] if kill_after else [])
+
+
+def run_local(d: Path, job: dict, args: list[str]) -> LavaRun:
+    """lava/run-local on `job` (written to d/job.json) with `args`; LAVA's
+    output in d/lava. Skips with run-local's reason where LAVA cannot run."""
     job_file = d / "job.json"   # JSON is YAML: lava-run reads it as is
     job_file.write_text(json.dumps(job, indent=1))
-    cmd = ["/usr/bin/python3", str(RUN_LOCAL), str(job_file), "--out", str(d / "lava"),
-           "--timeout", "600"]
-    if kill_after:
-        cmd += ["--kill-qemu-after", kill_after]
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=700)
+    p = subprocess.run(["/usr/bin/python3", str(RUN_LOCAL), str(job_file), "--out",
+                        str(d / "lava"), "--timeout", "600", *args],
+                       capture_output=True, text=True, timeout=700)
     if p.returncode == 4:
         raise rt.Skip(p.stderr.strip())
     rt.check(p.returncode == 0, f"run-local exit {p.returncode}: {p.stderr.strip()}")
@@ -140,6 +150,11 @@ def check_recorded_equals_ktap(run: LavaRun) -> tuple[list, int]:
     return want, status
 
 
+def verdict_counts(want: list) -> str:
+    v = [r for _, r in want]
+    return f"{v.count('pass')} pass, {v.count('fail')} fail, {v.count('skip')} skip"
+
+
 def t_lava_templates_share_the_monitor(ctx) -> None:
     """The QEMU job run below stands for the lab templates: all three have
     the same monitor (start, end, pattern, fixups)."""
@@ -159,9 +174,8 @@ def t_lava_qemu_verdicts(ctx) -> None:
     rt.check(status == 1 and "fail" in verdicts and verdicts.count("pass") >= 4,
              f"expected passes and a real failure, got {want}, exit status {status}")
     rt.check(run.lava_case("lava-test-monitor")["result"] == "pass", "monitor failed")
-    print(f"# lava_qemu_verdicts: LAVA recorded {len(want)} cases: "
-          f"{verdicts.count('pass')} pass, {verdicts.count('fail')} fail, "
-          f"{verdicts.count('skip')} skip; igbtest.run fail 1; {run.stdout.splitlines()[-1]}")
+    print(f"# lava_qemu_verdicts: LAVA recorded {len(want)} cases: {verdict_counts(want)}; "
+          f"igbtest.run fail 1; {run.stdout.splitlines()[-1]}")
 
 
 def t_lava_qemu_usage_error(ctx) -> None:
@@ -483,6 +497,192 @@ def t_ipxe_ifopen(ctx) -> None:
           f"{len(report.leaves())} cases passed; the 82576 open in iPXE before and after")
 
 
+# --- the lab templates on LAVA's stock device types, QEMU as the lab host ------
+
+# The stock device types the lab templates are run on: x86 for iPXE over
+# TFTP; x86 has no flasher deploy or minimal boot, seco-b68 (an x86 UEFI
+# board) is the stock type that has both, and iPXE too.
+TFTP_TYPE, USB_TYPE = "x86", "seco-b68"
+
+
+class LabHost:
+    """QEMU as a lab host in a device dictionary for a stock device type:
+    LAVA power-cycles it (hard_reset_command: power_off then power_on, as a
+    PDU's reboot) and reads its serial line through socat, the serial
+    server's place, joined to QEMU's serial by two FIFOs. (Not a unix
+    socket: QEMU's UART drops characters when its socket stays full, and
+    LAVA lost 3 of 9 result lines that way while it read slowly.) Files
+    for the host go in self.dir."""
+
+    def __init__(self, d: Path):
+        if not shutil.which("socat"):
+            raise rt.Skip("socat missing: the lab jobs' serial connection "
+                          "(scripts/install-deps.sh)")
+        self.job_dir = d
+        self.dir = d / "host"
+        self.dir.mkdir(parents=True)
+        self.pid = self.dir / "qemu.pid"
+        self.vars = self.dir / "OVMF_VARS.fd"
+        shutil.copyfile(OVMF / "OVMF_VARS_4M.fd", self.vars)
+        self.dict = d / "device-dict.jinja2"
+
+    def device_dict(self, device_type: str, qemu: list[str], **dict_vars) -> None:
+        """The dictionary: `device_type`'s template, QEMU with OVMF and
+        `qemu` (disks, NICs) as the host, and `dict_vars`."""
+        serial = self.dir / "serial"   # QEMU reads serial.in, writes serial.out
+        for end in ("in", "out"):
+            os.mkfifo(f"{serial}.{end}")
+        # QEMU removes its pid file at exit; a power-off that outlives 5 s fails.
+        off = (f"sh -c 'test -e {self.pid} || exit 0; kill $(cat {self.pid}); "
+               f"for i in $(seq 50); do test -e {self.pid} || exit 0; sleep 0.1; done; "
+               f"exit 1'")
+        on = " ".join([
+            "qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", "512",
+            "-nodefaults", "-display", "none", "-no-reboot",
+            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF / 'OVMF_CODE_4M.fd'}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={self.vars}", *qemu,
+            "-chardev", f"pipe,id=ser,path={serial}", "-serial", "chardev:ser",
+            "-daemonize", "-pidfile", str(self.pid)])
+        dict_vars = {
+            # Its opens wait for QEMU's, so it can start before the power-on.
+            "connection_command": f"socat STDIO,rawer OPEN:{serial}.out,rdonly"
+                                  f"!!OPEN:{serial}.in,wronly",
+            "power_on_command": on, "power_off_command": off,
+            # LAVA types each character of the boot commands with this
+            # delay (x86's default: 500 ms, for a slow UART); QEMU's serial
+            # holds what its guest has not read yet.
+            "boot_character_delay": 5, **dict_vars}
+        lines = [f"{{% extends '{device_type}.jinja2' %}}"]
+        lines += [f"{{% set {k} = {json.dumps(v)} %}}" for k, v in dict_vars.items()]
+        lines.append("{% set hard_reset_command = [power_off_command, power_on_command] %}")
+        self.dict.write_text("\n".join(lines) + "\n")
+
+    def run(self, job: dict) -> LavaRun:
+        try:
+            return run_local(self.job_dir, job, ["--device-dict", str(self.dict),
+                                                 "--dispatcher-ip", "10.0.2.2"])
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        """The QEMU a job left running (run-local killed lava-run)."""
+        try:
+            pid = int(self.pid.read_text())
+            if Path(f"/proc/{pid}/comm").read_text().startswith("qemu-system"):
+                os.kill(pid, signal.SIGKILL)
+        except (OSError, ValueError):
+            pass
+
+
+def lab_job(ctx, name: str, template: Path, device_type: str) -> tuple[Path, dict]:
+    """A fresh folder for the test and the lab template as shipped, its
+    device type filled."""
+    x86_only(ctx)
+    d = ctx.out / name
+    shutil.rmtree(d, ignore_errors=True)
+    d.mkdir(parents=True)
+    job = load_yaml(template)
+    rt.check(job["device_type"].startswith("REPLACE_ME"), f"{template}: {job['device_type']}")
+    job["device_type"] = device_type
+    return d, job
+
+
+def qemu_to_verdict_s(run: LavaRun) -> float:
+    """Seconds from LAVA's power-on of QEMU to igbtest's verdict line."""
+    def at(what: str, pred) -> datetime.datetime:
+        hit = next((r for r in run.records if pred(r)), None)
+        rt.check(hit is not None, f"no {what} in LAVA's log")
+        return datetime.datetime.fromisoformat(hit["dt"])
+    on = at("power-on", lambda r: str(r.get("msg")).startswith("Calling: 'nice' 'qemu-system"))
+    end = at("verdict", lambda r: r.get("lvl") in ("target", "feedback") and
+             VERDICT in str(r.get("msg")))
+    return (end - on).total_seconds()
+
+
+def t_lava_tftp_stock(ctx) -> None:
+    """lava/igbtest-tftp.yaml as shipped on the stock x86 device type: the
+    dispatcher deploys igbtest.efi to its TFTP folder, power-cycles the
+    host (OVMF booting Debian's ipxe.efi from a disk; a virtio NIC on QEMU's
+    user network, whose TFTP server at 10.0.2.2 serves that folder; an
+    igb), interrupts iPXE at its Ctrl-B prompt and types x86.jinja2's
+    ramdisk commands. igbtest gets "ip=dhcp console=ttyS0,115200n8
+    lava_mac=..." after the template's options, ignores them by name,
+    tests the 82576 and powers off; LAVA records its cases."""
+    d, job = lab_job(ctx, "lava_tftp_stock", TEMPLATES[2], TFTP_TYPE)
+    if not IPXE_EFI.exists():
+        raise rt.Skip(f"{IPXE_EFI} missing (Debian package ipxe; scripts/install-deps.sh)")
+    efi = d / "igbtest.efi"
+    shutil.copyfile(ctx.efi, efi)
+    job["actions"][0]["deploy"]["kernel"]["url"] = f"file://{efi}"
+    args = job["context"]["extra_kernel_args"]
+    rt.check("--end=shutdown" in args, f"TFTP template options: {args}")
+    job["context"]["extra_kernel_args"] = f"{args} --only={','.join(NETBOOT_CASES)} --iommu=off"
+    host = LabHost(d)
+    ipxe = host.dir / "ipxe.img"
+    lab.tool(str(lab.MAKE_IMAGE), "--efi", str(IPXE_EFI), "--out", str(ipxe))
+    host.device_dict(TFTP_TYPE, [
+        "-drive", f"if=none,id=esp,format=raw,file={ipxe}",
+        "-device", "ide-hd,drive=esp,bus=ide.0,bootindex=0",
+        # run-local's TFTP root for lava-run's tftp deploy is its OUT/tmp.
+        "-netdev", f"user,id=n0,tftp={d / 'lava' / 'tmp'}",
+        "-device", "virtio-net-pci,netdev=n0,addr=0x2,romfile=",
+        "-netdev", "user,id=n1,net=10.0.3.0/24", "-device", "igb,netdev=n1,addr=0x3"])
+    run = host.run(job)
+    clean = "\n".join(rt.ktap.clean_lines(run.serial))
+    typed = re.search(r"kernel tftp://10\.0\.2\.2/job-1/tftp-deploy-\w+/kernel/igbtest\.efi "
+                      r"\$\{extraargs\} \$\{console\}", clean)
+    rt.check(typed and f"set extraargs {job['context']['extra_kernel_args']} ip=dhcp" in clean
+             and "set console console=ttyS0,115200n8 lava_mac=" in clean,
+             "LAVA did not type x86.jinja2's ramdisk commands at iPXE")
+    rt.check("# options: ignored 3 kernel-style arguments (a boot loader's, not igbtest's): "
+             "ip console lava_mac" in clean, "the stock LAVA arguments were not ignored by name")
+    want, status = check_recorded_equals_ktap(run)
+    rt.check(status == 0 and [t.split(".")[-1] for t, _ in want] == NETBOOT_CASES and
+             all(v == "pass" for _, v in want), f"exit status {status}, cases {want}")
+    rt.check(run.lava_case("lava-test-monitor")["result"] == "pass", "monitor failed")
+    rt.check(run.lava_case("job")["result"] == "pass", "the job failed")
+    print(f"# lava_tftp_stock: LAVA recorded {len(want)} cases: {verdict_counts(want)}; "
+          f"igbtest.run pass 0; QEMU power-on to verdict {qemu_to_verdict_s(run):.1f} s; "
+          f"{run.stdout.splitlines()[-1]}")
+
+
+def t_lava_usb_stock(ctx) -> None:
+    """lava/igbtest-usb.yaml as shipped on the stock seco-b68 device type
+    (x86 UEFI; flasher deploy, minimal boot): the flasher command writes
+    make image's disk (its config: the cases) to the file QEMU uses as a
+    USB stick (usb-storage on xHCI); LAVA power-cycles the host, which
+    boots igbtest from the stick. Two 82576s, one without FLR
+    (x-pcie-flr-init=off): LAVA records each case as igbtest judged it, a
+    real failure among them, and igbtest writes its results on the stick."""
+    d, job = lab_job(ctx, "lava_usb_stock", TEMPLATES[1], USB_TYPE)
+    img = lab.image_copy(ctx, "lava_usb_stock/image",
+                         config="only = identify,status_sane,cap_pcie_flr,flr_idle\n"
+                                "iommu = off\n")
+    job["actions"][0]["deploy"]["images"]["image"]["url"] = f"file://{img}"
+    host = LabHost(d)
+    stick = host.dir / "usb-stick.img"   # written only by the flasher
+    host.device_dict(USB_TYPE, [
+        "-device", "qemu-xhci,id=xhci",
+        "-drive", f"if=none,id=stick,format=raw,file={stick}",
+        "-device", "usb-storage,bus=xhci.0,drive=stick,bootindex=0",
+        "-device", "igb,bus=pcie.0,addr=0x3",
+        "-device", "igb,bus=pcie.0,addr=0x5,x-pcie-flr-init=off"],
+        # A lab: dd to the stick's /dev/disk/by-id/ path, behind a USB mux.
+        flasher_deploy_commands=[f"dd if={{IMAGE}} of={stick} bs=4M conv=fsync"])
+    run = host.run(job)
+    want, status = check_recorded_equals_ktap(run)
+    verdicts = [v for _, v in want]
+    rt.check(status == 1 and "fail" in verdicts and verdicts.count("pass") >= 4,
+             f"expected passes and a real failure, got {want}, exit status {status}")
+    rt.check(run.lava_case("lava-test-monitor")["result"] == "pass", "monitor failed")
+    on_stick = lab.results_on(stick)
+    rt.check(on_stick == ["run-0001.json", "run-0001.ktap"],
+             f"results on the stick: {on_stick}")
+    print(f"# lava_usb_stock: LAVA recorded {len(want)} cases: {verdict_counts(want)}; "
+          f"igbtest.run fail 1; QEMU power-on to verdict {qemu_to_verdict_s(run):.1f} s; "
+          f"{run.stdout.splitlines()[-1]}")
+
+
 def cases(run_tests, lab_tests) -> list:
     global rt, lab
     rt, lab = run_tests, lab_tests
@@ -495,4 +695,6 @@ def cases(run_tests, lab_tests) -> list:
         C("lava_qemu_hang", t_lava_qemu_hang, True),
         C("network_boot", t_network_boot, True),
         C("ipxe_ifopen", t_ipxe_ifopen, True),
+        C("lava_tftp_stock", t_lava_tftp_stock, True),
+        C("lava_usb_stock", t_lava_usb_stock, True),
     ]
