@@ -31,7 +31,6 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN_LOCAL = ROOT / "lava" / "run-local"
 TEMPLATES = [ROOT / "lava" / n for n in ("igbtest-qemu.yaml", "igbtest-usb.yaml",
                                            "igbtest-tftp.yaml")]
-OVMF = Path("/usr/share/OVMF")
 BDF_RE = re.compile(r"([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2}\.[0-7])")
 
 rt = None    # the run_tests module
@@ -71,6 +70,20 @@ def x86_only(ctx) -> None:
         raise rt.Skip("the LAVA job boots OVMF on q35 (x86_64)")
 
 
+def firmware_boot(arch: str, vars_copy: Path, esp: Path | None = None) -> list[str]:
+    """QEMU (TCG) with `arch`'s UEFI firmware, as scripts/igbtest-qemu
+    boots igbtest (its ARCHES), its variables a fresh copy in vars_copy,
+    booting the disk image `esp` first when given."""
+    a = rt.load_script("igbtest-qemu").ARCHES[arch]
+    shutil.copyfile(a.vars, vars_copy)
+    disk = ["-drive", f"if=none,id=esp,format=raw,file={esp}",
+            "-device", f"{a.esp_device},bootindex=0"] if esp else []
+    return [a.qemu, *a.machine, "-accel", "tcg", "-m", "512", "-nodefaults",
+            "-display", "none", "-no-reboot",
+            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={a.code}",
+            "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}", *disk, *a.boot_args]
+
+
 def lava_job(ctx, name: str, config: str, devices: list[str],
              boot_timeout_s: int | None = None, kill_after: str | None = None) -> LavaRun:
     """Run lava/igbtest-qemu.yaml with the image's config replaced by
@@ -79,8 +92,9 @@ def lava_job(ctx, name: str, config: str, devices: list[str],
     img = lab.image_copy(ctx, f"{name}/image", config=config)
     job = load_yaml(TEMPLATES[0])
     images = job["actions"][0]["deploy"]["images"]
-    images["code"]["url"] = f"file://{OVMF / 'OVMF_CODE_4M.fd'}"
-    images["vars"]["url"] = f"file://{OVMF / 'OVMF_VARS_4M.fd'}"
+    ovmf = rt.load_script("igbtest-qemu").ARCHES["x86_64"]
+    images["code"]["url"] = f"file://{ovmf.code}"
+    images["vars"]["url"] = f"file://{ovmf.vars}"
     images["disk"]["url"] = f"file://{img}"
     ctx_ = job["context"]
     ctx_["extra_options"] = [o for o in ctx_["extra_options"] if not o.startswith("-device")]
@@ -223,7 +237,10 @@ def t_lava_qemu_hang(ctx) -> None:
 
 # --- network boot: OVMF -> iPXE -> TFTP -> igbtest ------------------------------
 
-IPXE_EFI = Path("/usr/lib/ipxe/ipxe.efi")
+# The iPXE network_boot boots: Debian 12's (ipxe package, 1.0.0+git-20190125);
+# it has no arm64 build, so aarch64 boots trixie's (see IPXE_NEW_EFI).
+IPXE_TRIXIE = Path("/opt/igbtest/ipxe-trixie/usr/lib/ipxe")
+IPXE_EFI = {"x86_64": Path("/usr/lib/ipxe/ipxe.efi"), "aarch64": IPXE_TRIXIE / "ipxe-arm64.efi"}
 DEVICE_TYPES = Path("/opt/igbtest/lava-server/usr/share/lava-server/device-types")
 LAVA_MAC = "00:90:05:af:00:7d"   # x86.jinja2's default lava_mac
 RENDER = """
@@ -258,7 +275,6 @@ def stock_ipxe_commands(extra_kernel_args: str) -> list[str]:
 # The cases the network boot runs: quick ones, enough to show the NIC works.
 NETBOOT_CASES = ["identify", "status_sane", "mac_address", "register_pattern"]
 VERDICT = "# igbtest: exit status"
-NETBOOT_X86 = "network boot is tested with OVMF on q35 (LAVA's stock iPXE device types are x86)"
 FELL_THROUGH = 'starting Boot0002 "EFI Internal Shell"'   # OVMF's next boot option
 
 
@@ -272,7 +288,7 @@ def netboot_args() -> str:
 
 
 class IpxeBoot:
-    """OVMF boots `ipxe` from a disk; iPXE gets an address on a virtio NIC
+    """OVMF (AAVMF) boots `ipxe` from a disk; iPXE gets an address on a virtio NIC
     (00:02.0, net0) from QEMU's user network and runs `script` from its
     TFTP folder, which also holds igbtest.efi; an igb at 00:03.0 (net1) on
     a user network of its own (10.0.3.0/24). Serial lines go to on_line(self,
@@ -288,19 +304,12 @@ class IpxeBoot:
         shutil.copyfile(ctx.efi, d / "tftp" / "igbtest.efi")
         (d / "tftp" / "boot.ipxe").write_text(script)
         esp = d / "ipxe.img"
-        lab.tool(str(lab.MAKE_IMAGE), "--efi", str(ipxe), "--out", str(esp))
-        vars_copy = d / "OVMF_VARS.fd"
-        shutil.copyfile(OVMF / "OVMF_VARS_4M.fd", vars_copy)
+        lab.tool(str(lab.MAKE_IMAGE), "--efi", str(ipxe), "--out", str(esp),
+                 "--arch", ctx.arch)
         self.qmp_dir = Path(tempfile.mkdtemp(prefix="igbtest-ipxe-"))   # a short path
         self.qmp_sock = self.qmp_dir / "qmp.sock"
         self.qmp = None
-        cmd = ["qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", "512",
-               "-nodefaults", "-display", "none", "-no-reboot",
-               "-drive", f"if=pflash,format=raw,unit=0,readonly=on,"
-                         f"file={OVMF / 'OVMF_CODE_4M.fd'}",
-               "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}",
-               "-drive", f"if=none,id=esp,format=raw,file={esp}",
-               "-device", "ide-hd,drive=esp,bus=ide.0,bootindex=0",
+        cmd = [*firmware_boot(ctx.arch, d / "vars.fd", esp),
                "-netdev", f"user,id=n0,tftp={d / 'tftp'},bootfile=boot.ipxe",
                "-device", "virtio-net-pci,netdev=n0,addr=0x2,romfile=",
                "-netdev", "user,id=n1,net=10.0.3.0/24",
@@ -380,21 +389,22 @@ class IpxeBoot:
 
 
 def t_network_boot(ctx) -> None:
-    """OVMF boots iPXE (Debian's ipxe.efi); iPXE drives both NICs (its own
-    82576 driver holds the igb), gets an address from QEMU's user network
-    on the virtio NIC and runs the stock LAVA x86 "ramdisk" commands: the
+    """OVMF boots iPXE (Debian's ipxe.efi; on aarch64 AAVMF boots trixie's
+    ipxe-arm64.efi); iPXE drives both NICs (its own 82576 driver holds the
+    igb), gets an address from QEMU's user network on the virtio NIC and
+    runs the stock LAVA x86 "ramdisk" commands (LAVA has no arm64 iPXE
+    device type; the same words reach igbtest either way): the
     TFTP template's options plus "ip=dhcp console=... lava_mac=...". igbtest
     takes the 82576 from iPXE, tests it, returns (--end=exit) and gives it
     back: iPXE lists it again, then chains igbtest --version, which powers
     off."""
-    if ctx.arch != "x86_64":
-        raise rt.Skip(NETBOOT_X86)
-    if not IPXE_EFI.exists():
-        raise rt.Skip(f"{IPXE_EFI} missing (Debian package ipxe; scripts/install-deps.sh)")
+    ipxe = IPXE_EFI[ctx.arch]
+    if not ipxe.exists():
+        raise rt.Skip(f"{ipxe} missing (scripts/install-deps.sh)")
     cmds = stock_ipxe_commands(netboot_args())
     rt.check(cmds[-1] == "boot" and any(c.startswith("kernel tftp://") for c in cmds),
              f"unexpected stock commands {cmds}")
-    b = IpxeBoot(ctx, "network_boot", IPXE_EFI,
+    b = IpxeBoot(ctx, "network_boot", ipxe,
                  "#!ipxe\n" + "\n".join(cmds[:-1]) + "\nboot ||\n"
                  "echo boot.ipxe: igbtest returned\nifstat\n"
                  "kernel tftp://10.0.2.2/igbtest.efi --version --end=shutdown\nboot\n")
@@ -419,7 +429,8 @@ def t_network_boot(ctx) -> None:
 # (1.0.0+git-20190125) uses the SNP device an image was started on after
 # StartImage returns, though the image may have removed it, and hangs when
 # that device is the 82576 igbtest took (fixed by iPXE commit 4a7f64bf4).
-IPXE_NEW_EFI = Path("/opt/igbtest/ipxe-trixie/usr/lib/ipxe/ipxe-amd64.efi")
+IPXE_NEW_EFI = {"x86_64": IPXE_TRIXIE / "ipxe-amd64.efi",
+                "aarch64": IPXE_TRIXIE / "ipxe-arm64.efi"}
 LINK_WANTED = "boot.ipxe: net1 open, link wanted"
 # The inventory's word when iPXE started igbtest from the 82576's own SNP.
 STARTED_FROM = "igbtest was started from its network interface"
@@ -460,10 +471,9 @@ def t_ipxe_ifopen(ctx) -> None:
     driver never restarts autonegotiation and QEMU's igb shows link only
     after one (facts), so the test toggles the igb's link (QMP set_link)
     each time the script waits for it."""
-    if ctx.arch != "x86_64":
-        raise rt.Skip(NETBOOT_X86)
-    if not IPXE_NEW_EFI.exists():
-        raise rt.Skip(f"{IPXE_NEW_EFI} missing (trixie's ipxe; scripts/install-deps.sh)")
+    ipxe = IPXE_NEW_EFI[ctx.arch]
+    if not ipxe.exists():
+        raise rt.Skip(f"{ipxe} missing (trixie's ipxe; scripts/install-deps.sh)")
     cmds = stock_ipxe_commands(netboot_args())
     script = ("#!ipxe\n" + IFOPEN_NET1 % "before igbtest" + "\n".join(cmds[:-1]) +
               "\nboot ||\necho boot.ipxe: igbtest returned\nifstat net1 ||\n" +
@@ -474,7 +484,7 @@ def t_ipxe_ifopen(ctx) -> None:
             b.set_link("n1", False)
             b.set_link("n1", True)
 
-    b = IpxeBoot(ctx, "ipxe_ifopen", IPXE_NEW_EFI, script, on_line=on_line)
+    b = IpxeBoot(ctx, "ipxe_ifopen", ipxe, script, on_line=on_line)
     rt.check(NET1_UP.search(b.after("boot.ipxe: before igbtest, net1 open with link")),
              f"iPXE did not hold the 82576 open with link before igbtest (log {b.log})")
     report = b.report()
@@ -522,13 +532,13 @@ class LabHost:
         self.dir = d / "host"
         self.dir.mkdir(parents=True)
         self.pid = self.dir / "qemu.pid"
-        self.vars = self.dir / "OVMF_VARS.fd"
-        shutil.copyfile(OVMF / "OVMF_VARS_4M.fd", self.vars)
         self.dict = d / "device-dict.jinja2"
 
-    def device_dict(self, device_type: str, qemu: list[str], **dict_vars) -> None:
-        """The dictionary: `device_type`'s template, QEMU with OVMF and
-        `qemu` (disks, NICs) as the host, and `dict_vars`."""
+    def device_dict(self, device_type: str, qemu: list[str], esp: Path | None = None,
+                    **dict_vars) -> None:
+        """The dictionary: `device_type`'s template, QEMU with OVMF booting
+        `esp` (if given) and `qemu` (disks, NICs) as the host, and
+        `dict_vars`."""
         serial = self.dir / "serial"   # QEMU reads serial.in, writes serial.out
         for end in ("in", "out"):
             os.mkfifo(f"{serial}.{end}")
@@ -537,10 +547,7 @@ class LabHost:
                f"for i in $(seq 50); do test -e {self.pid} || exit 0; sleep 0.1; done; "
                f"exit 1'")
         on = " ".join([
-            "qemu-system-x86_64", "-machine", "q35", "-accel", "tcg", "-m", "512",
-            "-nodefaults", "-display", "none", "-no-reboot",
-            "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF / 'OVMF_CODE_4M.fd'}",
-            "-drive", f"if=pflash,format=raw,unit=1,file={self.vars}", *qemu,
+            *firmware_boot("x86_64", self.dir / "vars.fd", esp), *qemu,
             "-chardev", f"pipe,id=ser,path={serial}", "-serial", "chardev:ser",
             "-daemonize", "-pidfile", str(self.pid)])
         dict_vars = {
@@ -609,8 +616,9 @@ def t_lava_tftp_stock(ctx) -> None:
     lava_mac=..." after the template's options, ignores them by name,
     tests the 82576 and powers off; LAVA records its cases."""
     d, job = lab_job(ctx, "lava_tftp_stock", TEMPLATES[2], TFTP_TYPE)
-    if not IPXE_EFI.exists():
-        raise rt.Skip(f"{IPXE_EFI} missing (Debian package ipxe; scripts/install-deps.sh)")
+    if not IPXE_EFI["x86_64"].exists():
+        raise rt.Skip(f"{IPXE_EFI['x86_64']} missing (Debian package ipxe; "
+                      "scripts/install-deps.sh)")
     efi = d / "igbtest.efi"
     shutil.copyfile(ctx.efi, efi)
     job["actions"][0]["deploy"]["kernel"]["url"] = f"file://{efi}"
@@ -619,10 +627,8 @@ def t_lava_tftp_stock(ctx) -> None:
     job["context"]["extra_kernel_args"] = f"{args} --only={','.join(NETBOOT_CASES)} --iommu=off"
     host = LabHost(d)
     ipxe = host.dir / "ipxe.img"
-    lab.tool(str(lab.MAKE_IMAGE), "--efi", str(IPXE_EFI), "--out", str(ipxe))
-    host.device_dict(TFTP_TYPE, [
-        "-drive", f"if=none,id=esp,format=raw,file={ipxe}",
-        "-device", "ide-hd,drive=esp,bus=ide.0,bootindex=0",
+    lab.tool(str(lab.MAKE_IMAGE), "--efi", str(IPXE_EFI["x86_64"]), "--out", str(ipxe))
+    host.device_dict(TFTP_TYPE, esp=ipxe, qemu=[
         # run-local's TFTP root for lava-run's tftp deploy is its OUT/tmp.
         "-netdev", f"user,id=n0,tftp={d / 'lava' / 'tmp'}",
         "-device", "virtio-net-pci,netdev=n0,addr=0x2,romfile=",

@@ -856,18 +856,25 @@ def t_profile_quick(ctx: Ctx) -> None:
           f"verdict {sc.get('verdict_at')}")
 
 
+def load_script(name: str):
+    """scripts/NAME, a Python tool without .py, as a module (once)."""
+    import importlib.machinery
+    import importlib.util
+    mod_name = "script_" + name.replace("-", "_")
+    if mod_name not in sys.modules:
+        loader = importlib.machinery.SourceFileLoader(mod_name, str(ROOT / "scripts" / name))
+        mod = importlib.util.module_from_spec(importlib.util.spec_from_loader(mod_name, loader))
+        sys.modules[mod_name] = mod   # its dataclasses look their module up
+        loader.exec_module(mod)
+    return sys.modules[mod_name]
+
+
 def t_bench_ethtool_parts(ctx: Ctx) -> None:
     """scripts/bench-ethtool's own parts, without downloading or booting:
     the initramfs it writes is a cpio newc archive cpio(1) lists, with the
     symlinks and modes given; DT_NEEDED of a real binary; modinfo
     dependencies resolved depth first."""
-    import importlib.machinery
-    import importlib.util
-    path = ROOT / "scripts" / "bench-ethtool"
-    loader = importlib.machinery.SourceFileLoader("bench_ethtool", str(path))
-    spec = importlib.util.spec_from_loader("bench_ethtool", loader)
-    be = importlib.util.module_from_spec(spec)
-    loader.exec_module(be)
+    be = load_script("bench-ethtool")
     c = be.Cpio()
     c.directory("bin")
     c.file("bin/busybox", b"\x7fELF" + b"x" * 13)
