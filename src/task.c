@@ -110,7 +110,22 @@ static struct {
 	task_fn *fn;
 	void *const *args;
 	void (*on_switch)(void *arg);
+	uint64_t idle_us; /* the CPU stalled: every task (or the one context) asleep */
 } s;
+
+/* Stall the CPU for us: nothing else can run. */
+static void idle(uint32_t us)
+{
+	uint64_t t0 = plat_now_us();
+
+	plat_udelay(us);
+	s.idle_us += plat_now_us() - t0;
+}
+
+uint64_t task_idle_us(void)
+{
+	return s.idle_us;
+}
 
 static void switched_to(struct task *t)
 {
@@ -185,7 +200,7 @@ void task_run(task_fn *fn, void *const *args, unsigned n, void (*on_switch)(void
 			run_slice(&s.t[pick], pick);
 		} else {
 			/* Every task sleeps: the CPU stalls until the first is due. */
-			plat_udelay((uint32_t)(first - now));
+			idle((uint32_t)(first - now));
 		}
 	}
 	s.on_switch = NULL;
@@ -201,7 +216,7 @@ void task_sleep(uint32_t us)
 	struct task *t = s.cur;
 
 	if (!t) {
-		plat_udelay(us);
+		idle(us);
 		return;
 	}
 	t->wake_at = plat_now_us() + us;
@@ -252,4 +267,20 @@ void task_unlock_excl(struct task_lock *l)
 {
 	if (s.cur)
 		l->writer = -1;
+}
+
+void task_phase_enter(struct task_phase *p, unsigned phase)
+{
+	if (!s.cur)
+		return;
+	while (p->holders && p->phase != phase)
+		task_sleep(TASK_LOCK_POLL_US);
+	p->phase = phase;
+	p->holders++;
+}
+
+void task_phase_leave(struct task_phase *p)
+{
+	if (s.cur)
+		p->holders--;
 }

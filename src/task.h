@@ -43,6 +43,13 @@ void task_run(task_fn *fn, void *const *args, unsigned n, void (*on_switch)(void
 /* Let at least us of the platform clock pass; other tasks run meanwhile. */
 void task_sleep(uint32_t us);
 
+/*
+ * The platform time the CPU spent stalled since boot: every task asleep
+ * (or, outside task_run, the one context). The rest was the CPU busy:
+ * igbtest's own work and, under emulation, the device models'.
+ */
+uint64_t task_idle_us(void);
+
 /* Whether the caller is a task (another task may run while it waits). */
 bool task_in_task(void);
 
@@ -62,5 +69,18 @@ void task_lock_shared(struct task_lock *l);
 void task_unlock_shared(struct task_lock *l);
 void task_lock_excl(struct task_lock *l);
 void task_unlock_excl(struct task_lock *l);
+
+/*
+ * A lock held in one of two phases: any number of tasks hold it in the
+ * same phase, never in both at once; a task asking for the other phase
+ * waits until every holder has left. Outside task_run it is always free.
+ */
+struct task_phase {
+	unsigned holders;
+	unsigned phase;
+};
+#define TASK_PHASE_INIT { 0, 0 }
+void task_phase_enter(struct task_phase *p, unsigned phase);
+void task_phase_leave(struct task_phase *p);
 
 #endif

@@ -137,7 +137,7 @@ static enum ktap_result fault_target(struct test_run *t, struct igb_dev *d,
 	uint64_t addr;
 
 	*fp = (struct fault_page){ 0 };
-	if (iommu_current() == IOMMU_STRICT) {
+	if (iommu_mode(d->bdf) == IOMMU_STRICT) {
 		TRY(test_buf(t, d, FAULT_BYTES, DMA_UNMAPPED, &fp->p));
 		for (size_t i = 0; i < FAULT_BYTES; i++)
 			fp->p[i] = FAULT_PATTERN;
@@ -151,10 +151,10 @@ static enum ktap_result fault_target(struct test_run *t, struct igb_dev *d,
 		return test_skip(t, "mode %s: the device reaches all memory; a fault needs "
 				 "DMA to an address with nothing behind it, which can reset "
 				 "a server with firmware-first AER (--unclaimed-dma allows it)",
-				 iommu_mode_name(iommu_current()));
+				 iommu_mode_name(iommu_mode(d->bdf)));
 	if (plat_unbacked_range(FAULT_BYTES, &addr))
 		SKIP(t, "mode %s: the device reaches all memory, and no address is proven "
-		     "to have nothing behind it", iommu_mode_name(iommu_current()));
+		     "to have nothing behind it", iommu_mode_name(iommu_mode(d->bdf)));
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++) {
 		if (t->bufs[i])
 			continue;
@@ -163,7 +163,7 @@ static enum ktap_result fault_target(struct test_run *t, struct igb_dev *d,
 		fp->p = (uint8_t *)(uintptr_t)addr;
 		ktap_diag("%s: mode %s: target 0x%llx, non-existent in the firmware's map "
 			  "and below the CPU's address width", t->name,
-			  iommu_mode_name(iommu_current()), (unsigned long long)addr);
+			  iommu_mode_name(iommu_mode(d->bdf)), (unsigned long long)addr);
 		return KTAP_PASS;
 	}
 	return test_fail(t, "no scratch slot for the target");
@@ -251,7 +251,7 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 	ktap_diag("%s: IOMMU fault from %02x:%02x.%u, %s of 0x%llx (%s: %s); start to "
 		  "return %llu us%s", t->name, d->bdf.bus, d->bdf.dev, d->bdf.fn,
 		  read ? "read" : "write", (unsigned long long)drv->seen.fault.addr,
-		  iommu_unit_desc(), drv->seen.fault.reason, (unsigned long long)us,
+		  iommu_unit_desc(d->bdf), drv->seen.fault.reason, (unsigned long long)us,
 		  t->no_recover ? "" : ", recovery included");
 	ktap_diag("%s: %s", t->name, drv->seen.last_error);
 	return KTAP_PASS;
@@ -413,7 +413,7 @@ static enum ktap_result case_strict_confinement(struct igb_dev *d, struct test_r
 		ASSERT(t, !igb_msg_wait(drv, 0, &data), "send_msi under strict: no single "
 		       "message");
 	}
-	ASSERT(t, !drv->seen.faulted && !iommu_fault_pending(), "an IOMMU fault was recorded: "
+	ASSERT(t, !drv->seen.faulted && !iommu_fault_pending(d->bdf), "an IOMMU fault was recorded: "
 	       "the mapping misses a page the device uses");
 	ktap_diag("%s: %u-byte copy in %u-byte frames, rings wrapped, an MSI-X message: "
 		  "no fault", t->name, CONFINE_COPY, CONFINE_FRAME);

@@ -375,7 +375,7 @@ static enum ktap_result unlogged(struct test_run *t, const uint8_t *dst, size_t 
 static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t)
 {
 	struct igb_drv *drv = t->drv;
-	bool faults = iommu_current() == IOMMU_STRICT;
+	bool faults = iommu_mode(d->bdf) == IOMMU_STRICT;
 	uint8_t *page = NULL;
 	struct test_bufs b;
 	uint8_t *dst;

@@ -13,15 +13,14 @@
 /* Linux iommu_poll_events(): an event whose type still reads 0 is being
  * written (erratum 732); it waits LOOP_TIMEOUT polls of 1 us for it. */
 #define AMDVI_EVT_WRITE_TIMEOUT_US 2000000
-#define AMDVI_DOMAIN		1	/* our device's domain id */
+#define AMDVI_DOMAIN_FIRST	1	/* domain slot k's id: this + k */
 /* Pool layout, in pages: device table, command buffer, event log,
- * completion semaphore, page tables. */
+ * completion semaphore. */
 #define DEVTAB_PAGES		(AMDVI_DEVIDS * AMDVI_DTE_BYTES / PLAT_PAGE_SIZE)
 #define CMD_PAGE		DEVTAB_PAGES
 #define EVT_PAGE		(CMD_PAGE + 1)
 #define SEM_PAGE		(EVT_PAGE + 1)
-#define PT_FIRST		(SEM_PAGE + 1)
-#define POOL_PAGES		(PT_FIRST + AMDVI_PT_PAGES)
+#define POOL_PAGES		(SEM_PAGE + 1)
 /*
  * QEMU accommodation (hw/i386/amd_iommu.c amdvi_page_walk): QEMU logs an
  * IO_PAGE_FAULT only for an entry that is non-zero with PR = 0 and a next
@@ -174,9 +173,9 @@ static void wr64(struct amdvi_unit *u, uint32_t r, uint64_t v)
 	plat_mmio_write64(u->ivrs.base + r, v);
 }
 
-static uint64_t *page(const struct amdvi_unit *u, unsigned i)
+static uint64_t *page(const struct dma_buf *pool, unsigned i)
 {
-	return (uint64_t *)((uint8_t *)u->pool->cpu + (size_t)i * PLAT_PAGE_SIZE);
+	return (uint64_t *)((uint8_t *)pool->cpu + (size_t)i * PLAT_PAGE_SIZE);
 }
 
 static uint64_t bus_of(const void *p)
@@ -213,26 +212,27 @@ static bool cmd_sync(struct amdvi_unit *u)
 	return wait_until(sem_done, u, AMDVI_CMD_TIMEOUT_US, AMDVI_CMD_POLL_US);
 }
 
-/* Our device's table entry and every page of our domain, then wait
+/* Domain k's device table entry and every page of the domain, then wait
  * (Linux amd_iommu_flush_dte / domain_flush_pages with the all-pages
  * address). */
-static bool invalidate(struct amdvi_unit *u)
+static bool invalidate(struct amdvi_unit *u, unsigned k)
 {
-	cmd_put(u, u->ivrs.devid | AMDVI_CMD_INV_DEVTAB_ENTRY << AMDVI_OPCODE_SHIFT, 0);
-	cmd_put(u, (uint64_t)AMDVI_DOMAIN << 32 | AMDVI_CMD_INV_IOMMU_PAGES << AMDVI_OPCODE_SHIFT,
+	cmd_put(u, u->dom[k].devid | AMDVI_CMD_INV_DEVTAB_ENTRY << AMDVI_OPCODE_SHIFT, 0);
+	cmd_put(u, (uint64_t)(AMDVI_DOMAIN_FIRST + k) << 32 |
+		   AMDVI_CMD_INV_IOMMU_PAGES << AMDVI_OPCODE_SHIFT,
 		AMDVI_INV_ALL_PAGES | AMDVI_INV_SIZE | AMDVI_INV_PDE);
 	return cmd_sync(u);
 }
 
 /* ---- page tables ---------------------------------------------------------- */
 
-static uint64_t *pt_page(struct amdvi_unit *u)
+static uint64_t *pt_page(struct amdvi_domain *dm)
 {
 	uint64_t *p;
 
-	if (u->pt_used >= AMDVI_PT_PAGES)
+	if (dm->pt_used >= AMDVI_PT_PAGES)
 		return NULL;
-	p = page(u, PT_FIRST + u->pt_used++);
+	p = page(dm->pool, dm->pt_used++);
 	for (unsigned i = 0; i < AMDVI_ENTRIES; i++)
 		p[i] = AMDVI_PTE_ABSENT;
 	return p;
@@ -240,14 +240,14 @@ static uint64_t *pt_page(struct amdvi_unit *u)
 
 /* The leaf entry for addr, creating levels (2.2.3: a PDE names the next
  * level; permissions are ANDed down the walk, so every PDE grants both). */
-static uint64_t *pte(struct amdvi_unit *u, uint64_t addr, bool create)
+static uint64_t *pte(struct amdvi_domain *dm, uint64_t addr, bool create)
 {
-	uint64_t *table = u->pt;
+	uint64_t *table = dm->pt;
 
 	for (unsigned level = AMDVI_LEVELS; level > 1; level--) {
 		unsigned idx = (addr >> (12 + 9 * (level - 1))) & (AMDVI_ENTRIES - 1);
 		if (!(table[idx] & AMDVI_PTE_PR)) {
-			uint64_t *next = create ? pt_page(u) : NULL;
+			uint64_t *next = create ? pt_page(dm) : NULL;
 			if (!next)
 				return NULL;
 			table[idx] = bus_of(next) | (uint64_t)(level - 1) << AMDVI_PTE_NEXT_SHIFT |
@@ -258,33 +258,35 @@ static uint64_t *pte(struct amdvi_unit *u, uint64_t addr, bool create)
 	return &table[(addr >> 12) & (AMDVI_ENTRIES - 1)];
 }
 
-static int amdvi_map(void *ctx, uint64_t addr, size_t len)
+static int amdvi_map(void *ctx, unsigned k, uint64_t addr, size_t len)
 {
 	struct amdvi_unit *u = ctx;
+	struct amdvi_domain *dm = &u->dom[k];
 
-	if (!u->running || !u->pt)
+	if (!u->running || !dm->pt)
 		return RC_OK; /* nothing translated: nothing to map */
 	for (uint64_t a = addr & ~0xfffull; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t *e = pte(u, a, true);
+		uint64_t *e = pte(dm, a, true);
 		if (!e)
 			return RC_ENOMEM;
 		*e = a | AMDVI_PTE_IR | AMDVI_PTE_IW | AMDVI_PTE_PR; /* next level 0: 4 KiB */
 	}
-	return invalidate(u) ? RC_OK : RC_ETIMEDOUT;
+	return invalidate(u, k) ? RC_OK : RC_ETIMEDOUT;
 }
 
-static void amdvi_unmap(void *ctx, uint64_t addr, size_t len)
+static void amdvi_unmap(void *ctx, unsigned k, uint64_t addr, size_t len)
 {
 	struct amdvi_unit *u = ctx;
+	struct amdvi_domain *dm = &u->dom[k];
 
-	if (!u->running || !u->pt)
+	if (!u->running || !dm->pt)
 		return;
 	for (uint64_t a = addr & ~0xfffull; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t *e = pte(u, a, false);
+		uint64_t *e = pte(dm, a, false);
 		if (e)
 			*e = AMDVI_PTE_ABSENT;
 	}
-	invalidate(u);
+	invalidate(u, k);
 }
 
 /* ---- start / stop ---------------------------------------------------------- */
@@ -318,9 +320,12 @@ static void amdvi_stop(void *ctx)
 	wr64(u, AMDVI_STATUS, AMDVI_STATUS_EVT_OVERFLOW | AMDVI_STATUS_EVT_INT |
 			      AMDVI_STATUS_COMWAIT_INT);
 	u->running = false;
+	for (unsigned k = 0; k < IOMMU_DOMAINS; k++) {
+		dma_free(u->dom[k].pool);
+		u->dom[k] = (struct amdvi_domain){ 0 };
+	}
 	dma_free(u->pool);
 	u->pool = NULL;
-	u->pt = NULL;
 }
 
 static int refuse(char *why, size_t n, const char *msg)
@@ -329,14 +334,12 @@ static int refuse(char *why, size_t n, const char *msg)
 	return RC_ENOTSUP;
 }
 
-static int amdvi_start(void *ctx, struct pci_bdf dev, bool strict,
-		       const struct pci_inventory *inv, char *why, size_t n)
+static int amdvi_start(void *ctx, struct pci_bdf owner, const struct pci_inventory *inv,
+		       char *why, size_t n)
 {
 	struct amdvi_unit *u = ctx;
-	uint64_t *dte;
 
-	(void)dev;
-	(void)inv; /* everyone else: DTE.V = 0, untranslated (2.2.2) */
+	(void)inv; /* everyone: DTE.V = 0, untranslated (2.2.2) */
 	u->control_at_start = rd64(u, AMDVI_CONTROL);
 	if (u->control_at_start == ~0ull)
 		return refuse(why, n, "AMD-Vi registers read all-ones");
@@ -347,28 +350,18 @@ static int amdvi_start(void *ctx, struct pci_bdf dev, bool strict,
 	u->devtab_at_start = rd64(u, AMDVI_DEV_TABLE);
 	u->cmd_at_start = rd64(u, AMDVI_CMD_BUF);
 	u->evt_at_start = rd64(u, AMDVI_EVT_LOG);
-	int rc = dma_alloc_flags(dev, (size_t)POOL_PAGES * PLAT_PAGE_SIZE, DMA_UNMAPPED,
+	int rc = dma_alloc_flags(owner, (size_t)POOL_PAGES * PLAT_PAGE_SIZE, DMA_UNMAPPED,
 				 &u->pool);
 	if (rc) {
 		fmt_snprintf(why, n, "no memory for AMD-Vi tables: %s", rc_name(rc));
 		return rc;
 	}
-	u->devtab = page(u, 0);
-	u->cmd = page(u, CMD_PAGE);
-	u->evt = page(u, EVT_PAGE);
-	u->sem = page(u, SEM_PAGE);
+	u->devtab = page(u->pool, 0);
+	u->cmd = page(u->pool, CMD_PAGE);
+	u->evt = page(u->pool, EVT_PAGE);
+	u->sem = page(u->pool, SEM_PAGE);
 	u->cmd_tail = u->evt_head = 0;
 	u->sem_seq = 0;
-
-	/* Our entry: translated through our table, or passed through
-	 * (mode 0, both permissions: Linux's identity domain). */
-	dte = u->devtab + (size_t)u->ivrs.devid * (AMDVI_DTE_BYTES / 8);
-	if (strict) {
-		u->pt = pt_page(u);
-		dte[0] = bus_of(u->pt) | (uint64_t)AMDVI_LEVELS << AMDVI_DTE_MODE_SHIFT;
-	}
-	dte[1] = AMDVI_DOMAIN;
-	dte[0] |= AMDVI_DTE_IR | AMDVI_DTE_IW | AMDVI_DTE_TV | AMDVI_DTE_V;
 	plat_wmb();
 
 	/* Linux iommu_init_flags/iommu_enable order: tables and logs, then
@@ -392,10 +385,87 @@ static int amdvi_start(void *ctx, struct pci_bdf dev, bool strict,
 		amdvi_stop(u);
 		return refuse(why, n, "AMD-Vi: CONTROL.IommuEn did not stay set");
 	}
-	if (!invalidate(u)) {
+	if (!cmd_sync(u)) {
 		amdvi_stop(u);
 		fmt_snprintf(why, n, "AMD-Vi: COMPLETION_WAIT did not complete within %u us",
 			     AMDVI_CMD_TIMEOUT_US);
+		return RC_ETIMEDOUT;
+	}
+	return RC_OK;
+}
+
+static uint64_t *dte_of(struct amdvi_unit *u, uint16_t devid)
+{
+	return u->devtab + (size_t)devid * (AMDVI_DTE_BYTES / 8);
+}
+
+static void amdvi_detach(void *ctx, unsigned k)
+{
+	struct amdvi_unit *u = ctx;
+	struct amdvi_domain *dm = &u->dom[k];
+	uint64_t *dte;
+
+	if (!dm->used)
+		return;
+	/* V first: untranslated again (2.2.2), then the entry's cached copy
+	 * and the domain's pages invalidated (Linux clear_dte_entry, then
+	 * amd_iommu_flush_dte and the domain flush). */
+	dte = dte_of(u, dm->devid);
+	dte[0] = 0;
+	plat_wmb();
+	dte[1] = 0;
+	if (u->running)
+		invalidate(u, k);
+	dma_free(dm->pool);
+	*dm = (struct amdvi_domain){ 0 };
+}
+
+static int amdvi_attach(void *ctx, unsigned k, struct pci_bdf dev, bool strict,
+			char *why, size_t n)
+{
+	struct amdvi_unit *u = ctx;
+	struct amdvi_domain *dm = &u->dom[k];
+	struct ivrs_unit iv;
+	uint64_t *dte;
+	int rc = ivrs_find(plat_acpi_table("IVRS"), dev, &iv, why, n);
+
+	if (rc)
+		return rc;
+	/* Requests carry the alias (a bridge's id): a device sharing it with
+	 * another domain's cannot have one of its own. */
+	for (unsigned j = 0; j < IOMMU_DOMAINS; j++)
+		if (u->dom[j].used && u->dom[j].devid == iv.devid) {
+			fmt_snprintf(why, n, "AMD-Vi device id 0x%04x is already another "
+				     "device's (an IVRS alias)", iv.devid);
+			return RC_ENOTSUP;
+		}
+	*dm = (struct amdvi_domain){ .devid = iv.devid, .used = true };
+	dte = dte_of(u, iv.devid);
+	/* Translated through its own table, or passed through (mode 0, both
+	 * permissions: Linux's identity domain). The entry was not valid:
+	 * everything but V first, V last (Linux set_dte_entry). */
+	dte[0] = 0;
+	if (strict) {
+		rc = dma_alloc_flags(dev, (size_t)AMDVI_PT_PAGES * PLAT_PAGE_SIZE, DMA_UNMAPPED,
+				     &dm->pool);
+		if (rc) {
+			fmt_snprintf(why, n, "no memory for AMD-Vi page tables: %s",
+				     rc_name(rc));
+			*dm = (struct amdvi_domain){ 0 };
+			return rc;
+		}
+		dm->pt = pt_page(dm);
+		dte[0] = bus_of(dm->pt) | (uint64_t)AMDVI_LEVELS << AMDVI_DTE_MODE_SHIFT;
+	}
+	dte[1] = AMDVI_DOMAIN_FIRST + k;
+	dte[0] |= AMDVI_DTE_IR | AMDVI_DTE_IW | AMDVI_DTE_TV;
+	plat_wmb();
+	dte[0] |= AMDVI_DTE_V;
+	plat_wmb();
+	if (!invalidate(u, k)) {
+		fmt_snprintf(why, n, "AMD-Vi: COMPLETION_WAIT did not complete within %u us",
+			     AMDVI_CMD_TIMEOUT_US);
+		amdvi_detach(u, k);
 		return RC_ETIMEDOUT;
 	}
 	return RC_OK;
@@ -466,11 +536,15 @@ static bool amdvi_fault_take(void *ctx, struct iommu_fault *f)
 
 static uint32_t amdvi_sid(void *ctx, struct pci_bdf b)
 {
-	const struct amdvi_unit *u = ctx;
-	uint16_t id = (uint16_t)(b.bus << 8 | b.dev << 3 | b.fn);
+	const uint8_t *t = plat_acpi_table("IVRS");
+	struct ivrs_unit iv;
+	char why[8];
 
-	/* An IVRS alias renames the device we looked up; others are as on the bus. */
-	return id == u->ivrs.rid ? u->ivrs.devid : id;
+	(void)ctx;
+	/* An IVRS alias renames a device; others are as on the bus. */
+	if (t && !ivrs_find(t, b, &iv, why, sizeof(why)))
+		return iv.devid;
+	return (uint32_t)(b.bus << 8 | b.dev << 3 | b.fn);
 }
 
 static uint64_t amdvi_base(void *ctx)
@@ -482,8 +556,11 @@ static uint64_t amdvi_base(void *ctx)
 static unsigned amdvi_table_pages(void *ctx)
 {
 	const struct amdvi_unit *u = ctx;
+	unsigned n = u->pool ? DEVTAB_PAGES : 0;
 
-	return u->pool ? DEVTAB_PAGES + u->pt_used : 0;
+	for (unsigned k = 0; k < IOMMU_DOMAINS; k++)
+		n += u->dom[k].pool ? u->dom[k].pt_used : 0;
+	return n;
 }
 
 static unsigned amdvi_records(void *ctx)
@@ -493,7 +570,8 @@ static unsigned amdvi_records(void *ctx)
 }
 
 const struct iommu_ops amdvi_ops = {
-	"AMD-Vi", "IVRS", amdvi_find, amdvi_start, amdvi_map, amdvi_unmap, amdvi_stop,
+	"AMD-Vi", "IVRS", amdvi_find, amdvi_start, amdvi_attach, amdvi_detach, amdvi_map,
+	amdvi_unmap, amdvi_stop,
 	amdvi_fault_pending, amdvi_fault_take, amdvi_sid, amdvi_base, amdvi_table_pages,
 	amdvi_records,
 };

@@ -1,8 +1,9 @@
 /*
  * amdvi.h - one AMD-Vi IOMMU programmed by hand pre-OS: found in the ACPI
- * IVRS table, a full device table in which only our device's entry is
+ * IVRS table, a full device table in which only our devices' entries are
  * valid (every other device id passes through untranslated, as DTE.V = 0
- * means), a 4-level I/O page table with our buffers identity-mapped, the
+ * means), for each of them a domain of its own: a 4-level I/O page table
+ * with its buffers identity-mapped (strict) or none (passthrough), the
  * command buffer (INVALIDATE_DEVTAB_ENTRY, INVALIDATE_IOMMU_PAGES,
  * COMPLETION_WAIT) and the event log read for IO_PAGE_FAULT.
  */
@@ -11,7 +12,8 @@
 
 #include "dma/iommu_unit.h"
 
-/* Pages for I/O page tables: a few hundred MiB of 4 KiB mappings. */
+/* Pages for one domain's I/O page tables: a few hundred MiB of 4 KiB
+ * mappings. */
 #define AMDVI_PT_PAGES 512
 
 /* What the IVRS table says about the unit that serves one device. */
@@ -38,13 +40,18 @@ struct amdvi_unit {
 	/* firmware's registers, put back by stop */
 	uint64_t control_at_start, devtab_at_start, cmd_at_start, evt_at_start;
 	/* our memory: device table, command buffer, event log, completion
-	 * semaphore, then page-table pages */
+	 * semaphore; then each attached device's domain */
 	struct dma_buf *pool;
-	unsigned pt_used;
 	uint64_t *devtab;
 	uint64_t *cmd, *evt;
 	volatile uint64_t *sem;
-	uint64_t *pt;         /* our device's top-level page table (strict) */
+	struct amdvi_domain {
+		uint16_t devid;       /* the device id its requests carry */
+		bool used;
+		struct dma_buf *pool; /* its page tables (strict), else NULL */
+		unsigned pt_used;
+		uint64_t *pt;         /* its top-level page table (strict) */
+	} dom[IOMMU_DOMAINS];
 	uint32_t cmd_tail, evt_head; /* byte offsets */
 	uint64_t sem_seq;
 	bool running;

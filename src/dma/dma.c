@@ -1,6 +1,8 @@
 /* dma.c - identity-mapped DMA buffers, tracked (see dma.h). */
 #include "dma/dma.h"
 
+#include "pci/pci.h"
+
 static struct dma_buf bufs[DMA_MAX_BUFS];
 static const struct dma_mapper *mapper;
 /* The current period's peaks (dma_usage_take). */
@@ -49,13 +51,17 @@ static bool mappable(const struct dma_buf *b)
 	return b->used && !(b->flags & DMA_UNMAPPED);
 }
 
-int dma_set_mapper(const struct dma_mapper *m)
+void dma_set_mapper(const struct dma_mapper *m)
 {
 	mapper = m;
-	for (unsigned i = 0; m && i < DMA_MAX_BUFS; i++) {
-		if (!mappable(&bufs[i]))
+}
+
+int dma_map_held(struct pci_bdf dev)
+{
+	for (unsigned i = 0; mapper && i < DMA_MAX_BUFS; i++) {
+		if (!mappable(&bufs[i]) || !pci_bdf_eq(bufs[i].dev, dev))
 			continue;
-		int rc = m->map(m->ctx, bufs[i].bus, bufs[i].mem.size);
+		int rc = mapper->map(mapper->ctx, dev, bufs[i].bus, bufs[i].mem.size);
 		if (rc)
 			return rc;
 	}
@@ -98,7 +104,7 @@ int dma_alloc_flags(struct pci_bdf dev, size_t size, unsigned flags,
 	b->used = true;
 	usage_note();
 	if (mapper && mappable(b)) {
-		rc = mapper->map(mapper->ctx, b->bus, b->mem.size);
+		rc = mapper->map(mapper->ctx, b->dev, b->bus, b->mem.size);
 		if (rc) {
 			dma_free(b);
 			return rc;
@@ -131,7 +137,7 @@ void dma_free(struct dma_buf *b)
 	if (!b || !b->used)
 		return;
 	if (mapper && mappable(b))
-		mapper->unmap(mapper->ctx, b->bus, b->mem.size);
+		mapper->unmap(mapper->ctx, b->dev, b->bus, b->mem.size);
 	if (!(b->flags & DMA_UNBACKED))
 		plat_dma_free(&b->mem);
 	*b = (struct dma_buf){ 0 };

@@ -30,16 +30,20 @@ struct dma_buf {
 };
 
 /*
- * The IOMMU layer's hook: every buffer the device may reach is mapped
- * when allocated (or when the hook is installed) and unmapped when freed.
+ * The IOMMU layer's hook: every buffer a device may reach is mapped for
+ * that device (the one it was allocated for) when allocated, or when the
+ * device enters a mode that translates (dma_map_held), and unmapped when
+ * freed.
  */
 struct dma_mapper {
-	int (*map)(void *ctx, uint64_t bus, size_t size);
-	void (*unmap)(void *ctx, uint64_t bus, size_t size);
+	int (*map)(void *ctx, struct pci_bdf dev, uint64_t bus, size_t size);
+	void (*unmap)(void *ctx, struct pci_bdf dev, uint64_t bus, size_t size);
 	void *ctx;
 };
-/* Install m (NULL: none) and map every buffer already held. */
-int dma_set_mapper(const struct dma_mapper *m);
+/* Install m (NULL: none). */
+void dma_set_mapper(const struct dma_mapper *m);
+/* Map every buffer dev holds through the hook installed. */
+int dma_map_held(struct pci_bdf dev);
 
 /* Allocate size bytes (page aligned, zeroed) that dev can reach. */
 int dma_alloc(struct pci_bdf dev, size_t size, struct dma_buf **out);

@@ -17,24 +17,36 @@ struct iommu_fault {
 	const char *reason;  /* the unit's reason, in words */
 };
 
+/* Devices one unit translates at once, each in a domain of its own (the
+ * most devices tested side by side: task.h's TASK_MAX). */
+#define IOMMU_DOMAINS 4
+
 /*
- * A unit driver. u is the driver's own state (iommu.c holds one of each).
- * find: RC_OK with the unit whose scope covers dev, else a reason in why;
- *   it reads the ACPI table only, never the unit.
- * start: take the unit over (refusing one the firmware uses), every other
- *   function passes through untranslated, dev translated (strict, nothing
- *   mapped yet) or passed through; stop undoes it and is idempotent.
- * map/unmap: identity-map [addr, addr+len) read/write for dev (strict).
+ * A unit driver. u is the driver's own state (iommu.c holds one per unit
+ * in use); k is a domain slot, [0, IOMMU_DOMAINS).
+ * find: RC_OK with the unit whose scope covers dev (its base known), else
+ *   a reason in why; it reads the ACPI table only, never the unit.
+ * start: take the unit over (refusing one the firmware uses; owner: whose
+ *   memory the tables are) with every function of inv passing through
+ *   untranslated, translation on; stop undoes it and is idempotent.
+ * attach: dev alone in domain k, translated (strict: nothing mapped yet)
+ *   or passed through; detach: back to passing through as the others.
+ *   Both while dev has no DMA in flight, the unit's caches invalidated
+ *   as its spec asks before they return; the other domains keep running.
+ * map/unmap: identity-map [addr, addr+len) read/write in domain k (strict).
  * sid: the id the unit records for function b.
  */
 struct iommu_ops {
 	const char *name;   /* "Intel VT-d" */
 	char acpi[5];       /* the ACPI table that describes it: "DMAR" */
 	int (*find)(void *u, struct pci_bdf dev, char *why, size_t n);
-	int (*start)(void *u, struct pci_bdf dev, bool strict,
-		     const struct pci_inventory *inv, char *why, size_t n);
-	int (*map)(void *u, uint64_t addr, size_t len);
-	void (*unmap)(void *u, uint64_t addr, size_t len);
+	int (*start)(void *u, struct pci_bdf owner, const struct pci_inventory *inv,
+		     char *why, size_t n);
+	int (*attach)(void *u, unsigned k, struct pci_bdf dev, bool strict, char *why,
+		      size_t n);
+	void (*detach)(void *u, unsigned k);
+	int (*map)(void *u, unsigned k, uint64_t addr, size_t len);
+	void (*unmap)(void *u, unsigned k, uint64_t addr, size_t len);
 	void (*stop)(void *u);
 	bool (*fault_pending)(void *u);
 	bool (*fault_take)(void *u, struct iommu_fault *f);

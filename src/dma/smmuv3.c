@@ -9,15 +9,15 @@
 /* Linux ARM_SMMU_POLL_TIMEOUT_US: CR0ACK and CMD_SYNC within 1 s. */
 #define SMMU_POLL_TIMEOUT_US	1000000
 #define SMMU_POLL_US		10
-#define SMMU_ASID		1
+#define SMMU_ASID_FIRST		1	/* domain slot k's ASID: this + k */
 /* Linear stream tables only: 2^16 streams (4 MiB) at most. */
 #define SMMU_MAX_LOG2_STREAMS	16
-/* Pool layout, in pages: context descriptor, queues, page tables. */
-#define CD_PAGE			0
-#define CMDQ_PAGE		1
-#define EVTQ_PAGE		2
-#define PT_FIRST		3
-#define POOL_PAGES		(PT_FIRST + SMMUV3_PT_PAGES)
+/* Pool layout, in pages: the queues; a domain's: CD, page tables. */
+#define CMDQ_PAGE		0
+#define EVTQ_PAGE		1
+#define POOL_PAGES		2
+#define PT_FIRST		1
+#define DOMAIN_PAGES		(PT_FIRST + SMMUV3_PT_PAGES)
 
 /* ---- ACPI IORT ------------------------------------------------------------- */
 
@@ -138,9 +138,9 @@ static uint64_t bus_of(const void *p)
 	return (uint64_t)(uintptr_t)p; /* our pages are identity-mapped */
 }
 
-static uint64_t *page(const struct smmuv3_unit *u, unsigned i)
+static uint64_t *page(const struct dma_buf *pool, unsigned i)
 {
-	return (uint64_t *)((uint8_t *)u->pool->cpu + (size_t)i * PLAT_PAGE_SIZE);
+	return (uint64_t *)((uint8_t *)pool->cpu + (size_t)i * PLAT_PAGE_SIZE);
 }
 
 /* A unit that does not snoop (IDR0.COHACC = 0) reads our tables from
@@ -149,7 +149,11 @@ static void publish(struct smmuv3_unit *u)
 {
 	if (!(u->idr0 & SMMU_IDR0_COHACC)) {
 		plat_cache_flush(u->strtab, (size_t)SMMU_STE_BYTES << u->log2_streams);
-		plat_cache_flush(u->pool->cpu, (size_t)(PT_FIRST + u->pt_used) * PLAT_PAGE_SIZE);
+		plat_cache_flush(u->pool->cpu, (size_t)POOL_PAGES * PLAT_PAGE_SIZE);
+		for (unsigned k = 0; k < IOMMU_DOMAINS; k++)
+			if (u->dom[k].pool)
+				plat_cache_flush(u->dom[k].pool->cpu, (size_t)(PT_FIRST +
+						 u->dom[k].pt_used) * PLAT_PAGE_SIZE);
 	}
 	plat_wmb();
 }
@@ -208,27 +212,27 @@ static bool sync(struct smmuv3_unit *u)
 
 /* ---- tables ------------------------------------------------------------------ */
 
-static uint64_t *pt_page(struct smmuv3_unit *u)
+static uint64_t *pt_page(struct smmuv3_domain *dm)
 {
 	uint64_t *p;
 
-	if (u->pt_used >= SMMUV3_PT_PAGES)
+	if (dm->pt_used >= SMMUV3_PT_PAGES)
 		return NULL;
-	p = page(u, PT_FIRST + u->pt_used++);
+	p = page(dm->pool, PT_FIRST + dm->pt_used++);
 	for (unsigned i = 0; i < SMMU_PT_ENTRIES; i++)
 		p[i] = 0;
 	return p;
 }
 
 /* The level-3 entry for addr, creating levels 1-3 (VMSAv8-64 4 KiB granule). */
-static uint64_t *pte(struct smmuv3_unit *u, uint64_t addr, bool create)
+static uint64_t *pte(struct smmuv3_domain *dm, uint64_t addr, bool create)
 {
-	uint64_t *table = u->pt;
+	uint64_t *table = dm->pt;
 
 	for (unsigned level = 0; level < SMMU_PT_LEVELS - 1; level++) {
 		unsigned idx = (addr >> (39 - 9 * level)) & (SMMU_PT_ENTRIES - 1);
 		if (!(table[idx] & SMMU_PTE_VALID)) {
-			uint64_t *next = create ? pt_page(u) : NULL;
+			uint64_t *next = create ? pt_page(dm) : NULL;
 			if (!next)
 				return NULL;
 			table[idx] = bus_of(next) | SMMU_PTE_TABLE | SMMU_PTE_VALID;
@@ -238,21 +242,23 @@ static uint64_t *pte(struct smmuv3_unit *u, uint64_t addr, bool create)
 	return &table[(addr >> 12) & (SMMU_PT_ENTRIES - 1)];
 }
 
-/* Invalidate our ASID's TLB entries and wait (Linux arm_smmu_tlb_inv_context). */
-static bool tlbi(struct smmuv3_unit *u)
+/* Invalidate domain k's ASID's TLB entries and wait (Linux
+ * arm_smmu_tlb_inv_context). */
+static bool tlbi(struct smmuv3_unit *u, unsigned k)
 {
-	cmd(u, SMMU_CMD_TLBI_NH_ASID | (uint64_t)SMMU_ASID << 48, 0);
+	cmd(u, SMMU_CMD_TLBI_NH_ASID | (uint64_t)(SMMU_ASID_FIRST + k) << 48, 0);
 	return sync(u);
 }
 
-static int smmuv3_map(void *ctx, uint64_t addr, size_t len)
+static int smmuv3_map(void *ctx, unsigned k, uint64_t addr, size_t len)
 {
 	struct smmuv3_unit *u = ctx;
+	struct smmuv3_domain *dm = &u->dom[k];
 
-	if (!u->running || !u->pt)
+	if (!u->running || !dm->pt)
 		return RC_OK;
 	for (uint64_t a = addr & ~0xfffull; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t *e = pte(u, a, true);
+		uint64_t *e = pte(dm, a, true);
 		if (!e)
 			return RC_ENOMEM;
 		/* Linux arm_lpae_prot_to_pte: read/write, unprivileged, cacheable
@@ -260,21 +266,22 @@ static int smmuv3_map(void *ctx, uint64_t addr, size_t len)
 		*e = a | SMMU_PTE_NG | SMMU_PTE_AF | SMMU_PTE_SH_ISH | SMMU_PTE_AP_UNPRIV |
 		     SMMU_PTE_TABLE | SMMU_PTE_VALID;
 	}
-	return tlbi(u) ? RC_OK : RC_ETIMEDOUT;
+	return tlbi(u, k) ? RC_OK : RC_ETIMEDOUT;
 }
 
-static void smmuv3_unmap(void *ctx, uint64_t addr, size_t len)
+static void smmuv3_unmap(void *ctx, unsigned k, uint64_t addr, size_t len)
 {
 	struct smmuv3_unit *u = ctx;
+	struct smmuv3_domain *dm = &u->dom[k];
 
-	if (!u->running || !u->pt)
+	if (!u->running || !dm->pt)
 		return;
 	for (uint64_t a = addr & ~0xfffull; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t *e = pte(u, a, false);
+		uint64_t *e = pte(dm, a, false);
 		if (e)
 			*e = 0;
 	}
-	tlbi(u);
+	tlbi(u, k);
 }
 
 /* ---- start / stop ------------------------------------------------------------- */
@@ -310,10 +317,21 @@ static void smmuv3_stop(void *ctx)
 	if (u->cr0_at_start)
 		cr0(u, u->cr0_at_start);
 	u->running = false;
+	for (unsigned k = 0; k < IOMMU_DOMAINS; k++) {
+		dma_free(u->dom[k].pool);
+		u->dom[k] = (struct smmuv3_domain){ 0 };
+	}
 	dma_free(u->strtab_buf);
 	dma_free(u->pool);
 	u->strtab_buf = u->pool = NULL;
-	u->pt = NULL;
+}
+
+static void bypass_ste(uint64_t *ste)
+{
+	for (unsigned i = 2; i < SMMU_STE_BYTES / 8; i++)
+		ste[i] = 0;
+	ste[1] = SMMU_STE1_SHCFG_INCOMING;
+	ste[0] = SMMU_STE_CFG_BYPASS | SMMU_STE_V;
 }
 
 static int refuse(char *why, size_t n, const char *msg)
@@ -342,8 +360,8 @@ static unsigned log2_streams(const struct smmuv3_unit *u, const struct pci_inven
 	return l < 8 ? 8 : l;
 }
 
-static int smmuv3_start(void *ctx, struct pci_bdf dev, bool strict,
-			const struct pci_inventory *inv, char *why, size_t n)
+static int smmuv3_start(void *ctx, struct pci_bdf owner, const struct pci_inventory *inv,
+			char *why, size_t n)
 {
 	struct smmuv3_unit *u = ctx;
 	size_t tab;
@@ -381,9 +399,9 @@ static int smmuv3_start(void *ctx, struct pci_bdf dev, bool strict,
 
 	/* The stream table is aligned to its size (3.3.1): allocate twice it. */
 	tab = (size_t)SMMU_STE_BYTES << u->log2_streams;
-	rc = dma_alloc_flags(dev, 2 * tab, DMA_UNMAPPED, &u->strtab_buf);
+	rc = dma_alloc_flags(owner, 2 * tab, DMA_UNMAPPED, &u->strtab_buf);
 	if (!rc)
-		rc = dma_alloc_flags(dev, (size_t)POOL_PAGES * PLAT_PAGE_SIZE, DMA_UNMAPPED,
+		rc = dma_alloc_flags(owner, (size_t)POOL_PAGES * PLAT_PAGE_SIZE, DMA_UNMAPPED,
 				     &u->pool);
 	if (rc) {
 		fmt_snprintf(why, n, "no memory for SMMUv3 tables: %s", rc_name(rc));
@@ -392,31 +410,14 @@ static int smmuv3_start(void *ctx, struct pci_bdf dev, bool strict,
 		return rc;
 	}
 	u->strtab = (uint64_t *)(uintptr_t)((u->strtab_buf->bus + tab - 1) & ~(uint64_t)(tab - 1));
-	u->cd = page(u, CD_PAGE);
-	u->cmdq = page(u, CMDQ_PAGE);
-	u->evtq = page(u, EVTQ_PAGE);
+	u->cmdq = page(u->pool, CMDQ_PAGE);
+	u->evtq = page(u->pool, EVTQ_PAGE);
 	u->cmd_prod = u->evt_cons = 0;
-	u->pt_used = 0;
 
-	/* Every stream bypasses (Linux arm_smmu_make_bypass_ste) ... */
-	for (size_t s = 0; s < ((size_t)1 << u->log2_streams); s++) {
-		u->strtab[8 * s] = SMMU_STE_CFG_BYPASS | SMMU_STE_V;
-		u->strtab[8 * s + 1] = SMMU_STE1_SHCFG_INCOMING;
-	}
-	/* ... but ours, which is translated through one context descriptor
-	 * (Linux arm_smmu_make_s1_cd, arm_smmu_make_cdtable_ste). */
-	if (strict) {
-		uint64_t *ste = u->strtab + 8 * u->iort.sid;
-		u->pt = pt_page(u);
-		u->cd[0] = SMMU_CD0_T0SZ(SMMU_PT_T0SZ) | SMMU_CD0_TG0_4K | SMMU_CD0_IRGN0_WB |
-			   SMMU_CD0_ORGN0_WB | SMMU_CD0_SH0_ISH | SMMU_CD0_EPD1 | SMMU_CD0_V |
-			   SMMU_CD0_IPS(SMMU_IDR5_OAS(u->idr5)) | SMMU_CD0_AA64 | SMMU_CD0_R |
-			   SMMU_CD0_A | SMMU_CD0_ASET | SMMU_CD0_ASID(SMMU_ASID);
-		u->cd[1] = bus_of(u->pt) & SMMU_CD1_TTB0;
-		u->cd[3] = SMMU_MAIR_WB;
-		ste[1] = SMMU_STE1_S1DSS_SSID0 | SMMU_STE1_S1C_WB_ISH;
-		ste[0] = (bus_of(u->cd) & SMMU_STE_S1CTXPTR) | SMMU_STE_CFG_S1 | SMMU_STE_V;
-	}
+	/* Every stream bypasses (Linux arm_smmu_make_bypass_ste); attach
+	 * gives a device a domain of its own. */
+	for (size_t s = 0; s < ((size_t)1 << u->log2_streams); s++)
+		bypass_ste(u->strtab + 8 * s);
 	publish(u);
 
 	/* Linux arm_smmu_device_reset order: off, attributes, tables and
@@ -451,6 +452,96 @@ static int smmuv3_start(void *ctx, struct pci_bdf dev, bool strict,
 			     "%u us (CMDQ_CONS 0x%08x, GERROR 0x%08x)", SMMU_POLL_TIMEOUT_US,
 			     rd32(u, SMMU_CMDQ_CONS), rd32(u, SMMU_GERROR));
 		smmuv3_stop(u);
+		return RC_ETIMEDOUT;
+	}
+	return RC_OK;
+}
+
+/*
+ * A live STE given new contents (3.21.3.1, Linux arm_smmu_write_ste when
+ * the update cannot be hitless): invalid first (the stream has no DMA in
+ * flight, so nothing is aborted), CFGI_STE and CMD_SYNC, then every word
+ * but the first, the first, and CFGI_STE and CMD_SYNC again.
+ */
+static bool write_ste(struct smmuv3_unit *u, uint32_t sid, const uint64_t *want)
+{
+	uint64_t *ste = u->strtab + 8 * sid;
+	bool ok;
+
+	ste[0] = 0;
+	cmd(u, SMMU_CMD_CFGI_STE | (uint64_t)sid << 32, 1 /* leaf */);
+	ok = sync(u);
+	for (unsigned i = 1; i < SMMU_STE_BYTES / 8; i++)
+		ste[i] = want[i];
+	plat_wmb();
+	ste[0] = want[0];
+	cmd(u, SMMU_CMD_CFGI_STE | (uint64_t)sid << 32, 1);
+	return sync(u) && ok;
+}
+
+static void smmuv3_detach(void *ctx, unsigned k)
+{
+	struct smmuv3_unit *u = ctx;
+	struct smmuv3_domain *dm = &u->dom[k];
+	uint64_t ste[SMMU_STE_BYTES / 8];
+
+	if (!dm->used)
+		return;
+	/* Bypassing again, then the domain's TLB entries gone. */
+	if (u->running && dm->pt) {
+		bypass_ste(ste);
+		write_ste(u, dm->sid, ste);
+		tlbi(u, k);
+	}
+	dma_free(dm->pool);
+	*dm = (struct smmuv3_domain){ 0 };
+}
+
+static int smmuv3_attach(void *ctx, unsigned k, struct pci_bdf dev, bool strict,
+			 char *why, size_t n)
+{
+	struct smmuv3_unit *u = ctx;
+	struct smmuv3_domain *dm = &u->dom[k];
+	uint64_t ste[SMMU_STE_BYTES / 8] = { 0 };
+	struct iort_unit o;
+	int rc = iort_find(plat_acpi_table("IORT"), dev, &o, why, n);
+
+	if (rc)
+		return rc;
+	if (o.sid >> u->log2_streams) {
+		fmt_snprintf(why, n, "stream id 0x%x is beyond the stream table", o.sid);
+		return RC_ENOTSUP;
+	}
+	*dm = (struct smmuv3_domain){ .sid = o.sid, .used = true };
+	if (!strict)
+		return RC_OK; /* it bypasses, as every stream does */
+	rc = dma_alloc_flags(dev, (size_t)DOMAIN_PAGES * PLAT_PAGE_SIZE, DMA_UNMAPPED,
+			     &dm->pool);
+	if (rc) {
+		fmt_snprintf(why, n, "no memory for SMMUv3 page tables: %s", rc_name(rc));
+		*dm = (struct smmuv3_domain){ 0 };
+		return rc;
+	}
+	/* Translated through one context descriptor of its own, with its
+	 * own ASID (Linux arm_smmu_make_s1_cd, arm_smmu_make_cdtable_ste). */
+	dm->cd = page(dm->pool, 0);
+	dm->pt = pt_page(dm);
+	for (unsigned i = 0; i < SMMU_CD_BYTES / 8; i++)
+		dm->cd[i] = 0;
+	dm->cd[0] = SMMU_CD0_T0SZ(SMMU_PT_T0SZ) | SMMU_CD0_TG0_4K | SMMU_CD0_IRGN0_WB |
+		    SMMU_CD0_ORGN0_WB | SMMU_CD0_SH0_ISH | SMMU_CD0_EPD1 | SMMU_CD0_V |
+		    SMMU_CD0_IPS(SMMU_IDR5_OAS(u->idr5)) | SMMU_CD0_AA64 | SMMU_CD0_R |
+		    SMMU_CD0_A | SMMU_CD0_ASET | SMMU_CD0_ASID(SMMU_ASID_FIRST + k);
+	dm->cd[1] = bus_of(dm->pt) & SMMU_CD1_TTB0;
+	dm->cd[3] = SMMU_MAIR_WB;
+	ste[1] = SMMU_STE1_S1DSS_SSID0 | SMMU_STE1_S1C_WB_ISH;
+	ste[0] = (bus_of(dm->cd) & SMMU_STE_S1CTXPTR) | SMMU_STE_CFG_S1 | SMMU_STE_V;
+	/* A fresh ASID may still have stale entries from a previous run. */
+	if (!write_ste(u, dm->sid, ste) || !tlbi(u, k)) {
+		fmt_snprintf(why, n, "SMMUv3 did not complete CFGI_STE/CMD_SYNC within %u us "
+			     "(CMDQ_CONS 0x%08x, GERROR 0x%08x)", SMMU_POLL_TIMEOUT_US,
+			     rd32(u, SMMU_CMDQ_CONS), rd32(u, SMMU_GERROR));
+		smmuv3_detach(u, k);
 		return RC_ETIMEDOUT;
 	}
 	return RC_OK;
@@ -529,9 +620,11 @@ static unsigned smmuv3_table_pages(void *ctx)
 {
 	const struct smmuv3_unit *u = ctx;
 	size_t tab = (size_t)SMMU_STE_BYTES << u->log2_streams;
+	unsigned n = u->strtab_buf ? (unsigned)((tab + PLAT_PAGE_SIZE - 1) / PLAT_PAGE_SIZE) : 0;
 
-	return u->strtab_buf ? (unsigned)((tab + PLAT_PAGE_SIZE - 1) / PLAT_PAGE_SIZE) +
-				       u->pt_used : 0;
+	for (unsigned k = 0; k < IOMMU_DOMAINS; k++)
+		n += u->dom[k].pool ? u->dom[k].pt_used : 0;
+	return n;
 }
 
 /* The event queue holds at most its entries: one drain takes no more. */
@@ -542,7 +635,8 @@ static unsigned smmuv3_records(void *ctx)
 }
 
 const struct iommu_ops smmuv3_ops = {
-	"Arm SMMUv3", "IORT", smmuv3_find, smmuv3_start, smmuv3_map, smmuv3_unmap,
+	"Arm SMMUv3", "IORT", smmuv3_find, smmuv3_start, smmuv3_attach, smmuv3_detach,
+	smmuv3_map, smmuv3_unmap,
 	smmuv3_stop, smmuv3_fault_pending, smmuv3_fault_take, smmuv3_sid, smmuv3_base,
 	smmuv3_table_pages, smmuv3_records,
 };

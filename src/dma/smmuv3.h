@@ -1,9 +1,10 @@
 /*
  * smmuv3.h - one Arm SMMUv3 programmed by hand pre-OS: found through the
  * ACPI IORT table (root complex ID mapping to an SMMUv3 node), a linear
- * stream table in which every stream of the inventory bypasses and ours
- * is translated (stage 1, one context descriptor, a 4-level table with
- * our buffers identity-mapped) or bypasses too, the command queue
+ * stream table in which every stream of the inventory bypasses and each
+ * of ours in strict is translated in a domain of its own (stage 1, one
+ * context descriptor and ASID, a 4-level table with its buffers
+ * identity-mapped), the command queue
  * (CFGI_STE, CFGI_ALL, TLBI, SYNC) and the event queue read for
  * translation faults.
  */
@@ -12,7 +13,8 @@
 
 #include "dma/iommu_unit.h"
 
-/* Pages for stage-1 tables: a few hundred MiB of 4 KiB mappings. */
+/* Pages for one domain's stage-1 tables: a few hundred MiB of 4 KiB
+ * mappings. */
 #define SMMUV3_PT_PAGES 512
 
 /* What IORT says about the SMMUv3 that serves one device. */
@@ -40,10 +42,18 @@ struct smmuv3_unit {
 	uint32_t cr0_at_start, cr1_at_start, cr2_at_start, strtab_cfg_at_start;
 	uint64_t strtab_at_start, cmdq_at_start, evtq_at_start;
 	/* our memory: the stream table (twice its size, to align it to its
-	 * size), then a pool: CD, command queue, event queue, page tables */
+	 * size), the queues; then each attached device's domain: its
+	 * context descriptor, then its page tables */
 	struct dma_buf *strtab_buf, *pool;
-	unsigned pt_used, log2_streams;
-	uint64_t *strtab, *cd, *cmdq, *evtq, *pt;
+	unsigned log2_streams;
+	uint64_t *strtab, *cmdq, *evtq;
+	struct smmuv3_domain {
+		uint32_t sid;
+		bool used;
+		struct dma_buf *pool; /* CD and page tables (strict), else NULL */
+		unsigned pt_used;
+		uint64_t *cd, *pt;
+	} dom[IOMMU_DOMAINS];
 	uint32_t cmd_prod, evt_cons;
 	bool running;
 	unsigned faults_seen;

@@ -10,9 +10,10 @@
 /* Linux DMAR_OPERATION_TIMEOUT: a register command completes within 1 s. */
 #define VTD_OP_TIMEOUT_US	1000000
 #define VTD_OP_POLL_US		10
-/* Domain ids: ours translated or passed through, everyone else's PT. */
-#define VTD_DID_OURS		1
-#define VTD_DID_OTHERS		2
+/* Domain ids: everyone else's (passed through), then domain k's is
+ * VTD_DID_FIRST + k (CAP.ND: at least 16 ids, 10.4.2). */
+#define VTD_DID_OTHERS		1
+#define VTD_DID_FIRST		2
 /* ---- ACPI DMAR ----------------------------------------------------------- */
 
 
@@ -147,8 +148,14 @@ static bool invalidate_all(struct vtd_unit *u)
 
 	/* A unit that does not snoop (ECAP.C = 0) reads the tables from
 	 * memory: write back every table page in use first (6.1, 9.x). */
-	if (!VTD_ECAP_C(u->ecap) && u->pool)
-		plat_cache_flush(u->pool->cpu, (size_t)u->pool_used * PLAT_PAGE_SIZE);
+	if (!VTD_ECAP_C(u->ecap)) {
+		if (u->root_pool)
+			plat_cache_flush(u->root_pool->cpu, (size_t)u->root_used * PLAT_PAGE_SIZE);
+		for (unsigned k = 0; k < IOMMU_DOMAINS; k++)
+			if (u->dom[k].pool)
+				plat_cache_flush(u->dom[k].pool->cpu,
+						 (size_t)u->dom[k].pool_used * PLAT_PAGE_SIZE);
+	}
 	plat_wmb();
 	if (!flush_write_buffer(u))
 		return false;
@@ -161,11 +168,12 @@ static bool invalidate_all(struct vtd_unit *u)
 
 /* ---- tables -------------------------------------------------------------- */
 
-static uint64_t *pool_page(struct vtd_unit *u)
+/* The next zeroed page of a pool of max pages, or NULL when it is full. */
+static uint64_t *pool_page(struct dma_buf *pool, unsigned *used, unsigned max)
 {
-	if (u->pool_used >= VTD_TABLE_PAGES)
+	if (*used >= max)
 		return NULL;
-	uint64_t *p = (uint64_t *)((uint8_t *)u->pool->cpu + PLAT_PAGE_SIZE * u->pool_used++);
+	uint64_t *p = (uint64_t *)((uint8_t *)pool->cpu + PLAT_PAGE_SIZE * (*used)++);
 	for (unsigned i = 0; i < VTD_ENTRIES; i++)
 		p[i] = 0;
 	return p;
@@ -183,7 +191,7 @@ static uint64_t *context(struct vtd_unit *u, uint8_t bus, uint8_t devfn)
 	uint64_t *ctx;
 
 	if (!(*root & VTD_ROOT_PRESENT)) {
-		ctx = pool_page(u);
+		ctx = pool_page(u->root_pool, &u->root_used, VTD_ROOT_PAGES);
 		if (!ctx)
 			return NULL;
 		*root = bus_of(ctx) | VTD_ROOT_PRESENT;
@@ -208,17 +216,38 @@ static int set_context(struct vtd_unit *u, struct pci_bdf b, uint64_t lo, uint16
 	return RC_OK;
 }
 
-/* The leaf entry for addr in our second-level tables, creating levels. */
-static uint64_t *pte(struct vtd_unit *u, uint64_t addr, bool create)
+/*
+ * A live unit's context entry given new contents. The entry is 128 bits
+ * and the unit may cache it: it is made not present and the context
+ * cache and IOTLB invalidated first, then written and invalidated again
+ * (VT-d 6.5.3.3; Linux domain_context_clear_one before
+ * domain_context_mapping_one). Global invalidations cover every domain.
+ */
+static int replace_context(struct vtd_unit *u, struct pci_bdf b, uint64_t lo, uint16_t did)
 {
-	uint64_t *table = u->slpt;
+	uint64_t *c = context(u, b.bus, (uint8_t)(b.dev << 3 | b.fn));
+
+	if (!c)
+		return RC_ENOMEM;
+	c[0] = 0;
+	if (!invalidate_all(u))
+		return RC_ETIMEDOUT;
+	set_context(u, b, lo, did);
+	return invalidate_all(u) ? RC_OK : RC_ETIMEDOUT;
+}
+
+/* The leaf entry for addr in domain dm's second-level tables, creating
+ * levels. */
+static uint64_t *pte(struct vtd_unit *u, struct vtd_domain *dm, uint64_t addr, bool create)
+{
+	uint64_t *table = dm->slpt;
 
 	for (unsigned level = u->levels; level > 1; level--) {
 		unsigned idx = (addr >> (12 + 9 * (level - 1))) & (VTD_ENTRIES - 1);
 		if (!(table[idx] & (VTD_PTE_READ | VTD_PTE_WRITE))) {
 			if (!create)
 				return NULL;
-			uint64_t *next = pool_page(u);
+			uint64_t *next = pool_page(dm->pool, &dm->pool_used, VTD_TABLE_PAGES);
 			if (!next)
 				return NULL;
 			table[idx] = bus_of(next) | VTD_PTE_READ | VTD_PTE_WRITE;
@@ -228,12 +257,14 @@ static uint64_t *pte(struct vtd_unit *u, uint64_t addr, bool create)
 	return &table[(addr >> 12) & (VTD_ENTRIES - 1)];
 }
 
-int vtd_map(struct vtd_unit *u, uint64_t addr, size_t len)
+int vtd_map(struct vtd_unit *u, unsigned k, uint64_t addr, size_t len)
 {
-	if (!u->running || !u->slpt)
+	struct vtd_domain *dm = &u->dom[k];
+
+	if (!u->running || !dm->slpt)
 		return RC_OK; /* nothing translated: nothing to map */
 	for (uint64_t a = addr & VTD_PAGE_MASK; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t *e = pte(u, a, true);
+		uint64_t *e = pte(u, dm, a, true);
 		if (!e)
 			return RC_ENOMEM;
 		*e = a | VTD_PTE_READ | VTD_PTE_WRITE;
@@ -241,16 +272,27 @@ int vtd_map(struct vtd_unit *u, uint64_t addr, size_t len)
 	return invalidate_all(u) ? RC_OK : RC_ETIMEDOUT;
 }
 
-void vtd_unmap(struct vtd_unit *u, uint64_t addr, size_t len)
+void vtd_unmap(struct vtd_unit *u, unsigned k, uint64_t addr, size_t len)
 {
-	if (!u->running || !u->slpt)
+	struct vtd_domain *dm = &u->dom[k];
+
+	if (!u->running || !dm->slpt)
 		return;
 	for (uint64_t a = addr & VTD_PAGE_MASK; a < addr + len; a += PLAT_PAGE_SIZE) {
-		uint64_t *e = pte(u, a, false);
+		uint64_t *e = pte(u, dm, a, false);
 		if (e)
 			*e = 0;
 	}
 	invalidate_all(u);
+}
+
+unsigned vtd_table_pages(const struct vtd_unit *u)
+{
+	unsigned n = u->root_pool ? u->root_used : 0;
+
+	for (unsigned k = 0; k < IOMMU_DOMAINS; k++)
+		n += u->dom[k].pool ? u->dom[k].pool_used : 0;
+	return n;
 }
 
 /* ---- start / stop -------------------------------------------------------- */
@@ -287,37 +329,32 @@ static int check_unit(struct vtd_unit *u, char *why, size_t n)
 	return RC_OK;
 }
 
-int vtd_start(struct vtd_unit *u, struct pci_bdf dev, bool strict,
-	      const struct pci_inventory *inv, char *why, size_t n)
+int vtd_start(struct vtd_unit *u, struct pci_bdf owner, const struct pci_inventory *inv,
+	      char *why, size_t n)
 {
 	int rc = check_unit(u, why, n);
 
 	if (rc)
 		return rc;
-	rc = dma_alloc_flags(dev, (size_t)VTD_TABLE_PAGES * PLAT_PAGE_SIZE, DMA_UNMAPPED,
-			     &u->pool);
+	rc = dma_alloc_flags(owner, (size_t)VTD_ROOT_PAGES * PLAT_PAGE_SIZE, DMA_UNMAPPED,
+			     &u->root_pool);
 	if (rc) {
 		fmt_snprintf(why, n, "no memory for VT-d tables: %s", rc_name(rc));
 		return rc;
 	}
-	u->pool_used = 0;
-	u->root = pool_page(u);
-	/* Everyone else passes through untranslated, as before. */
-	for (unsigned i = 0; i < inv->n && !rc; i++) {
-		struct pci_bdf b = inv->f[i].bdf;
-		if (b.seg == u->segment && !(b.bus == dev.bus && b.dev == dev.dev && b.fn == dev.fn))
-			rc = set_context(u, b, VTD_CTX_TT_PASS_THROUGH, VTD_DID_OTHERS);
-	}
-	if (!rc && strict) {
-		u->slpt = pool_page(u);
-		rc = u->slpt ? set_context(u, dev, bus_of(u->slpt) | VTD_CTX_TT_MULTI_LEVEL,
-					   VTD_DID_OURS) : RC_ENOMEM;
-	} else if (!rc) {
-		rc = set_context(u, dev, VTD_CTX_TT_PASS_THROUGH, VTD_DID_OURS);
-	}
+	u->root_used = 0;
+	u->root = pool_page(u->root_pool, &u->root_used, VTD_ROOT_PAGES);
+	/* Everyone passes through untranslated, as before; attach gives a
+	 * device a domain of its own. */
+	for (unsigned i = 0; i < inv->n && !rc; i++)
+		if (inv->f[i].bdf.seg == u->segment)
+			rc = set_context(u, inv->f[i].bdf, VTD_CTX_TT_PASS_THROUGH,
+					 VTD_DID_OTHERS);
 	if (rc) {
 		fmt_snprintf(why, n, "VT-d tables: %s", rc_name(rc));
-		goto err;
+		dma_free(u->root_pool);
+		u->root_pool = NULL;
+		return rc;
 	}
 	u->rtaddr_at_start = rd64(u, VTD_RTADDR);
 	u->fectl_at_start = rd32(u, VTD_FECTL);
@@ -327,29 +364,65 @@ int vtd_start(struct vtd_unit *u, struct pci_bdf dev, bool strict,
 	wr64(u, VTD_RTADDR, bus_of(u->root));
 	if (!gcmd(u, VTD_G_SRTP, true, VTD_G_SRTP) || !invalidate_all(u)) {
 		fmt_snprintf(why, n, "VT-d did not accept the root table or invalidation");
-		rc = RC_ETIMEDOUT;
-		goto err_regs;
+		vtd_stop(u);
+		return RC_ETIMEDOUT;
 	}
 	u->running = true;
 	if (!gcmd(u, VTD_G_TE, true, VTD_G_TE)) {
 		fmt_snprintf(why, n, "GSTS.TES did not follow GCMD.TE");
-		rc = RC_ETIMEDOUT;
-		goto err_regs;
+		vtd_stop(u);
+		return RC_ETIMEDOUT;
 	}
 	return RC_OK;
+}
 
-err_regs:
-	vtd_stop(u);
+static void domain_free(struct vtd_domain *dm)
+{
+	dma_free(dm->pool);
+	*dm = (struct vtd_domain){ 0 };
+}
+
+int vtd_attach(struct vtd_unit *u, unsigned k, struct pci_bdf dev, bool strict,
+	       char *why, size_t n)
+{
+	struct vtd_domain *dm = &u->dom[k];
+	uint64_t lo = VTD_CTX_TT_PASS_THROUGH;
+	int rc;
+
+	*dm = (struct vtd_domain){ .dev = dev, .used = true };
+	if (strict) {
+		rc = dma_alloc_flags(dev, (size_t)VTD_TABLE_PAGES * PLAT_PAGE_SIZE,
+				     DMA_UNMAPPED, &dm->pool);
+		if (rc) {
+			fmt_snprintf(why, n, "no memory for VT-d page tables: %s", rc_name(rc));
+			domain_free(dm);
+			return rc;
+		}
+		dm->slpt = pool_page(dm->pool, &dm->pool_used, VTD_TABLE_PAGES);
+		lo = bus_of(dm->slpt) | VTD_CTX_TT_MULTI_LEVEL;
+	}
+	rc = replace_context(u, dev, lo, (uint16_t)(VTD_DID_FIRST + k));
+	if (rc) {
+		fmt_snprintf(why, n, "VT-d context entry: %s", rc_name(rc));
+		vtd_detach(u, k);
+	}
 	return rc;
-err:
-	dma_free(u->pool);
-	u->pool = NULL;
-	return rc;
+}
+
+void vtd_detach(struct vtd_unit *u, unsigned k)
+{
+	struct vtd_domain *dm = &u->dom[k];
+
+	if (!dm->used)
+		return;
+	if (u->running)
+		replace_context(u, dm->dev, VTD_CTX_TT_PASS_THROUGH, VTD_DID_OTHERS);
+	domain_free(dm);
 }
 
 void vtd_stop(struct vtd_unit *u)
 {
-	if (!u->pool)
+	if (!u->root_pool)
 		return;
 	if (rd32(u, VTD_GSTS) & VTD_G_TE)
 		gcmd(u, VTD_G_TE, false, VTD_G_TE);
@@ -359,9 +432,11 @@ void vtd_stop(struct vtd_unit *u)
 	invalidate_all(u);
 	wr32(u, VTD_FECTL, u->fectl_at_start);
 	u->running = false;
-	dma_free(u->pool);
-	u->pool = NULL;
-	u->root = u->slpt = NULL;
+	for (unsigned k = 0; k < IOMMU_DOMAINS; k++)
+		domain_free(&u->dom[k]);
+	dma_free(u->root_pool);
+	u->root_pool = NULL;
+	u->root = NULL;
 }
 
 /* ---- faults -------------------------------------------------------------- */

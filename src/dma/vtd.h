@@ -7,12 +7,13 @@
 #ifndef IGBTEST_VTD_H
 #define IGBTEST_VTD_H
 
-#include "dma/dma.h"
-#include "pci/pci.h"
+#include "dma/iommu_unit.h"
 
-/* Pages for root, context and page tables: enough for a few hundred MiB
- * of 4 KiB mappings plus a context table per bus in use. */
+/* Pages for one strict domain's page tables: a few hundred MiB of 4 KiB
+ * mappings. */
 #define VTD_TABLE_PAGES 512
+/* The root table and a context table for each of 256 buses at most. */
+#define VTD_ROOT_PAGES 257
 
 struct vtd_fault {
 	uint16_t sid;     /* requester: bus << 8 | dev << 3 | fn */
@@ -30,12 +31,17 @@ struct vtd_unit {
 	/* firmware's state, put back by vtd_stop */
 	uint32_t gsts_at_start, fectl_at_start;
 	uint64_t rtaddr_at_start;
-	/* our tables */
-	struct dma_buf *pool;
-	unsigned pool_used;
+	/* our tables: root and context tables, then one domain per device */
+	struct dma_buf *root_pool;
+	unsigned root_used;
 	uint64_t *root;
-	uint64_t *slpt;   /* our device's top-level page table (strict) */
-	uint16_t did;     /* our domain */
+	struct vtd_domain {
+		struct pci_bdf dev;
+		bool used;
+		struct dma_buf *pool; /* its page tables (strict), else NULL */
+		unsigned pool_used;
+		uint64_t *slpt;       /* its top-level page table (strict) */
+	} dom[IOMMU_DOMAINS];
 	bool running;
 	unsigned faults_seen;
 };
@@ -46,15 +52,21 @@ int vtd_find(struct vtd_unit *u, struct pci_bdf dev, char *why, size_t n);
 /*
  * Take the unit over: refuse (with why) if translation or queued
  * invalidation is already on or the unit cannot do what we need; build
- * root and context tables where every function in inv but dev passes
- * through untranslated and dev is translated (strict) or passes through
- * (passthrough); enable translation and check it took.
+ * root and context tables (owner's memory) where every function in inv
+ * passes through untranslated; enable translation and check it took.
  */
-int vtd_start(struct vtd_unit *u, struct pci_bdf dev, bool strict,
-	      const struct pci_inventory *inv, char *why, size_t n);
-/* Identity-map (strict) [addr, addr+len) read/write for dev. */
-int vtd_map(struct vtd_unit *u, uint64_t addr, size_t len);
-void vtd_unmap(struct vtd_unit *u, uint64_t addr, size_t len);
+int vtd_start(struct vtd_unit *u, struct pci_bdf owner, const struct pci_inventory *inv,
+	      char *why, size_t n);
+/* dev alone in domain k: translated (strict) or passed through; detach:
+ * passed through as everyone else. dev has no DMA in flight. */
+int vtd_attach(struct vtd_unit *u, unsigned k, struct pci_bdf dev, bool strict,
+	       char *why, size_t n);
+void vtd_detach(struct vtd_unit *u, unsigned k);
+/* Identity-map (strict) [addr, addr+len) read/write in domain k. */
+int vtd_map(struct vtd_unit *u, unsigned k, uint64_t addr, size_t len);
+void vtd_unmap(struct vtd_unit *u, unsigned k, uint64_t addr, size_t len);
+/* Root, context and page-table pages in use. */
+unsigned vtd_table_pages(const struct vtd_unit *u);
 /* Translation off, firmware's registers back, tables freed. Idempotent. */
 void vtd_stop(struct vtd_unit *u);
 bool vtd_fault_pending(const struct vtd_unit *u);

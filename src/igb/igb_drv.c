@@ -1220,26 +1220,20 @@ void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n)
 /*
  * Under an IOMMU a fault for our device ends the wait at once: on silicon the
  * engine wedges and no DD would ever come, and on QEMU the copy "succeeds"
- * with the wrong bytes. Faults of other requesters are reported and dropped.
+ * with the wrong bytes. Only our device's faults are taken (iommu.h): another
+ * device's stay for it.
  */
 static bool own_fault(struct igb_drv *drv)
 {
 	struct iommu_fault f;
-	uint32_t sid = iommu_sid(drv->dev->bdf);
-	unsigned records = iommu_fault_records();
+	struct pci_bdf dev = drv->dev->bdf;
+	unsigned records = iommu_fault_records(dev);
 
-	/* One pass over the log, at most as many faults as it holds (VT-d
-	 * CAP.NFR): a requester that keeps faulting cannot hold us here. */
-	for (unsigned i = 0; i < records && iommu_fault_pending() && iommu_fault_take(&f);
-	     i++) {
-		if (f.sid == sid) {
-			drv->seen.fault = f;
-			drv->seen.faulted = true;
-		} else {
-			ktap_diag("IOMMU fault from another requester %02x:%02x.%u at 0x%llx: %s",
-				  f.sid >> 8, (f.sid >> 3) & 0x1f, f.sid & 7,
-				  (unsigned long long)f.addr, f.reason);
-		}
+	/* At most as many faults as the log holds (VT-d CAP.NFR): a device
+	 * that keeps faulting cannot hold us here. */
+	for (unsigned i = 0; i < records && iommu_fault_take(dev, &f); i++) {
+		drv->seen.fault = f;
+		drv->seen.faulted = true;
 	}
 	return drv->seen.faulted;
 }
@@ -1274,7 +1268,7 @@ static int wait_batch(struct igb_drv *drv)
 	/* The 82576 writes DD even when a frame's data write was refused,
 	 * and the unit may log that fault after the write-back we just saw:
 	 * look for it a little longer before calling the copy done. */
-	if (dd && iommu_fault_records())
+	if (dd && iommu_fault_records(drv->dev->bdf))
 		wait_until(faulted, drv, IGB_FAULT_SETTLE_US, IGB_DD_POLL_US);
 	bound = wait_bound_us(bound);
 	plat_rmb();

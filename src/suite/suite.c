@@ -109,12 +109,16 @@ static unsigned nic_failures, removals, tested;
 
 /*
  * Side by side (task.h): what devices tested at once must not do at once.
- * mode_lock: the DMA remapping unit is set up for one device at a time
- * (iommu.h), and while it translates, a device it does not know faults;
- * so iommu=off blocks run together, a passthrough or strict block alone.
+ * mode_phase: a remapping unit holds each device in a domain of its own
+ * (iommu.h), so passthrough and strict blocks run together; but off
+ * means no unit translating at all, so off blocks run together and never
+ * beside a passthrough or strict one (phase 0: off; 1: translating). A
+ * unit is taken over and given back only while no device of the batch
+ * is in a block of the other phase, so none has DMA in flight then.
  * case_lock: a NEEDS_ALONE case runs while no other device runs one.
  */
-static struct task_lock mode_lock = TASK_LOCK_INIT, case_lock = TASK_LOCK_INIT;
+static struct task_phase mode_phase = TASK_PHASE_INIT;
+static struct task_lock case_lock = TASK_LOCK_INIT;
 
 /* The run's options (suite_configure), or the defaults. */
 static const struct options *opt;
@@ -271,7 +275,7 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 				const struct igb_test *tc, struct suite_record *rec,
 				unsigned round, const char *once_in)
 {
-	uint64_t t0;
+	uint64_t t0, idle0;
 	struct test_run t = { .name = tc->name, .drv = drv, .opt = run_opt() };
 	char modes[40];
 	enum ktap_result r;
@@ -285,11 +289,12 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 		task_lock_shared(&case_lock);
 	errwatch_case(d, tc->name);
 	t0 = t.progress_at = plat_now_us();
+	idle0 = task_idle_us();
 	fixture_before(drv);
-	if (!(tc->modes & MODE(iommu_current())))
+	if (!(tc->modes & MODE(iommu_mode(d->bdf))))
 		r = test_skip(&t, "only meaningful under iommu=%s (mode %s)",
 			      modes_str(tc->modes, modes, sizeof(modes)),
-			      iommu_mode_name(iommu_current()));
+			      iommu_mode_name(iommu_mode(d->bdf)));
 	else if (d->gone && d->gone_case)
 		r = test_skip(&t, "device removed during %s (config space reads all-ones)",
 			      d->gone_case);
@@ -325,7 +330,9 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 	else
 		task_unlock_shared(&case_lock);
 	if (us >= 100000)
-		ktap_diag("%s took %llu ms", tc->name, (unsigned long long)(us / 1000));
+		ktap_diag("%s took %llu ms, the CPU idle %llu ms of it", tc->name,
+			  (unsigned long long)(us / 1000),
+			  (unsigned long long)((task_idle_us() - idle0) / 1000));
 	ktap_result(r, tc->name, r == KTAP_SKIP ? t.reason : NULL);
 	summary_result_line(d, &t, round, r, us);
 	summary_record(rec, &t, r, us, round ? round : 1);
@@ -532,7 +539,9 @@ void suite_side_out_limit(size_t bytes)
 }
 
 /* A device waits to come first before its buffer could overflow: past
- * half of it at the start of a mode block. */
+ * half of it at the start of a mode block. It holds no lock and no mode
+ * phase meanwhile, so the devices ahead of it never wait for it and the
+ * first one always finishes. */
 static void side_make_room(struct suite_device *sd)
 {
 	while (task_in_task() && sd->slot != side.fg && side.n[sd->slot] > side_out_bytes / 2)
@@ -549,15 +558,13 @@ static enum ktap_result run_mode(struct suite_device *sd, enum iommu_mode m,
 				 const struct pci_inventory *inv, unsigned round)
 {
 	struct igb_dev *d = &sd->d;
-	char title[32], why[160] = "";
+	char title[32], why[160] = "", took[24], idle[24];
 	enum ktap_result r;
+	uint64_t t0, idle0;
 
 	fmt_snprintf(title, sizeof(title), "iommu=%s", iommu_mode_name(m));
 	side_make_room(sd);
-	if (m == IOMMU_OFF)
-		task_lock_shared(&mode_lock);
-	else
-		task_lock_excl(&mode_lock);
+	task_phase_enter(&mode_phase, m != IOMMU_OFF);
 	fixture_remove(d, &sd->drv);
 	if (iommu_start(m, d->bdf, inv, why, sizeof(why))) {
 		ktap_result(KTAP_SKIP, title, why);
@@ -570,22 +577,26 @@ static enum ktap_result run_mode(struct suite_device *sd, enum iommu_mode m,
 	sd->ran[m] = true;
 	ktap_subtest_begin(title, selected_count());
 	if (m != IOMMU_OFF)
-		ktap_diag("%s: %s", title, iommu_unit_desc());
+		ktap_diag("%s: %s", title, iommu_unit_desc(d->bdf));
+	t0 = plat_now_us();
+	idle0 = task_idle_us();
 	r = run_cases(d, &sd->drv, sd->recs[m], round, sd->once_in);
 	if (!sd->once_in)
 		sd->once_in = iommu_mode_name(m);
 	fixture_remove(d, &sd->drv);
 	if (m == IOMMU_STRICT) {
-		iommu_stats(why, sizeof(why));
+		iommu_stats(d->bdf, why, sizeof(why));
 		ktap_diag("%s: %s", title, why);
 	}
-	iommu_stop();
+	/* Where the time went: the CPU idle (every device waiting on
+	 * hardware) or busy (our work and, emulated, the device models'). */
+	summary_secs(took, sizeof(took), plat_now_us() - t0);
+	summary_secs(idle, sizeof(idle), task_idle_us() - idle0);
+	ktap_diag("%s: cases took %s, the CPU idle %s of it", title, took, idle);
+	iommu_end(d->bdf);
 	ktap_subtest_end(r, title, r == KTAP_SKIP ? "every case skipped" : NULL);
 out:
-	if (m == IOMMU_OFF)
-		task_unlock_shared(&mode_lock);
-	else
-		task_unlock_excl(&mode_lock);
+	task_phase_leave(&mode_phase);
 	return r;
 }
 
@@ -691,22 +702,24 @@ int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n
  * every device's driver is removed and translation is off (a soak that
  * leaks shows it growing from round to round), with the round's peaks.
  */
-static void print_round_usage(unsigned round, uint64_t round_us)
+static void print_round_usage(unsigned round, uint64_t round_us, uint64_t idle_us)
 {
 	const struct options *o = run_opt();
 	struct dma_usage u = dma_usage_take();
 	unsigned vtd_peak, vtd = iommu_table_pages_take(&vtd_peak);
-	char took[24], run[24], of[40] = "";
+	char took[24], idle[24], run[24], of[40] = "";
 
 	summary_secs(took, sizeof(took), round_us);
+	summary_secs(idle, sizeof(idle), idle_us);
 	summary_secs(run, sizeof(run), plat_now_us() - run_start_us);
 	if (o->duration_s)
 		fmt_snprintf(of, sizeof(of), " of %lu s", (unsigned long)o->duration_s);
 	ktap_diag_at(KTAP_ALWAYS, "round %u: %s, run %s%s; held: %u DMA buffers, "
 		     "%llu DMA pages (peak %llu), %u IOMMU table pages (peak %u), %u records; "
-		     "firmware free memory %llu KiB", round, took, run, of, u.buffers,
-		     (unsigned long long)u.pages, (unsigned long long)u.peak_pages, vtd,
-		     vtd_peak, suite_record_count(), (unsigned long long)(plat_free_memory() >> 10));
+		     "firmware free memory %llu KiB; the CPU idle %s of the round", round, took,
+		     run, of, u.buffers, (unsigned long long)u.pages,
+		     (unsigned long long)u.peak_pages, vtd, vtd_peak, suite_record_count(),
+		     (unsigned long long)(plat_free_memory() >> 10), idle);
 }
 
 static void side_task(void *arg)
@@ -788,7 +801,7 @@ static void run_rounds(const struct pci_inventory *inv)
 	if (!o->duration_s)
 		ktap_plan(soak ? o->repeat : ndevices);
 	for (unsigned round = 1;; round++) {
-		uint64_t t0 = plat_now_us();
+		uint64_t t0 = plat_now_us(), idle0 = task_idle_us();
 		unsigned pass = 0, fail = 0;
 
 		if (o->duration_s ? round > 1 && t0 - run_start_us >= limit : round > o->repeat)
@@ -800,7 +813,7 @@ static void run_rounds(const struct pci_inventory *inv)
 		for (unsigned i = 0; i < ndevices; i += TASK_MAX)
 			run_batch(i, ndevices - i < TASK_MAX ? ndevices - i : TASK_MAX, inv,
 				  soak ? round : 0, &pass, &fail);
-		print_round_usage(round, plat_now_us() - t0);
+		print_round_usage(round, plat_now_us() - t0, task_idle_us() - idle0);
 		enum ktap_result r = fold(pass, fail);
 		if (soak)
 			ktap_subtest_end(r, name, r == KTAP_SKIP ? "every device skipped" : NULL);

@@ -45,7 +45,7 @@ struct suite_record *summary_add(const struct igb_dev *d, const struct options *
 		if (!options_case_selected(o, suite_case(i)->name))
 			continue;
 		records[nrecords++] = (struct suite_record){
-			.bdf = d->bdf, .mode = iommu_current(), .tc = suite_case(i),
+			.bdf = d->bdf, .mode = iommu_mode(d->bdf), .tc = suite_case(i),
 			.result = KTAP_SKIP };
 	}
 	return recs;
@@ -155,7 +155,7 @@ void summary_result_line(const struct igb_dev *d, const struct test_run *t,
 
 	if (round)
 		fmt_snprintf(rnd, sizeof(rnd), ".r%u", round);
-	fmt_snprintf(id + n, sizeof(id) - n, ".%s.%s%s", iommu_mode_name(iommu_current()),
+	fmt_snprintf(id + n, sizeof(id) - n, ".%s.%s%s", iommu_mode_name(iommu_mode(d->bdf)),
 		     t->name, rnd);
 	ktap_diag_at(KTAP_ALWAYS, "result: %s %s %llu ms", id, outcome_word(r, t->removed),
 		     (unsigned long long)(us / 1000));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "dma/dma.h"
+#include "dma/iommu.h"
 #include "pci/pci_regs.h"
 
 #define FAKE_MAX_MMIO 32
@@ -648,9 +649,9 @@ int plat_pci_root_mmio(struct pci_bdf bdf, struct plat_range *out, int max)
 void fake_reset(void)
 {
 	/* src/dma keeps a table of what it holds: empty it while the memory
-	 * is still there, so no test inherits entries for freed memory. An
-	 * IOMMU mapper a test left installed goes first: it maps nothing now. */
-	dma_set_mapper(NULL);
+	 * is still there, so no test inherits entries for freed memory. A
+	 * unit a test left running goes first, its tables still there. */
+	iommu_stop();
 	dma_free_all();
 	fake_acpi = NULL;
 	unbacked = 0;

@@ -169,7 +169,7 @@ void mt_strict_fault(struct mt *m, enum model_personality pers, const unsigned *
 	CHECK(!memcmp(src, dst, 1500));
 	CHECK(*translated > 0);
 	CHECK_EQ(*faults, 0);
-	CHECK(!iommu_fault_pending());
+	CHECK(!iommu_fault_pending(m->d.bdf));
 	dma_free(page);
 	/* A page of ours the unit was never told about. */
 	REQUIRE(dma_alloc_flags(m->d.bdf, 4096, DMA_UNMAPPED, &page) == RC_OK);
@@ -177,8 +177,8 @@ void mt_strict_fault(struct mt *m, enum model_personality pers, const unsigned *
 				   IGB_ADVTXD_DCMD_EOP | IGB_ADVTXD_DCMD_RS,
 		      256u << IGB_ADVTXD_PAYLEN_SHIFT, (uint64_t)(uintptr_t)m->drv.pad->cpu);
 	mt_wait_us(20000);
-	CHECK(iommu_fault_pending());
-	REQUIRE(iommu_fault_take(&f));
+	CHECK(iommu_fault_pending(m->d.bdf));
+	REQUIRE(iommu_fault_take(m->d.bdf, &f));
 	CHECK_EQ(f.sid, iommu_sid(m->d.bdf));
 	CHECK(f.read);
 	CHECK_EQ(f.addr, page->bus);

@@ -194,7 +194,7 @@ TEST(amdvi_strict_tables_and_restore)
 
 	REQUIRE(dma_alloc(dev, 8192, &before) == RC_OK);
 	REQUIRE(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)) == RC_OK);
-	CHECK(strstr(iommu_unit_desc(), "AMD-Vi at 0xfeb80000, id 0x100") != NULL);
+	CHECK(strstr(iommu_unit_desc(dev), "AMD-Vi at 0xfeb80000, id 0x100") != NULL);
 	CHECK_EQ(rd64(AMDVI_CONTROL) & (AMDVI_CTRL_IOMMU_EN | AMDVI_CTRL_CMDBUF_EN |
 					AMDVI_CTRL_EVT_LOG_EN | AMDVI_CTRL_EVT_INT_EN),
 		 AMDVI_CTRL_IOMMU_EN | AMDVI_CTRL_CMDBUF_EN | AMDVI_CTRL_EVT_LOG_EN);
@@ -221,12 +221,45 @@ TEST(amdvi_strict_tables_and_restore)
 	CHECK(f->completion_waits > waits);
 
 	iommu_stop();
-	CHECK_EQ(iommu_current(), IOMMU_OFF);
+	CHECK_EQ(iommu_mode(dev), IOMMU_OFF);
 	CHECK_EQ(rd64(AMDVI_CONTROL), 0);
 	CHECK_EQ(rd64(AMDVI_DEV_TABLE), FW_DEVTAB | 0x1ff);
 	dma_free(before);
 	dma_free(hidden);
 	CHECK_EQ(fake_dma_outstanding(), 0); /* tables and logs too */
+}
+
+/* Two devices at once, each its own DTE and domain: one's buffers are
+ * mapped in its table alone; one leaving clears its DTE only. */
+TEST(amdvi_two_devices_own_domains)
+{
+	struct pci_bdf dev = machine(), other = { 0, 0, 0x1f, 0 };
+	struct dma_buf *mine, *theirs;
+	char why[160] = "";
+
+	unit();
+	REQUIRE(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)) == RC_OK);
+	REQUIRE(iommu_start(IOMMU_STRICT, other, &inv, why, sizeof(why)) == RC_OK);
+	REQUIRE(dma_alloc(dev, 4096, &mine) == RC_OK);
+	REQUIRE(dma_alloc(other, 4096, &theirs) == RC_OK);
+	const uint64_t *d = dte_of(0x0100), *o = dte_of(0x00f8);
+	CHECK_EQ(d[1], 1);
+	CHECK_EQ(o[1], 2);
+	CHECK(o[0] & AMDVI_DTE_V);
+	CHECK((d[0] & AMDVI_DTE_ROOT_MASK) != (o[0] & AMDVI_DTE_ROOT_MASK));
+	CHECK(leaf(d, mine->bus) & AMDVI_PTE_PR);
+	CHECK_EQ(leaf(d, theirs->bus) & AMDVI_PTE_PR, 0);
+	CHECK(leaf(o, theirs->bus) & AMDVI_PTE_PR);
+	CHECK_EQ(leaf(o, mine->bus) & AMDVI_PTE_PR, 0);
+	iommu_end(dev);
+	CHECK_EQ(d[0] | d[1], 0); /* untranslated again */
+	CHECK(o[0] & AMDVI_DTE_V);
+	CHECK(rd64(AMDVI_CONTROL) & AMDVI_CTRL_IOMMU_EN);
+	iommu_end(other);
+	CHECK_EQ(rd64(AMDVI_CONTROL), 0);
+	dma_free(mine);
+	dma_free(theirs);
+	CHECK_EQ(fake_dma_outstanding(), 0);
 }
 
 TEST(amdvi_passthrough_dte)
@@ -256,7 +289,7 @@ TEST(amdvi_refuses_unit_in_use)
 	CHECK(strstr(why, "firmware already uses this AMD-Vi unit") != NULL);
 	CHECK_EQ(rd64(AMDVI_DEV_TABLE), FW_DEVTAB | 0x1ff); /* nothing written */
 	CHECK_EQ(rd64(AMDVI_CONTROL), AMDVI_CTRL_IOMMU_EN);
-	CHECK_EQ(iommu_current(), IOMMU_OFF);
+	CHECK_EQ(iommu_mode(dev), IOMMU_OFF);
 	CHECK_EQ(fake_dma_outstanding(), 0);
 }
 
@@ -289,7 +322,7 @@ TEST(amdvi_event_log_decoded)
 	char why[160];
 
 	REQUIRE(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)) == RC_OK);
-	CHECK(!iommu_fault_pending());
+	CHECK(!iommu_fault_pending(dev));
 	uint64_t *log = (uint64_t *)(uintptr_t)(rd64(AMDVI_EVT_LOG) & AMDVI_DTE_ROOT_MASK);
 	static const struct {
 		uint16_t devid;
@@ -309,21 +342,23 @@ TEST(amdvi_event_log_decoded)
 		log[2 * i + 1] = 0xabc000 + 0x1000 * i + 0x10;
 	}
 	fa->m->regs[AMDVI_EVT_TAIL / 4] = (uint32_t)(16 * ARRAY_SIZE(ev)); /* the unit's */
-	for (size_t i = 0; i < ARRAY_SIZE(ev); i++) {
+	/* The last event is another device's: never taken for ours. */
+	for (size_t i = 0; i < ARRAY_SIZE(ev) - 1; i++) {
 		harness_note("event %zu", i);
-		CHECK(iommu_fault_pending());
-		REQUIRE(iommu_fault_take(&f));
+		CHECK(iommu_fault_pending(dev));
+		REQUIRE(iommu_fault_take(dev, &f));
 		CHECK_EQ(f.sid, ev[i].devid);
 		CHECK_EQ(f.read, ev[i].read);
 		CHECK_EQ(f.addr, 0xabc000 + 0x1000 * i);
 		CHECK(strstr(f.reason, ev[i].reason) != NULL);
 		CHECK_EQ(log[2 * i], 0); /* zeroed behind us */
 	}
-	CHECK(!iommu_fault_pending());
-	CHECK(!iommu_fault_take(&f));
+	CHECK(!iommu_fault_pending(dev));
+	CHECK_EQ(log[2 * (ARRAY_SIZE(ev) - 1)], 0); /* off the log, kept for its device */
+	CHECK(!iommu_fault_take(dev, &f));
 	CHECK_EQ(rd64(AMDVI_EVT_HEAD), 16 * ARRAY_SIZE(ev));
 	iommu_stop();
-	CHECK(!iommu_fault_pending());
+	CHECK(!iommu_fault_pending(dev));
 }
 
 /* ---- the 82576 model behind the unit ---------------------------------- */

@@ -706,9 +706,9 @@ static void write_fault_after_dd(struct mt *m)
 	/* Wrong: the copy judged at its DD, the fault log read only then. */
 	idx = mt_post(m, page->bus, adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT, dst->bus);
 	REQUIRE(mt_rx_done(m, idx, 20000));
-	CHECK_EQ(iommu_fault_pending(), !silicon(m));
+	CHECK_EQ(iommu_fault_pending(m->d.bdf), !silicon(m));
 	mt_wait_us(100);
-	REQUIRE(iommu_fault_take(&f)); /* it was a fault all along */
+	REQUIRE(iommu_fault_take(m->d.bdf, &f)); /* it was a fault all along */
 	CHECK(!f.read);
 	CHECK_EQ(f.addr, dst->bus);
 	/* the driver looks for it after DD, within its settle */

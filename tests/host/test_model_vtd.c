@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "igb/igb_regs.h"
 #include "model_test.h"
+#include "pci/pci_regs.h"
 
 static struct mt m;
 
@@ -105,4 +106,65 @@ TEST(model_vtd_unit_rules)
 	for (unsigned i = 0; i < FAKE_VTD_NFR; i++)
 		plat_mmio_write32(FAKE_VTD_BASE + r0 + 16 * i + 12, VTD_FRCD_F);
 	CHECK_EQ(plat_mmio_read32(FAKE_VTD_BASE + VTD_FSTS) & VTD_FSTS_PPF, 0);
+}
+
+/*
+ * Two devices under one unit, each in a domain of its own (its buffers
+ * mapped for it alone): the other device's faults are kept for it, never
+ * taken by our driver's fault checks nor blamed on us, and ours never on
+ * it; one device leaving leaves the other translated.
+ */
+TEST(model_vtd_two_devices_faults_attributed)
+{
+	struct fake_vtd *u = fake_vtd_add(FAKE_VTD_BASE);
+	struct pci_bdf other = { 0, 2, 0, 0 };
+	struct dma_buf *obuf;
+	struct iommu_fault f;
+	char why[160];
+	uint64_t out;
+
+	fake_bridge_add(0, 3, 0, 2, 2, PCI_EXP_TYPE_ROOT_PORT);
+	fake_82576_add_as(2, 0, 0, MT_BAR0 + 0x100000, MODEL_SILICON);
+	mt_open(&m, MODEL_SILICON);
+	REQUIRE(iommu_start(IOMMU_STRICT, m.d.bdf, mt_inventory(), why, sizeof(why)) == RC_OK);
+	REQUIRE(iommu_start(IOMMU_STRICT, other, mt_inventory(), why, sizeof(why)) == RC_OK);
+	CHECK(strstr(iommu_unit_desc(other), "id 0x200") != NULL);
+	mt_up(&m);
+	REQUIRE(dma_alloc(other, 4096, &obuf) == RC_OK);
+
+	/* The other device reaches its buffer, not ours: it faults. */
+	CHECK(fake_dma_translate(0x0200, obuf->bus, 64, true, &out));
+	CHECK(!fake_dma_translate(0x0200, (uint64_t)(uintptr_t)m.src, 64, true, &out));
+	CHECK_EQ(u->faults, 1);
+	/* Our copy goes through, its fault neither ends our wait nor is taken. */
+	CHECK_EQ(mt_copy(&m, 4096), RC_OK);
+	CHECK(!m.drv.seen.faulted);
+	CHECK(!iommu_fault_pending(m.d.bdf));
+	CHECK(!iommu_fault_take(m.d.bdf, &f));
+	REQUIRE(iommu_fault_take(other, &f));
+	CHECK_EQ(f.sid, 0x0200);
+	CHECK(!f.read);
+	CHECK_EQ(f.addr, (uint64_t)(uintptr_t)m.src & ~0xfffull);
+	CHECK(!iommu_fault_pending(other));
+
+	/* Ours, on its buffer: ours alone. */
+	CHECK(!fake_dma_translate(0x0100, obuf->bus, 64, false, &out));
+	CHECK(!iommu_fault_pending(other));
+	REQUIRE(iommu_fault_take(m.d.bdf, &f));
+	CHECK_EQ(f.sid, 0x0100);
+	CHECK(f.read);
+	CHECK_EQ(f.addr, obuf->bus);
+
+	/* The other leaves: we are still translated, and copy. */
+	dma_free(obuf);
+	iommu_end(other);
+	CHECK_EQ(iommu_mode(other), IOMMU_OFF);
+	CHECK_EQ(iommu_mode(m.d.bdf), IOMMU_STRICT);
+	CHECK(plat_mmio_read32(FAKE_VTD_BASE + VTD_GSTS) & VTD_G_TE);
+	CHECK_EQ(mt_copy(&m, 4096), RC_OK);
+	CHECK(!fake_dma_translate(0x0100, 0x40000000, 64, false, &out)); /* still strict */
+	REQUIRE(iommu_fault_take(m.d.bdf, &f));
+	igb_ops.remove(&m.drv);
+	iommu_end(m.d.bdf);
+	CHECK_EQ(plat_mmio_read32(FAKE_VTD_BASE + VTD_GSTS) & VTD_G_TE, 0);
 }

@@ -125,6 +125,51 @@ TEST(task_lock_readers_share_writer_alone)
 	CHECK_EQ(l.want, 0);
 }
 
+/* Phases: tasks 0 and 2 hold phase 0 together, task 1 (phase 1) waits
+ * until both have left, task 3 (phase 1) shares it with task 1; the
+ * phases never overlap. */
+struct phaser {
+	struct task_phase *p;
+	unsigned phase, id;
+	unsigned *in; /* holders of each phase now */
+	bool *overlap;
+	uint64_t *entered;
+};
+
+static void phaser_run(void *arg)
+{
+	struct phaser *k = arg;
+
+	wait_us(1000 * k->id);
+	task_phase_enter(k->p, k->phase);
+	k->entered[k->id] = fake_now_us();
+	k->in[k->phase]++;
+	*k->overlap |= k->in[0] && k->in[1];
+	wait_us(50000);
+	k->in[k->phase]--;
+	task_phase_leave(k->p);
+}
+
+TEST(task_phase_shared_within_exclusive_across)
+{
+	struct task_phase p = TASK_PHASE_INIT;
+	unsigned in[2] = { 0, 0 };
+	bool overlap = false;
+	uint64_t t0 = fake_now_us(), entered[4];
+	struct phaser k[4] = {
+		{ &p, 0, 0, in, &overlap, entered }, { &p, 1, 1, in, &overlap, entered },
+		{ &p, 0, 2, in, &overlap, entered }, { &p, 1, 3, in, &overlap, entered },
+	};
+	void *args[] = { &k[0], &k[1], &k[2], &k[3] };
+
+	task_run(phaser_run, args, 4, NULL);
+	CHECK(!overlap);
+	CHECK(entered[2] - t0 < 50000);  /* beside task 0 */
+	CHECK(entered[1] - t0 >= 52000); /* after task 2 left */
+	CHECK(entered[3] - entered[1] < 10000); /* beside task 1 */
+	CHECK_EQ(p.holders, 0);
+}
+
 /* A wait_until whose condition comes true while other tasks run returns
  * true however late it is resumed; one that never does gives up after
  * its bound, not before. */

@@ -113,7 +113,7 @@ TEST(vtd_no_dmar_table)
 	CHECK(strstr(why, "no ACPI DMAR table") != NULL);
 	CHECK_EQ(iommu_start(IOMMU_STRICT, (struct pci_bdf){ 0, 1, 0, 0 }, &inv, why,
 			     sizeof(why)), RC_ENODEV);
-	CHECK_EQ(iommu_current(), IOMMU_OFF);
+	CHECK_EQ(iommu_mode((struct pci_bdf){ 0, 1, 0, 0 }), IOMMU_OFF);
 }
 
 TEST(vtd_scope_wins_over_include_all)
@@ -174,21 +174,22 @@ TEST(vtd_strict_tables_and_restore)
 
 	REQUIRE(dma_alloc(dev, 8192, &before) == RC_OK);
 	REQUIRE(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)) == RC_OK);
-	CHECK_EQ(iommu_current(), IOMMU_STRICT);
+	CHECK_EQ(iommu_mode(dev), IOMMU_STRICT);
 	CHECK(get(m, VTD_GSTS) & VTD_G_TE);
 	CHECK(get(m, VTD_FECTL) & VTD_FECTL_IM);
 	uint64_t rt = rd64(m, VTD_RTADDR);
 	CHECK(rt != FW_RTADDR);
 
-	/* ours: translated by our tables, domain 1; someone else: PT, domain 2 */
+	/* ours: translated by our tables, domain 2 (the first device's);
+	 * someone else: PT, domain 1 */
 	const uint64_t *c = ctx_of(rt, 1, 0);
 	REQUIRE(c != NULL);
 	CHECK_EQ(c[0] & 0xf, VTD_CTX_PRESENT | VTD_CTX_TT_MULTI_LEVEL);
-	CHECK_EQ(c[1], VTD_CTX_AW_48 | 1ull << VTD_CTX_DID_SHIFT);
+	CHECK_EQ(c[1], VTD_CTX_AW_48 | 2ull << VTD_CTX_DID_SHIFT);
 	const uint64_t *o = ctx_of(rt, 0, 0x1f << 3);
 	REQUIRE(o != NULL);
 	CHECK_EQ(o[0] & 0xf, VTD_CTX_PRESENT | VTD_CTX_TT_PASS_THROUGH);
-	CHECK_EQ(o[1] >> VTD_CTX_DID_SHIFT, 2);
+	CHECK_EQ(o[1] >> VTD_CTX_DID_SHIFT, 1);
 
 	/* buffers held before and made after are mapped, identity, R/W; an
 	 * unmapped one is not; freeing unmaps */
@@ -202,7 +203,7 @@ TEST(vtd_strict_tables_and_restore)
 	CHECK_EQ(leaf(c, gone), 0);
 
 	iommu_stop();
-	CHECK_EQ(iommu_current(), IOMMU_OFF);
+	CHECK_EQ(iommu_mode(dev), IOMMU_OFF);
 	CHECK(!(get(m, VTD_GSTS) & VTD_G_TE));
 	CHECK_EQ(rd64(m, VTD_RTADDR), FW_RTADDR);
 	CHECK_EQ(get(m, VTD_FECTL), FW_FECTL);
@@ -254,7 +255,7 @@ TEST(vtd_refusals)
 		/* nothing taken over: status and root pointer as found */
 		CHECK_EQ(get(m, VTD_GSTS), gsts);
 		CHECK_EQ(rd64(m, VTD_RTADDR), FW_RTADDR);
-		CHECK_EQ(iommu_current(), IOMMU_OFF);
+		CHECK_EQ(iommu_mode(dev), IOMMU_OFF);
 		CHECK_EQ(fake_dma_outstanding(), 0);
 	}
 	harness_note("%s", "");
@@ -268,24 +269,24 @@ TEST(vtd_fault_log)
 	char why[128];
 
 	REQUIRE(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)) == RC_OK);
-	CHECK(!iommu_fault_pending());
-	CHECK(!iommu_fault_take(&f));
+	CHECK(!iommu_fault_pending(dev));
+	CHECK(!iommu_fault_take(dev, &f));
 	/* record 2: a read by 01:00.0 of 0x123000, reason 6 */
 	uint32_t rec = (uint32_t)VTD_CAP_FRO(rd64(m, VTD_CAP)) + 32;
 	put(m, rec, 0x123abc);
 	put(m, rec + 8, 0x0100);
 	put(m, rec + 12, VTD_FRCD_F | 1u << 30 | 6);
 	put(m, VTD_FSTS, VTD_FSTS_PPF | 2u << 8);
-	CHECK(iommu_fault_pending());
-	REQUIRE(iommu_fault_take(&f));
+	CHECK(iommu_fault_pending(dev));
+	REQUIRE(iommu_fault_take(dev, &f));
 	CHECK_EQ(f.sid, iommu_sid(dev));
 	CHECK(!strcmp(f.reason, "read of a page without read permission"));
 	CHECK(f.read);
 	CHECK_EQ(f.addr, 0x123000);
 	CHECK(!(get(m, rec + 12) & VTD_FRCD_F));
-	CHECK(!iommu_fault_pending());
+	CHECK(!iommu_fault_pending(dev));
 	iommu_stop();
-	CHECK(!iommu_fault_pending()); /* off: no log to read */
+	CHECK(!iommu_fault_pending(dev)); /* off: no log to read */
 }
 
 /* What a soak prints per round: DMA buffers and pages held and their peak

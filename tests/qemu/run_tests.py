@@ -530,9 +530,10 @@ def mode_block(dev: ktap.Test, mode: str) -> ktap.Test:
 
 
 def t_igb_with_intel_iommu(ctx: Ctx) -> None:
-    """With QEMU's intel-iommu (q35 publishes a DMAR table): the suite runs
-    under all three modes; under strict the fault cases run and their
-    faults name our device; outside strict exactly the cases that need an
+    """With QEMU's intel-iommu (q35 publishes a DMAR table) and two igbs
+    side by side, each in a VT-d domain of its own: the suite runs under
+    all three modes; under strict the fault cases run and their faults
+    name their own device; outside strict exactly the cases that need an
     address with nothing behind it skip, naming --unclaimed-dma, and
     strict_confinement; the MODES_ONCE cases run in off, and the other
     modes point there."""
@@ -540,35 +541,35 @@ def t_igb_with_intel_iommu(ctx: Ctx) -> None:
         # intel-iommu is a q35 device; virt's is -machine iommu=smmuv3
         # (igb_with_smmuv3).
         raise Skip("intel-iommu (VT-d, DMAR) exists on x86_64 q35 only")
-    b = boot(ctx, "igb_with_intel_iommu", *INTEL_IOMMU, "--append=--only=" + IOMMU_CASES,
-             expect=0)
-    (dev,) = check_device_subtests(b.report, 1)
+    b = boot(ctx, "igb_with_intel_iommu", *INTEL_IOMMU, "--igb", "2",
+             "--append=--only=" + IOMMU_CASES, expect=0)
     cases = IOMMU_CASES.split(",")
     check_all_ok(b.report, cases=cases,
                  expected_skips=either_skip(NO_FAULT_TARGET, STRICT_NO_WEDGE))
-    src = device_bdf(dev)[5:]
     once = [r.name for r in registry() if r.once and r.name in cases]
-    for mode in ("off", "passthrough", "strict"):
-        blk = mode_block(dev, mode)
-        check(blk.result == "ok" and blk.subtests, f"iommu={mode}: {blk.result}, "
-              f"{len(blk.subtests)} cases")
-        table = STRICT_NO_WEDGE if mode == "strict" else NO_FAULT_TARGET
-        table = {n: w for n, w in table.items() if n in IOMMU_CASES.split(",")}
-        skipped = {t.name: t.skip_reason or "" for t in blk.subtests if t.result == "skip"}
-        want = sorted([*table, *(once if mode != "off" else [])])
-        check(sorted(skipped) == want,
-              f"iommu={mode}: skipped {sorted(skipped)}, expected {want}")
-        for name, why in skipped.items():
-            if name not in table:   # a MODES_ONCE case: check_all_ok checked it
-                continue
-            whys = table[name] if isinstance(table[name], tuple) else (table[name],)
-            check(any(w in why for w in whys), f"iommu={mode}: {name} skipped: {why}")
-    strict = mode_block(dev, "strict")
-    for name, kind in (("memcpy_from_unmapped_iova", "read"),
-                       ("memcpy_to_unmapped_iova", "write")):
-        (t,) = [t for t in strict.subtests if t.name == name]
-        check(any(f"IOMMU fault from {src}, {kind} of 0x" in d for d in t.diagnostics),
-              f"{name}: no {kind} fault from {src} in {t.diagnostics[:3]}")
+    for dev in check_device_subtests(b.report, 2):
+        src = device_bdf(dev)[5:]
+        for mode in ("off", "passthrough", "strict"):
+            blk = mode_block(dev, mode)
+            check(blk.result == "ok" and blk.subtests, f"iommu={mode}: {blk.result}, "
+                  f"{len(blk.subtests)} cases")
+            table = STRICT_NO_WEDGE if mode == "strict" else NO_FAULT_TARGET
+            table = {n: w for n, w in table.items() if n in cases}
+            skipped = {t.name: t.skip_reason or "" for t in blk.subtests if t.result == "skip"}
+            want = sorted([*table, *(once if mode != "off" else [])])
+            check(sorted(skipped) == want,
+                  f"{src} iommu={mode}: skipped {sorted(skipped)}, expected {want}")
+            for name, why in skipped.items():
+                if name not in table:   # a MODES_ONCE case: check_all_ok checked it
+                    continue
+                whys = table[name] if isinstance(table[name], tuple) else (table[name],)
+                check(any(w in why for w in whys), f"iommu={mode}: {name} skipped: {why}")
+        strict = mode_block(dev, "strict")
+        for name, kind in (("memcpy_from_unmapped_iova", "read"),
+                           ("memcpy_to_unmapped_iova", "write")):
+            (t,) = [t for t in strict.subtests if t.name == name]
+            check(any(f"IOMMU fault from {src}, {kind} of 0x" in d for d in t.diagnostics),
+                  f"{src} {name}: no {kind} fault from {src} in {t.diagnostics[:3]}")
 
 
 FAULT_CASES = ["memcpy_from_unmapped_iova", "memcpy_to_unmapped_iova",
