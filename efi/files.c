@@ -178,24 +178,65 @@ static EFI_STATUS open_dirs(const char *path, EFI_FILE_HANDLE *out)
 	return s;
 }
 
+static void file_name(CHAR16 *name, UINTN n, const char *base, const char *ext)
+{
+	char a[32];
+
+	fmt_snprintf(a, sizeof(a), "%s.%s", base, ext);
+	to_wide(name, n, a);
+}
+
+/* Whether name.ext is in dir. */
+static bool file_exists(EFI_FILE_HANDLE dir, const char *base, const char *ext)
+{
+	CHAR16 name[32];
+	EFI_FILE_HANDLE f;
+
+	file_name(name, sizeof(name) / sizeof(name[0]), base, ext);
+	if (dir->Open(dir, &f, name, EFI_FILE_MODE_READ, 0) != EFI_SUCCESS)
+		return false;
+	f->Close(f);
+	return true;
+}
+
 /* Create name.ext in dir; EFI_ACCESS_DENIED if it already exists. */
 static EFI_STATUS create_new(EFI_FILE_HANDLE dir, const char *base, const char *ext,
 			     EFI_FILE_HANDLE *out)
 {
-	char a[32];
 	CHAR16 name[32];
-	EFI_FILE_HANDLE f;
-	EFI_STATUS s;
 
-	fmt_snprintf(a, sizeof(a), "%s.%s", base, ext);
-	to_wide(name, sizeof(name) / sizeof(name[0]), a);
-	if (dir->Open(dir, &f, name, EFI_FILE_MODE_READ, 0) == EFI_SUCCESS) {
-		f->Close(f);
+	if (file_exists(dir, base, ext))
 		return EFI_ACCESS_DENIED;
+	file_name(name, sizeof(name) / sizeof(name[0]), base, ext);
+	return dir->Open(dir, out, name,
+			 EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0);
+}
+
+/* The name of held stream slot's file: "heldK". */
+static void held_ext(char *ext, UINTN n, unsigned slot)
+{
+	fmt_snprintf(ext, n, "held%u", slot);
+}
+
+/*
+ * Whether run base is taken by an earlier run: its .json, or a .heldK
+ * that a hang left after its .ktap was copied off and deleted (reusing
+ * the number, our first held write would find that file and give the
+ * results file up; it is the earlier run's data, not ours to replace).
+ * The .ktap itself is checked by creating it.
+ */
+static bool run_taken(const char *base)
+{
+	char ext[8];
+
+	if (file_exists(results_dir, base, "json"))
+		return true;
+	for (unsigned k = 0; k < PLAT_HELD_SLOTS; k++) {
+		held_ext(ext, sizeof(ext), k);
+		if (file_exists(results_dir, base, ext))
+			return true;
 	}
-	s = dir->Open(dir, out, name,
-		      EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE | EFI_FILE_MODE_CREATE, 0);
-	return s;
+	return false;
 }
 
 EFI_STATUS efi_results_open(const char *dir, char *desc, UINTN n)
@@ -217,20 +258,11 @@ EFI_STATUS efi_results_open(const char *dir, char *desc, UINTN n)
 			     "boot volume (%s)", dir, efi_status_str(s));
 		return s;
 	}
-	/* The first run-NNNN not taken by an earlier run's .ktap or .json. */
+	/* The first run-NNNN not taken by an earlier run's files. */
 	for (unsigned i = 1; i <= RESULTS_MAX_RUNS; i++) {
-		EFI_FILE_HANDLE probe;
-		char a[32];
-		CHAR16 json[32];
-
 		fmt_snprintf(results_base, sizeof(results_base), "run-%04u", i);
-		fmt_snprintf(a, sizeof(a), "%s.json", results_base);
-		to_wide(json, sizeof(json) / sizeof(json[0]), a);
-		if (results_dir->Open(results_dir, &probe, json, EFI_FILE_MODE_READ, 0) ==
-		    EFI_SUCCESS) {
-			probe->Close(probe);
+		if (run_taken(results_base))
 			continue;
-		}
 		s = create_new(results_dir, results_base, "ktap", &results);
 		if (s == EFI_ACCESS_DENIED)
 			continue;
@@ -325,7 +357,7 @@ void plat_write_held(unsigned slot, const char *s, size_t len)
 	if (!len)
 		return;
 	if (!held[slot]) {
-		fmt_snprintf(ext, sizeof(ext), "held%u", slot);
+		held_ext(ext, sizeof(ext), slot);
 		st = create_new(results_dir, results_base, ext, &held[slot]);
 		if (st != EFI_SUCCESS)
 			held[slot] = NULL;

@@ -600,6 +600,30 @@ def t_side_by_side_reset_midway(ctx) -> None:
              "test shows nothing")
 
 
+def t_results_stale_held(ctx) -> None:
+    """An earlier run's run-0001.held1 left on the stick after its .ktap
+    was copied off and deleted: a side-by-side run takes run-0002 (run-0001
+    would have its held output collide with that file and give the results
+    file up), keeps the old file as it was, and writes its .ktap whole."""
+    img = image_copy(ctx, "results_stale_held", config="only = identify, "
+                     "register_pattern, nvm_checksum\niommu = off\n")
+    stale = img.parent / "run-0001.held1"
+    stale.write_text("  KTAP version 1\n  # an earlier run's held output\n")
+    tool("mcopy", "-i", esp(img), str(stale), "::/igbtest/results/run-0001.held1")
+    b = rt.boot(ctx, "results_stale_held/run", "--image", str(img), "--igb", "2", expect=0)
+    on = results_on(img)
+    rt.check(on == ["run-0001.held1", "run-0002.json", "run-0002.ktap"],
+             f"results folder: {on}")
+    serial = serial_ktap(b.dir / "serial.log")
+    rt.check(not re.search(r"results file: .* failed", serial),
+             "the console says the results file failed")
+    if "run-0002.ktap" in on:
+        rt.check(read_back(img, "run-0002.ktap", img.parent) == serial,
+                 "run-0002.ktap is not the serial KTAP byte for byte")
+    rt.check(read_back(img, "run-0001.held1", img.parent) == stale.read_text(),
+             "the earlier run's run-0001.held1 changed")
+
+
 def t_soak_reset_midway(ctx) -> None:
     """A reset in the middle of a soak (after the 12th result, in round 6
     of 50): the results file keeps every finished round, its round lines
@@ -889,6 +913,7 @@ def cases(run_tests) -> list:
         C("soak_volume_fills", t_soak_volume_fills, True),
         C("soak_reset_midway", t_soak_reset_midway, True),
         C("side_by_side_reset_midway", t_side_by_side_reset_midway, True),
+        C("results_stale_held", t_results_stale_held, True),
         C("image_config_and_results", t_image_config_and_results, True),
         C("secure_boot_signed", t_secure_boot_signed, True),
         C("secure_boot_unsigned", t_secure_boot_unsigned, True),
