@@ -69,6 +69,8 @@ struct pci_err pci_err_or(const struct pci_err *a, const struct pci_err *b)
  * is the most significant byte of the first dword (7.8.4.8). Its second
  * dword's top half is the requester ID of a request and the completer ID
  * of a completion (2.2.6.2, 2.2.9): either way the function that sent it.
+ * A masked error sets its status bit only: no header, no First Error
+ * Pointer (6.2.3.2.2), so the log there is an earlier error's.
  */
 #define PCI_ERR_UNC_HEADER_LOGGED (PCI_ERR_UNC_POISON_TLP | PCI_ERR_UNC_ECRC | \
 				   PCI_ERR_UNC_UNSUP | PCI_ERR_UNC_COMP_ABORT | \
@@ -84,7 +86,8 @@ bool pci_err_sender(struct pci_bdf bdf, const struct pci_caps *c, const struct p
 	if (!c->aer || e->gone || (e->cor & ~PCI_ERR_COR_ADV_NFAT))
 		return false;
 	first = 1u << PCI_ERR_CAP_FEP(pci_read32(bdf, c->aer + PCI_ERR_CAP));
-	if (e->uncor != first || !(first & PCI_ERR_UNC_HEADER_LOGGED))
+	if (e->uncor != first || !(first & PCI_ERR_UNC_HEADER_LOGGED) ||
+	    (pci_read32(bdf, c->aer + PCI_ERR_UNCOR_MASK) & first))
 		return false;
 	id = pci_read32(bdf, c->aer + PCI_ERR_HEADER_LOG + 4) >> 16;
 	*from = (struct pci_bdf){ .seg = bdf.seg, .bus = (uint8_t)(id >> 8),

@@ -178,16 +178,17 @@
 #define  PCI_ERR_UNC_UNSUP	0x00100000	/* unsupported request */
 #define  PCI_ERR_UNC_ACSV	0x00200000	/* ACS violation */
 #define  PCI_ERR_UNC_INTN	0x00400000	/* internal */
+#define PCI_ERR_UNCOR_MASK	0x08	/* masked: status only, no header, no FEP */
 #define PCI_ERR_COR_STATUS	0x10	/* write 1 to clear */
-#define PCI_ERR_CAP		0x18	/* Advanced Error Capabilities and Control */
-#define  PCI_ERR_CAP_FEP(x)	((x) & 0x1f)	/* First Error Pointer */
-#define PCI_ERR_HEADER_LOG	0x1c	/* TLP header of the first error, 4 dwords */
 #define  PCI_ERR_COR_RCVR	0x00000001	/* receiver error */
 #define  PCI_ERR_COR_BAD_TLP	0x00000040
 #define  PCI_ERR_COR_BAD_DLLP	0x00000080
 #define  PCI_ERR_COR_REP_ROLL	0x00000100	/* REPLAY_NUM rollover */
 #define  PCI_ERR_COR_REP_TIMER	0x00001000	/* replay timer timeout */
 #define  PCI_ERR_COR_ADV_NFAT	0x00002000	/* advisory non-fatal */
+#define PCI_ERR_CAP		0x18	/* Advanced Error Capabilities and Control */
+#define  PCI_ERR_CAP_FEP(x)	((x) & 0x1f)	/* First Error Pointer */
+#define PCI_ERR_HEADER_LOG	0x1c	/* TLP header of the first error, 4 dwords */
 #define  PCI_ERR_COR_INTERNAL	0x00004000
 #define  PCI_ERR_COR_LOG_OVER	0x00008000	/* header log overflow */
 

@@ -174,6 +174,11 @@ TEST(health_sender_from_the_header_log_only_when_it_is_the_whole_record)
 	pci_err_read(rp->bdf, &c, &e);
 	CHECK(pci_err_sender(rp->bdf, &c, &e, &from));
 	CHECK(from.bus == 1 && from.dev == 0 && from.fn == 1);
+	/* The same registers with UR masked: that UR logged nothing, and the
+	 * header and pointer are an earlier error's (PCIe r5.0 6.2.3.2.2). */
+	fake_set32(rp, aer + PCI_ERR_UNCOR_MASK, PCI_ERR_UNC_UNSUP);
+	CHECK(!pci_err_sender(rp->bdf, &c, &e, &from));
+	fake_set32(rp, aer + PCI_ERR_UNCOR_MASK, 0);
 	/* Its advisory beside it is still that one error. */
 	fake_set32(rp, aer + PCI_ERR_COR_STATUS, PCI_ERR_COR_ADV_NFAT);
 	pci_err_read(rp->bdf, &c, &e);
