@@ -15,8 +15,9 @@
  * the batch, plat_write_held) at each of its results, and the file goes
  * once the block is in run-NNNN.ktap. After a hang or a power cut, the
  * .heldK files hold the finished cases of the devices that were waiting
- * (their last lines may repeat the end of the .ktap, if the cut came
- * between the two writes).
+ * (a cut while the block went into the .ktap leaves a held file whose
+ * first lines, or all of it, are at the .ktap's end already: the .ktap
+ * is written, in 16 KiB pieces, before the held file goes).
  * If the volume cannot take the file, the console says so once and the
  * run goes on without it.
  */
