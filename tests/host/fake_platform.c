@@ -394,7 +394,7 @@ static void *line_hook_ctx;
 /* plat_write_held: what each slot holds on the "disk"; calls. */
 static char *held[PLAT_HELD_SLOTS];
 static unsigned held_calls;
-/* fake_on_sync: told after each plat_write_sync. */
+/* fake_on_sync: told after each plat_write_sync and plat_write_held. */
 static void (*sync_hook)(void *ctx);
 static void *sync_hook_ctx;
 
@@ -562,6 +562,9 @@ void plat_write_held(unsigned slot, const char *s, size_t len)
 		held[slot][len] = '\0';
 	}
 	held_calls++;
+	/* A held slot emptied before its block is synced loses it. */
+	if (sync_hook)
+		sync_hook(sync_hook_ctx);
 }
 
 const char *fake_held(unsigned slot, unsigned *calls)

@@ -205,7 +205,8 @@ bool fake_output_contains(const char *sub);
 /* Call fn(line, ctx) for each line as it is written (one hook; NULL
  * removes it; cleared by fake_reset): a test acts at a point of the run. */
 void fake_on_output(void (*fn)(const char *line, void *ctx), void *ctx);
-/* fn(ctx) after each plat_write_sync (until fake_reset). */
+/* fn(ctx) after each plat_write_sync and plat_write_held (until
+ * fake_reset): each point where what is on the "disk" changes. */
 void fake_on_sync(void (*fn)(void *ctx), void *ctx);
 /* What plat_write_held last left in slot ("" when nothing), and how many
  * plat_write_held calls there were. */
