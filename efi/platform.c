@@ -192,8 +192,10 @@ static UINT16 pm_timer_port(UINT32 *mask)
 	if (len < 116 || f[91] != 4)
 		return 0;
 	port = acpi_le32(f + 76);
-	if (len >= 220 && f[208] == 1 /* system I/O */ && acpi_le64(f + 212))
-		port = acpi_le64(f + 212);
+	/* A non-zero X_PM_TMR_BLK overrides PM_TMR_BLK (ACPI 6.5 5.2.9);
+	 * one that is not in I/O space is not read here: Stall() instead. */
+	if (len >= 220 && acpi_le64(f + 212))
+		port = f[208] == 1 /* system I/O */ ? acpi_le64(f + 212) : 0;
 	*mask = (acpi_le32(f + 112) & 1u << 8) ? 0xffffffffu : 0xffffffu;
 	return port <= 0xfffc ? (UINT16)port : 0;
 }
@@ -230,7 +232,10 @@ static UINT64 tsc_rate(void)
 
 	if (port && pm_pair(port, mask, &t0, &pm0)) {
 		BS->Stall(CLOCK_CALIBRATION_US);
-		if (pm_pair(port, mask, &t1, &pm1) && ((pm1 - pm0) & mask)) {
+		/* Stall never returns early, so fewer PM ticks than the window
+		 * means the counter wrapped (24 bits: 4.69 s late): not usable. */
+		if (pm_pair(port, mask, &t1, &pm1) &&
+		    ((pm1 - pm0) & mask) >= ACPI_PM_TIMER_HZ * CLOCK_CALIBRATION_US / 1000000) {
 			clock_source = "TSC against the ACPI PM timer";
 			return (t1 - t0) * ACPI_PM_TIMER_HZ / ((pm1 - pm0) & mask);
 		}
