@@ -324,7 +324,7 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 	fixture_after(d, drv, r);
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++)
 		dma_free(t.bufs[i]);
-	uint64_t us = plat_now_us() - t0;
+	uint64_t us = plat_now_us() - t0 + t.us_before;
 	if (alone)
 		task_unlock_excl(&case_lock);
 	else
@@ -357,16 +357,6 @@ static unsigned selected_count(void)
 	for (unsigned i = 0; i < suite_case_count(); i++)
 		n += options_case_selected(run_opt(), suite_case(i)->name);
 	return n;
-}
-
-/* Whether a selected case has one of these needs. */
-static bool selected_needs(unsigned needs)
-{
-	for (unsigned i = 0; i < suite_case_count(); i++)
-		if ((suite_case(i)->needs & needs) &&
-		    options_case_selected(run_opt(), suite_case(i)->name))
-			return true;
-	return false;
 }
 
 /* Every selected case once; recs[k] is the k-th selected case's record. */
@@ -419,9 +409,11 @@ unsigned suite_round_id(void)
 	return round_id;
 }
 
+/* One that has left the bus since is not driven: its block finds it gone. */
 static bool port_usable(struct igb_dev *d)
 {
-	return d->bar0 && !d->dead && !d->gone;
+	return d->bar0 && !d->dead && !d->gone &&
+	       pci_read32(d->bdf, PCI_VENDOR_ID) != 0xffffffffu;
 }
 
 unsigned suite_ports(struct igb_dev **out, unsigned max)
@@ -606,6 +598,26 @@ static bool mode_selected(unsigned m)
 	return options_iommu_selected(run_opt(), iommu_mode_name((enum iommu_mode)m));
 }
 
+/*
+ * The NEEDS_PORTS cases' pass over every port of the run (suite.h), once
+ * a round before its device blocks: no device is in a block, none of
+ * their drivers is up, translation is off (every mode block ends with
+ * iommu_stop). It prints nothing; the blocks report what it found.
+ */
+static void ports_pass(void)
+{
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		const struct igb_test *tc = suite_case(i);
+		struct test_run t = { .name = tc->name, .opt = run_opt() };
+		if (!(tc->needs & NEEDS_PORTS) || !options_case_selected(run_opt(), tc->name) ||
+		    !mode_selected(IOMMU_OFF))
+			continue;
+		tc->run(NULL, &t);
+		for (unsigned b = 0; b < TEST_MAX_BUFS; b++)
+			dma_free(t.bufs[b]);
+	}
+}
+
 static unsigned modes_selected(void)
 {
 	unsigned n = 0;
@@ -685,6 +697,7 @@ int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n
 	fixture_prepare(&d, f);
 	sequence_dev = &d;
 	round_id++;
+	ports_pass();
 	rc = iommu_start(IOMMU_OFF, d.bdf, NULL, why, sizeof(why));
 	for (unsigned k = 0; !rc && k < n; k++) {
 		scratch = (struct suite_record){ .tc = suite_case(seq[k]) };
@@ -752,7 +765,7 @@ static void run_batch(unsigned first, unsigned n, const struct pci_inventory *in
 	void *args[TASK_MAX];
 	unsigned from = suite_record_count();
 
-	if (run_opt()->serial || n == 1 || selected_needs(NEEDS_PORTS)) {
+	if (run_opt()->serial || n == 1) {
 		for (unsigned i = first; i < first + n; i++)
 			devices[i].r = run_device(&devices[i], inv, round);
 	} else {
@@ -810,6 +823,7 @@ static void run_rounds(const struct pci_inventory *inv)
 		round_id++;
 		if (soak)
 			ktap_subtest_begin(name, ndevices);
+		ports_pass();
 		for (unsigned i = 0; i < ndevices; i += TASK_MAX)
 			run_batch(i, ndevices - i < TASK_MAX ? ndevices - i : TASK_MAX, inv,
 				  soak ? round : 0, &pass, &fail);

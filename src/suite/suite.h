@@ -32,6 +32,8 @@ struct test_run {
 	struct test_measure measures[TEST_MAX_MEASURES];
 	unsigned nmeasures;
 	bool removed;                 /* the device's removal (its one failure) */
+	uint64_t us_before;           /* time its result took before the case
+				       * was called (a NEEDS_PORTS pass) */
 	/* PCIe error bits the case expects to raise (test_expect_pcie). */
 	struct pci_err allow_dev, allow_port;
 	const char *allow_why;
@@ -142,8 +144,14 @@ enum test_needs {
 	 * by side: it uses what is shared (the PCI address space for VF BARs)
 	 * or its figure is the device's alone. */
 	NEEDS_ALONE = 1 << 3,
-	/* It drives the other ports of the run too (port_pair): while it is
-	 * selected, the devices are tested one after another. */
+	/*
+	 * It drives every port of the run at once (port_pair; MODES_OFF).
+	 * Once a round, before the device blocks, with every port idle and
+	 * translation off, the runner calls it with d NULL: its pass over the
+	 * ports (suite_ports). Then in each device's block it is called as
+	 * every case is and says what the pass found for that port. The
+	 * blocks themselves run side by side.
+	 */
 	NEEDS_PORTS = 1 << 4,
 };
 
@@ -279,11 +287,11 @@ int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n
 void suite_side_out_limit(size_t bytes);
 
 /*
- * For a case that drives more than its own port (port_pair): the 82576s
- * of this run it may also drive, in run order (selected, claimed from
- * any firmware driver, BAR0 usable, not dead), at most max into out; how
- * many. Nothing else may be touched. And a number that changes with
- * every round and every run: what a case learnt of them holds until then.
+ * For a NEEDS_PORTS case's pass: the 82576s of this run it may drive, in
+ * run order (selected, claimed from any firmware driver, BAR0 usable, not
+ * dead, still answering), at most max into out; how many. Nothing else
+ * may be touched. And a number that changes with every round and every
+ * run: what a pass learnt of them holds until then.
  */
 unsigned suite_ports(struct igb_dev **out, unsigned max);
 #define SUITE_MAX_DEVICES 32 /* 82576s tested in one run */

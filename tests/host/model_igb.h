@@ -174,6 +174,7 @@ struct model_igb {
 
 	/* ---- what a test reads back ---- */
 	unsigned resets;               /* CTRL.RST writes */
+	unsigned an_restarts;          /* autonegotiations restarted (BMCR) */
 	unsigned flrs;                 /* Function Level Resets */
 	unsigned eicr_reads_with_eiac; /* EICR reads while EIAC != 0 (both) */
 	unsigned violations[MV_COUNT];

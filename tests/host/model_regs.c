@@ -164,6 +164,7 @@ static void qemu_bmcr(struct model_igb *g, uint16_t v)
 {
 	g->phy[IGB_PHY_BMCR] = v & PHY_BMCR_QEMU_KEEP;
 	if ((v & IGB_BMCR_RESTART_AN) && (v & IGB_BMCR_AUTONEG_EN)) {
+		g->an_restarts++;
 		link_set(g, false);
 		g->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
 		g->autoneg_done_ns = g->now_ns + MODEL_QEMU_AUTONEG_NS;
@@ -184,8 +185,11 @@ static void silicon_bmcr(struct model_igb *g, uint16_t v)
 	}
 	g->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
 	if ((v & IGB_BMCR_AUTONEG_EN) && (v & IGB_BMCR_RESTART_AN) &&
-	    !(v & IGB_BMCR_LOOPBACK) && !g->unplugged)
-		g->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
+	    !(v & IGB_BMCR_LOOPBACK)) {
+		g->an_restarts++;
+		if (!g->unplugged)
+			g->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
+	}
 	if ((v & IGB_BMCR_LOOPBACK) && !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK)) {
 		g->phy_loopback_ns = g->now_ns;
 		g->phy_looped = true;

@@ -91,6 +91,22 @@ TEST(port_pair_dual_port_cabled_qemu)
 	dual_port_cabled(MODEL_QEMU);
 }
 
+/* One autonegotiation per port and round: probes and data frames cross on
+ * the same link-up (~3 s on silicon), the port's only other restart being
+ * the return to autonegotiation when its driver is removed (as an OS
+ * finds the PHY). Two rounds: two of each, and every frame crossed. */
+TEST(port_pair_one_autoneg_per_round)
+{
+	board(MODEL_SILICON, 2, false);
+	model_cable(port[0], port[1]);
+	CHECK_EQ(mt_run(NULL, "--only=port_pair --iommu=off --repeat=2"), IGBTEST_EXIT_PASS);
+	for (unsigned i = 0; i < 2; i++) {
+		CHECK_EQ(port[i]->an_restarts, 2 * 2);
+		CHECK_EQ(port[i]->frames_cabled, 2 * (1 + 128));
+	}
+	clean(2);
+}
+
 /* Both ports cabled to something that is not a port here (a switch): the
  * probes go out and nothing comes back. Nothing tested: exit 3. */
 static void no_cable_between(enum model_personality pers)

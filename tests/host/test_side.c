@@ -32,8 +32,9 @@ static int run(const char *args)
 static const uint32_t bar0s[] = { 0xfe000000u, 0xfe100000u, 0xfe200000u, 0xfe300000u };
 
 /* n 82576s, each behind a root port of its own (01:00.0, 02:00.0, ...),
- * under a fake VT-d unit. */
-static void machine(unsigned n, struct model_igb **g)
+ * under a fake VT-d unit; cabled: 01:00.0 to 02:00.0 and 03:00.0 to
+ * 04:00.0 (model_cable), else each to a switch. */
+static void machine(unsigned n, struct model_igb **g, bool cabled)
 {
 	fake_vtd_add(FAKE_VTD_BASE);
 	fake_host_bridge_add(0, 0, 0);
@@ -42,6 +43,8 @@ static void machine(unsigned n, struct model_igb **g)
 				PCI_EXP_TYPE_ROOT_PORT);
 		g[i] = fake_82576_add_as((uint8_t)(1 + i), 0, 0, bar0s[i], MODEL_SILICON).model;
 	}
+	for (unsigned i = 0; cabled && i + 1 < n; i += 2)
+		model_cable(g[i], g[i + 1]);
 }
 
 /*
@@ -126,9 +129,11 @@ static void note_difference(const char *a, const char *b)
 	"memcpy_success,loopback_frames,msix_all_vectors,flr_idle,flr_repeat,d3hot_d0," \
 	"memcpy_throughput,sriov_enable,memcpy_to_unmapped_iova,strict_confinement"
 
-/* The same run one device after another and side by side: the same
- * document, the same records, exit 0; the side-by-side one shorter on the
- * model's clock, since the devices' waits overlapped. */
+/* The same run one device after another and side by side, the ports
+ * cabled in pairs: the same document, the same records, exit 0; each
+ * pair's port_pair passing in its first port's block when selected; the
+ * side-by-side run shorter on the model's clock, since the devices' waits
+ * overlapped. */
 static void same_as_serial(unsigned n, const char *args)
 {
 	struct model_igb *g[4];
@@ -137,7 +142,7 @@ static void same_as_serial(unsigned n, const char *args)
 	unsigned serial_records;
 
 	snprintf(serial_args, sizeof(serial_args), "--serial %s", args);
-	machine(n, g);
+	machine(n, g, true);
 	t0 = fake_now_us();
 	CHECK_EQ(run(serial_args), IGBTEST_EXIT_PASS);
 	serial_us = fake_now_us() - t0;
@@ -146,7 +151,7 @@ static void same_as_serial(unsigned n, const char *args)
 	serial_records = suite_record_count();
 
 	fake_reset();
-	machine(n, g);
+	machine(n, g, true);
 	t0 = fake_now_us();
 	CHECK_EQ(run(args), IGBTEST_EXIT_PASS);
 	side_us = fake_now_us() - t0;
@@ -154,6 +159,8 @@ static void same_as_serial(unsigned n, const char *args)
 	if (!CHECK(!strcmp(serial, side)))
 		note_difference(serial, side);
 	CHECK_EQ(suite_record_count(), serial_records);
+	for (unsigned i = 0; i < n && strstr(args, "port_pair"); i += 2)
+		CHECK_EQ(kp_verdict_of(&doc.b[i], "port_pair"), KP_OK);
 	for (unsigned i = 0; i < n; i++) {
 		CHECK_EQ(model_violations(g[i]), 0);
 		CHECK(g[i]->frames_rx > 0);
@@ -170,12 +177,12 @@ static void same_as_serial(unsigned n, const char *args)
 
 TEST(side_by_side_two_devices_as_serial)
 {
-	same_as_serial(2, "--exclude=port_pair"); /* it drives the other port: serial */
+	same_as_serial(2, ""); /* the full profile: port_pair's pass, link_partner */
 }
 
 TEST(side_by_side_four_devices_as_serial)
 {
-	same_as_serial(4, SUBSET);
+	same_as_serial(4, SUBSET ",link_partner,port_pair");
 }
 
 /* The third device (03:00.0, printed after the first two) loses its slot
@@ -193,14 +200,14 @@ TEST(side_by_side_removed_device_alone_fails)
 	char *before[4];
 	unsigned not_ok = 0;
 
-	machine(4, g);
+	machine(4, g, false);
 	CHECK_EQ(run("--serial --iommu=off " SUBSET), IGBTEST_EXIT_PASS);
 	REQUIRE(doc.nb == 4);
 	for (unsigned i = 0; i < 4; i++)
 		before[i] = normalised(doc.b[i].first_line, doc.b[i].last_line + 1);
 
 	fake_reset();
-	machine(4, g);
+	machine(4, g, false);
 	fake_on_output(unplug_third, g[2]);
 	CHECK_EQ(run("--iommu=off " SUBSET), IGBTEST_EXIT_REMOVED);
 	REQUIRE(doc.nb == 4);
@@ -253,7 +260,7 @@ TEST(side_by_side_results_durable_per_case)
 	struct model_igb *g[4];
 	unsigned calls;
 
-	machine(4, g);
+	machine(4, g, false);
 	last_result = late = blocks = 0;
 	fake_on_output(check_durable, NULL);
 	CHECK_EQ(run("--iommu=off " SUBSET), IGBTEST_EXIT_PASS);
@@ -290,7 +297,7 @@ TEST(side_by_side_output_overflow_keeps_whole_lines_and_records)
 	unsigned serial_runs[64], nrec, first, msg, lost = 0, kept = 0;
 	char *serial, *side;
 
-	machine(2, g);
+	machine(2, g, false);
 	CHECK_EQ(mt_run(NULL, "--serial " OVERFLOW_CASES), IGBTEST_EXIT_PASS);
 	nrec = suite_record_count();
 	REQUIRE(nrec > 0 && nrec <= 64);
@@ -303,7 +310,7 @@ TEST(side_by_side_output_overflow_keeps_whole_lines_and_records)
 	serial = normalised(first, fake_output_nlines());
 
 	fake_reset();
-	machine(2, g);
+	machine(2, g, false);
 	suite_side_out_limit(OVERFLOW_BYTES);
 	CHECK_EQ(mt_run(NULL, OVERFLOW_CASES), IGBTEST_EXIT_PASS);
 	suite_side_out_limit(0);
@@ -387,7 +394,7 @@ TEST(side_by_side_every_finished_case_durable_at_its_sync)
 	struct model_igb *g[4];
 	unsigned calls;
 
-	machine(4, g);
+	machine(4, g, false);
 	syncs_checked = missing = 0;
 	fake_on_sync(check_records_on_disk, NULL);
 	CHECK_EQ(run("--iommu=off " SUBSET), IGBTEST_EXIT_PASS);
