@@ -1,6 +1,11 @@
 /*
  * link.c - a real link: autonegotiation with a partner through the PHY,
- * magnetics and connector, as `ethtool -t` checks it (Linux igb_link_test).
+ * magnetics and connector, as `ethtool -t` checks it (Linux igb_link_test),
+ * and frames through a cable between two ports under test. Both cases
+ * report from one pass over every port of the run, made before each
+ * round's device blocks (NEEDS_PORTS): every port faces its cable at once,
+ * so a port's partner is never in the middle of another case, and each
+ * port autonegotiates once a round for both.
  */
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
@@ -32,19 +37,6 @@ static unsigned common_mode(const struct igb_autoneg *an, bool *fd)
 	return 0;
 }
 
-struct lu_wait {
-	struct igb_dev *d;
-	uint32_t status;
-};
-
-static bool link_lost(void *ctx)
-{
-	struct lu_wait *w = ctx;
-
-	w->status = igb_rd32(w->d, IGB_STATUS);
-	return !(w->status & IGB_STATUS_LU);
-}
-
 static enum ktap_result not_copper(struct igb_dev *d, struct test_run *t)
 {
 	return test_skip(t, "the port's link is %s (CTRL_EXT.LINK_MODE), not the internal "
@@ -60,43 +52,7 @@ static enum ktap_result no_partner(struct test_run *t, const char *pre,
 			 (unsigned long long)an->took_us / 1000, an->bmsr, an->status);
 }
 
-static enum ktap_result case_link_partner(struct igb_dev *d, struct test_run *t)
-{
-	struct igb_autoneg an;
-	struct lu_wait w = { d, 0 };
-	unsigned speed, want;
-	bool fd, want_fd;
-	int rc;
-
-	igb_ops.remove(t->drv); /* out of loopback: the PHY faces the cable */
-	rc = igb_autoneg_link(d, &an);
-	if (rc == RC_ENOTSUP)
-		return not_copper(d, t);
-	if (rc == RC_ETIMEDOUT && !an.an_done)
-		return no_partner(t, "", &an);
-	ASSERT(t, rc != RC_ETIMEDOUT, "autonegotiation completed (partner advertises 0x%04x, "
-	       "1000BASE-T 0x%04x) but no link within %llu ms (BMSR 0x%04x, STATUS 0x%08x)",
-	       an.lpa, an.stat1000, (unsigned long long)an.took_us / 1000, an.bmsr, an.status);
-	ASSERT_OK(t, rc, "PHY access");
-	speed = igb_status_speed(an.status);
-	fd = an.status & IGB_STATUS_FD;
-	want = common_mode(&an, &want_fd);
-	ASSERT(t, !want || (speed == want && fd == want_fd), "negotiated %u Mb/s %s duplex; "
-	       "both ends advertise %u Mb/s %s duplex (partner 0x%04x, 1000BASE-T 0x%04x)",
-	       speed, fd ? "full" : "half", want, want_fd ? "full" : "half", an.lpa,
-	       an.stat1000);
-	ASSERT(t, !wait_until(link_lost, &w, LINK_HOLD_US, LINK_HOLD_POLL_US),
-	       "the link went down within %u ms of coming up (STATUS 0x%08x)",
-	       LINK_HOLD_US / 1000, w.status);
-	ktap_diag("%s: link up %llu ms after the autonegotiation restart: %u Mb/s %s duplex; "
-		  "partner advertises 0x%04x, 1000BASE-T status 0x%04x%s", t->name,
-		  (unsigned long long)an.took_us / 1000, speed, fd ? "full" : "half", an.lpa,
-		  an.stat1000, want ? "" : " (no abilities to compare)");
-	test_measure(t, "autoneg", an.took_us / 1000, "ms");
-	return KTAP_PASS;
-}
-
-/* ---- port_pair: a cable between two ports under test ------------------- */
+/* ---- the cable pass; port_pair: a cable between two ports under test ---- */
 
 /*
  * Which ports are cabled to each other is found, never assumed: every port
@@ -159,15 +115,17 @@ struct pair_port {
 	bool linked;
 	uint32_t heard;         /* ports whose probe it received (bit i: port i) */
 	unsigned foreign;       /* other frames received while probing */
+	bool lost;              /* the link went down during the hold */
+	uint32_t lost_status;   /* STATUS then */
 	struct pair_dir rx;     /* the traffic from its pair */
 	uint32_t status;        /* STATUS when the traffic ended */
 };
 
-/* The ports of this run and what the round's pass found (case_port_pair). */
+/* The ports of this run and what the round's pass found. */
 static struct {
 	unsigned round; /* suite_round_id() it holds for */
 	unsigned n;
-	uint64_t us;    /* how long the pass took */
+	uint64_t up_us, pair_us; /* the pass: up and held; probes and traffic */
 	struct pair_port p[SUITE_MAX_DEVICES];
 } pairs;
 
@@ -407,47 +365,90 @@ static void pair_traffic(unsigned i, unsigned j, uint32_t nonce)
 	b->status = igb_rd32(b->d, IGB_STATUS);
 }
 
+/* Every linked port's link through the hold; a port whose link went
+ * down is marked. Done early only when every one went down. */
+static bool links_lost(void *ctx)
+{
+	struct ports_wait *w = ctx;
+	bool all = true;
+
+	for (unsigned i = 0; i < w->n; i++) {
+		struct pair_port *p = w->pp[i];
+		uint32_t status;
+		if (!p->linked || p->lost)
+			continue;
+		status = igb_rd32(p->d, IGB_STATUS);
+		if (!(status & IGB_STATUS_LU))
+			p->lost = true, p->lost_status = status;
+		all &= p->lost;
+	}
+	return all;
+}
+
 /*
- * The round's pass (the runner's, before the device blocks, every port
- * idle, translation off): every port of the run comes up facing its
- * cable at once, one autonegotiation each; each linked port sends its
- * probe; then each pair found that linked at 1000/full both ends sends
- * its frames on that same link-up. Nothing re-initialises a port between
- * probe and traffic: Linux brings a link up once (igb_up) and sends on
- * it, and no datasheet step asks for a reset between frames. What was
- * found is judged by case_port_pair in each port's block.
+ * The round's pass, for whichever of the two cases is selected (the
+ * first call of the round does it; the runner makes it before the device
+ * blocks, every port idle, translation off): every port of the run comes
+ * up facing its cable at once, one autonegotiation each; for link_partner
+ * every link is held LINK_HOLD_US; for port_pair (with two ports or more)
+ * each linked port sends its probe, then each pair found that linked at
+ * 1000/full both ends sends its frames on that same link-up. Nothing
+ * re-initialises a port between hold, probe and traffic: Linux brings a
+ * link up once (igb_up) and sends on it, and no datasheet step asks for a
+ * reset between frames. The cases judge what was found in each port's
+ * block.
  */
-static void pairs_pass(void)
+static void cable_pass(const struct test_run *t)
 {
 	struct igb_dev *devs[SUITE_MAX_DEVICES];
 	struct pair_port *pp[SUITE_MAX_DEVICES];
 	struct ports_wait w = { pp, suite_ports(devs, SUITE_MAX_DEVICES), 0,
 				(uint32_t)plat_now_us() };
+	bool hold = options_case_selected(t->opt, "link_partner");
+	bool pair = options_case_selected(t->opt, "port_pair") &&
+		    options_iommu_selected(t->opt, "off") && w.n >= 2;
 	uint64_t t0 = plat_now_us();
 
+	if (pairs.round == suite_round_id())
+		return; /* the other case's call made it */
 	pairs.round = suite_round_id();
 	pairs.n = w.n;
+	pairs.up_us = pairs.pair_us = 0;
 	for (unsigned i = 0; i < w.n; i++)
 		pp[i] = &pairs.p[i], pp[i]->d = devs[i];
-	if (w.n < 2)
+	if (!hold && !pair)
 		return;
 	ports_up(pp, w.n);
-	for (unsigned i = 0; i < w.n; i++) {
-		if (!pp[i]->linked)
-			continue;
-		pair_frame(pair_slot(pp[i], 0), IGB_MIN_FRAME, pair_group, pp[i], w.nonce,
-			   PAIR_PROBE, i, 0);
-		igb_wire_send(&pp[i]->drv, pair_slot(pp[i], 0), IGB_MIN_FRAME);
-	}
-	wait_until(probes_heard, &w, PAIR_PROBE_US, PAIR_POLL_US);
-	for (unsigned i = 0; i < w.n; i++) {
-		unsigned j = pair_of(i);
-		if (j < w.n && i < j && (pp[i]->heard & 1u << j) && (pp[j]->heard & 1u << i) &&
-		    at_1000_full(pp[i]) && at_1000_full(pp[j]))
-			pair_traffic(i, j, w.nonce);
+	if (hold)
+		wait_until(links_lost, &w, LINK_HOLD_US, LINK_HOLD_POLL_US);
+	pairs.up_us = plat_now_us() - t0;
+	if (pair) {
+		for (unsigned i = 0; i < w.n; i++) {
+			if (!pp[i]->linked)
+				continue;
+			pair_frame(pair_slot(pp[i], 0), IGB_MIN_FRAME, pair_group, pp[i],
+				   w.nonce, PAIR_PROBE, i, 0);
+			igb_wire_send(&pp[i]->drv, pair_slot(pp[i], 0), IGB_MIN_FRAME);
+		}
+		wait_until(probes_heard, &w, PAIR_PROBE_US, PAIR_POLL_US);
+		for (unsigned i = 0; i < w.n; i++) {
+			unsigned j = pair_of(i);
+			if (j < w.n && i < j && (pp[i]->heard & 1u << j) &&
+			    (pp[j]->heard & 1u << i) && at_1000_full(pp[i]) && at_1000_full(pp[j]))
+				pair_traffic(i, j, w.nonce);
+		}
+		pairs.pair_us = plat_now_us() - t0;
 	}
 	ports_down(pp, w.n);
-	pairs.us = plat_now_us() - t0;
+}
+
+/* d's place in the pass, or NULL when the pass did not drive it. */
+static struct pair_port *port_of(const struct igb_dev *d, unsigned *i)
+{
+	for (*i = 0; pairs.round == suite_round_id() && *i < pairs.n; (*i)++)
+		if (pairs.p[*i].d == d)
+			return &pairs.p[*i];
+	return NULL;
 }
 
 /* A frame that arrived wrong, in either direction, before one missing. */
@@ -493,27 +494,68 @@ static enum ktap_result port_up(struct test_run *t, const struct pair_port *p)
 }
 
 /*
- * NEEDS_PORTS: called with d NULL for the round's pass over every port
- * (pairs_pass), then in each port's block, under iommu=off, to say what
- * the pass found for it. A pair is reported in the block of its
- * lower-numbered port, naming its peer, with the pass's time; its other
+ * NEEDS_PORTS: called with d NULL for the round's pass (cable_pass), then
+ * in each port's block to say what it found for that port: the link, the
+ * best common mode, and that it held.
+ */
+static enum ktap_result case_link_partner(struct igb_dev *d, struct test_run *t)
+{
+	struct pair_port *p;
+	unsigned i, speed, want;
+	bool fd, want_fd;
+
+	if (!d) {
+		cable_pass(t);
+		return KTAP_PASS;
+	}
+	p = port_of(d, &i);
+	if (!p) /* the runner's doing, never the port's */
+		SKIP(t, "not tested: %s was not in the round's pass over the ports", d->name);
+	t->us_before = pairs.up_us;
+	TRY(port_up(t, p));
+	if (!p->linked && !p->an.an_done)
+		return no_partner(t, "", &p->an);
+	ASSERT(t, p->linked, "autonegotiation completed (partner advertises 0x%04x, "
+	       "1000BASE-T 0x%04x) but no link within %llu ms (BMSR 0x%04x, STATUS 0x%08x)",
+	       p->an.lpa, p->an.stat1000, (unsigned long long)p->an.took_us / 1000, p->an.bmsr,
+	       p->an.status);
+	speed = igb_status_speed(p->an.status);
+	fd = p->an.status & IGB_STATUS_FD;
+	want = common_mode(&p->an, &want_fd);
+	ASSERT(t, !want || (speed == want && fd == want_fd), "negotiated %u Mb/s %s duplex; "
+	       "both ends advertise %u Mb/s %s duplex (partner 0x%04x, 1000BASE-T 0x%04x)",
+	       speed, fd ? "full" : "half", want, want_fd ? "full" : "half", p->an.lpa,
+	       p->an.stat1000);
+	ASSERT(t, !p->lost, "the link went down within %u ms of coming up (STATUS 0x%08x)",
+	       LINK_HOLD_US / 1000, p->lost_status);
+	ktap_diag("%s: link up %llu ms after the autonegotiation restart: %u Mb/s %s duplex; "
+		  "partner advertises 0x%04x, 1000BASE-T status 0x%04x%s", t->name,
+		  (unsigned long long)p->an.took_us / 1000, speed, fd ? "full" : "half",
+		  p->an.lpa, p->an.stat1000, want ? "" : " (no abilities to compare)");
+	test_measure(t, "autoneg", p->an.took_us / 1000, "ms");
+	return KTAP_PASS;
+}
+
+/*
+ * NEEDS_PORTS, under iommu=off: called with d NULL for the round's pass
+ * (cable_pass), then in each port's block to say what it found for that
+ * port. A pair is reported in the block of its lower-numbered port,
+ * naming its peer, with the time of its probes and traffic; its other
  * port's block says where.
  */
 static enum ktap_result case_port_pair(struct igb_dev *d, struct test_run *t)
 {
-	unsigned i = 0, j;
+	unsigned i, j;
 	struct pair_port *p, *q;
 	uint64_t bytes = 0;
 
 	if (!d) {
-		pairs_pass();
+		cable_pass(t);
 		return KTAP_PASS;
 	}
-	while (i < pairs.n && pairs.p[i].d != d)
-		i++;
-	if (pairs.round != suite_round_id() || pairs.n < 2 || i == pairs.n)
+	p = port_of(d, &i);
+	if (!p || pairs.n < 2)
 		SKIP(t, "no port pair found: the only 82576 port under test");
-	p = &pairs.p[i];
 	TRY(port_up(t, p));
 	if (!p->linked)
 		return no_partner(t, "no port pair found: ", &p->an);
@@ -529,7 +571,7 @@ static enum ktap_result case_port_pair(struct igb_dev *d, struct test_run *t)
 	if (j < i)
 		SKIP(t, "result in %s's block (port pair %s - %s)", q->d->name, q->d->name,
 		     d->name);
-	t->us_before = pairs.us;
+	t->us_before = pairs.pair_us;
 	ASSERT(t, (p->heard & 1u << j) && (q->heard & 1u << i), "frames pass one way "
 	       "only: %s heard %s's probe, not the other way round (%u and %u other frames "
 	       "received)", (p->heard & 1u << j) ? d->name : q->d->name,
@@ -556,7 +598,7 @@ static enum ktap_result case_port_pair(struct igb_dev *d, struct test_run *t)
 }
 
 static const struct igb_test cases[] = {
-	IGB_CASE(link_partner, NEEDS_BAR0, MODES_ANY,
+	IGB_CASE(link_partner, NEEDS_BAR0 | NEEDS_PORTS, MODES_ONCE,
 		 "autonegotiation with a link partner through the cable completes at the "
 		 "best common speed within 5 s and holds; skips with no partner"),
 	IGB_CASE(port_pair, NEEDS_BAR0 | NEEDS_PORTS, MODES_OFF,

@@ -597,11 +597,6 @@ int igb_link_settle(struct igb_drv *drv)
 
 /* ---- link with a partner ----------------------------------------------- */
 
-struct autoneg_wait {
-	struct igb_dev *d;
-	struct igb_autoneg *an;
-};
-
 /* BMSR's link bit is latched low (IEEE 802.3 22.2.4.2.13): read twice for
  * the current state, as Linux igb_phy_has_link() does. */
 bool igb_autoneg_poll(struct igb_dev *d, struct igb_autoneg *an)
@@ -615,13 +610,6 @@ bool igb_autoneg_poll(struct igb_dev *d, struct igb_autoneg *an)
 	an->status = igb_rd32(d, IGB_STATUS);
 	return (bmsr & IGB_BMSR_AN_DONE) && (bmsr & IGB_BMSR_LINK) &&
 	       (an->status & IGB_STATUS_LU);
-}
-
-static bool autoneg_settled(void *ctx)
-{
-	struct autoneg_wait *w = ctx;
-
-	return igb_autoneg_poll(w->d, w->an);
 }
 
 int igb_autoneg_start(struct igb_dev *d)
@@ -649,27 +637,6 @@ void igb_autoneg_partner(struct igb_dev *d, struct igb_autoneg *an)
 {
 	igb_phy_read(d, IGB_PHY_ANLPAR, &an->lpa);
 	igb_phy_read(d, IGB_PHY_1000T_STAT, &an->stat1000);
-}
-
-int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an)
-{
-	struct autoneg_wait w = { d, an };
-	bool auto_rd, up;
-	uint64_t t0;
-	int rc;
-
-	*an = (struct igb_autoneg){ 0 };
-	if (igb_link_mode(d))
-		return RC_ENOTSUP;
-	if ((rc = igb_reset(d, &auto_rd)))
-		return rc;
-	t0 = plat_now_us();
-	if ((rc = igb_autoneg_start(d)))
-		return rc;
-	up = wait_until(autoneg_settled, &w, IGB_AUTONEG_TIMEOUT_US, IGB_AUTONEG_POLL_US);
-	an->took_us = plat_now_us() - t0;
-	igb_autoneg_partner(d, an);
-	return up ? RC_OK : RC_ETIMEDOUT;
 }
 
 unsigned igb_status_speed(uint32_t status)

@@ -245,14 +245,16 @@ void igb_irq_ack(struct igb_drv *drv, uint32_t vectors);
 
 /*
  * A link through the PHY to a partner, as an OS brings it up (Linux
- * igb_setup_copper_link_82575() / igb_copper_link_autoneg()): the driver
- * must be removed; after a MAC reset the PHY advertises 10/100/1000 (full
- * and half duplex), restarts autonegotiation out of loopback, and the MAC
- * link follows the PHY's (CTRL.SLU, speed and duplex not forced). Waits,
- * bounded, for autonegotiation and STATUS.LU. RC_OK: link up;
- * RC_ETIMEDOUT: none within the bound (an gets what was seen either way);
- * RC_ENOTSUP: the port's link is not the internal copper PHY's
- * (igb_link_mode), and nothing was written.
+ * igb_setup_copper_link_82575() / igb_copper_link_autoneg()), for ports
+ * brought up together in wire mode (drv->wire): after the MAC reset of
+ * init the PHY advertises 10/100/1000 (full and half duplex) and restarts
+ * autonegotiation out of loopback, and the MAC link follows the PHY's
+ * (CTRL.SLU, speed and duplex not forced): igb_autoneg_start, RC_ENOTSUP
+ * when the port's link is not the internal copper PHY's (igb_link_mode),
+ * and nothing was written. igb_autoneg_poll: one look at PHY status and
+ * STATUS into an, true once negotiated with the MAC link up, waited for
+ * within IGB_AUTONEG_TIMEOUT_US; igb_autoneg_partner: the partner's
+ * abilities into an.
  */
 struct igb_autoneg {
 	uint64_t took_us;        /* restart to link (or to the bound) */
@@ -264,11 +266,6 @@ struct igb_autoneg {
  * reads STATUS.LU. */
 #define IGB_AUTONEG_TIMEOUT_US	5000000
 #define IGB_AUTONEG_POLL_US	10000
-int igb_autoneg_link(struct igb_dev *d, struct igb_autoneg *an);
-/* Its steps, for ports brought up together (drv->wire): advertise and
- * restart (RC_ENOTSUP as above); one look at PHY status and STATUS into
- * an, true once negotiated with the MAC link up; the partner's abilities
- * into an. */
 int igb_autoneg_start(struct igb_dev *d);
 bool igb_autoneg_poll(struct igb_dev *d, struct igb_autoneg *an);
 void igb_autoneg_partner(struct igb_dev *d, struct igb_autoneg *an);

@@ -600,18 +600,24 @@ static bool mode_selected(unsigned m)
 
 /*
  * The NEEDS_PORTS cases' pass over every port of the run (suite.h), once
- * a round before its device blocks: no device is in a block, none of
- * their drivers is up, translation is off (every mode block ends with
- * iommu_stop). It prints nothing; the blocks report what it found.
+ * a round before its device blocks, for each such case selected in a
+ * selected mode: no device is in a block, none of their drivers is up,
+ * translation is off (every mode block ends with iommu_end). Only its
+ * start is said (verbose); the blocks report what it found.
  */
 static void ports_pass(void)
 {
 	for (unsigned i = 0; i < suite_case_count(); i++) {
 		const struct igb_test *tc = suite_case(i);
 		struct test_run t = { .name = tc->name, .opt = run_opt() };
+		bool runs = false;
+		for (unsigned m = 0; m < IOMMU_NMODES; m++)
+			runs |= mode_selected(m) && (tc->modes & MODE(m));
 		if (!(tc->needs & NEEDS_PORTS) || !options_case_selected(run_opt(), tc->name) ||
-		    !mode_selected(IOMMU_OFF))
+		    !runs)
 			continue;
+		ktap_diag_at(KTAP_VERBOSE, "[pass] %s: over every port, before the device "
+			     "blocks", tc->name);
 		tc->run(NULL, &t);
 		for (unsigned b = 0; b < TEST_MAX_BUFS; b++)
 			dma_free(t.bufs[b]);

@@ -18,6 +18,7 @@
 #include "ktap_parse.h"
 #include "model_test.h"
 #include "pci/pci_regs.h"
+#include "suite/suite.h"
 
 #define BAR0(i) (0xfe000000u + (uint32_t)(i) * 0x40000u)
 
@@ -91,19 +92,26 @@ TEST(port_pair_dual_port_cabled_qemu)
 	dual_port_cabled(MODEL_QEMU);
 }
 
-/* One autonegotiation per port and round: probes and data frames cross on
- * the same link-up (~3 s on silicon), the port's only other restart being
- * the return to autonegotiation when its driver is removed (as an OS
- * finds the PHY). Two rounds: two of each, and every frame crossed. */
-TEST(port_pair_one_autoneg_per_round)
+/* One autonegotiation per port and round for both link cases: link_partner
+ * holds, and the probes and data frames cross, on the same link-up (~3 s
+ * on silicon), the port's only other restart being the return to
+ * autonegotiation when its driver is removed (as an OS finds the PHY).
+ * Two rounds: two of each, every frame crossed, both cases passed. */
+TEST(link_cases_one_autoneg_per_round)
 {
+	unsigned passed = 0;
+
 	board(MODEL_SILICON, 2, false);
 	model_cable(port[0], port[1]);
-	CHECK_EQ(mt_run(NULL, "--only=port_pair --iommu=off --repeat=2"), IGBTEST_EXIT_PASS);
+	CHECK_EQ(mt_run(NULL, "--only=link_partner,port_pair --iommu=off --repeat=2"),
+		 IGBTEST_EXIT_PASS);
 	for (unsigned i = 0; i < 2; i++) {
 		CHECK_EQ(port[i]->an_restarts, 2 * 2);
 		CHECK_EQ(port[i]->frames_cabled, 2 * (1 + 128));
 	}
+	for (unsigned i = 0; i < suite_record_count(); i++)
+		passed += suite_record(i)->result == KTAP_PASS && suite_record(i)->runs == 2;
+	CHECK_EQ(passed, 3); /* link_partner on both ports, the pair in 01:00.0's block */
 	clean(2);
 }
 
