@@ -185,7 +185,7 @@ static enum ktap_result expect_unbacked(struct test_run *t, const void *src, voi
 					bool read, bool *completed)
 {
 	struct igb_drv *drv = t->drv;
-	ASSERT_OK(t, igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1), "memcpy_start");
+	ASSERT_OK(t, test_fault_start(t, src, dst, FAULT_BYTES), "memcpy_start");
 	int rc = test_memcpy_wait(t);
 	*completed = rc == RC_OK;
 	if (rc == RC_OK)
@@ -235,7 +235,7 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 	struct igb_drv *drv = t->drv;
 	uint64_t t0 = plat_now_us();
 
-	ASSERT_OK(t, igb_ops.memcpy_start(drv, src, dst, FAULT_BYTES, 1), "memcpy_start");
+	ASSERT_OK(t, test_fault_start(t, src, dst, FAULT_BYTES), "memcpy_start");
 	int rc = test_memcpy_wait(t);
 	uint64_t us = plat_now_us() - t0;
 	if (!rc)
@@ -367,6 +367,7 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	ktap_diag("%s: with no reset: %s", t->name, wedged == KTAP_PASS ?
 		  "copies work (the engine did not wedge)" : "copies fail (wedged)");
 	igb_ops.remove(drv); /* includes CTRL.RST */
+	test_fault_end(t);   /* quiesced: the fault is over */
 	rc = igb_ops.init(drv, d);
 	if (!rc)
 		after_rst = good_copy(t, &b, 3);
@@ -426,11 +427,11 @@ static const struct igb_test cases[] = {
 		 "a copy passes"),
 	IGB_CASE(flr_repeat, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
 		 "20 x (FLR, state wiped, re-init), then a copy"),
-	IGB_CASE(memcpy_from_unmapped_iova, NEEDS_LINK | NEEDS_FLR | NEEDS_ALONE, MODES_ANY,
+	IGB_CASE(memcpy_from_unmapped_iova, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
 		 "a copy from an unmapped page ends on an IOMMU fault, delivers nothing, no MSI; recovered"),
-	IGB_CASE(memcpy_to_unmapped_iova, NEEDS_LINK | NEEDS_FLR | NEEDS_ALONE, MODES_ANY,
+	IGB_CASE(memcpy_to_unmapped_iova, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
 		 "a copy to an unmapped page ends on an IOMMU fault, the page unchanged, no MSI; recovered"),
-	IGB_CASE(fault_recovery_needs_flr, NEEDS_LINK | NEEDS_FLR | NEEDS_ALONE, MODES_ANY,
+	IGB_CASE(fault_recovery_needs_flr, NEEDS_LINK | NEEDS_FLR, MODES_ANY,
 		 "after a read fault that wedges the engine: CTRL.RST leaves it wedged, "
 		 "FLR brings copies back"),
 	IGB_CASE(strict_confinement, NEEDS_LINK, MODES_STRICT,

@@ -398,7 +398,7 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 		TRY(one_copy(t, &b, MIX_COPY, i));
 		TRY(expect_silence(t, -1, "copy"));
 		if (faults) {
-			int rc = igb_ops.memcpy_start(drv, page, dst, MIX_COPY, 1);
+			int rc = test_fault_start(t, page, dst, MIX_COPY);
 			if (!rc)
 				rc = test_memcpy_wait(t);
 			if (!rc && !drv->seen.faulted)

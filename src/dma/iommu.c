@@ -418,6 +418,31 @@ static bool fault_of(struct pci_bdf dev, struct iommu_fault *f, bool take)
 	return found;
 }
 
+unsigned iommu_fault_discard(struct pci_bdf dev)
+{
+	struct attached *a;
+	unsigned n = 0;
+
+	task_lock_excl(&io_lock);
+	a = attached(dev);
+	if (a) {
+		struct unit *u = a->unit;
+		uint32_t sid = u->ops->sid(&u->st, dev);
+		unsigned kept = 0;
+
+		drain(u);
+		for (unsigned j = 0; j < u->nheld; j++) {
+			if (u->held[j].sid == sid)
+				n++;
+			else
+				u->held[kept++] = u->held[j];
+		}
+		u->nheld = kept;
+	}
+	task_unlock_excl(&io_lock);
+	return n;
+}
+
 bool iommu_fault_pending(struct pci_bdf dev)
 {
 	return fault_of(dev, NULL, false);

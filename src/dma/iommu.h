@@ -55,6 +55,8 @@ void iommu_stats(struct pci_bdf dev, char *buf, size_t n);
  */
 bool iommu_fault_pending(struct pci_bdf dev);
 bool iommu_fault_take(struct pci_bdf dev, struct iommu_fault *f);
+/* Every fault of dev's that its unit's log and store hold, dropped: how many. */
+unsigned iommu_fault_discard(struct pci_bdf dev);
 /* The most faults one drain of dev's unit's log can return (0: off). */
 unsigned iommu_fault_records(struct pci_bdf dev);
 /* The id b's unit records for it (not in a mode that translates: its

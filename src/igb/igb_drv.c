@@ -1348,12 +1348,11 @@ unsigned igb_wire_tx_pending(const struct igb_drv *drv)
 	return (drv->tx.tail + drv->tx.count - head) % drv->tx.count;
 }
 
-int igb_recover(struct igb_drv *drv, struct flr_report *rep)
+int igb_flr_init(struct igb_drv *drv, struct flr_report *rep)
 {
 	struct igb_dev *d = drv->dev;
 	int rc;
 
-	igb_remove(drv);
 	rc = pci_flr(d->bdf, &d->fn->caps, rep);
 	return rc ? rc : igb_init(drv, d);
 }

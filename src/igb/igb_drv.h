@@ -148,7 +148,7 @@ struct igb_drv {
  * completes it and reports what went wrong (RC_ETIMEDOUT, or RC_EIO with
  * faulted set for an IOMMU fault, last_error saying more). It neither
  * recovers nor prints: after a failed copy the engine may be wedged, and
- * recovery (igb_recover) is the caller's (the harness's test_memcpy_wait).
+ * recovery (igb_flr_init) is the caller's (the harness's test_memcpy_wait).
  */
 struct igb_ops {
 	int (*init)(struct igb_drv *drv, struct igb_dev *dev);
@@ -199,12 +199,13 @@ uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames);
 /*
  * Recovery after a hung or faulted copy (seed series patch 8): CTRL.RST
  * does not un-wedge the 82576's descriptor engine after a DMA read fault,
- * Function Level Reset does. Quiesce, FLR (config space restored), full
- * init (rings, link, MSI-X re-armed). rep gets the FLR phase times.
- * Whether the device is still there to recover is the caller's question
- * (the harness's test_recover asks igb_gone).
+ * Function Level Reset does. The caller quiesces first (ops.remove: rings
+ * off, master requests drained, bus mastering off); then FLR (config
+ * space restored) and a full init (rings, link, MSI-X re-armed). rep gets
+ * the FLR phase times. Whether the device is still there to recover is
+ * the caller's question (the harness's test_recover asks igb_gone).
  */
-int igb_recover(struct igb_drv *drv, struct flr_report *rep);
+int igb_flr_init(struct igb_drv *drv, struct flr_report *rep);
 
 /* ---- interrupts (igb_irq.c) ---- */
 /* Set up MSI-X on the function and the device; failure is recorded in

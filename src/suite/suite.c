@@ -120,6 +120,47 @@ static unsigned nic_failures, removals, tested;
 static struct task_phase mode_phase = TASK_PHASE_INIT;
 static struct task_lock case_lock = TASK_LOCK_INIT;
 
+/*
+ * fault_lock, the fault window: one deliberate DMA fault in flight at a
+ * time, from its copy's start until its device is quiesced and its
+ * faults drained; the recovery after it (FLR's 100 ms, re-init, link
+ * settle) runs outside, side by side. What every device shares there is
+ * where the fault is recorded, and each of those loses faults when full:
+ * VT-d has CAP.NFR fault recording registers (QEMU 10: one), and with
+ * the next one still full it sets FSTS.PFO and records no new fault until
+ * software clears it (VT-d spec 7.2.1, FSTS_REG); AMD-Vi writes no event
+ * while EventOverflow is set (IOMMU spec, MMIO 0x2020); SMMUv3 discards
+ * events while its event queue is full (7.4); DMA to nothing (off,
+ * passthrough) is logged in a shared port's one AER header log (PCIe
+ * 7.8.4.7-8). A fault lost that way would make a good NIC look like one
+ * that faulted unseen: with one window at a time the only faults in the
+ * log are the window's own.
+ */
+static struct task_lock fault_lock = TASK_LOCK_INIT;
+
+int test_fault_start(struct test_run *t, const void *src, void *dst, size_t size)
+{
+	int rc;
+
+	if (!t->fault_window)
+		task_lock_excl(&fault_lock);
+	t->fault_window = true;
+	rc = igb_ops.memcpy_start(t->drv, src, dst, size, 1);
+	if (rc) /* nothing was started */
+		test_fault_end(t);
+	return rc;
+}
+
+void test_fault_end(struct test_run *t)
+{
+	if (!t->fault_window)
+		return;
+	if (t->drv->dev)
+		iommu_fault_discard(t->drv->dev->bdf);
+	t->fault_window = false;
+	task_unlock_excl(&fault_lock);
+}
+
 /* The run's options (suite_configure), or the defaults. */
 static const struct options *opt;
 static struct options default_opt;
@@ -320,6 +361,10 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 		r = removal(d, &t, true);
 	else if (!d->gone)
 		errwatch_after(d, &t, &r);
+	if (t.fault_window) { /* left open: the device quiesced first */
+		fixture_remove(d, drv);
+		test_fault_end(&t);
+	}
 	errwatch_case(d, NULL);
 	fixture_after(d, drv, r);
 	for (unsigned i = 0; i < TEST_MAX_BUFS; i++)

@@ -28,6 +28,7 @@ struct test_run {
 	struct dma_buf *bufs[TEST_MAX_BUFS]; /* scratch, freed by the runner */
 	const struct options *opt;    /* the run's options (e.g. storm size) */
 	bool no_recover;              /* leave a failed copy's device as it is */
+	bool fault_window;            /* holds the fault window (test_fault_start) */
 	uint64_t progress_at;         /* test_progress: when it last printed */
 	struct test_measure measures[TEST_MAX_MEASURES];
 	unsigned nmeasures;
@@ -72,7 +73,8 @@ void test_free(struct test_run *t, const uint8_t *p);
 
 /*
  * Recovery is the harness's, never the driver's (its memcpy_wait only
- * reports): test_recover is igb_recover (FLR + init) unless the device
+ * reports): test_recover is ops.remove then igb_flr_init (FLR + init),
+ * closing a fault window in between (test_fault_start), unless the device
  * has left the bus (igb_gone, checked before and after a failure), which
  * gets RC_ENODEV and no FLR. test_memcpy_wait is ops.memcpy_wait for a
  * case: after a copy that timed out or faulted the device is recovered
@@ -82,6 +84,23 @@ void test_free(struct test_run *t, const uint8_t *p);
  */
 int test_recover(struct test_run *t, struct flr_report *rep);
 int test_memcpy_wait(struct test_run *t);
+
+/*
+ * A copy meant to fault (DMA the device must not be able to do): the
+ * fault window is taken first, so no other device has a deliberate fault
+ * in flight until this one's is over (suite.c says why), then
+ * ops.memcpy_start. test_memcpy_wait closes the window when the copy
+ * completed; after a fault or a timeout test_recover closes it once the
+ * driver is removed (the device quiesced), before the FLR. A case that
+ * keeps the device as it is (t->no_recover) closes it itself with
+ * test_fault_end once it has removed the driver; the runner closes a
+ * window a case left open, removing the driver first.
+ */
+int test_fault_start(struct test_run *t, const void *src, void *dst, size_t size);
+/* The device's remaining faults (the rest of the faulting copy's) dropped,
+ * the window given back; nothing when t holds none. The device must be
+ * quiesced or its copy complete. */
+void test_fault_end(struct test_run *t);
 
 /*
  * The checked copy, the one way cases copy data through the NIC. Buffers

@@ -47,7 +47,7 @@ static void update_ppf(struct fake_vtd *u)
 {
 	uint32_t fsts = get(u, VTD_FSTS) & ~VTD_FSTS_PPF;
 
-	for (unsigned i = 0; i < FAKE_VTD_NFR; i++)
+	for (unsigned i = 0; i < u->nfr; i++)
 		if (get(u, FRO + 16 * i + 12) & VTD_FRCD_F)
 			fsts |= VTD_FSTS_PPF;
 	put(u, VTD_FSTS, fsts);
@@ -66,7 +66,7 @@ static void unit_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 		put(u, VTD_GSTS, st); /* write buffer flush: done at once */
 	} else if (off == VTD_CCMD + 4 || off == IRO + VTD_IOTLB_REG + 4) {
 		put(u, off, v & 0x7fffffffu); /* ICC / IVT: done at once */
-	} else if (off >= FRO && off < FRO + 16 * FAKE_VTD_NFR && (off - FRO) % 16 == 12) {
+	} else if (off >= FRO && off < FRO + 16 * u->nfr && (off - FRO) % 16 == 12) {
 		put(u, off, get(u, off) & ~(v & VTD_FRCD_F));
 		update_ppf(u);
 	} else if (off == VTD_FSTS) {
@@ -77,24 +77,41 @@ static void unit_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 	}
 }
 
+/* A fault lost: counted, and whether its requester has none recorded. */
+static void lost(struct fake_vtd *u, uint16_t sid)
+{
+	bool own = false;
+
+	for (unsigned i = 0; i < u->nfr; i++)
+		own |= (get(u, FRO + 16 * i + 12) & VTD_FRCD_F) &&
+		       (get(u, FRO + 16 * i + 8) & 0xffff) == sid;
+	u->overflows++;
+	u->crowded_out += !own;
+}
+
 /* Record a refused access in the next fault record (7.2.1): a full
- * record means the fault is lost and overflow is set. */
+ * record means the fault is lost and overflow is set; while FSTS.PFO is
+ * set no new fault is recorded at all (FSTS_REG). */
 static void record(struct fake_vtd *u, uint16_t sid, uint64_t addr, bool write,
 		   uint8_t reason)
 {
-	unsigned fri = VTD_FSTS_FRI(get(u, VTD_FSTS)) % FAKE_VTD_NFR;
+	unsigned fri = VTD_FSTS_FRI(get(u, VTD_FSTS)) % u->nfr;
 	uint32_t r = FRO + 16 * fri;
 
+	if (get(u, VTD_FSTS) & VTD_FSTS_PFO) {
+		lost(u, sid);
+		return;
+	}
 	if (get(u, r + 12) & VTD_FRCD_F) {
 		put(u, VTD_FSTS, get(u, VTD_FSTS) | VTD_FSTS_PFO);
-		u->overflows++;
+		lost(u, sid);
 		return;
 	}
 	put64(u, r, addr & VTD_PAGE_MASK);
 	put(u, r + 8, sid);
 	put(u, r + 12, reason | (write ? 0 : 1u << 30) | VTD_FRCD_F);
 	put(u, VTD_FSTS, (get(u, VTD_FSTS) & ~(0xffu << 8)) |
-			 ((fri + 1) % FAKE_VTD_NFR) << 8);
+			 ((fri + 1) % u->nfr) << 8);
 	update_ppf(u);
 }
 
@@ -239,8 +256,19 @@ struct fake_vtd *fake_vtd_add(uint64_t base)
 	put(u, VTD_VER, VER_1_0);
 	put64(u, VTD_CAP, cap);
 	put64(u, VTD_ECAP, ecap);
+	u->nfr = FAKE_VTD_NFR;
 	dmar_build(base);
 	fake_set_iommu(translate, u);
 	fake_on_tick(late_sync, u);
 	return u;
+}
+
+void fake_vtd_set_nfr(struct fake_vtd *u, unsigned n)
+{
+	uint64_t cap = get64(u, VTD_CAP) & ~(0xffull << 40);
+
+	if (n < 1 || n > FAKE_VTD_NFR)
+		harness_fatal(__FILE__, __LINE__, "fake_vtd_set_nfr: %u records", n);
+	u->nfr = n;
+	put64(u, VTD_CAP, cap | (uint64_t)(n - 1) << 40);
 }

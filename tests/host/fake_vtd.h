@@ -15,14 +15,18 @@
 #include "fake_platform.h"
 
 #define FAKE_VTD_BASE	0xfed90000ull
-#define FAKE_VTD_NFR	4	/* fault recording registers */
+#define FAKE_VTD_NFR	4	/* fault recording registers, at most */
 
 struct fake_vtd {
 	struct fake_mmio *m;
 	uint64_t rtaddr;        /* the root table in use (SRTP latched it) */
 	unsigned translated;    /* DMA accesses translated (TE on) */
 	unsigned faults;        /* refused accesses */
-	unsigned overflows;     /* faults lost: every record was full */
+	unsigned overflows;     /* faults lost: the next record full, or PFO set */
+	/* Of those, lost while no record held one of the same requester's:
+	 * a device whose fault the others' crowded out. */
+	unsigned crowded_out;
+	unsigned nfr;           /* records in use (CAP.NFR + 1): fake_vtd_set_nfr */
 	/* A refused access is logged this long after it happened (0: at
 	 * once), as a unit whose fault recording trails the DMA it refused;
 	 * the device's later writes (a DD write-back) are not held back. */
@@ -39,5 +43,8 @@ struct fake_vtd {
 /* One unit at base, covering every PCI function; installs the DMAR table
  * and itself as the IOMMU in front of device DMA. */
 struct fake_vtd *fake_vtd_add(uint64_t base);
+/* n (1 to FAKE_VTD_NFR) fault recording registers, as CAP.NFR says
+ * (QEMU 10's intel-iommu has one). */
+void fake_vtd_set_nfr(struct fake_vtd *u, unsigned n);
 
 #endif

@@ -208,7 +208,8 @@ static void ctrl_rst_only_recovery(struct mt *m)
 		CHECK_EQ(m->g->flrs, 0);
 		CHECK(m->g->wedged);
 		/* ... whose recovery, FLR + init, is what un-wedges it */
-		CHECK_EQ(igb_recover(&m->drv, &(struct flr_report){ 0 }), RC_OK);
+		igb_ops.remove(&m->drv);
+		CHECK_EQ(igb_flr_init(&m->drv, &(struct flr_report){ 0 }), RC_OK);
 		CHECK_EQ(m->g->flrs, 1);
 		CHECK(!m->g->wedged);
 	} else {
@@ -550,7 +551,8 @@ static void reset_without_master_disable(struct mt *m)
 	mt_wr(m, IGB_GCR, mt_rd(m, IGB_GCR) | IGB_GCR_CMPL_TMOUT_RESEND);
 	mt_post(m, MT_UNMAPPED, adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT, bus(m->dst));
 	mt_wait_us(1000);
-	CHECK_EQ(igb_recover(&m->drv, &(struct flr_report){ 0 }), RC_OK);
+	igb_ops.remove(&m->drv);
+	CHECK_EQ(igb_flr_init(&m->drv, &(struct flr_report){ 0 }), RC_OK);
 	CHECK_EQ(m->g->violations[MV_RESET_MASTER_ON], silicon(m) ? 1 : 0);
 	CHECK_EQ(mt_copy(m, 4096), RC_OK);
 }
