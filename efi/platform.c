@@ -803,8 +803,10 @@ static int dma_map_slot(EFI_PCI_IO_PROTOCOL *io, int slot, bool high, VOID *host
 		dma_release(io, high, host, pages);
 		return RC_ENOTSUP;
 	}
-	for (UINTN i = 0; i < pages * PLAT_PAGE_SIZE; i++)
-		((volatile UINT8 *)host)[i] = 0;
+	/* Zeroed (platform.h), eight bytes a store: under emulation a byte
+	 * loop was over half a second of CPU for memcpy_storm's 70 MiB. */
+	for (UINTN i = 0; i < pages * PLAT_PAGE_SIZE / sizeof(UINT64); i++)
+		((volatile UINT64 *)host)[i] = 0;
 	dma[slot] = (struct efi_dma){ .used = true, .high = high, .io = io,
 					 .mapping = mapping };
 	dma[slot].mem = (struct dma_mem){ host, bus, pages * PLAT_PAGE_SIZE, &dma[slot] };
