@@ -231,9 +231,8 @@ static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 }
 
 /* At least --storm-mib of traffic (256 MiB by default), in copies as
- * large as the rings allow, each with a fresh pattern into a poisoned
- * destination and checked with its guard bytes; the figure counts the
- * copies' own time. */
+ * large as the rings allow, each with a fresh pattern (test_memcpy) and
+ * checked with its guard bytes; the figure counts the copies' own time. */
 /* 1 Gb/s of frames of n payload bytes carries n/(n+24) of 125 MB/s. */
 /* Where the host has less DMA memory, copies of fewer frames; 64 at the
  * least, many ring turns' worth over the storm. */
@@ -257,7 +256,7 @@ static enum ktap_result case_memcpy_storm(struct igb_dev *d, struct test_run *t)
 		  "checked", t->name, size, per_start,
 		  (unsigned long long)(storm_bytes >> 20));
 	for (unsigned n = 0; moved < storm_bytes; n++) {
-		struct test_copy c = { .size = size, .round = n };
+		struct test_copy c = { .size = size };
 
 		if (test_memcpy(t, &b, &c) != KTAP_PASS) {
 			ktap_diag("%s: copy %u, after %llu MiB", t->name, n + 1,
@@ -288,8 +287,8 @@ static enum ktap_result case_memcpy_storm(struct igb_dev *d, struct test_run *t)
 }
 
 /* The benchmark: 64 MiB moved in the Linux selftest's 1 KiB chunks and in
- * our largest frames, as 16 copies of 4 MiB each (fresh pattern, poisoned
- * destination, every copy checked). Figures only; it fails on bad data. */
+ * our largest frames, as 16 copies of 4 MiB each (a fresh pattern each,
+ * every copy checked). Figures only; it fails on bad data. */
 #define BENCH_COPY (4u << 20)
 #define BENCH_REPEAT 16u
 #define BENCH_SMALL_FRAME 1024u
@@ -302,7 +301,7 @@ static enum ktap_result bench_one(struct test_run *t, struct test_bufs *b,
 
 	igb_drv_set_frame_size(t->drv, frame);
 	for (unsigned n = 0; n < BENCH_REPEAT && r == KTAP_PASS; n++) {
-		struct test_copy c = { .size = BENCH_COPY, .round = n };
+		struct test_copy c = { .size = BENCH_COPY };
 
 		r = test_memcpy(t, b, &c);
 		us += c.us;

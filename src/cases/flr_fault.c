@@ -9,10 +9,10 @@
 
 #define FLR_COPY (64u * 1024u)
 
-/* A checked copy of FLR_COPY bytes, its pattern varied by round. */
-static enum ktap_result good_copy(struct test_run *t, struct test_bufs *b, unsigned round)
+/* A checked copy of FLR_COPY bytes. */
+static enum ktap_result good_copy(struct test_run *t, struct test_bufs *b)
 {
-	return test_memcpy(t, b, &(struct test_copy){ .size = FLR_COPY, .round = round });
+	return test_memcpy(t, b, &(struct test_copy){ .size = FLR_COPY });
 }
 
 /* The type 0 header as it reads now. */
@@ -65,7 +65,7 @@ static enum ktap_result case_flr_idle(struct igb_dev *d, struct test_run *t)
 		  (unsigned long long)rep.reset_us / 1000, (unsigned long long)rep.restore_us);
 	rc = igb_ops.init(t->drv, d);
 	ASSERT(t, !rc, "init after FLR: %s: %s", rc_name(rc), t->drv->seen.last_error);
-	return good_copy(t, &b, 1);
+	return good_copy(t, &b);
 }
 
 /*
@@ -108,7 +108,7 @@ static enum ktap_result case_flr_repeat(struct igb_dev *d, struct test_run *t)
 		  "mean, %llu ms worst; then a copy", t->name, FLR_CYCLES,
 		  (unsigned long long)(total / FLR_CYCLES / 1000),
 		  (unsigned long long)(worst / 1000));
-	return good_copy(t, &b, 0);
+	return good_copy(t, &b);
 }
 
 /* ---- DMA faults ------------------------------------------------------------ */
@@ -322,7 +322,7 @@ static enum ktap_result unmapped_case(struct igb_dev *d, struct test_run *t, boo
 	ASSERT(t, !(fp.owned && !read && same != FAULT_BYTES), "the unreachable page "
 	       "changed: %zu of %u bytes kept", same, FAULT_BYTES);
 	ASSERT(t, t->drv->up, "not recovered: %s", t->drv->seen.last_error);
-	return good_copy(t, &b, read ? 7 : 9);
+	return good_copy(t, &b);
 }
 
 static enum ktap_result case_memcpy_from_unmapped_iova(struct igb_dev *d, struct test_run *t)
@@ -363,14 +363,14 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 		     "not signal DMA read errors, so there is no fault to recover from");
 	TRY(r);
 	/* The probes' own failures are what is being measured, not verdicts. */
-	wedged = good_copy(t, &b, 2) == KTAP_PASS ? KTAP_PASS : KTAP_FAIL;
+	wedged = good_copy(t, &b) == KTAP_PASS ? KTAP_PASS : KTAP_FAIL;
 	ktap_diag("%s: with no reset: %s", t->name, wedged == KTAP_PASS ?
 		  "copies work (the engine did not wedge)" : "copies fail (wedged)");
 	igb_ops.remove(drv); /* includes CTRL.RST */
 	test_fault_end(t);   /* quiesced: the fault is over */
 	rc = igb_ops.init(drv, d);
 	if (!rc)
-		after_rst = good_copy(t, &b, 3);
+		after_rst = good_copy(t, &b);
 	ktap_diag("%s: CTRL.RST + re-init: %s", t->name, rc ? "init failed" :
 		  after_rst == KTAP_PASS ? "copies work" : "copies still fail");
 	t->reason[0] = '\0';
@@ -380,7 +380,7 @@ static enum ktap_result case_fault_recovery_needs_flr(struct igb_dev *d, struct 
 	       drv->seen.last_error);
 	ktap_diag("%s: FLR (%llu ms) + re-init", t->name,
 		  (unsigned long long)rep.reset_us / 1000);
-	TRY(good_copy(t, &b, 5));
+	TRY(good_copy(t, &b));
 	if (wedged == KTAP_PASS)
 		SKIP(t, "the read fault did not wedge the engine (copies went on with no "
 		     "reset; CTRL.RST + re-init: copies %s; FLR: copies work): nothing here "

@@ -174,11 +174,9 @@ static enum ktap_result case_msix_masked_pending(struct igb_dev *d, struct test_
  * first byte unicast, for the VMDq queues of queue_vector_routing. */
 #define IRQ_COPY 1500
 
-static enum ktap_result one_copy(struct test_run *t, struct test_bufs *b, size_t size,
-				 unsigned round)
+static enum ktap_result one_copy(struct test_run *t, struct test_bufs *b, size_t size)
 {
-	return test_memcpy(t, b, &(struct test_copy){ .size = size, .round = round,
-						       .unicast = true });
+	return test_memcpy(t, b, &(struct test_copy){ .size = size, .unicast = true });
 }
 
 static enum ktap_result case_memcpy_no_msi(struct igb_dev *d, struct test_run *t)
@@ -196,7 +194,7 @@ static enum ktap_result case_memcpy_no_msi(struct igb_dev *d, struct test_run *t
 	igb_irq_route_tx(drv, drv->tx.queue, VEC_TX);
 	igb_irq_mask(drv, vecs);
 	igb_irq_ack(drv, vecs);
-	TRY(one_copy(t, &b, IRQ_COPY, 0));
+	TRY(one_copy(t, &b, IRQ_COPY));
 	TRY(expect_none(t, "copy with its vectors masked in EIMS"));
 	/* The copy did raise its causes: unmasking now delivers them. */
 	igb_irq_unmask(drv, 1u << VEC_RX);
@@ -327,7 +325,7 @@ static enum ktap_result case_queue_vector_routing(struct igb_dev *d, struct test
 		igb_irq_route_rx(drv, drv->rx.queue, rv);
 		igb_irq_route_tx(drv, drv->tx.queue, tv);
 		igb_irq_unmask(drv, (1u << rv) | (1u << tv));
-		if ((r = one_copy(t, &b, IRQ_COPY, (unsigned)i)) != KTAP_PASS ||
+		if ((r = one_copy(t, &b, IRQ_COPY)) != KTAP_PASS ||
 		    (r = expect_one(t, rv, "RX completion")) != KTAP_PASS ||
 		    (r = expect_one(t, tv, "TX completion")) != KTAP_PASS)
 			break;
@@ -395,7 +393,7 @@ static enum ktap_result case_mix_and_match(struct igb_dev *d, struct test_run *t
 	for (unsigned i = 0; i < MIX_ROUNDS; i++) {
 		igb_irq_mask(drv, ~0u);
 		igb_irq_retag(drv, TAG_MIX + i);
-		TRY(one_copy(t, &b, MIX_COPY, i));
+		TRY(one_copy(t, &b, MIX_COPY));
 		TRY(expect_silence(t, -1, "copy"));
 		if (faults) {
 			int rc = test_fault_start(t, page, dst, MIX_COPY);

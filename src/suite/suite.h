@@ -105,11 +105,13 @@ void test_fault_end(struct test_run *t);
 /*
  * The checked copy, the one way cases copy data through the NIC. Buffers
  * from test_bufs_alloc (freed with the case); test_memcpy fills the source
- * with a fresh pattern (a function of size and round), poisons the
- * destination with another, copies size bytes from src+TEST_GUARD+so to
+ * bytes it copies with a pattern no earlier copy into these buffers had,
+ * poisons the destination's guard bytes (the whole destination at the
+ * first copy), copies size bytes from src+TEST_GUARD+so to
  * dst+TEST_GUARD+doff count times (ops.memcpy_start, test_memcpy_wait)
- * and checks the destination holds exactly the source bytes and nothing
- * else in either buffer changed. Fails t with what differed.
+ * and checks the destination holds exactly the source bytes, the source
+ * is unchanged, and the TEST_GUARD bytes either side of both are
+ * untouched. Fails t with what differed.
  */
 #define TEST_GUARD 64      /* bytes checked either side of every copy */
 #define TEST_MAX_OFFSET 64 /* so and doff stay below this */
@@ -117,11 +119,11 @@ struct test_bufs {
 	uint8_t *src, *dst;
 	size_t cap;        /* each buffer's size */
 	size_t size;       /* the largest copy they hold, at any offset */
+	unsigned copies;   /* test_memcpy's so far: each has a pattern of its own */
 };
 struct test_copy {
 	size_t size, so, doff;
 	unsigned count;    /* repetitions (0: one) */
-	unsigned round;    /* makes repeated copies of one size differ */
 	bool unicast;      /* first byte even: VMDq steers it to the default pool */
 	uint64_t us;       /* out: memcpy_start to completion */
 };

@@ -281,8 +281,10 @@ static bool rx_to_queue(struct model_igb *g, unsigned q, uint8_t *f, uint32_t le
 			return false;
 		memcpy(&buf, desc, sizeof(buf));
 		/* a null buffer address is skipped (QEMU, 7.1.x) */
-		if (buf && !inject_rx_data(g, buf, f + off, chunk))
+		if (buf && !inject_rx_data(g, buf, f + off, chunk)) {
 			dma_write(g, buf, f + off, chunk);
+			inject_rx_landed(g, buf, chunk, !off, off + chunk >= total);
+		}
 		rx_writeback(g, q, at, desc, (uint16_t)chunk, off + chunk >= total);
 		r.head = (r.head + 1) % r.count;
 		REG(g, IGB_RDH(q)) = r.head;
@@ -410,6 +412,8 @@ static bool gather(struct model_igb *g, unsigned q)
 				n = 0; /* too big to send: dropped (QEMU skip_cp) */
 			if (n && !dma_read(g, d.addr, f->data + f->len, n))
 				return false;
+			if (!f->len)
+				f->src = d.addr;
 			f->len += n;
 			f->has_data = f->len > 0;
 		}
@@ -524,8 +528,10 @@ static void complete(struct model_igb *g)
 	} else if (f->has_data && loopback(g)) {
 		if (inject_frame_sent(g, f->data, f->len))
 			rx_frame(g, f->data, f->len);
+		inject_tx_sent(g, f->src, f->len);
 	} else if (f->has_data) {
 		wire_send(g, f->data, f->len);
+		inject_tx_sent(g, f->src, f->len);
 	}
 	if (g->wedged || g->removed)
 		return;

@@ -87,6 +87,11 @@ enum model_fault {
 	/* Each TDT write: the port above (model_set_port) logs an error. */
 	MODEL_FAULT_PORT_UR = 1u << 26,       /* an Unsupported Request, header naming us */
 	MODEL_FAULT_PORT_BAD_DLLP = 1u << 27, /* a Bad DLLP on the link: no header */
+	/* Frame .frame's DMA strays: MODEL_INJECT_STRAY bytes next to where it
+	 * should go are changed (the complement of what they held). */
+	MODEL_FAULT_RX_STRAY_AFTER = 1u << 28,  /* written just past its RX data */
+	MODEL_FAULT_RX_STRAY_BEFORE = 1u << 29, /* written just before its RX data */
+	MODEL_FAULT_TX_WRITES_SOURCE = 1u << 30, /* written in its TX data (a read) */
 };
 
 /* Driver actions that are bugs on silicon (recorded by that personality;
@@ -126,6 +131,7 @@ enum model_violation {
 #define MODEL_MSIX_VECTORS 10 /* PF MSI-X table entries */
 #define MODEL_MAX_FRAME 16384 /* largest frame the TX gather accepts */
 #define MODEL_INJECT_LATE_MAX 16384 /* a late frame's bytes (one RX buffer) */
+#define MODEL_INJECT_STRAY 4        /* bytes a stray DMA changes */
 /* QEMU: frames its net layer holds for a port that cannot receive yet
  * (qemu_net_queue_send); the model holds this many of up to this size
  * and loses the rest. */
@@ -161,6 +167,7 @@ struct model_tx_frame {
 	unsigned legacy;        /* of which legacy (silicon: flagged) */
 	uint64_t rs;            /* bit i: descriptor head+i had RS */
 	bool has_data;          /* false: only legacy/context descriptors */
+	uint64_t src;           /* its first data buffer's address */
 	uint32_t len;
 	uint64_t done_ns;
 	uint8_t data[MODEL_MAX_FRAME + 4];

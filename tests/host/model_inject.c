@@ -8,8 +8,11 @@
 
 #include "model_priv.h"
 
+#define STRAY_FAULTS (MODEL_FAULT_RX_STRAY_AFTER | MODEL_FAULT_RX_STRAY_BEFORE | \
+		      MODEL_FAULT_TX_WRITES_SOURCE)
 #define FRAME_FAULTS (MODEL_FAULT_CORRUPT_FRAME | MODEL_FAULT_DROP_FRAME | \
-		      MODEL_FAULT_WB_LENGTH | MODEL_FAULT_DD_BEFORE_DATA | MODEL_FAULT_DROP_FROM)
+		      MODEL_FAULT_WB_LENGTH | MODEL_FAULT_DD_BEFORE_DATA | MODEL_FAULT_DROP_FROM | \
+		      STRAY_FAULTS)
 
 static bool on(const struct model_igb *g, unsigned fault)
 {
@@ -78,6 +81,39 @@ bool inject_rx_data(struct model_igb *g, uint64_t addr, const uint8_t *p, uint32
 	s->late_addr = addr;
 	s->late_len = len;
 	return true;
+}
+
+/* MODEL_INJECT_STRAY bytes at addr changed: what a DMA that strays from
+ * its buffer leaves behind. */
+static void stray(struct model_igb *g, uint64_t addr)
+{
+	uint8_t b[MODEL_INJECT_STRAY];
+
+	if (!dma_read(g, addr, b, sizeof(b)))
+		return;
+	for (unsigned i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)~b[i];
+	dma_write(g, addr, b, sizeof(b));
+}
+
+/* RX data of the target frame has landed at addr (the first and/or last
+ * of its buffers): bytes just past it, or just before it, changed. */
+void inject_rx_landed(struct model_igb *g, uint64_t addr, uint32_t len, bool first, bool last)
+{
+	if (!g->inj.hit)
+		return;
+	if (last && on(g, MODEL_FAULT_RX_STRAY_AFTER))
+		stray(g, addr + len);
+	if (first && on(g, MODEL_FAULT_RX_STRAY_BEFORE))
+		stray(g, addr - MODEL_INJECT_STRAY);
+}
+
+/* The target frame has been sent from src: bytes in its middle changed,
+ * a write where the device should only read. */
+void inject_tx_sent(struct model_igb *g, uint64_t src, uint32_t len)
+{
+	if (g->inj.hit && on(g, MODEL_FAULT_TX_WRITES_SOURCE) && len >= MODEL_INJECT_STRAY)
+		stray(g, src + len / 2);
 }
 
 /* An access the IOMMU refused, done anyway for its first half (a read

@@ -181,6 +181,8 @@ bool stats_read(struct model_igb *g, uint32_t off, uint32_t *val);
 bool inject_frame_sent(struct model_igb *g, uint8_t *data, uint32_t len);
 uint16_t inject_wb_length(const struct model_igb *g, uint16_t len);
 bool inject_rx_data(struct model_igb *g, uint64_t addr, const uint8_t *p, uint32_t len);
+void inject_rx_landed(struct model_igb *g, uint64_t addr, uint32_t len, bool first, bool last);
+void inject_tx_sent(struct model_igb *g, uint64_t src, uint32_t len);
 bool inject_leak(struct model_igb *g, uint64_t addr, void *buf, size_t len, bool write);
 bool inject_msi_lost(const struct model_igb *g, unsigned v);
 void inject_msi_sent(struct model_igb *g, unsigned v, uint64_t addr, uint32_t data);

@@ -99,6 +99,25 @@ INJECT(corrupt_byte_throughput, BOTH, false, "memcpy_throughput", MODEL_FAULT_CO
        { .frame = 5000 },
        { { "memcpy_throughput", "copy of 4194304 bytes: byte" } })
 
+/* memcpy_success's fifth and sixth frames: its copies of 60 bytes, at
+ * offsets 0/0 and 5/3 (the two before each size are of 1 and 59 bytes). */
+INJECT(stray_write_past_dst, BOTH, false, "memcpy_success", MODEL_FAULT_RX_STRAY_AFTER,
+       { .frame = 5 },
+       { { "memcpy_success", "copy of 60 bytes wrote byte 0 past dst" } })
+
+INJECT(stray_write_before_dst, BOTH, false, "memcpy_success", MODEL_FAULT_RX_STRAY_BEFORE,
+       { .frame = 6 },
+       { { "memcpy_success", "copy of 60 bytes wrote 4 bytes before dst" } })
+
+INJECT(stray_write_in_source, BOTH, false, "memcpy_success", MODEL_FAULT_TX_WRITES_SOURCE,
+       { .frame = 6 },
+       { { "memcpy_success", "copy of 60 bytes changed the source at 99" } })
+
+/* The last frame of the storm's copy: past the destination. */
+INJECT(stray_write_past_dst_storm, BOTH, false, "memcpy_storm", MODEL_FAULT_RX_STRAY_AFTER,
+       { .frame = 4095 },
+       { { "memcpy_storm", "copy of 36855000 bytes wrote byte 0 past dst" } })
+
 INJECT(dropped_frame, BOTH, false, "ring_wrap", MODEL_FAULT_DROP_FRAME, { .frame = 300 },
        { { "ring_wrap", "no completion after" } })
 
