@@ -281,12 +281,12 @@ enum ktap_result test_bufs_fit(struct test_run *t, struct igb_dev *d, size_t wan
 /*
  * Each copy fills only the source bytes it reads, and the guard bytes
  * around them, with a pattern of its own, and poisons the destination's
- * guard bytes; the destination's whole buffer is poisoned once, at the
- * first copy. What a copy's destination held before it is then poison or
- * an earlier copy's bytes, every word unlike this copy's: a frame not
- * written, or one left from an earlier copy, is caught as surely as with
- * the whole buffers refilled for every copy, which under emulation cost
- * 4 MiB of filling and checking for a copy of one byte.
+ * guard bytes. What a copy's destination held before it is then zeros
+ * (DMA memory comes zeroed, and no pattern word is 0) or an earlier
+ * copy's bytes, every word unlike this copy's: a frame not written, or
+ * one left from an earlier copy, is caught as surely as with the whole
+ * buffers refilled for every copy, which under emulation cost 4 MiB of
+ * filling and checking for a copy of one byte.
  */
 enum ktap_result test_memcpy(struct test_run *t, struct test_bufs *b, struct test_copy *c)
 {
@@ -299,8 +299,6 @@ enum ktap_result test_memcpy(struct test_run *t, struct test_bufs *b, struct tes
 	uint64_t t0;
 	int rc;
 
-	if (b->copies == 1)
-		fill(b->dst, 0, b->cap, dseed);
 	fill(b->src, c->so, send + TEST_GUARD, sseed);
 	fill(b->dst, c->doff, before, dseed);
 	fill(b->dst, end, end + TEST_GUARD, dseed);

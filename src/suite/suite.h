@@ -106,12 +106,11 @@ void test_fault_end(struct test_run *t);
  * The checked copy, the one way cases copy data through the NIC. Buffers
  * from test_bufs_alloc (freed with the case); test_memcpy fills the source
  * bytes it copies with a pattern no earlier copy into these buffers had,
- * poisons the destination's guard bytes (the whole destination at the
- * first copy), copies size bytes from src+TEST_GUARD+so to
- * dst+TEST_GUARD+doff count times (ops.memcpy_start, test_memcpy_wait)
- * and checks the destination holds exactly the source bytes, the source
- * is unchanged, and the TEST_GUARD bytes either side of both are
- * untouched. Fails t with what differed.
+ * poisons the destination's guard bytes, copies size bytes from
+ * src+TEST_GUARD+so to dst+TEST_GUARD+doff count times (ops.memcpy_start,
+ * test_memcpy_wait) and checks the destination holds exactly the source
+ * bytes, the source is unchanged, and the TEST_GUARD bytes either side of
+ * both are untouched. Fails t with what differed.
  */
 #define TEST_GUARD 64      /* bytes checked either side of every copy */
 #define TEST_MAX_OFFSET 64 /* so and doff stay below this */

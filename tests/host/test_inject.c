@@ -139,6 +139,16 @@ INJECT(dd_before_data_storm, BOTH, false, "memcpy_storm", MODEL_FAULT_DD_BEFORE_
        { .frame = 4095 },
        { { "memcpy_storm", "copy of 36855000 bytes: byte 36846000" } })
 
+/* memcpy_throughput's frame 8192: the last of its second 4 MiB copy in
+ * 1 KiB frames, whose data lands after its DD, over the same bytes of
+ * the first copy: a frame left from an earlier copy of the same size and
+ * place must fail (each copy has a pattern of its own), as must one over
+ * zeros. The last frame: on silicon a late frame's data lands while later
+ * frames are still on their way. */
+INJECT(dd_before_data_over_earlier_copy, BOTH, false, "memcpy_throughput",
+       MODEL_FAULT_DD_BEFORE_DATA, { .frame = 8192 },
+       { { "memcpy_throughput", "copy of 4194304 bytes: byte 4193280 " } })
+
 /* MSI-X: a vector lost, or sent twice. */
 INJECT(msix_vector_never_fires, BOTH, false, NULL, MODEL_FAULT_MSI_LOST, { .vector = 8 },
        { { "msix_all_vectors", "no message on vector 8" },
