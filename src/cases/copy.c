@@ -286,11 +286,18 @@ static enum ktap_result case_memcpy_storm(struct igb_dev *d, struct test_run *t)
 	return KTAP_PASS;
 }
 
-/* The benchmark: 64 MiB moved in the Linux selftest's 1 KiB chunks and in
- * our largest frames, as 16 copies of 4 MiB each (a fresh pattern each,
- * every copy checked). Figures only; it fails on bad data. */
+/*
+ * The benchmark: 16 MiB moved in the Linux selftest's 1 KiB chunks and in
+ * our largest frames, as 4 copies of 4 MiB each (a fresh pattern each,
+ * every copy checked). On silicon that is 0.14 s of 1 Gb/s line-rate
+ * traffic per frame size, timed by a 2 us completion poll: a figure good
+ * to a fraction of a percent (PCIe x4 gen1 is nowhere near the limit).
+ * It was 64 MiB, which on silicon only averaged longer; emulated, the
+ * pattern checks of four times the bytes were the case's CPU time, in a
+ * case that runs alone on every port. Figures only; it fails on bad data.
+ */
 #define BENCH_COPY (4u << 20)
-#define BENCH_REPEAT 16u
+#define BENCH_REPEAT 4u
 #define BENCH_SMALL_FRAME 1024u
 
 static enum ktap_result bench_one(struct test_run *t, struct test_bufs *b,
@@ -387,7 +394,7 @@ static const struct igb_test cases[] = {
 	IGB_CASE(memcpy_storm, NEEDS_LINK, MODES_ANY,
 		 "the largest copies the rings allow, 256 MiB in all, with throughput"),
 	IGB_CASE(memcpy_throughput, NEEDS_LINK | NEEDS_ALONE, MODES_ANY,
-		 "64 MiB in 1 KiB frames and in 9000-byte frames: MB/s of each (a benchmark)"),
+		 "16 MiB in 1 KiB frames and in 9000-byte frames: MB/s of each (a benchmark)"),
 	IGB_CASE(dma_above_4g, NEEDS_BAR0, MODES_ANY,
 		 "rings and buffers above 4 GiB (the base registers' high halves): a copy; "
 		 "skips where the machine has no memory there"),
