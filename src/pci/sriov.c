@@ -26,8 +26,13 @@
 /* Below 1 MiB is legacy memory, VGA and firmware: never a window, even
  * where an unconfigured bridge's base/limit (0/0) would say so. */
 #define SRIOV_MIN_WINDOW		0x100000ull
-/* Ranges we collect from one inventory: BARs, ROMs, bridge windows. */
-#define SRIOV_MAX_BUSY			(PCI_MAX_FUNCS * 4)
+/* PFs under test (SUITE_MAX_DEVICES), and what each occupies: its six
+ * BARs, its ROM and its VF BARs where the firmware put them. */
+#define SRIOV_MAX_PFS			32
+#define SRIOV_PF_RANGES			(6 + 1 + PCI_SRIOV_NUM_BARS)
+/* Ranges a window search avoids: BARs, ROMs, bridge windows of one
+ * inventory, and what the PFs under test occupy. */
+#define SRIOV_MAX_BUSY			(PCI_MAX_FUNCS * 4 + SRIOV_MAX_PFS * (SRIOV_PF_RANGES + 1))
 #define SRIOV_MAX_APERTURES		16
 
 static int fail(struct sriov *s, int rc, const char *fmt, ...)
@@ -137,13 +142,16 @@ int sriov_find_window(const struct plat_range *allowed, unsigned nallowed,
 
 /* ---- open / enable / disable / restore -------------------------------- */
 
+static bool bdf_eq(struct pci_bdf a, struct pci_bdf b)
+{
+	return a.seg == b.seg && a.bus == b.bus && a.dev == b.dev && a.fn == b.fn;
+}
+
 static const struct pci_func *inv_find(const struct pci_inventory *inv, struct pci_bdf b)
 {
-	for (unsigned i = 0; i < inv->n; i++) {
-		struct pci_bdf x = inv->f[i].bdf;
-		if (x.seg == b.seg && x.bus == b.bus && x.dev == b.dev && x.fn == b.fn)
+	for (unsigned i = 0; i < inv->n; i++)
+		if (bdf_eq(inv->f[i].bdf, b))
 			return &inv->f[i];
-	}
 	return NULL;
 }
 
@@ -179,6 +187,119 @@ static void size_bars(struct sriov *s)
 	}
 }
 
+/* The window every VF BAR of s's num_vfs VFs needs, and its alignment. */
+static uint64_t window_need(const struct sriov *s, uint64_t *align)
+{
+	uint64_t size = 0;
+
+	*align = 1;
+	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++) {
+		const struct sriov_bar *b = &s->bar[i];
+		if (b->kind == PCI_BAR_NONE)
+			continue;
+		size = align_up(size, b->size) + b->size * s->num_vfs;
+		if (b->size > *align)
+			*align = b->size;
+	}
+	return size;
+}
+
+/* ---- what each PF under test occupies (sriov.h) ------------------------ */
+
+struct pf_space {
+	bool used;
+	struct pci_bdf pf;
+	struct plat_range r[SRIOV_PF_RANGES]; /* as the firmware left them */
+	unsigned n;
+	uint64_t need, align;     /* a window for TotalVFs' BARs (0: none needed) */
+	struct plat_range moved;  /* its window for the run (size 0: none yet) */
+	bool vfs_on;              /* we set VF Enable */
+	uint16_t cap;             /* its SR-IOV capability, while ari_owed */
+	bool ari_owed, ari_saved; /* ARI Capable Hierarchy to put back (saved) */
+};
+
+static struct pf_space spaces[SRIOV_MAX_PFS];
+
+static struct pf_space *space_find(struct pci_bdf pf)
+{
+	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++)
+		if (spaces[i].used && bdf_eq(spaces[i].pf, pf))
+			return &spaces[i];
+	return NULL;
+}
+
+/* pf's entry, made when it has none; NULL when the table is full. */
+static struct pf_space *space_of(struct pci_bdf pf)
+{
+	struct pf_space *p = space_find(pf);
+
+	for (unsigned i = 0; !p && i < SRIOV_MAX_PFS; i++)
+		if (!spaces[i].used) {
+			p = &spaces[i];
+			*p = (struct pf_space){ .used = true, .pf = pf };
+		}
+	return p;
+}
+
+/* The memory a function's BAR, ROM or bridge window decodes, at most
+ * what natural alignment allows when the size is not known. */
+static uint64_t extent(uint64_t addr, uint64_t size)
+{
+	return size ? size : addr ? addr & (~addr + 1) : 0;
+}
+
+static void space_add(struct pf_space *p, uint64_t base, uint64_t size)
+{
+	if (base && size && p->n < SRIOV_PF_RANGES)
+		p->r[p->n++] = (struct plat_range){ base, size };
+}
+
+static void read_saved(struct sriov *s)
+{
+	s->saved.ctrl = rd16(s, PCI_SRIOV_CTRL);
+	s->saved.num_vfs = rd16(s, PCI_SRIOV_NUM_VF);
+	s->saved.sys_pgsize = rd32(s, PCI_SRIOV_SYS_PGSIZE);
+	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++)
+		s->saved.bar[i] = rd32(s, bar_reg(i));
+	s->total_vfs = rd16(s, PCI_SRIOV_TOTAL_VF);
+}
+
+int sriov_note_pf(struct pci_bdf pf, const struct pci_bar *bars, unsigned nbars)
+{
+	struct pf_space *p = space_of(pf);
+	uint32_t rom = pci_read32(pf, PCI_ROM_ADDRESS);
+	struct sriov s = { .pf = pf };
+
+	if (!p)
+		return RC_ENOMEM;
+	p->n = 0;
+	for (unsigned k = 0; k < nbars; k++)
+		if (bars[k].kind == PCI_BAR_MEM32 || bars[k].kind == PCI_BAR_MEM64)
+			space_add(p, bars[k].addr, extent(bars[k].addr, bars[k].size));
+	if (rom != 0xffffffffu && (rom & PCI_ROM_ADDRESS_ENABLE))
+		space_add(p, rom & PCI_ROM_ADDRESS_MASK, extent(rom & PCI_ROM_ADDRESS_MASK, 0));
+	s.cap = pci_find_ext_cap(pf, PCI_EXT_CAP_ID_SRIOV);
+	if (!s.cap)
+		return RC_OK;
+	read_saved(&s);
+	/* Live VFs' BARs cannot be sized; sriov_open refuses that PF. */
+	if (s.saved.ctrl == 0xffff || (s.saved.ctrl & (PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE)))
+		return RC_OK;
+	size_bars(&s);
+	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++)
+		if (s.bar[i].kind != PCI_BAR_NONE)
+			space_add(p, s.bar[i].addr, s.bar[i].size * s.total_vfs);
+	s.num_vfs = s.total_vfs < SRIOV_MAX_VFS ? s.total_vfs : SRIOV_MAX_VFS;
+	p->need = window_need(&s, &p->align);
+	return RC_OK;
+}
+
+void sriov_forget_pfs(void)
+{
+	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++)
+		spaces[i] = (struct pf_space){ 0 };
+}
+
 int sriov_open(struct sriov *s, const struct pci_inventory *inv, struct pci_bdf pf)
 {
 	const struct pci_func *f = inv_find(inv, pf);
@@ -187,12 +308,7 @@ int sriov_open(struct sriov *s, const struct pci_inventory *inv, struct pci_bdf 
 	s->cap = pci_find_ext_cap(pf, PCI_EXT_CAP_ID_SRIOV);
 	if (!s->cap)
 		return fail(s, RC_ENODEV, "no SR-IOV capability");
-	s->saved.ctrl = rd16(s, PCI_SRIOV_CTRL);
-	s->saved.num_vfs = rd16(s, PCI_SRIOV_NUM_VF);
-	s->saved.sys_pgsize = rd32(s, PCI_SRIOV_SYS_PGSIZE);
-	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++)
-		s->saved.bar[i] = rd32(s, bar_reg(i));
-	s->total_vfs = rd16(s, PCI_SRIOV_TOTAL_VF);
+	read_saved(s);
 	s->initial_vfs = rd16(s, PCI_SRIOV_INITIAL_VF);
 	s->vf_device = rd16(s, PCI_SRIOV_VF_DID);
 	if (s->saved.ctrl == 0xffff)
@@ -283,6 +399,8 @@ int sriov_enable(struct sriov *s, uint16_t n)
 	wr16(s, PCI_SRIOV_CTRL, ctrl_base(s) | PCI_SRIOV_CTRL_VFE |
 				    (bars_assigned(s) ? PCI_SRIOV_CTRL_MSE : 0));
 	s->num_vfs = n;
+	if (space_of(s->pf))
+		space_of(s->pf)->vfs_on = true;
 	wait_us(SRIOV_VF_ENABLE_WAIT_US);
 	for (unsigned v = 0; v < n; v++)
 		if (!answers(s->vf[v])) {
@@ -307,6 +425,8 @@ int sriov_disable(struct sriov *s)
 
 	wr16(s, PCI_SRIOV_CTRL, ctrl_base(s));
 	s->num_vfs = 0;
+	if (space_find(s->pf))
+		space_find(s->pf)->vfs_on = false;
 	/* Each within the bound (Linux sriov_disable sleeps 1 s once). */
 	for (unsigned v = 0; v < n; v++) {
 		if (!wait_until(gone, &s->vf[v], SRIOV_VF_DISABLE_TIMEOUT_US,
@@ -320,14 +440,59 @@ int sriov_disable(struct sriov *s)
 	return RC_OK;
 }
 
+/* Another PF of pf's device (same bus and device number: the 82576's
+ * ports are functions 0 and 1) has VFs we enabled. */
+static bool sibling_live(struct pci_bdf pf)
+{
+	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++) {
+		struct pci_bdf o = spaces[i].pf;
+		if (spaces[i].used && spaces[i].vfs_on && o.seg == pf.seg && o.bus == pf.bus &&
+		    o.dev == pf.dev && o.fn != pf.fn)
+			return true;
+	}
+	return false;
+}
+
+/* The ARI bits owed to pf's device, put back once none of its PFs has
+ * VFs (pf's have just gone). */
+static void pay_ari(struct pci_bdf pf)
+{
+	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++) {
+		struct pf_space *q = &spaces[i];
+		struct sriov o = { .pf = q->pf, .cap = q->cap };
+
+		if (!q->used || !q->ari_owed || q->pf.seg != pf.seg || q->pf.bus != pf.bus ||
+		    q->pf.dev != pf.dev || q->vfs_on || sibling_live(q->pf))
+			continue;
+		wr16(&o, PCI_SRIOV_CTRL, (uint16_t)((rd16(&o, PCI_SRIOV_CTRL) & ~PCI_SRIOV_CTRL_ARI) |
+					(q->ari_saved ? PCI_SRIOV_CTRL_ARI : 0)));
+		q->ari_owed = false;
+	}
+}
+
 int sriov_restore(struct sriov *s)
 {
+	struct pf_space *p = space_find(s->pf);
+	uint16_t ctrl = s->saved.ctrl;
 	int rc = RC_OK;
 
 	if (s->num_vfs)
 		rc = sriov_disable(s);
+	/*
+	 * ARI Capable Hierarchy is the device's, kept in its lowest PF, and
+	 * sets the routing IDs of every PF's VFs (SR-IOV 1.1 3.3.3.5, 3.3.10;
+	 * Linux sriov_init sets it once per bus): while a sibling's VFs are
+	 * on it stays as it is, and the last PF out puts it back (pay_ari).
+	 */
+	if (p && sibling_live(s->pf)) {
+		ctrl = (uint16_t)((ctrl & ~PCI_SRIOV_CTRL_ARI) |
+				  (rd16(s, PCI_SRIOV_CTRL) & PCI_SRIOV_CTRL_ARI));
+		p->cap = s->cap;
+		p->ari_saved = s->saved.ctrl & PCI_SRIOV_CTRL_ARI;
+		p->ari_owed = ctrl != s->saved.ctrl;
+	}
 	/* VF Enable and VF MSE were clear when saved: BARs may be written. */
-	wr16(s, PCI_SRIOV_CTRL, s->saved.ctrl);
+	wr16(s, PCI_SRIOV_CTRL, ctrl);
 	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++)
 		wr32(s, bar_reg(i), s->saved.bar[i]);
 	wr32(s, PCI_SRIOV_SYS_PGSIZE, s->saved.sys_pgsize);
@@ -336,13 +501,15 @@ int sriov_restore(struct sriov *s)
 		if (rd32(s, bar_reg(i)) != s->saved.bar[i])
 			return fail(s, RC_EIO, "VF BAR%u reads 0x%08x after restoring 0x%08x",
 				    i, rd32(s, bar_reg(i)), s->saved.bar[i]);
-	if (rd16(s, PCI_SRIOV_CTRL) != s->saved.ctrl ||
+	if (rd16(s, PCI_SRIOV_CTRL) != ctrl ||
 	    rd16(s, PCI_SRIOV_NUM_VF) != s->saved.num_vfs ||
 	    rd32(s, PCI_SRIOV_SYS_PGSIZE) != s->saved.sys_pgsize)
 		return fail(s, RC_EIO, "SR-IOV control/NumVFs/page size read 0x%04x/%u/0x%x "
 			    "after restoring 0x%04x/%u/0x%x", rd16(s, PCI_SRIOV_CTRL),
 			    rd16(s, PCI_SRIOV_NUM_VF), rd32(s, PCI_SRIOV_SYS_PGSIZE),
-			    s->saved.ctrl, s->saved.num_vfs, s->saved.sys_pgsize);
+			    ctrl, s->saved.num_vfs, s->saved.sys_pgsize);
+	if (!rc)
+		pay_ari(s->pf);
 	return rc;
 }
 
@@ -370,13 +537,6 @@ static int first_bad(struct sriov *s, sriov_probe_fn probe, void *ctx)
 		if (!probe(ctx, s, v, sriov_vf_bar(s, v, 0)))
 			return (int)v;
 	return -1;
-}
-
-/* The memory a function's BAR, ROM or bridge window decodes, at most
- * what natural alignment allows when the size is not known. */
-static uint64_t extent(uint64_t addr, uint64_t size)
-{
-	return size ? size : addr ? addr & (~addr + 1) : 0;
 }
 
 struct layout {
@@ -432,6 +592,7 @@ static bool is_ancestor(const struct pci_inventory *inv, const struct pci_func *
 static int collect_layout(struct sriov *s, const struct pci_inventory *inv, struct layout *l)
 {
 	const struct pci_func *pf = inv_find(inv, s->pf);
+	const struct pf_space *other;
 	struct plat_range w[2];
 	char b[16];
 	int n;
@@ -464,11 +625,19 @@ static int collect_layout(struct sriov *s, const struct pci_inventory *inv, stru
 		if (bridge && !is_ancestor(inv, pf, (int)i))
 			for (unsigned k = 0, nw = bridge_windows(f->bdf, w); k < nw; k++)
 				add_busy(l, w[k].base, w[k].size);
-		if (f->caps.sriov && f != pf &&
+		/* Live VFs of a PF we enabled decode inside what it occupies
+		 * (added below); anyone else's are of unknown size. */
+		other = space_find(f->bdf);
+		if (f->caps.sriov && f != pf && !(other && other->vfs_on) &&
 		    (pci_read16(f->bdf, f->caps.sriov + PCI_SRIOV_CTRL) & PCI_SRIOV_CTRL_VFE))
 			return fail(s, RC_EIO, "%s has VFs enabled: their BARs' sizes cannot "
 				    "be read without writing it, so no window is safe",
 				    pci_bdf_str(f->bdf, b, sizeof(b)));
+	}
+	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++) {
+		for (unsigned k = 0; k < spaces[i].n; k++)
+			add_busy(l, spaces[i].r[k].base, spaces[i].r[k].size);
+		add_busy(l, spaces[i].moved.base, spaces[i].moved.size);
 	}
 	if (l->nbusy == SRIOV_MAX_BUSY)
 		return fail(s, RC_ENOMEM, "more than %u decoded ranges to avoid", SRIOV_MAX_BUSY);
@@ -499,26 +668,17 @@ static int move_bars(struct sriov *s, uint64_t base)
 	return sriov_enable(s, n);
 }
 
-static uint64_t window_need(const struct sriov *s, uint64_t *align)
-{
-	uint64_t size = 0;
-
-	*align = 1;
-	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++) {
-		const struct sriov_bar *b = &s->bar[i];
-		if (b->kind == PCI_BAR_NONE)
-			continue;
-		size = align_up(size, b->size) + b->size * s->num_vfs;
-		if (b->size > *align)
-			*align = b->size;
-	}
-	return size;
-}
-
-static int relocate(struct sriov *s, const struct pci_inventory *inv)
+/*
+ * A window for p's VF BARs, free of everything decoded and of what every
+ * noted PF occupies, and claimed for the run. From the layout to the
+ * claim nothing waits, so no other task (task.h) searches meanwhile: the
+ * static layout and the window found are this one's.
+ */
+static int claim_window(struct sriov *s, const struct pci_inventory *inv,
+			struct pf_space *p, uint64_t need, uint64_t align)
 {
 	static struct layout l;
-	uint64_t align, need = window_need(s, &align), base = 0;
+	uint64_t base = 0;
 	int rc;
 
 	l = (struct layout){ 0 };
@@ -532,9 +692,38 @@ static int relocate(struct sriov *s, const struct pci_inventory *inv)
 			    "the PF's bus receives (%u decoded ranges avoided)",
 			    (unsigned long long)(need / 1024), l.nallowed,
 			    l.nallowed == 1 ? "" : "s", l.nbusy);
-	s->reloc.window_base = base;
+	p->moved = (struct plat_range){ base, need };
+	return RC_OK;
+}
+
+void sriov_carve_windows(const struct pci_inventory *inv)
+{
+	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++) {
+		struct pf_space *p = &spaces[i];
+		struct sriov s = { .pf = p->pf };
+
+		if (p->used && p->need && !p->moved.size)
+			(void)claim_window(&s, inv, p, p->need, p->align);
+	}
+}
+
+/* Into the PF's window: the one carved before the run, else one found now. */
+static int relocate(struct sriov *s, const struct pci_inventory *inv)
+{
+	struct pf_space *p = space_of(s->pf);
+	uint64_t align, need = window_need(s, &align);
+	int rc;
+
+	if (!p)
+		return fail(s, RC_ENOMEM, "more than %u PFs to keep apart", SRIOV_MAX_PFS);
+	if (p->moved.size < need || p->moved.base & (align - 1)) {
+		rc = claim_window(s, inv, p, need, align);
+		if (rc)
+			return rc;
+	}
+	s->reloc.window_base = p->moved.base;
 	s->reloc.window_size = need;
-	return move_bars(s, base);
+	return move_bars(s, p->moved.base);
 }
 
 int sriov_make_bars_usable(struct sriov *s, const struct pci_inventory *inv,

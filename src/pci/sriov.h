@@ -124,6 +124,42 @@ int sriov_make_bars_usable(struct sriov *s, const struct pci_inventory *inv,
  * COMMAND; the Memory Space bit is put back when we had set it. */
 int sriov_vf_flr(struct sriov *s, unsigned vf, bool *pending_timeout);
 
+/*
+ * Side by side (task.h) PFs enable VFs and move VF BARs at the same time,
+ * and what they share is the memory their bus receives: a window one PF
+ * finds free must not be found by another before the first has written
+ * its BARs, nor overlap where another PF's VFs decode or will decode.
+ * Routing IDs need nothing: First VF Offset and VF Stride are the
+ * device's (SR-IOV 1.1 3.3.10-11; on a dual-port 82576 the ports' VFs
+ * interleave, PF0's even and PF1's odd), and bus numbers are not ours to
+ * give (check_vfs_reachable refuses VFs on another bus).
+ *
+ * So sriov.c keeps what each PF under test occupies: its own BARs and ROM
+ * and its VF BARs (per VF size times TotalVFs, as Linux sriov_init
+ * reserves them) where the firmware left them, noted before any device
+ * runs, and a window below 4 GiB for its VF BARs, carved for the run
+ * before any device runs (or, failing that, when they move) in the same
+ * step as the search that found it: no wait between, so no other task
+ * runs. Every window search avoids all of it, whatever state the PF is
+ * in at that moment: a PF in FLR reads its BARs as 0 in a rescan (PCIe
+ * 4.0 6.6.2 resets them; Linux pci_restore_state writes them back).
+ */
+
+/* fixture_prepare: PF pf is under test, its BARs as probed (nbars of
+ * them). Sizes its VF BARs (VF Enable is off then; when it is not,
+ * sriov_open refuses the PF anyway). RC_ENOMEM: more PFs than the table. */
+int sriov_note_pf(struct pci_bdf pf, const struct pci_bar *bars, unsigned nbars);
+
+/* After every PF is noted, before any device runs: for each, in the order
+ * noted, a window below 4 GiB its VF BARs would move into, claimed for
+ * the run. Moving is decided later (sriov_make_bars_usable); a window
+ * carved here makes it land where it would in a serial run. A PF with no
+ * window gets one searched for when it moves. */
+void sriov_carve_windows(const struct pci_inventory *inv);
+
+/* Forget every PF noted (a new machine, in the host tests). */
+void sriov_forget_pfs(void);
+
 /* ---- pure parts, exposed for the tests ---- */
 
 /* The routing ID of VF vf (0-based): pf + offset + vf * stride, or -1 when

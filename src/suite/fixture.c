@@ -7,6 +7,7 @@
 
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
+#include "pci/sriov.h"
 #include "report/fmt.h"
 
 /*
@@ -28,6 +29,10 @@ void fixture_prepare(struct igb_dev *d, const struct pci_func *f)
 		return;
 	}
 	pci_probe_bars(d->bdf, f->header_type, d->bar);
+	/* Before any device runs: what this PF and its VFs occupy, for the
+	 * VF BAR window searches side by side (sriov.h). It cannot be full:
+	 * it holds SUITE_MAX_DEVICES. */
+	(void)sriov_note_pf(d->bdf, d->bar, sizeof(d->bar) / sizeof(d->bar[0]));
 	b0 = &d->bar[0];
 	if (b0->kind != PCI_BAR_MEM32 && b0->kind != PCI_BAR_MEM64)
 		fmt_snprintf(d->bar0_problem, sizeof(d->bar0_problem),

@@ -11,6 +11,7 @@
 #include "dma/dma.h"
 #include "dma/iommu.h"
 #include "pci/pci_regs.h"
+#include "pci/sriov.h"
 
 #define FAKE_MAX_MMIO 32
 #define FAKE_MAX_DMA 256
@@ -66,6 +67,11 @@ struct fake_mmio *fake_mmio_add(uint64_t base, uint64_t size)
 	m->size = size;
 	mmio[nmmio++] = m;
 	return m;
+}
+
+struct fake_mmio *fake_mmio_nth(unsigned i)
+{
+	return i < nmmio ? mmio[i] : NULL;
 }
 
 /* The region holding a 4-byte access at addr; ends the test if none. */
@@ -656,6 +662,7 @@ void fake_reset(void)
 	 * unit a test left running goes first, its tables still there. */
 	iommu_stop();
 	dma_free_all();
+	sriov_forget_pfs();
 	fake_acpi = NULL;
 	unbacked = 0;
 	nticks = 0; /* before the models they call are freed */

@@ -148,6 +148,8 @@ struct fake_mmio {
 /* A region of zeroed registers; an access outside every region ends the
  * test with a message. */
 struct fake_mmio *fake_mmio_add(uint64_t base, uint64_t size);
+/* The i-th region added, or NULL past the last. */
+struct fake_mmio *fake_mmio_nth(unsigned i);
 
 /* ---- time ---- */
 uint64_t fake_now_us(void);

@@ -116,6 +116,7 @@ enum model_violation {
 	MV_PHY_NO_SEMAPHORE,     /* MDIC without the SW_FW_SYNC PHY bit (firmware active) */
 	MV_PHY_RESET_BLOCKED,    /* PHY reset or loopback while MANC blocks it */
 	MV_PHY_LEFT_LOOPBACK,    /* given back with the PHY looped or the MAC forced */
+	MV_VF_BAR_OVERLAP,       /* VF memory enabled over another's memory */
 	MV_COUNT
 };
 

@@ -826,6 +826,9 @@ static const char *const violation_names[MV_COUNT] = {
 	[MV_PHY_LEFT_LOOPBACK] = "device given back with the PHY in loopback (or not "
 				 "reset since), autoneg off or the MAC link forced "
 				 "(Linux igb_loopback_cleanup)",
+	[MV_VF_BAR_OVERLAP] = "VF memory enabled where another function's BAR or "
+			      "another PF's live VFs decode (PCIe 4.0 7.5.1.2.1: "
+			      "a range is one function's)",
 };
 
 const char *model_violation_name(enum model_violation v)

@@ -196,6 +196,42 @@ static void cover(struct model_sriov *sv, uint64_t base, uint64_t size)
 	sv->region[sv->nregions++] = m;
 }
 
+/* Whether [a, a + len) meets a live VF BAR of sv's. */
+static bool vfs_decode_in(const struct model_sriov *sv, uint64_t a, uint64_t len)
+{
+	uint16_t c = ctrl(sv);
+
+	if (!(c & PCI_SRIOV_CTRL_VFE) || !(c & PCI_SRIOV_CTRL_MSE))
+		return false;
+	for (unsigned b = 0; b < ARRAY_SIZE(vf_bars); b++) {
+		uint64_t o = vf_bar(sv, vf_bars[b]);
+		if (o && a < o + (uint64_t)sv->nvfs * VF_BAR_SIZE && o < a + len)
+			return true;
+	}
+	return false;
+}
+
+static uint32_t region_read(struct fake_mmio *m, uint32_t off);
+
+/* sv's VF memory just went live (or moved): it must meet no function's
+ * BAR region and no other PF's live VFs. A BAR region counts whether it
+ * decodes now or not: a PF in FLR has its BARs back a moment later. */
+static void check_overlap(struct model_sriov *sv)
+{
+	struct fake_mmio *m;
+
+	for (unsigned b = 0; b < ARRAY_SIZE(vf_bars); b++) {
+		uint64_t a = vf_bar(sv, vf_bars[b]), len = (uint64_t)sv->nvfs * VF_BAR_SIZE;
+
+		for (unsigned i = 0; a && (m = fake_mmio_nth(i)); i++) {
+			bool vf_region = m->read == region_read;
+			if (vf_region ? m->priv != sv && vfs_decode_in(m->priv, a, len) :
+					a < m->base + m->size && m->base < a + len)
+				model_violate(sv->g, MV_VF_BAR_OVERLAP);
+		}
+	}
+}
+
 static void cover_bars(struct model_sriov *sv)
 {
 	for (unsigned b = 0; b < ARRAY_SIZE(vf_bars); b++) {
@@ -336,8 +372,10 @@ void sriov_cfg_written(struct model_igb *g, uint16_t off, unsigned width)
 		sv->enabled = false;
 		sv->nvfs = 0;
 	}
-	if ((c & PCI_SRIOV_CTRL_VFE) && (c & PCI_SRIOV_CTRL_MSE))
+	if ((c & PCI_SRIOV_CTRL_VFE) && (c & PCI_SRIOV_CTRL_MSE)) {
+		check_overlap(sv);
 		cover_bars(sv);
+	}
 }
 
 void sriov_reset(struct model_igb *g, bool hard)

@@ -268,13 +268,124 @@ TEST(sriov_root_bus_window_from_platform)
 	CHECK_EQ(s.reloc.to, 0xc0064000);
 	CHECK_EQ(sriov_restore(&s), RC_OK);
 
-	/* a platform that cannot say: a clear reason, nothing moved */
+	/* a platform that cannot say (a new run: no window kept from above):
+	 * a clear reason, nothing moved */
+	sriov_forget_pfs();
 	fake_root_mmio_set(NULL, 0);
 	REQUIRE(sriov_open(&s, &inv, d.bdf) == RC_OK);
 	REQUIRE(sriov_enable(&s, 8) == RC_OK);
 	CHECK_EQ(sriov_make_bars_usable(&s, &inv, probe, &d), RC_ENOMEM);
 	CHECK(strstr(s.error, "no free 256 KiB window below 4 GiB"));
 	CHECK_EQ(sriov_restore(&s), RC_OK);
+}
+
+/*
+ * Side by side, two PFs move their VF BARs at once: the window one found
+ * is claimed before it is written, so another PF's search cannot land on
+ * it. Both ports of a dual-port 82576 under one root port (01:00.0 and
+ * 01:00.1, VFs interleaved at 01:10.0-01:11.7, SR-IOV 1.1 3.3.10-11),
+ * QEMU's personality (both move). A moves, then turns its VFs off as
+ * between two steps of a session (sriov_make_bars_usable disables and
+ * re-enables around the move); B searches meanwhile; A's VFs come back.
+ * Kept apart, nothing overlaps. Then the same with the claims forgotten
+ * (as before they existed): B lands on A's window, where A's VFs still
+ * take its accesses (B's VFs "do not answer": a NIC blamed for the
+ * host's doing), and the model sees A's VFs come back over B's.
+ */
+/* Both ports of a dual-port 82576 under root port 0:2.0; scanned. */
+static void dual_open(struct fake_82576 *a, struct fake_82576 *b, struct igb_dev *da,
+		      struct igb_dev *db)
+{
+	fake_host_bridge_add(0, 0, 0);
+	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
+	*a = fake_82576_add_as(1, 0, 0, BAR0, MODEL_QEMU);
+	fake_fn_multifunction(a->fn);
+	*b = fake_82576_add_as(1, 0, 1, BAR0 + FAKE_82576_BAR0_SIZE, MODEL_QEMU);
+	*da = (struct igb_dev){ .bdf = a->fn->bdf, .bar0 = BAR0 };
+	*db = (struct igb_dev){ .bdf = b->fn->bdf, .bar0 = BAR0 + FAKE_82576_BAR0_SIZE };
+	REQUIRE(pci_scan(&inv) == RC_OK);
+}
+
+static unsigned overlaps_after_b_moves(bool forget, int *rc_b, uint64_t *wa, uint64_t *wb)
+{
+	struct fake_82576 a, b;
+	struct igb_dev da, db;
+	struct sriov sa, sb;
+	unsigned n;
+
+	dual_open(&a, &b, &da, &db);
+	REQUIRE(sriov_open(&sa, &inv, da.bdf) == RC_OK);
+	REQUIRE(sriov_open(&sb, &inv, db.bdf) == RC_OK);
+	REQUIRE(sriov_enable(&sa, 8) == RC_OK);
+	REQUIRE(sriov_make_bars_usable(&sa, &inv, probe, &da) == RC_OK);
+	REQUIRE(sriov_disable(&sa) == RC_OK);
+	if (forget)
+		sriov_forget_pfs();
+	REQUIRE(sriov_enable(&sb, 8) == RC_OK);
+	/* interleaved: A's VFs even functions, B's odd */
+	CHECK(fake_bdf_eq(sa.vf[0], fake_bdf(1, 0x10, 0)));
+	CHECK(fake_bdf_eq(sb.vf[0], fake_bdf(1, 0x10, 1)));
+	CHECK(fake_bdf_eq(sb.vf[7], fake_bdf(1, 0x11, 7)));
+	*rc_b = sriov_make_bars_usable(&sb, &inv, probe, &db);
+	REQUIRE(sriov_enable(&sa, 8) == RC_OK);
+	*wa = sa.reloc.to;
+	*wb = sb.reloc.to;
+	n = model_violations(a.model) + model_violations(b.model);
+	CHECK_EQ(sriov_restore(&sa), RC_OK);
+	CHECK_EQ(sriov_restore(&sb), RC_OK);
+	return n;
+}
+
+TEST(sriov_two_pfs_moving_at_once_kept_apart)
+{
+	uint64_t wa, wb;
+	int rc_b;
+
+	CHECK_EQ(overlaps_after_b_moves(false, &rc_b, &wa, &wb), 0);
+	CHECK_EQ(rc_b, RC_OK);
+	CHECK(wa >= PORT_BASE && wb >= PORT_BASE);
+	CHECK(wa + 2 * 8 * 0x4000 <= wb || wb + 2 * 8 * 0x4000 <= wa);
+}
+
+TEST(sriov_neg_window_claims_forgotten_overlap)
+{
+	uint64_t wa, wb;
+	int rc_b;
+
+	CHECK(overlaps_after_b_moves(true, &rc_b, &wa, &wb) > 0);
+	CHECK_EQ(rc_b, RC_EIO);
+	CHECK_EQ(wa, wb);
+}
+
+/* ARI Capable Hierarchy is the device's, in its lowest PF, and sets the
+ * routing IDs of both ports' VFs (SR-IOV 1.1 3.3.3.5): with the firmware
+ * having left it clear below a port that forwards ARI, port 0 sets it for
+ * its session; when port 0 is done first, the bit stays while port 1's
+ * VFs are on, and port 1's restore puts it back as found. */
+TEST(sriov_ari_bit_kept_while_the_other_port_has_vfs)
+{
+	struct fake_82576 a, b;
+	struct igb_dev da, db;
+	struct sriov sa, sb;
+
+	dual_open(&a, &b, &da, &db);
+	fake_set16(a.fn, CAP + PCI_SRIOV_CTRL, 0);
+	fake_set16(b.fn, CAP + PCI_SRIOV_CTRL, 0);
+	REQUIRE(sriov_open(&sa, &inv, da.bdf) == RC_OK);
+	REQUIRE(sriov_open(&sb, &inv, db.bdf) == RC_OK);
+	CHECK(sa.ari && sb.ari);
+	REQUIRE(sriov_enable(&sa, 8) == RC_OK);
+	REQUIRE(sriov_enable(&sb, 8) == RC_OK);
+	CHECK_EQ(sriov_restore(&sa), RC_OK);
+	CHECK_EQ(fake_get16(a.fn, CAP + PCI_SRIOV_CTRL), PCI_SRIOV_CTRL_ARI);
+	CHECK_EQ(sriov_restore(&sb), RC_OK);
+	CHECK_EQ(fake_get16(a.fn, CAP + PCI_SRIOV_CTRL), 0);
+	CHECK_EQ(fake_get16(b.fn, CAP + PCI_SRIOV_CTRL), 0);
+	/* alone (no sibling live), a restore puts it back at once */
+	REQUIRE(sriov_open(&sa, &inv, da.bdf) == RC_OK);
+	REQUIRE(sriov_enable(&sa, 8) == RC_OK);
+	CHECK_EQ(sriov_restore(&sa), RC_OK);
+	CHECK_EQ(fake_get16(a.fn, CAP + PCI_SRIOV_CTRL), 0);
 }
 
 /* Without ARI forwarding in the port above, VFs past device 0 cannot be
