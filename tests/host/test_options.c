@@ -405,7 +405,7 @@ TEST(run_list)
 		{ "status_sane", "bar0", "once" },
 		{ "flr_idle", "link,flr", "off,passthrough,strict" },
 		{ "strict_confinement", "link", "strict" },
-		{ "sriov_enable", "bar0,alone", "once" },
+		{ "sriov_enable", "bar0", "once" },
 	};
 	static struct kp_doc d;
 	char want[400];

@@ -415,7 +415,7 @@ def t_two_igbs_and_e1000e(ctx: Ctx) -> None:
 
 
 # Four ports side by side (issue 17 item 3): the cases with the long waits
-# (FLR, link, D3hot) and an SR-IOV one (run alone), booted twice, side by
+# (FLR, link, D3hot) and an SR-IOV one, booted twice, side by
 # side (the default) and --serial. Each device's results, in order, are the
 # same lines in both but for their times; the blocks come in BDF order.
 SIDE_CASES = "link_loopback_up,memcpy_success,flr_idle,flr_repeat,d3hot_d0,sriov_enable"
@@ -1095,7 +1095,7 @@ MOVED_RE = re.compile(r"sriov_enable: VF 0's BAR0 at (0x[0-9a-f]+) \(above 4 GiB
 EXCHANGE_RE = re.compile(r"fixed protocol: 1000 messages .* none lost")
 
 
-def check_sriov_device(dev: ktap.Test, ari: bool) -> None:
+def check_sriov_device(dev: ktap.Test, ari: bool) -> tuple[int, int]:
     """Every SR-IOV case ok (none skipped) on one device; the VFs at the
     routing IDs First VF Offset 0x80 / Stride 2 give; QEMU's VF BARs above
     4 GiB moved into a window below it; ARI as the port above says; the
@@ -1127,12 +1127,14 @@ def check_sriov_device(dev: ktap.Test, ari: bool) -> None:
     check(any("reproduced the 2011 report exactly" in d for d in diags),
           f"{dev.name}: race not reported as reproduced")
     check(any(EXCHANGE_RE.search(d) for d in diags), f"{dev.name}: no complete exchange")
+    return lo, hi
 
 
 def t_sriov(ctx: Ctx, root_port: bool) -> None:
-    """The SR-IOV cases alone: two igbs on pcie.0 (slots 1 and 3, whose VFs
-    sit at 00:11.x-00:12.x and 00:13.x-00:14.x), or one behind a root port
-    (OVMF turns on ARI forwarding there; VFs at 01:10.x-01:11.x)."""
+    """The SR-IOV cases: two igbs on pcie.0 (slots 1 and 3, whose VFs sit at
+    00:11.x-00:12.x and 00:13.x-00:14.x), side by side, their VF BARs moved
+    into windows that do not overlap; or one behind a root port (OVMF turns
+    on ARI forwarding there; VFs at 01:10.x-01:11.x)."""
     only = "--append=--only=" + ",".join(SRIOV_CASES)
     if root_port:
         b = boot(ctx, "sriov_behind_root_port", "--root-port", only, expect=0)
@@ -1140,10 +1142,14 @@ def t_sriov(ctx: Ctx, root_port: bool) -> None:
     else:
         b = boot(ctx, "sriov_root_bus", "--igb", "2", only, expect=0)
         devs = check_device_subtests(b.report, 2)
+    windows = []
     for dev in devs:
-        check_sriov_device(dev, ari=root_port)
+        windows.append(check_sriov_device(dev, ari=root_port))
         check(root_port == (device_bdf(dev).split(":")[1] != "00"),
               f"{device_bdf(dev)}: not where the topology puts it")
+    windows.sort()
+    check(all(a[1] < b[0] for a, b in zip(windows, windows[1:])),
+          f"VF BAR windows overlap: {[f'{lo:#x}-{hi:#x}' for lo, hi in windows]}")
 
 
 # --- parser self-tests (no QEMU) ------------------------------------------------------
