@@ -214,6 +214,7 @@ struct pf_space {
 	uint64_t need, align;     /* a window for TotalVFs' BARs (0: none needed) */
 	struct plat_range moved;  /* its window for the run (size 0: none yet) */
 	bool vfs_on;              /* we set VF Enable */
+	uint16_t offset, stride, nvfs; /* its VFs' routing IDs, while vfs_on */
 	uint16_t cap;             /* its SR-IOV capability, while ari_owed */
 	bool ari_owed, ari_saved; /* ARI Capable Hierarchy to put back (saved) */
 };
@@ -292,6 +293,19 @@ int sriov_note_pf(struct pci_bdf pf, const struct pci_bar *bars, unsigned nbars)
 	s.num_vfs = s.total_vfs < SRIOV_MAX_VFS ? s.total_vfs : SRIOV_MAX_VFS;
 	p->need = window_need(&s, &p->align);
 	return RC_OK;
+}
+
+bool sriov_vf_of_another(const struct sriov *s, struct pci_bdf b)
+{
+	int32_t rid = b.bus << 8 | b.dev << 3 | b.fn;
+
+	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++) {
+		const struct pf_space *p = &spaces[i];
+		for (unsigned v = 0; p->used && p->vfs_on && !bdf_eq(p->pf, s->pf) && v < p->nvfs; v++)
+			if (p->pf.seg == b.seg && sriov_vf_rid(p->pf, p->offset, p->stride, v) == rid)
+				return true;
+	}
+	return false;
 }
 
 void sriov_forget_pfs(void)
@@ -399,8 +413,13 @@ int sriov_enable(struct sriov *s, uint16_t n)
 	wr16(s, PCI_SRIOV_CTRL, ctrl_base(s) | PCI_SRIOV_CTRL_VFE |
 				    (bars_assigned(s) ? PCI_SRIOV_CTRL_MSE : 0));
 	s->num_vfs = n;
-	if (space_of(s->pf))
-		space_of(s->pf)->vfs_on = true;
+	if (space_of(s->pf)) {
+		struct pf_space *p = space_of(s->pf);
+		p->vfs_on = true;
+		p->offset = s->offset;
+		p->stride = s->stride;
+		p->nvfs = n;
+	}
 	wait_us(SRIOV_VF_ENABLE_WAIT_US);
 	for (unsigned v = 0; v < n; v++)
 		if (!answers(s->vf[v])) {

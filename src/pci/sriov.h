@@ -157,6 +157,11 @@ int sriov_note_pf(struct pci_bdf pf, const struct pci_bar *bars, unsigned nbars)
  * window gets one searched for when it moves. */
 void sriov_carve_windows(const struct pci_inventory *inv);
 
+/* Whether b is a VF of another PF whose VFs we have on now: side by side
+ * the routing ID after s's last VF may be one (two 82576s on a root bus:
+ * 00:01.0's VFs end at 00:12.6, 00:03.0's begin at 00:13.0). */
+bool sriov_vf_of_another(const struct sriov *s, struct pci_bdf b);
+
 /* Forget every PF noted (a new machine, in the host tests). */
 void sriov_forget_pfs(void);
 

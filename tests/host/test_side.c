@@ -529,13 +529,22 @@ static const char *const sriov_cases[] = {
 
 /* Both ports of a dual-port 82576 under one root port (01:00.0 and
  * 01:00.1, their VFs interleaved at 01:10.0-01:11.7) and, with four, two
- * more behind ports of their own; QEMU's personality, so every PF moves
- * its VF BARs below 4 GiB, the dual pair into one 1 MiB port window. */
+ * more behind ports of their own; or (n 0) two 82576s on the root bus as
+ * QEMU's q35 puts them (00:01.0 and 00:03.0: the first's VFs end at
+ * 00:12.6, the second's begin at 00:13.0). QEMU's personality, so every
+ * PF moves its VF BARs below 4 GiB. */
 static void sriov_machine(unsigned n, struct model_igb **g)
 {
+	static const struct plat_range aperture[] = { { 0xc0000000u, 0x100000 } };
 	struct fake_82576 p;
 
 	fake_host_bridge_add(0, 0, 0);
+	if (!n) {
+		fake_root_mmio_set(aperture, 1);
+		g[0] = fake_82576_add_as(0, 1, 0, 0xc0020000u, MODEL_QEMU).model;
+		g[1] = fake_82576_add_as(0, 3, 0, 0xc0040000u, MODEL_QEMU).model;
+		return;
+	}
 	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
 	p = fake_82576_add_as(1, 0, 0, bar0s[0], MODEL_QEMU);
 	fake_fn_multifunction(p.fn);
@@ -573,14 +582,15 @@ static void sriov_placement(char vfs[][16], unsigned *nvfs, uint64_t win[][2], u
  * model violation (MV_VF_BAR_OVERLAP among them), and the side-by-side
  * run shorter on the model's clock: the VF enable waits, handshakes and
  * VF FLRs of different PFs overlapped. */
-static void sriov_side_as_serial(unsigned n)
+static void sriov_side_as_serial(unsigned layout)
 {
+	unsigned n = layout ? layout : 2;
 	struct model_igb *g[4];
 	char *serial, *side, vfs[64][16];
 	uint64_t t0, serial_us, side_us, win[4][2], serial_win[4][2];
 	unsigned nvfs, nwin;
 
-	sriov_machine(n, g);
+	sriov_machine(layout, g);
 	t0 = fake_now_us();
 	CHECK_EQ(run("--serial " SRIOV_ONLY), IGBTEST_EXIT_PASS);
 	serial_us = fake_now_us() - t0;
@@ -588,7 +598,7 @@ static void sriov_side_as_serial(unsigned n)
 	sriov_placement(vfs, &nvfs, serial_win, &nwin);
 
 	fake_reset();
-	sriov_machine(n, g);
+	sriov_machine(layout, g);
 	t0 = fake_now_us();
 	CHECK_EQ(run(SRIOV_ONLY), IGBTEST_EXIT_PASS);
 	side_us = fake_now_us() - t0;
@@ -624,6 +634,11 @@ static void sriov_side_as_serial(unsigned n)
 TEST(side_by_side_sriov_dual_port_pair)
 {
 	sriov_side_as_serial(2);
+}
+
+TEST(side_by_side_sriov_root_bus_neighbours)
+{
+	sriov_side_as_serial(0);
 }
 
 TEST(side_by_side_sriov_four_pfs)
