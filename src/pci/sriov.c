@@ -715,7 +715,9 @@ static int claim_window(struct sriov *s, const struct pci_inventory *inv,
 	return RC_OK;
 }
 
-void sriov_carve_windows(const struct pci_inventory *inv)
+/* A window for every PF noted that has none, in the order noted (sriov.h);
+ * one that finds none is searched for again, and says why, when it moves. */
+static void carve_windows(const struct pci_inventory *inv)
 {
 	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++) {
 		struct pf_space *p = &spaces[i];
@@ -726,7 +728,7 @@ void sriov_carve_windows(const struct pci_inventory *inv)
 	}
 }
 
-/* Into the PF's window: the one carved before the run, else one found now. */
+/* Into the PF's window, carved with every other PF's when the first moves. */
 static int relocate(struct sriov *s, const struct pci_inventory *inv)
 {
 	struct pf_space *p = space_of(s->pf);
@@ -735,6 +737,8 @@ static int relocate(struct sriov *s, const struct pci_inventory *inv)
 
 	if (!p)
 		return fail(s, RC_ENOMEM, "more than %u PFs to keep apart", SRIOV_MAX_PFS);
+	if (!p->moved.size)
+		carve_windows(inv);
 	if (p->moved.size < need || p->moved.base & (align - 1)) {
 		rc = claim_window(s, inv, p, need, align);
 		if (rc)

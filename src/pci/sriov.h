@@ -137,25 +137,21 @@ int sriov_vf_flr(struct sriov *s, unsigned vf, bool *pending_timeout);
  * So sriov.c keeps what each PF under test occupies: its own BARs and ROM
  * and its VF BARs (per VF size times TotalVFs, as Linux sriov_init
  * reserves them) where the firmware left them, noted before any device
- * runs, and a window below 4 GiB for its VF BARs, carved for the run
- * before any device runs (or, failing that, when they move) in the same
- * step as the search that found it: no wait between, so no other task
- * runs. Every window search avoids all of it, whatever state the PF is
- * in at that moment: a PF in FLR reads its BARs as 0 in a rescan (PCIe
- * 4.0 6.6.2 resets them; Linux pci_restore_state writes them back).
+ * runs, and a window below 4 GiB for its VF BARs, claimed for the run in
+ * the same step as the search that found it: no wait between, so no
+ * other task runs. Every window search avoids all of it, whatever state
+ * the PF is in at that moment: a PF in FLR reads its BARs as 0 in a
+ * rescan (PCIe 4.0 6.6.2 resets them; Linux pci_restore_state writes them
+ * back). The first PF that has to move carves a window for every PF
+ * noted, in the order noted, so each lands where a serial run puts it
+ * whichever moves first; a run whose VF BARs answer where the firmware
+ * put them (silicon) searches nothing.
  */
 
 /* fixture_prepare: PF pf is under test, its BARs as probed (nbars of
  * them). Sizes its VF BARs (VF Enable is off then; when it is not,
  * sriov_open refuses the PF anyway). RC_ENOMEM: more PFs than the table. */
 int sriov_note_pf(struct pci_bdf pf, const struct pci_bar *bars, unsigned nbars);
-
-/* After every PF is noted, before any device runs: for each, in the order
- * noted, a window below 4 GiB its VF BARs would move into, claimed for
- * the run. Moving is decided later (sriov_make_bars_usable); a window
- * carved here makes it land where it would in a serial run. A PF with no
- * window gets one searched for when it moves. */
-void sriov_carve_windows(const struct pci_inventory *inv);
 
 /* Whether b is a VF of another PF whose VFs we have on now: side by side
  * the routing ID after s's last VF may be one (two 82576s on a root bus:

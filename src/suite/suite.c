@@ -5,7 +5,6 @@
 
 #include "igb/igb_regs.h"
 #include "pci/pci_regs.h"
-#include "pci/sriov.h"
 #include "report/fmt.h"
 #include "suite/errwatch.h"
 #include "task.h"
@@ -959,8 +958,6 @@ int suite_run(const struct pci_inventory *inv)
 		pci_bdf_str(inv->f[i].bdf, sd->d.name, sizeof(sd->d.name));
 		fmt_snprintf(sd->held, sizeof(sd->held), "not tested: %s", why);
 	}
-	/* Every PF's VF BAR window before any device runs (sriov.h). */
-	sriov_carve_windows(inv);
 	/* The rounds' resource figures count from here. */
 	dma_usage_take();
 	iommu_table_pages_take(&(unsigned){ 0 });
