@@ -168,3 +168,52 @@ TEST(model_vtd_two_devices_faults_attributed)
 	iommu_end(m.d.bdf);
 	CHECK_EQ(plat_mmio_read32(FAKE_VTD_BASE + VTD_GSTS) & VTD_G_TE, 0);
 }
+
+/*
+ * One fault recording register (QEMU's): while another device's fault
+ * fills it, ours is lost (PFO set, nothing recorded until it is cleared:
+ * VT-d 7.2.1), which is why the suite has one deliberate fault in flight
+ * at a time. Taking the other's clears PFO and ours is recorded again;
+ * iommu_fault_discard drops every fault of ours and none of the other's.
+ */
+TEST(model_vtd_one_record_crowds_out)
+{
+	struct fake_vtd *u = fake_vtd_add(FAKE_VTD_BASE);
+	struct pci_bdf other = { 0, 2, 0, 0 };
+	struct iommu_fault f;
+	char why[160];
+	uint64_t out;
+
+	fake_vtd_set_nfr(u, 1);
+	fake_bridge_add(0, 3, 0, 2, 2, PCI_EXP_TYPE_ROOT_PORT);
+	fake_82576_add_as(2, 0, 0, MT_BAR0 + 0x100000, MODEL_SILICON);
+	mt_open(&m, MODEL_SILICON);
+	REQUIRE(iommu_start(IOMMU_STRICT, m.d.bdf, mt_inventory(), why, sizeof(why)) == RC_OK);
+	REQUIRE(iommu_start(IOMMU_STRICT, other, mt_inventory(), why, sizeof(why)) == RC_OK);
+	CHECK_EQ(iommu_fault_records(m.d.bdf), 1);
+
+	CHECK(!fake_dma_translate(0x0200, 0x40000000, 64, false, &out)); /* the other's */
+	CHECK(!fake_dma_translate(0x0100, 0x40001000, 64, false, &out)); /* ours: lost */
+	CHECK_EQ(u->crowded_out, 1);
+	CHECK(plat_mmio_read32(FAKE_VTD_BASE + VTD_FSTS) & VTD_FSTS_PFO);
+	CHECK(!fake_dma_translate(0x0200, 0x40002000, 64, false, &out)); /* lost too */
+	CHECK_EQ(u->overflows, 2);
+	CHECK(!iommu_fault_pending(m.d.bdf));
+	REQUIRE(iommu_fault_take(other, &f));
+	CHECK_EQ(f.addr, 0x40000000);
+	CHECK_EQ(plat_mmio_read32(FAKE_VTD_BASE + VTD_FSTS) & VTD_FSTS_PFO, 0);
+
+	CHECK(!fake_dma_translate(0x0100, 0x40003000, 64, true, &out)); /* ours, now kept */
+	CHECK(!fake_dma_translate(0x0100, 0x40004000, 64, true, &out)); /* ours: lost */
+	CHECK_EQ(u->crowded_out, 1); /* its own record holds one of ours */
+	CHECK(iommu_fault_pending(m.d.bdf));
+	CHECK(!iommu_fault_pending(other));
+	CHECK_EQ(iommu_fault_discard(m.d.bdf), 1);
+	CHECK(!iommu_fault_pending(m.d.bdf));
+	CHECK(!fake_dma_translate(0x0200, 0x40005000, 64, false, &out)); /* the log goes on */
+	CHECK_EQ(iommu_fault_discard(m.d.bdf), 0);
+	REQUIRE(iommu_fault_take(other, &f));
+	CHECK_EQ(f.addr, 0x40005000);
+	iommu_end(other);
+	iommu_end(m.d.bdf);
+}
