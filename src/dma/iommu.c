@@ -5,6 +5,7 @@
 #include "dma/smmuv3.h"
 #include "dma/vtd.h"
 #include "report/fmt.h"
+#include "report/ktap.h"
 #include "task.h"
 
 /* ---- VT-d through the common interface ----------------------------------- */
@@ -71,6 +72,8 @@ static const struct iommu_ops vtd_ops = {
 
 /* Faults a unit's log gave that their device has not taken yet. */
 #define IOMMU_FAULTS_HELD 64
+/* Faults from ids with no domain said in full per unit; the rest counted. */
+#define IOMMU_STRAYS_SAID 4
 
 _Static_assert(TASK_MAX <= IOMMU_DOMAINS, "a unit holds every device tested at once");
 
@@ -85,6 +88,17 @@ struct unit {
 	unsigned devices; /* attached to it */
 	struct iommu_fault held[IOMMU_FAULTS_HELD];
 	unsigned nheld;
+	unsigned strays; /* faults from ids with no domain in it */
+};
+
+/* Faults one drain found from ids with no domain, said once the lock is
+ * dropped (printing may wait for room in our output, and the device
+ * ahead of us may need the lock to finish). */
+struct strays {
+	const char *unit;
+	struct iommu_fault f[IOMMU_STRAYS_SAID];
+	unsigned n;
+	unsigned more; /* past the first few, counted as its unit stops */
 };
 
 /* A device in passthrough or strict; its index is its domain slot in
@@ -274,6 +288,7 @@ static struct unit *unit_for(struct pci_bdf dev, const struct pci_inventory *inv
 	free->ops = ops;
 	free->devices = 0;
 	free->nheld = 0;
+	free->strays = 0;
 	return free;
 }
 
@@ -285,6 +300,59 @@ static void unit_put(struct unit *u)
 	u->ops->stop(&u->st);
 	u->ops = NULL;
 	u->nheld = 0;
+}
+
+/* Whether id has a domain in u: a device under test is attached. */
+static bool has_domain(struct unit *u, uint32_t id)
+{
+	for (unsigned k = 0; k < IOMMU_DOMAINS; k++)
+		if (io.dev[k].used && io.dev[k].unit == u &&
+		    u->ops->sid(&u->st, io.dev[k].dev) == id)
+			return true;
+	return false;
+}
+
+/*
+ * Everything dev's unit's log holds now, into the unit's store: one pass,
+ * at most as many as the log holds. A full store drops the oldest fault
+ * (a device faulting on and on must not starve the others). A fault from
+ * an id with no domain is no device's to take (DMA from something not
+ * under test, or from ours between its modes): it goes to s, to be said.
+ */
+static void drain(struct unit *u, struct strays *s)
+{
+	unsigned records = u->ops->fault_records(&u->st);
+	struct iommu_fault f;
+
+	s->unit = u->ops->name;
+	for (unsigned i = 0; i < records && u->ops->fault_pending(&u->st) &&
+			     u->ops->fault_take(&u->st, &f); i++) {
+		if (!has_domain(u, f.sid)) {
+			if (u->strays++ < IOMMU_STRAYS_SAID && s->n < IOMMU_STRAYS_SAID)
+				s->f[s->n++] = f;
+			continue;
+		}
+		if (u->nheld == IOMMU_FAULTS_HELD) {
+			for (unsigned j = 1; j < u->nheld; j++)
+				u->held[j - 1] = u->held[j];
+			u->nheld--;
+		}
+		u->held[u->nheld++] = f;
+	}
+}
+
+/* Say what drain set aside, in the output of the block running (the
+ * verdicts stay: it is not the device under test's DMA). */
+static void strays_say(const struct strays *s)
+{
+	for (unsigned i = 0; i < s->n; i++)
+		ktap_diag_at(KTAP_ALWAYS, "IOMMU: %s recorded a DMA fault from id 0x%x, which "
+			     "has no domain (not a device under test): %s of 0x%llx, %s",
+			     s->unit, (unsigned)s->f[i].sid, s->f[i].read ? "read" : "write",
+			     (unsigned long long)s->f[i].addr, s->f[i].reason);
+	if (s->more)
+		ktap_diag_at(KTAP_ALWAYS, "IOMMU: %s: of the DMA faults from ids with no "
+			     "domain, %u more were not said", s->unit, s->more);
 }
 
 int iommu_start(enum iommu_mode m, struct pci_bdf dev, const struct pci_inventory *inv,
@@ -332,13 +400,19 @@ int iommu_start(enum iommu_mode m, struct pci_bdf dev, const struct pci_inventor
 void iommu_end(struct pci_bdf dev)
 {
 	struct attached *a;
+	struct strays s = { 0 };
 	bool any = false;
 
 	task_lock_excl(&io_lock);
 	a = attached(dev);
 	if (a) {
+		/* What the log holds is read while dev still has its domain,
+		 * and before its unit may stop (that would lose it). */
+		drain(a->unit, &s);
 		table_pages();
 		a->unit->ops->detach(&a->unit->st, slot_of(a));
+		if (a->unit->devices == 1 && a->unit->strays > IOMMU_STRAYS_SAID)
+			s.more = a->unit->strays - IOMMU_STRAYS_SAID;
 		unit_put(a->unit);
 		*a = (struct attached){ 0 };
 	}
@@ -347,6 +421,7 @@ void iommu_end(struct pci_bdf dev)
 	if (!any)
 		dma_set_mapper(NULL);
 	task_unlock_excl(&io_lock);
+	strays_say(&s);
 }
 
 void iommu_stop(void)
@@ -370,30 +445,12 @@ const char *iommu_unit_desc(struct pci_bdf dev)
 	return a ? a->desc : "";
 }
 
-/* Everything dev's unit's log holds now, into the unit's store: one pass,
- * at most as many as the log holds. A full store drops the oldest fault
- * (a device faulting on and on must not starve the others). */
-static void drain(struct unit *u)
-{
-	unsigned records = u->ops->fault_records(&u->st);
-	struct iommu_fault f;
-
-	for (unsigned i = 0; i < records && u->ops->fault_pending(&u->st) &&
-			     u->ops->fault_take(&u->st, &f); i++) {
-		if (u->nheld == IOMMU_FAULTS_HELD) {
-			for (unsigned j = 1; j < u->nheld; j++)
-				u->held[j - 1] = u->held[j];
-			u->nheld--;
-		}
-		u->held[u->nheld++] = f;
-	}
-}
-
 /* The first fault held for dev (taken off the store if take), by the id
  * its unit records for it. */
 static bool fault_of(struct pci_bdf dev, struct iommu_fault *f, bool take)
 {
 	struct attached *a;
+	struct strays s = { 0 };
 	bool found = false;
 
 	task_lock_excl(&io_lock);
@@ -402,7 +459,7 @@ static bool fault_of(struct pci_bdf dev, struct iommu_fault *f, bool take)
 		struct unit *u = a->unit;
 		uint32_t sid = u->ops->sid(&u->st, dev);
 
-		drain(u);
+		drain(u, &s);
 		for (unsigned j = 0; j < u->nheld && !found; j++) {
 			if (u->held[j].sid != sid)
 				continue;
@@ -415,12 +472,14 @@ static bool fault_of(struct pci_bdf dev, struct iommu_fault *f, bool take)
 		}
 	}
 	task_unlock_excl(&io_lock);
+	strays_say(&s);
 	return found;
 }
 
 unsigned iommu_fault_discard(struct pci_bdf dev)
 {
 	struct attached *a;
+	struct strays s = { 0 };
 	unsigned n = 0;
 
 	task_lock_excl(&io_lock);
@@ -430,7 +489,7 @@ unsigned iommu_fault_discard(struct pci_bdf dev)
 		uint32_t sid = u->ops->sid(&u->st, dev);
 		unsigned kept = 0;
 
-		drain(u);
+		drain(u, &s);
 		for (unsigned j = 0; j < u->nheld; j++) {
 			if (u->held[j].sid == sid)
 				n++;
@@ -440,6 +499,7 @@ unsigned iommu_fault_discard(struct pci_bdf dev)
 		u->nheld = kept;
 	}
 	task_unlock_excl(&io_lock);
+	strays_say(&s);
 	return n;
 }
 

@@ -217,3 +217,48 @@ TEST(model_vtd_one_record_crowds_out)
 	iommu_end(other);
 	iommu_end(m.d.bdf);
 }
+
+/* Lines of the output holding sub. */
+static unsigned output_count(const char *sub)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < fake_output_nlines(); i++)
+		n += strstr(fake_output_line(i), sub) != NULL;
+	return n;
+}
+
+/*
+ * A fault from an id with no domain (DMA from something not under test)
+ * is no device's to take: each of the first few is said once, in full,
+ * when the log is read; the rest are counted as the unit stops. None is
+ * taken as ours.
+ */
+TEST(model_vtd_fault_without_domain_said_once)
+{
+	struct fake_vtd *u = strict_up(MODEL_SILICON);
+	struct iommu_fault f;
+	uint64_t out;
+
+	mt_capture_ktap();
+	CHECK(!fake_dma_translate(0x0300, 0x40000000, 64, true, &out));
+	CHECK_EQ(u->faults, 1);
+	CHECK(!iommu_fault_pending(m.d.bdf));
+	CHECK(!iommu_fault_take(m.d.bdf, &f));
+	CHECK_EQ(output_count("DMA fault from id 0x300, which has no domain"), 1);
+	CHECK_EQ(output_count("write of 0x40000000"), 1);
+	/* Read again: said once. */
+	CHECK(!iommu_fault_pending(m.d.bdf));
+	CHECK_EQ(output_count("DMA fault from id 0x300"), 1);
+	/* Six more: three said in full, three counted when the unit stops. */
+	for (unsigned i = 0; i < 6; i++) {
+		CHECK(!fake_dma_translate(0x0300, 0x40001000, 64, false, &out));
+		CHECK(!iommu_fault_pending(m.d.bdf));
+	}
+	CHECK_EQ(output_count("DMA fault from id 0x300"), 4);
+	CHECK_EQ(output_count("more were not said"), 0);
+	igb_ops.remove(&m.drv);
+	iommu_end(m.d.bdf);
+	CHECK_EQ(output_count("of the DMA faults from ids with no domain, 3 more were not said"),
+		 1);
+}
