@@ -489,6 +489,8 @@ static struct {
 	size_t lost[TASK_MAX];         /* bytes that did not fit */
 	bool held[TASK_MAX];           /* given to plat_write_held */
 	bool done[TASK_MAX];
+	unsigned slices[TASK_MAX];     /* times its task got the CPU */
+	bool gave_up[TASK_MAX];        /* waited for its turn in vain */
 	unsigned nbatch, fg;
 	struct suite_device *batch[TASK_MAX];
 	struct suite_device *cur;      /* the task running, or NULL */
@@ -565,6 +567,8 @@ static void side_sync(void)
 static void side_switch(void *arg)
 {
 	side.cur = arg;
+	if (arg)
+		side.slices[side.cur->slot]++;
 	ktap_stream_use(arg ? &side.cur->stream : NULL);
 	if (!arg)
 		side_release();
@@ -575,14 +579,75 @@ void suite_side_out_limit(size_t bytes)
 	side_out_bytes = bytes && bytes < SIDE_OUT_BYTES ? bytes : SIDE_OUT_BYTES;
 }
 
-/* A device waits to come first before its buffer could overflow: past
+/*
+ * How long the device ahead may go without getting the CPU while a device
+ * behind waits for its turn. Each of its waits is wait_until or wait_us,
+ * which give the CPU away, so it gets it back once per sleep of its own;
+ * its longest sleep in one piece is the forced link's settle
+ * (igb_drv.c IGB_FORCED_LINK_SETTLE_US, 0.5 s), and a lock or phase it
+ * waits for is polled every millisecond (task.c). 20 times that: only a
+ * task switch that no longer runs it gets here. Scaled by --timeout-scale.
+ */
+#define SIDE_AHEAD_RUNS_US (10u * 1000u * 1000u)
+/* How often a device waiting for its turn looks: scheduling only. */
+#define SIDE_TURN_POLL_US 1000u
+static uint64_t side_ahead_runs_us = SIDE_AHEAD_RUNS_US; /* suite_side_turn_limit */
+
+void suite_side_turn_limit(uint64_t us)
+{
+	side_ahead_runs_us = us ? us : SIDE_AHEAD_RUNS_US;
+}
+
+static bool side_has_room(const struct suite_device *sd)
+{
+	return sd->slot == side.fg || side.n[sd->slot] <= side_out_bytes / 2;
+}
+
+struct side_wait {
+	const struct suite_device *sd;
+	unsigned fg, slices; /* the device ahead, and its slices so far */
+};
+
+static bool side_turn_or_ahead_ran(void *ctx)
+{
+	const struct side_wait *w = ctx;
+
+	return side_has_room(w->sd) || side.fg != w->fg || side.slices[w->fg] != w->slices;
+}
+
+/*
+ * A device waits to come first before its buffer could overflow: past
  * half of it at the start of a mode block. It holds no lock and no mode
  * phase meanwhile, so the devices ahead of it never wait for it and the
- * first one always finishes. */
-static void side_make_room(struct suite_device *sd)
+ * first one always finishes: the wait goes on as long as the device ahead
+ * runs (each of its waits is bounded). If that device does not get the
+ * CPU for SIDE_AHEAD_RUNS_US, false with why: the waiting device's blocks
+ * of this round are then skipped (not tested, its output so far kept),
+ * rather than run into a buffer that cannot take them, or hang.
+ */
+static bool side_make_room(struct suite_device *sd, char *why, size_t n)
 {
-	while (task_in_task() && sd->slot != side.fg && side.n[sd->slot] > side_out_bytes / 2)
-		wait_us(1000);
+	struct side_wait w = { .sd = sd };
+
+	if (!task_in_task() || side_has_room(sd))
+		return true;
+	if (!side.gave_up[sd->slot]) {
+		do {
+			w.fg = side.fg;
+			w.slices = side.slices[w.fg];
+			if (!wait_until(side_turn_or_ahead_ran, &w, side_ahead_runs_us,
+					SIDE_TURN_POLL_US))
+				break;
+		} while (!side_has_room(sd));
+		if (side_has_room(sd))
+			return true;
+		side.gave_up[sd->slot] = true;
+	}
+	fmt_snprintf(why, n, "%s, ahead of it in the output, did not run for "
+		     "%llu ms while this device waited to print (--serial tests one at a time)",
+		     side.batch[side.fg]->d.name,
+		     (unsigned long long)wait_bound_us(side_ahead_runs_us) / 1000);
+	return false;
 }
 
 /*
@@ -600,7 +665,11 @@ static enum ktap_result run_mode(struct suite_device *sd, enum iommu_mode m,
 	uint64_t t0, idle0;
 
 	fmt_snprintf(title, sizeof(title), "iommu=%s", iommu_mode_name(m));
-	side_make_room(sd);
+	if (!side_make_room(sd, why, sizeof(why))) {
+		ktap_result(KTAP_SKIP, title, why);
+		side_sync();
+		return KTAP_SKIP;
+	}
 	task_phase_enter(&mode_phase, m != IOMMU_OFF);
 	fixture_remove(d, &sd->drv);
 	if (iommu_start(m, d->bdf, inv, why, sizeof(why))) {
@@ -829,7 +898,8 @@ static void run_batch(unsigned first, unsigned n, const struct pci_inventory *in
 			sd->slot = k;
 			side.batch[k] = sd;
 			side.n[k] = side.lost[k] = 0;
-			side.done[k] = side.held[k] = false;
+			side.slices[k] = 0;
+			side.done[k] = side.held[k] = side.gave_up[k] = false;
 			ktap_stream_fork(&sd->stream, k, side_sink);
 			args[k] = sd;
 		}

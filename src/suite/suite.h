@@ -305,6 +305,9 @@ int suite_run_sequence(const struct pci_func *f, const unsigned *seq, unsigned n
  * next run on.
  */
 void suite_side_out_limit(size_t bytes);
+/* And of a device's wait for its turn to print: the most the device ahead
+ * may go without the CPU (0: the product's SIDE_AHEAD_RUNS_US). */
+void suite_side_turn_limit(uint64_t us);
 
 /*
  * For a NEEDS_PORTS case's pass: the 82576s of this run it may drive, in

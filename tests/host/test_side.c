@@ -645,3 +645,42 @@ TEST(side_by_side_sriov_four_pfs)
 {
 	sriov_side_as_serial(4);
 }
+
+/*
+ * A device waiting for its turn to print gives up when the device ahead
+ * does not get the CPU for the bound (made 1 ms here, where the device
+ * ahead sleeps 10 ms and more at a time; the product's 10 s is 20 times
+ * its longest sleep): its blocks from then on in the round are skips
+ * that say why (the summary counts the mode not run), nothing hangs, no
+ * line is lost or cut, and the device ahead is tested in full.
+ */
+TEST(side_by_side_turn_wait_bounded_skips_not_hangs)
+{
+	struct model_igb *g[2];
+	unsigned first, skips = 0;
+	const char *why = "# SKIP 0000:01:00.0, ahead of it in the output, did not run for 1 ms "
+			  "while this device waited to print (--serial tests one at a time)";
+
+	machine(2, g, false);
+	suite_side_out_limit(FILL_BYTES);
+	suite_side_turn_limit(1000);
+	CHECK_EQ(run("--verbose " SUBSET), IGBTEST_EXIT_PASS);
+	suite_side_turn_limit(0);
+	suite_side_out_limit(0);
+	REQUIRE(doc.nb == 2);
+	first = line_starting("  # Subtest: 82576 0000:02:00.0", 0);
+	REQUIRE(first < fake_output_nlines());
+	for (unsigned i = 0; i < fake_output_nlines(); i++) {
+		const char *l = fake_output_line(i);
+		if (!strstr(l, why))
+			continue;
+		CHECK(i > first); /* the device behind's, never the first's */
+		CHECK(!strncmp(l, "  ok 3 iommu=strict # SKIP", 26));
+		skips++;
+	}
+	/* Past half its buffer after two blocks: the strict one skips. */
+	CHECK_EQ(skips, 1);
+	CHECK(!fake_output_contains("did not fit"));
+	CHECK(fake_output_contains("# summary: 50 passed, 0 failed, 20 skipped, 0 removed; "
+				   "1 IOMMU mode not run"));
+}
