@@ -171,10 +171,31 @@ static void qemu_bmcr(struct model_igb *g, uint16_t v)
 	}
 }
 
+/* Silicon: a port here at the cable's far end loses the link when this
+ * end restarts autonegotiation, and negotiates again with it (IEEE 802.3
+ * clause 28, Arbitration state diagram: mr_restart_negotiation enters
+ * TRANSMIT DISABLE, no link pulses for break_link_timer, 1.2-1.5 s,
+ * which sends the partner to link fail, and from there it negotiates). */
+static void far_end_relinks(struct model_igb *g)
+{
+	struct model_igb *p = g->cable;
+
+	if (!p || g->unplugged || p->unplugged || p->removed)
+		return;
+	p->partner_link = false;
+	p->partner_an_ns = 0;
+	p->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
+	if ((p->phy[IGB_PHY_BMCR] & IGB_BMCR_AUTONEG_EN) &&
+	    !(p->phy[IGB_PHY_BMCR] & (IGB_BMCR_LOOPBACK | IGB_BMCR_RESET)))
+		p->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
+	link_set(p, forced_link(p));
+}
+
 /* Silicon: RESET restores the PHY; an autoneg restart out of loopback
- * finds the partner MODEL_SI_AUTONEG_NS later (unless unplugged); loopback
- * drops the partner's link. Entering loopback starts the PHY's settle
- * time. */
+ * finds the partner MODEL_SI_AUTONEG_NS later (unless unplugged), and
+ * takes a cabled far end's link down until it has negotiated again;
+ * loopback drops the partner's link. Entering loopback starts the PHY's
+ * settle time. */
 static void silicon_bmcr(struct model_igb *g, uint16_t v)
 {
 	g->partner_link = false;
@@ -189,6 +210,7 @@ static void silicon_bmcr(struct model_igb *g, uint16_t v)
 		g->an_restarts++;
 		if (!g->unplugged)
 			g->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
+		far_end_relinks(g);
 	}
 	if ((v & IGB_BMCR_LOOPBACK) && !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK)) {
 		g->phy_loopback_ns = g->now_ns;

@@ -300,6 +300,17 @@ static void wire_pair_down(void)
 	}
 }
 
+/* Port i's negotiated link waited for as the driver does, within Linux
+ * igb_link_test()'s 5 s: the milliseconds it took (5000: none). */
+static unsigned link_wait_ms(unsigned i, struct igb_autoneg *an)
+{
+	unsigned ms = 0;
+
+	while (ms < 5000 && !igb_autoneg_poll(&dev[i], an))
+		plat_udelay(1000), ms++;
+	return ms;
+}
+
 /* Both links negotiated (the driver's way): a frame crosses either way. */
 static void negotiated_pair(enum model_personality pers)
 {
@@ -307,8 +318,7 @@ static void negotiated_pair(enum model_personality pers)
 
 	wire_pair(pers);
 	for (unsigned i = 0; i < 2; i++) {
-		for (unsigned ms = 0; ms < 5000 && !igb_autoneg_poll(&dev[i], &an); ms++)
-			plat_udelay(1000);
+		link_wait_ms(i, &an);
 		CHECK(an.status & IGB_STATUS_LU);
 	}
 	CHECK(one_frame_crosses());
@@ -354,6 +364,43 @@ TEST(silicon_neg_pair_on_forced_link)
 	CHECK_EQ(port[0]->frames_to_wire, 1);
 }
 
+/* Both links negotiated, then port 1 restarts autonegotiation (a driver
+ * loaded or removed there, the pass's next init). Wrong: taking port 0's
+ * link as still up. QEMU's ports do not see each other's PHY; on silicon
+ * the restart breaks the link at both ends (IEEE 802.3 clause 28) and
+ * port 0 links again only once both have negotiated anew, when a frame
+ * crosses again. Whether port 0 read linked right after the restart. */
+static bool far_end_restart_keeps_link(enum model_personality pers)
+{
+	struct igb_autoneg an;
+	bool kept;
+
+	wire_pair(pers);
+	for (unsigned i = 0; i < 2; i++)
+		REQUIRE(link_wait_ms(i, &an) < 5000);
+	REQUIRE(igb_autoneg_start(&dev[1]) == RC_OK);
+	kept = igb_autoneg_poll(&dev[0], &an);
+	if (pers == MODEL_SILICON) {
+		CHECK(!(igb_rd32(&dev[0], IGB_STATUS) & IGB_STATUS_LU));
+		CHECK(!one_frame_crosses());
+		/* The right way: wait for both links again. */
+		for (unsigned i = 0; i < 2; i++) {
+			unsigned ms = link_wait_ms(i, &an);
+			CHECK(ms < 5000 && (i || ms > 1000)); /* port 0: anew */
+		}
+		CHECK(one_frame_crosses());
+	}
+	wire_pair_down();
+	return kept;
+}
+
+TEST(silicon_neg_far_end_link_kept_over_its_autoneg_restart)
+{
+	CHECK(far_end_restart_keeps_link(MODEL_QEMU));
+	fake_reset();
+	CHECK(!far_end_restart_keeps_link(MODEL_SILICON));
+}
+
 /* QEMU's hub holds a frame for a port that cannot receive yet (RX ring
  * empty) and hands it over once it can; silicon's port drops it. */
 static uint64_t held_then_filled(enum model_personality pers)
@@ -364,8 +411,7 @@ static uint64_t held_then_filled(enum model_personality pers)
 
 	wire_pair(pers);
 	for (unsigned i = 0; i < 2; i++)
-		for (unsigned ms = 0; ms < 5000 && !igb_autoneg_poll(&dev[i], &an); ms++)
-			plat_udelay(1000);
+		link_wait_ms(i, &an);
 	/* port 1's slots all taken: a ring with no free descriptor */
 	for (unsigned k = 0; k < 8; k++)
 		REQUIRE(one_frame_crosses());
