@@ -23,8 +23,16 @@ Library use (Python 3.11 standard library only):
     report.tests       # top-level Test nodes (number, name, result, ...)
     report.counts      # leaf results counted: pass/fail/skip/xfail/xpass
     report.totals      # numbers from "# Totals:" or None
-    report.verdict     # "pass" | "fail" | "skip" | "invalid"
+    report.verdict     # "pass" | "fail" | "skip" | "incomplete" | "invalid"
     report.exit_status # 0 | 1 | 4 | 3 (the same as the CLI's)
+    report.cut         # the input ended inside the KTAP (a hang, a reset)
+
+    # A results file from the boot volume with the run-NNNN.heldK files a
+    # hang left beside it (see read_results()):
+    report, text, used = ktap.read_results("run-0001.ktap")
+
+A log cut short keeps every result it has: a block the input ends in is a
+Test with incomplete=True (result "not_ok"), holding what it got.
 
 Line numbers in messages are 1-based lines of the input text, so they point
 into the serial log as a text editor shows it.
@@ -37,10 +45,12 @@ import json
 import re
 import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterator, Optional
 
 __all__ = [
-    "Test", "Report", "parse", "parse_file", "strip_escapes", "clean_lines",
+    "Test", "Report", "parse", "parse_file", "read_results", "strip_escapes",
+    "clean_lines",
     "EXIT_PASS", "EXIT_FAIL", "EXIT_USAGE", "EXIT_INVALID", "EXIT_SKIP",
 ]
 
@@ -98,6 +108,7 @@ class Test:
     plan: Optional[int] = None       # the subtest block's plan, None for a leaf
     has_block: bool = False          # a nested KTAP block preceded the result
     block_name: Optional[str] = None  # from the block's "# Subtest: name"
+    incomplete: bool = False         # the input ended inside its block
 
     @property
     def is_leaf(self) -> bool:
@@ -120,6 +131,7 @@ class Test:
             "line": self.line, "skip_reason": self.skip_reason,
             "directive": self.directive, "todo": self.todo,
             "diagnostics": self.diagnostics, "plan": self.plan,
+            "incomplete": self.incomplete,
             "subtests": [t.to_dict() for t in self.subtests],
         }
 
@@ -142,6 +154,18 @@ class Report:
     counts: dict[str, int] = field(
         default_factory=lambda: {k: 0 for k in ("pass", "fail", "skip", "xfail", "xpass")})
     noise: list[tuple[int, str]] = field(default_factory=list)  # ignored lines
+    # The errors that only say the input ended early (also in errors).
+    cut_errors: list[str] = field(default_factory=list)
+
+    @property
+    def cut(self) -> bool:
+        """The input ended inside the KTAP: a hang, a reset, a power cut."""
+        return bool(self.cut_errors)
+
+    @property
+    def malformed(self) -> list[str]:
+        """The errors that are not the input ending early."""
+        return [e for e in self.errors if e not in self.cut_errors]
 
     @property
     def skipped_all(self) -> bool:
@@ -156,11 +180,14 @@ class Report:
 
     @property
     def verdict(self) -> str:
-        """"invalid" if there are errors (they win over everything), else
-        "skip" for a skip-all plan, "fail" if any result is "not ok" (an
-        expected failure, "# TODO", does not count), else "pass"."""
-        if self.errors:
+        """"invalid" if malformed (it wins over everything), "incomplete" if
+        the input ended early, else "skip" for a skip-all plan, "fail" if
+        any result is "not ok" (an expected failure, "# TODO", does not
+        count), else "pass". Neither of the first two is ever a pass."""
+        if self.malformed:
             return "invalid"
+        if self.cut:
+            return "incomplete"
         if self.skipped_all:
             return "skip"
         if self.any_failed:
@@ -170,7 +197,7 @@ class Report:
     @property
     def exit_status(self) -> int:
         return {"pass": EXIT_PASS, "fail": EXIT_FAIL, "skip": EXIT_SKIP,
-                "invalid": EXIT_INVALID}[self.verdict]
+                "incomplete": EXIT_INVALID, "invalid": EXIT_INVALID}[self.verdict]
 
     def walk(self) -> Iterator[tuple[tuple[str, ...], Test]]:
         for t in self.tests:
@@ -183,6 +210,8 @@ class Report:
         c = self.counts
         if self.verdict == "invalid":
             head = f"INVALID: {len(self.errors)} problem(s)"
+        elif self.verdict == "incomplete":
+            head = "INCOMPLETE (the output ended early)"
         elif self.verdict == "skip":
             return f"SKIP: nothing tested ({self.skip_all_reason})"
         else:
@@ -197,7 +226,7 @@ class Report:
             "version": self.version, "start_line": self.start_line,
             "plan": self.plan, "skip_all_reason": self.skip_all_reason,
             "counts": self.counts, "totals": self.totals,
-            "errors": self.errors, "diagnostics": self.diagnostics,
+            "errors": self.errors, "cut": self.cut, "diagnostics": self.diagnostics,
             "tests": [t.to_dict() for t in self.tests],
             "ignored_lines": len(self.noise),
         }
@@ -253,6 +282,18 @@ def _diag_text(body: str) -> str:
 
 # --- the parser ---------------------------------------------------------------
 
+def _count(c: dict[str, int], t: Test) -> None:
+    """One leaf result into counts c."""
+    if t.todo:
+        c["xfail" if t.result == "not_ok" else "xpass"] += 1
+    elif t.result == "skip":
+        c["skip"] += 1
+    elif t.result == "ok":
+        c["pass"] += 1
+    else:
+        c["fail"] += 1
+
+
 @dataclass
 class _Block:
     indent: int
@@ -274,6 +315,11 @@ class _Parser:
 
     def err(self, lineno: int, msg: str) -> None:
         self.r.errors.append(f"line {lineno}: {msg}")
+
+    def ended(self, lineno: int, msg: str) -> None:
+        """An error that only says the input ended early."""
+        self.err(lineno, msg)
+        self.r.cut_errors.append(self.r.errors[-1])
 
     def peek(self) -> Optional[tuple[int, str]]:
         return (self.i + 1, self.lines[self.i]) if self.i < len(self.lines) else None
@@ -392,15 +438,7 @@ class _Parser:
         return t
 
     def count_leaf(self, t: Test) -> None:
-        c = self.r.counts
-        if t.todo:
-            c["xfail" if t.result == "not_ok" else "xpass"] += 1
-        elif t.result == "skip":
-            c["skip"] += 1
-        elif t.result == "ok":
-            c["pass"] += 1
-        else:
-            c["fail"] += 1
+        _count(self.r.counts, t)
 
     def nested(self, blk: _Block, ind: int, lineno: int, kind: str) -> None:
         """A deeper line that opens a subtest block: parse it, then require
@@ -421,7 +459,12 @@ class _Parser:
         while (nxt := self.peek()) is not None and nxt[1].strip() == "":
             self.i += 1
         if nxt is None:
-            self.err(len(self.lines), f"{label} not closed by a result line: the output ended")
+            self.ended(len(self.lines), f"{label} not closed by a result line: the output ended")
+            # What it got is kept, in a result that is never a pass.
+            blk.tests.append(Test(number=len(blk.tests) + 1, name=sub.name or "?",
+                                  result="not_ok", line=sub.start, incomplete=True,
+                                  diagnostics=sub.pending, subtests=sub.tests,
+                                  plan=sub.plan, has_block=True, block_name=sub.name))
             return
         lineno, line = nxt
         body = line[_indent(line):]
@@ -433,13 +476,18 @@ class _Parser:
                              f"(found {line.strip()!r})")
 
     def finish(self, blk: _Block, label: str) -> None:
-        end = len(self.lines) if self.peek() is None else self.i + 1
+        at_end = self.peek() is None
+        end = len(self.lines) if at_end else self.i + 1
         if blk.plan is None:
-            self.err(blk.start, f"{label} has no plan line ('1..N')")
+            (self.ended if at_end and not blk.tests else self.err)(
+                blk.start, f"{label} has no plan line ('1..N')")
         elif len(blk.tests) != blk.plan:
-            ended = " (the output ended early)" if self.peek() is None else ""
-            self.err(end, f"{label} planned {blk.plan} test(s) but has "
-                          f"{len(blk.tests)} result(s){ended}")
+            if at_end and len(blk.tests) < blk.plan:
+                self.ended(end, f"{label} planned {blk.plan} test(s) but has "
+                                f"{len(blk.tests)} result(s) (the output ended early)")
+            else:
+                self.err(end, f"{label} planned {blk.plan} test(s) but has "
+                              f"{len(blk.tests)} result(s)")
 
     def totals(self, lineno: int, text: str) -> None:
         nums = dict(re.findall(r"(\w+)\s*:\s*(\d+)", text))
@@ -494,6 +542,102 @@ def parse_file(path: str) -> Report:
         return parse(f.read())
 
 
+# --- a results file and its held files ------------------------------------------
+
+_RESULTS_RE = re.compile(r"(run-\d+)\.ktap")
+_HELD_RE = re.compile(r"run-\d+\.held(\d+)")
+
+
+def _read_written(path: Path) -> str:
+    """A file igbtest wrote on the boot volume, up to its last whole line: a
+    reset can leave a line half written, or zeros past the data (AAVMF)."""
+    with open(path, encoding="utf-8", errors="replace", newline="") as f:
+        text = f.read().split("\0", 1)[0]
+    return text[:text.rfind("\n") + 1]
+
+
+def _parse_held(text: str) -> tuple[Optional[Test], Report]:
+    """A device's block on its own, as a .heldK file holds it: indented as
+    in the run, its closing result line (its number in the run) at the end
+    if the device finished."""
+    lines = clean_lines(text)
+    while lines and not lines[-1]:
+        lines.pop()
+    r = Report()
+    start = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if start is None:  # created (or emptied for reuse), not written yet
+        return None, r
+    if not _VERSION_RE.match(lines[start].strip()) or \
+            _indent(lines[start]) == 0:
+        r.errors.append("line 1: not a device's block (an indented 'KTAP version 1' first)")
+        return None, r
+    parent = _Block(indent=0, start=0)
+    closing = [m for line in lines if _indent(line) == 0 and (m := _RESULT_RE.match(line))]
+    if closing and closing[-1].group(2):
+        parent.tests = [None] * (int(closing[-1].group(2)) - 1)  # the blocks before it
+    p = _Parser(lines, r)
+    p.i = start
+    p.nested(parent, _indent(lines[start]), start + 1, "version")
+    if p.i < len(lines):
+        p.err(p.i + 1, "lines after the device's block")
+    return (parent.tests[-1] if parent.tests else None), r
+
+
+def _leaf_count(t: Test) -> int:
+    return sum(1 for _, x in t.walk() if x.is_leaf)
+
+
+def read_results(path: str) -> tuple[Report, str, list[str]]:
+    """A results file, run-NNNN.ktap, with the run-NNNN.heldK files a hang
+    or a power cut left beside it (README "Results on the stick"): the
+    report, the text its results come from (in the report's order), and
+    the names of the files read. One rule: the .ktap wins. A held file
+    adds its device's block when the .ktap lacks it, or has only part of
+    it (the cut fell while that block was copied in: the .ktap's part is
+    the start of the held one, and is dropped for it). Such a run did not
+    finish, so the report is cut (verdict "incomplete", never a pass),
+    with every finished case in it. A held file's errors say its name."""
+    p = Path(path)
+    m = _RESULTS_RE.fullmatch(p.name)
+    if not m:  # a serial capture: as it is
+        with open(p, encoding="utf-8", errors="replace", newline="") as f:
+            text = f.read()
+        return parse(text), text, [p.name]
+    ktap_text = _read_written(p)
+    report = parse(ktap_text)
+    kept = ktap_text.split("\n")[:-1]
+    texts, used = [], [p.name]
+    held = sorted((h for h in p.parent.glob(f"{m.group(1)}.held*")
+                   if _HELD_RE.fullmatch(h.name)),
+                  key=lambda h: int(_HELD_RE.fullmatch(h.name).group(1)))
+    for h in held:
+        text = _read_written(h)
+        t, hr = _parse_held(text)
+        used.append(h.name)
+        report.errors += [f"{h.name}: {e}" for e in hr.errors]
+        report.cut_errors += [f"{h.name}: {e}" for e in hr.cut_errors]
+        if t is None:
+            continue
+        same = [i for i, x in enumerate(report.tests) if x.name == t.name]
+        if same:
+            old = report.tests[same[0]]
+            if same[0] != len(report.tests) - 1 or not old.incomplete or \
+                    _leaf_count(old) > _leaf_count(t):
+                continue  # the .ktap has the block whole (or more of it)
+            kept = kept[:old.line - 1]
+            t.number = old.number
+            report.tests[same[0]] = t
+        else:
+            t.number = len(report.tests) + 1
+            report.tests.append(t)
+        texts.append(text)
+    if len(used) > 1:
+        report.counts = {k: 0 for k in report.counts}
+        for leaf in report.leaves():
+            _count(report.counts, leaf)
+    return report, "".join(line + "\n" for line in kept) + "".join(texts), used
+
+
 # --- CLI ----------------------------------------------------------------------
 
 def _print_tree(tests: list[Test], depth: int = 0) -> None:
@@ -523,7 +667,10 @@ def main(argv: Optional[list[str]] = None) -> int:
         if args.file == "-":
             report = parse(sys.stdin.read())
         else:
-            report = parse_file(args.file)
+            report, _, used = read_results(args.file)
+            if len(used) > 1:
+                print(f"read with {', '.join(used[1:])}: the held output of a run "
+                      "that did not finish")
     except OSError as e:
         print(f"ktap.py: cannot read {args.file}: {e.strerror}", file=sys.stderr)
         return EXIT_USAGE

@@ -598,6 +598,129 @@ def t_side_by_side_reset_midway(ctx) -> None:
     rt.check(not any(m[0].startswith("0000-00-03.0.") for m in RESULT_LINE.findall(serial)),
              "the second device's block reached the console before the reset: the "
              "test shows nothing")
+    # The tools read both files: every finished case of both devices, the
+    # run an error, never a pass.
+    kept = read_back(img, "run-0001.ktap", img.parent).partition("\0")[0]
+    root = partial_junit(img.parent / "run-0001.ktap", d / "junit.xml")
+    got = {(c.get("classname"), c.get("name")) for c in root.iter("testcase")
+           if c.find("failure") is None and c.find("error") is None}
+    cases = {"identify", "register_pattern", "nvm_checksum", "link_loopback_up", "flr_idle",
+             "memcpy_success", "loopback_frames"}  # not a figure's line
+    finished = [(m[0][:12], m[0].split(".")[-1])
+                for m in RESULT_LINE.findall(kept[:kept.rfind("\n") + 1]) + saved
+                if m[0].split(".")[-1] in cases]
+    rt.check(any(b == "0000-00-01.0" for b, _ in finished) and
+             any(b == "0000-00-03.0" for b, _ in finished), f"finished: {finished}")
+    for bdf, case in finished:
+        rt.check(("igbtest." + bdf.replace("-", ":"), case) in got,
+                 f"{bdf} {case}: not a passed testcase in the JUnit")
+
+
+def partial_junit(ktap_file: Path, out: Path) -> ET.Element:
+    """ktap2junit of a cut run: refused without --partial (exit 3, nothing
+    written); with it, the run's testcase an error, never a pass."""
+    p = subprocess.run([str(KTAP2JUNIT), str(ktap_file), "-o", str(out)],
+                       capture_output=True, text=True)
+    rt.check(p.returncode == 3 and "--partial" in p.stderr and not out.exists(),
+             f"a cut run without --partial: exit {p.returncode}, {p.stderr.strip()!r}")
+    p = subprocess.run([str(KTAP2JUNIT), "--partial", str(ktap_file), "-o", str(out)],
+                       capture_output=True, text=True)
+    rt.check(p.returncode == 0, f"ktap2junit --partial exit {p.returncode}: "
+                                f"{p.stderr.strip()}")
+    root = ET.parse(out).getroot()
+    run = root.find("./testsuite[@name='igbtest.run']/testcase/error")
+    rt.check(run is not None and run.get("type") == "incomplete run",
+             "the cut run's own testcase is not an 'incomplete run' error")
+    report, _, _ = rt.ktap.read_results(str(ktap_file))
+    rt.check(report.verdict == "incomplete" and report.exit_status == 3,
+             f"ktap.read_results: verdict {report.verdict}")
+    return root
+
+
+HELD_KTAP = """KTAP version 1\r
+# igbtest 0.1.0 (build x): Intel 82576 qualification, pre-OS\r
+1..3\r
+  KTAP version 1\r
+  # Subtest: 82576 0000:00:01.0\r
+  1..2\r
+  ok 1 identify\r
+  # result: 0000-00-01.0.identify pass 3 ms\r
+  ok 2 flr_idle\r
+  # result: 0000-00-01.0.flr_idle pass 100 ms\r
+ok 1 82576 0000:00:01.0\r
+  KTAP version 1\r
+  # Subtest: 82576 0000:00:02.0\r
+  1..2\r
+  ok 1 identify\r
+  # result: 0000-00-02.0.identify pass 3 ms\r
+"""
+HELD_1 = """  KTAP version 1\r
+  # Subtest: 82576 0000:00:02.0\r
+  1..2\r
+  ok 1 identify\r
+  # result: 0000-00-02.0.identify pass 3 ms\r
+  # flr_idle: no answer\r
+  not ok 2 flr_idle\r
+  # result: 0000-00-02.0.flr_idle fail 1000 ms\r
+ok 2 82576 0000:00:02.0\r
+"""
+HELD_2 = """  KTAP version 1\r
+  # Subtest: 82576 0000:00:03.0\r
+  1..2\r
+  ok 1 identify\r
+  # result: 0000-00-03.0.identify pass 3 ms\r
+"""
+
+
+def t_junit_held(ctx) -> None:
+    """A run cut while 0000:00:02.0's block went into run-0001.ktap (the
+    .ktap ends inside it, half a line and zeros after) and 0000:00:03.0
+    waited in run-0001.held2: ktap2junit --partial and ktap.py read the
+    .heldK files with the .ktap. The .ktap wins; the held file gives a
+    block the .ktap lacks or has only the start of: every finished case
+    once, with its verdict; the block the run stopped in an "unfinished"
+    error; the run an "incomplete run" error. A held file whose block the
+    .ktap has whole adds nothing."""
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        (d / "run-0001.ktap").write_bytes((HELD_KTAP + "  ok 2 fl").encode() + b"\0" * 40)
+        (d / "run-0001.held1").write_text(HELD_1)
+        (d / "run-0001.held2").write_text(HELD_2)
+        (d / "run-0002.held1").write_text(HELD_2.replace("03.0", "04.0"))  # not this run's
+        (d / "run-0001.held3").write_text("")  # created, not written yet: nothing
+        root = partial_junit(d / "run-0001.ktap", d / "junit.xml")
+        cases = [(s.get("name"), c.get("name"), "failure" if c.find("failure") is not None
+                  else "error" if c.find("error") is not None else "pass")
+                 for s in root.findall("testsuite") for c in s.findall("testcase")]
+        rt.check(cases == [("82576 0000:00:01.0", "identify", "pass"),
+                           ("82576 0000:00:01.0", "flr_idle", "pass"),
+                           ("82576 0000:00:02.0", "identify", "pass"),
+                           ("82576 0000:00:02.0", "flr_idle", "failure"),
+                           ("82576 0000:00:03.0", "identify", "pass"),
+                           ("82576 0000:00:03.0", "unfinished", "error"),
+                           ("igbtest.run", "run", "error")], f"testcases {cases}")
+        msg = root.find(".//testcase[@name='unfinished']/error").get("message")
+        rt.check(msg == "the run stopped in this block: 1 of 2 planned results printed",
+                 f"unfinished: {msg!r}")
+        tc = root.find("./testsuite[@name='82576 0000:00:02.0']/testcase[@name='flr_idle']")
+        rt.check(tc.get("time") == "1.000" and tc.find("failure").get("message") ==
+                 "no answer", "0000:00:02.0 flr_idle: its result line not paired")
+        rt.check(root.get("tests") == "7" and root.get("failures") == "1" and
+                 root.get("errors") == "2", f"totals {root.attrib}")
+        report, _, used = rt.ktap.read_results(str(d / "run-0001.ktap"))
+        rt.check(used == ["run-0001.ktap", "run-0001.held1", "run-0001.held2",
+                         "run-0001.held3"],
+                 f"files read: {used}")
+        rt.check(report.counts["pass"] == 4 and report.counts["fail"] == 1,
+                 f"counts {report.counts}")
+        # The copy into the .ktap was complete: the held file adds nothing.
+        (d / "run-0001.ktap").write_text(HELD_KTAP.replace("1..3", "1..2") +
+                                         HELD_1[HELD_1.index("  # flr_idle"):])
+        (d / "run-0001.held2").unlink()
+        report, _, _ = rt.ktap.read_results(str(d / "run-0001.ktap"))
+        rt.check(not report.errors and report.counts["pass"] == 3 and
+                 report.counts["fail"] == 1, f"whole .ktap and its held copy: "
+                                             f"{report.errors} {report.counts}")
 
 
 def t_results_stale_held(ctx) -> None:
@@ -905,6 +1028,7 @@ def cases(run_tests) -> list:
     import lava_tests
     return lava_tests.cases(run_tests, sys.modules[__name__]) + [
         C("junit_synthetic", t_junit_synthetic, False),
+        C("junit_held", t_junit_held, False),
         C("soak_log_tools", t_soak_log_tools, False),
         C("long_lines", t_long_lines, False),
         C("image_default", t_image_default, True),

@@ -1176,10 +1176,12 @@ GOOD = (f"{ESC}[2J{ESC}[01;01H{ESC}[=3h{ESC}[2J{ESC}[01;01HBdsDxe: starting Boot
         "# igbtest: exit status 0 (all tests passed)\r\n")
 
 
-def expect_errors(text: str, *fragments: str) -> ktap.Report:
+def expect_errors(text: str, *fragments: str, verdict: str = "invalid") -> ktap.Report:
+    """Errors mentioning each fragment; verdict "incomplete" when the text
+    only ends early (exit status 3 either way: never a pass)."""
     r = ktap.parse(text)
-    check(r.verdict == "invalid" and r.exit_status == 3,
-          f"verdict {r.verdict}, expected invalid; errors {r.errors}")
+    check(r.verdict == verdict and r.exit_status == 3,
+          f"verdict {r.verdict}, expected {verdict}; errors {r.errors}")
     for f in fragments:
         check(any(f in e for e in r.errors), f"no error mentioning {f!r} in {r.errors}")
     return r
@@ -1228,15 +1230,24 @@ def t_parse_missing_plan(ctx: Ctx) -> None:
 
 
 def t_parse_count_mismatch(ctx: Ctx) -> None:
-    expect_errors("KTAP version 1\n1..3\nok 1 a\nok 2 b\n", "planned 3 test(s) but has 2")
+    expect_errors("KTAP version 1\n1..3\nok 1 a\nok 2 b\n", "planned 3 test(s) but has 2",
+                  verdict="incomplete")
+    expect_errors("KTAP version 1\n1..1\nok 1 a\nok 2 b\n", "planned 1 test(s) but has 2")
     expect_errors("KTAP version 1\n1..2\nok 1 a\nok 3 b\n", "test number 3 out of order")
     expect_errors("KTAP version 1\n1..1\n1..1\nok 1 a\n", "duplicate plan")
 
 
 def t_parse_unclosed_subtest(ctx: Ctx) -> None:
-    # The output stops inside a subtest (the app hung or the VM died).
-    expect_errors("KTAP version 1\n1..1\n  KTAP version 1\n  # Subtest: d\n  1..2\n  ok 1 a\n",
-                  "planned 2 test(s) but has 1", "not closed by a result line")
+    # The output stops inside a subtest (the app hung or the VM died): what
+    # it got is kept, in a block that is never a pass.
+    r = expect_errors("KTAP version 1\n1..1\n  KTAP version 1\n  # Subtest: d\n  1..2\n"
+                      "  ok 1 a\n", "planned 2 test(s) but has 1",
+                      "not closed by a result line", verdict="incomplete")
+    check(r.cut and not r.malformed and len(r.tests) == 1, f"cut {r.cut}, {r.malformed}")
+    d = r.tests[0]
+    check(d.incomplete and d.result == "not_ok" and d.name == "d" and
+          [t.name for t in d.subtests] == ["a"] and r.counts["pass"] == 1,
+          f"the cut block: {d.to_dict()}")
     # A second subtest starts before the first one got its result line.
     expect_errors("KTAP version 1\n1..2\n  KTAP version 1\n  # Subtest: d0\n  1..1\n  ok 1 a\n"
                   "  KTAP version 1\n  # Subtest: d1\n  1..1\n  ok 1 a\nok 1 d1\n",
