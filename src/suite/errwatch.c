@@ -18,6 +18,11 @@
  * pinned on one case that may not have raised it; holding the sibling
  * off instead (a lock over whole cases) would undo the overlap for
  * exactly the boards that have siblings.
+ *
+ * A NEEDS_PORTS case's pass over every port runs before the round's
+ * device blocks, with nothing else running: what it leaves on a device
+ * and its port is kept for that case's result in the device's block
+ * (errwatch_pass_end), not blamed on the device's first case.
  */
 #include "suite/errwatch.h"
 
@@ -72,17 +77,28 @@ static void clear_both(const struct igb_dev *d, const struct pci_err *dev,
 		pci_err_clear(d->port->bdf, &d->port->caps, port);
 }
 
+/* NEEDS_PORTS cases whose pass errors one device keeps at once. */
+#define ERRWATCH_PASSES 4
+
+/* What a case's pass left on a device and its port, for that case. */
+struct pass_err {
+	const char *name; /* NULL: none */
+	struct pci_err dev, port;
+};
+
 /*
  * The devices of this run, for the siblings of one (the functions below
  * the same port): the case each is running (NULL between cases) and the
  * port errors a sibling's check passed to it: the ones the port's header
  * log names it for, and the ones it shares, with the case they came with.
+ * And what the round's passes left on it.
  */
 static struct watch {
 	struct igb_dev *d;
 	const char *running;
 	struct pci_err named, shared;
 	char with[160];
+	struct pass_err pass[ERRWATCH_PASSES];
 } watch[SUITE_MAX_DEVICES];
 static unsigned nwatch;
 
@@ -206,11 +222,70 @@ void errwatch_begin(struct igb_dev *d)
 	clear_both(d, &d->err_before, &d->port_err_before);
 }
 
+/* The errors t's case is answerable for, found when: said if it
+ * declared them, else they turn *r into a failure. */
+static void judge(const struct igb_dev *d, struct test_run *t, enum ktap_result *r,
+		  const char *when, const struct pci_err *dev, const struct pci_err *port,
+		  const char *note, const struct pci_err *shared, const char *with)
+{
+	struct pci_err bad[3], ok[3];
+	char s[800];
+
+	bad[0] = pci_err_minus(dev, &t->allow_dev);
+	bad[1] = pci_err_minus(port, &t->allow_port);
+	bad[2] = pci_err_minus(shared, &t->allow_port);
+	ok[0] = pci_err_minus(dev, &bad[0]);
+	ok[1] = pci_err_minus(port, &bad[1]);
+	ok[2] = pci_err_minus(shared, &bad[2]);
+	if (err_str(d, &ok[0], &ok[1], "", &ok[2], with, s, sizeof(s))[0])
+		ktap_diag("%s: PCIe errors expected (%s): %s", t->name,
+			  t->allow_why ? t->allow_why : "declared", s);
+	if (err_str(d, &bad[0], &bad[1], note, &bad[2], with, s, sizeof(s))[0]) {
+		if (*r == KTAP_FAIL)
+			ktap_diag_at(KTAP_ALWAYS, "%s: also PCIe errors %s: %s", t->name, when, s);
+		else
+			*r = test_fail(t, "PCIe errors %s: %s", when, s);
+	}
+}
+
+/* name: the case's own (its IGB_CASE row's), as the pass and the block
+ * both give it. */
+static struct pass_err *pass_of(struct watch *w, const char *name)
+{
+	for (unsigned i = 0; i < ERRWATCH_PASSES; i++)
+		if (w->pass[i].name && w->pass[i].name == name)
+			return &w->pass[i];
+	return NULL;
+}
+
+void errwatch_pass_end(const char *name)
+{
+	for (unsigned i = 0; i < nwatch; i++) {
+		struct watch *w = &watch[i];
+		struct pci_err dev, port;
+		struct pass_err *p = pass_of(w, name);
+
+		read_both(w->d, &dev, &port);
+		if (!pci_err_any(&dev) && !pci_err_any(&port))
+			continue;
+		for (unsigned k = 0; !p && k < ERRWATCH_PASSES; k++)
+			if (!w->pass[k].name)
+				p = &w->pass[k];
+		if (!p) /* more NEEDS_PORTS cases than kept: the last one's */
+			p = &w->pass[ERRWATCH_PASSES - 1];
+		p->name = name;
+		p->dev = pci_err_or(&p->dev, &dev);
+		p->port = pci_err_or(&p->port, &port);
+		clear_both(w->d, &dev, &port);
+	}
+}
+
 void errwatch_after(struct igb_dev *d, struct test_run *t, enum ktap_result *r)
 {
-	struct pci_err dev, seen, port, shared = { 0 }, bad[3], ok[3];
+	struct pci_err dev, seen, port, shared = { 0 };
 	struct watch *w = watch_of(d);
-	char s[800], note[200] = "", with[160] = "";
+	struct pass_err *p;
+	char note[200] = "", with[160] = "";
 	size_t k = 0;
 
 	read_both(d, &dev, &seen);
@@ -228,20 +303,11 @@ void errwatch_after(struct igb_dev *d, struct test_run *t, enum ktap_result *r)
 		fmt_snprintf(with, sizeof(with), "%s", w->with);
 		w->shared = (struct pci_err){ 0 };
 	}
-	bad[0] = pci_err_minus(&dev, &t->allow_dev);
-	bad[1] = pci_err_minus(&port, &t->allow_port);
-	bad[2] = pci_err_minus(&shared, &t->allow_port);
-	ok[0] = pci_err_minus(&dev, &bad[0]);
-	ok[1] = pci_err_minus(&port, &bad[1]);
-	ok[2] = pci_err_minus(&shared, &bad[2]);
-	if (err_str(d, &ok[0], &ok[1], "", &ok[2], with, s, sizeof(s))[0])
-		ktap_diag("%s: PCIe errors expected (%s): %s", t->name,
-			  t->allow_why ? t->allow_why : "declared", s);
-	if (err_str(d, &bad[0], &bad[1], note, &bad[2], with, s, sizeof(s))[0]) {
-		if (*r == KTAP_FAIL)
-			ktap_diag_at(KTAP_ALWAYS, "%s: also PCIe errors: %s", t->name, s);
-		else
-			*r = test_fail(t, "PCIe errors during the case: %s", s);
+	judge(d, t, r, "during the case", &dev, &port, note, &shared, with);
+	if (w && (p = pass_of(w, t->name))) {
+		judge(d, t, r, "during the round's pass over every port, before the device "
+		      "blocks", &p->dev, &p->port, "", &(struct pci_err){ 0 }, "");
+		*p = (struct pass_err){ 0 };
 	}
 	clear_both(d, &dev, &seen);
 }

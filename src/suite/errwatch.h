@@ -13,7 +13,12 @@ void errwatch_begin(struct igb_dev *d);
  * siblings' checks share a port error with. */
 void errwatch_case(struct igb_dev *d, const char *name);
 /* After a case: errors it did not declare turn *r into a failure; so do
- * errors of the port that a sibling's check passed to it. */
+ * errors of the port that a sibling's check passed to it, and those its
+ * pass over every port left on d (errwatch_pass_end). */
 void errwatch_after(struct igb_dev *d, struct test_run *t, enum ktap_result *r);
+/* After a NEEDS_PORTS case's pass (name): what it left on each device and
+ * its port is read, cleared and kept for that case's check in the
+ * device's block (nothing else runs during the pass). */
+void errwatch_pass_end(const char *name);
 
 #endif

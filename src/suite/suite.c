@@ -733,6 +733,7 @@ static void ports_pass(void)
 		ktap_diag_at(KTAP_VERBOSE, "[pass] %s: over every port, before the device "
 			     "blocks", tc->name);
 		tc->run(NULL, &t);
+		errwatch_pass_end(tc->name);
 		for (unsigned b = 0; b < TEST_MAX_BUFS; b++)
 			dma_free(t.bufs[b]);
 	}

@@ -432,3 +432,27 @@ TEST(model_qemu_hub_holds_frames)
 	fake_reset();
 	CHECK_EQ(held_then_filled(MODEL_SILICON), 0);
 }
+
+/*
+ * A PCIe error raised during the round's pass over every port (here port
+ * 0 logs a Bad TLP at each TDT write: the pass's frames) belongs to the
+ * pass's case in that port's block, not to the port's first case, which
+ * ran after it. The port's later cases start clean.
+ */
+TEST(errwatch_pass_errors_go_to_the_pass_case)
+{
+	board(MODEL_SILICON, 2, false);
+	model_cable(port[0], port[1]);
+	model_inject(port[0], MODEL_FAULT_BAD_TLP);
+	CHECK_EQ(mt_run(&doc, "--only=identify,port_pair,nvm_checksum --iommu=off"),
+		 IGBTEST_EXIT_FAIL);
+	REQUIRE(doc.nb == 2);
+	CHECK_EQ(kp_verdict_of(&doc.b[0], "identify"), KP_OK);
+	CHECK_EQ(kp_verdict_of(&doc.b[0], "nvm_checksum"), KP_OK);
+	CHECK_EQ(verdict(0), KP_NOT_OK);
+	CHECK(kp_block_has_diag(&doc.b[0], "port_pair: PCIe errors during the round's pass "
+				"over every port, before the device blocks: device: DEVSTA 0x1 "
+				"(correctable); AER CE 0x40 (bad TLP)"));
+	CHECK_EQ(kp_verdict_of(&doc.b[1], "identify"), KP_OK);
+	CHECK_EQ(verdict(1), KP_SKIP);
+}
