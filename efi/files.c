@@ -18,6 +18,11 @@
  * (a cut while the block went into the .ktap leaves a held file whose
  * first lines, or all of it, are at the .ktap's end already: the .ktap
  * is written, in 16 KiB pieces, before the held file goes).
+ * A held file the volume would not delete (Delete() closes it all the
+ * same) holds only what the .ktap has: the slot's next output empties it
+ * and goes there. Should it not open or empty either, that slot's output
+ * is no longer kept on the disk (said once); the .ktap still gets it
+ * when its turn comes.
  * If the volume cannot take the file, the console says so once and the
  * run goes on without it.
  */
@@ -43,6 +48,8 @@ static char pending[RESULTS_PENDING_MAX]; /* written at the next sync */
 static UINTN npending;
 static EFI_FILE_HANDLE held[PLAT_HELD_SLOTS]; /* run-NNNN.heldK, or NULL */
 static UINTN held_len[PLAT_HELD_SLOTS];       /* the bytes in it */
+static bool held_left[PLAT_HELD_SLOTS]; /* closed, not deleted: its file is there */
+static bool held_off[PLAT_HELD_SLOTS];  /* that failed to be reused: not kept */
 
 const char *efi_status_str(EFI_STATUS s)
 {
@@ -337,12 +344,51 @@ void plat_write_sync(void)
 		results_lost("flushing to the disk", s);
 }
 
+/* The slot's output is in the .ktap (synced): its file goes. Delete()
+ * closes the handle even when it cannot delete (UEFI 2.10 13.5,
+ * EFI_WARN_DELETE_FAILURE); the file then stays, to be reused. */
 static void held_drop(unsigned slot)
 {
-	if (held[slot])
-		held[slot]->Delete(held[slot]); /* closes it too */
+	if (held[slot] && held[slot]->Delete(held[slot]) != EFI_SUCCESS)
+		held_left[slot] = true;
 	held[slot] = NULL;
 	held_len[slot] = 0;
+}
+
+/* An open file cut to nothing: its EFI_FILE_INFO with FileSize 0 (a
+ * SetInfo() that changes FileSize truncates, UEFI 2.10 13.5). */
+static EFI_STATUS file_empty(EFI_FILE_HANDLE f)
+{
+	EFI_FILE_INFO *info = file_info(f);
+	EFI_STATUS s;
+
+	if (!info)
+		return EFI_DEVICE_ERROR;
+	info->FileSize = 0;
+	s = f->SetInfo(f, &efi_file_info_guid, info->Size, info);
+	efi_free(info);
+	return s;
+}
+
+/* The slot's file for new output: created; or, when a Delete() left it,
+ * opened and emptied (what it held is in the .ktap already). */
+static EFI_STATUS held_open(unsigned slot)
+{
+	char ext[8];
+	CHAR16 name[32];
+	EFI_STATUS s;
+
+	held_ext(ext, sizeof(ext), slot);
+	if (!held_left[slot])
+		return create_new(results_dir, results_base, ext, &held[slot]);
+	file_name(name, sizeof(name) / sizeof(name[0]), results_base, ext);
+	s = results_dir->Open(results_dir, &held[slot], name,
+			      EFI_FILE_MODE_READ | EFI_FILE_MODE_WRITE, 0);
+	if (s == EFI_SUCCESS && (s = file_empty(held[slot])) != EFI_SUCCESS)
+		held[slot]->Close(held[slot]);
+	if (s == EFI_SUCCESS)
+		held_left[slot] = false;
+	return s;
 }
 
 void plat_write_held(unsigned slot, const char *s, size_t len)
@@ -351,17 +397,26 @@ void plat_write_held(unsigned slot, const char *s, size_t len)
 	UINTN n;
 	EFI_STATUS st = EFI_SUCCESS;
 
-	if (!results || results_failed || slot >= PLAT_HELD_SLOTS)
+	if (!results || results_failed || slot >= PLAT_HELD_SLOTS || held_off[slot])
 		return;
 	if (len < held_len[slot]) /* it only grows while held: else anew */
 		held_drop(slot);
 	if (!len)
 		return;
 	if (!held[slot]) {
-		held_ext(ext, sizeof(ext), slot);
-		st = create_new(results_dir, results_base, ext, &held[slot]);
+		bool left = held_left[slot];
+		st = held_open(slot);
 		if (st != EFI_SUCCESS)
 			held[slot] = NULL;
+		if (st != EFI_SUCCESS && left) {
+			held_ext(ext, sizeof(ext), slot);
+			held_off[slot] = true;
+			ktap_diag_at(KTAP_ALWAYS, "igbtest: results file: %s.%s could not be "
+				     "deleted nor emptied (%s): the output waiting there is no "
+				     "longer kept on the disk; the .ktap gets it in its turn",
+				     results_base, ext, efi_status_str(st));
+			return;
+		}
 	}
 	n = len - held_len[slot];
 	if (st == EFI_SUCCESS)
