@@ -119,6 +119,11 @@ uint8_t fake_get8(const struct fake_fn *f, uint16_t off) { return (uint8_t)raw_g
 uint16_t fake_get16(const struct fake_fn *f, uint16_t off) { return (uint16_t)raw_get(f->cfg, off, 2); }
 uint32_t fake_get32(const struct fake_fn *f, uint16_t off) { return raw_get(f->cfg, off, 4); }
 
+void fake_or(struct fake_fn *f, uint16_t off, unsigned width, uint32_t bits)
+{
+	raw_set(f->cfg, off, width, raw_get(f->cfg, off, width) | bits);
+}
+
 void fake_writable(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mask)
 {
 	raw_set(f->wmask, off, width, mask);
@@ -240,7 +245,7 @@ void fake_cap_add(struct fake_fn *f, uint8_t off, uint8_t id)
 		fake_set8(f, f->last_cap + PCI_CAP_LIST_NEXT, off);
 	} else {
 		fake_set8(f, PCI_CAPABILITY_LIST, off);
-		fake_set16(f, PCI_STATUS, fake_get16(f, PCI_STATUS) | PCI_STATUS_CAP_LIST);
+		fake_or(f, PCI_STATUS, 2, PCI_STATUS_CAP_LIST);
 	}
 	f->last_cap = off;
 }

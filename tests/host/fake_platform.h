@@ -78,6 +78,9 @@ uint32_t fake_get32(const struct fake_fn *f, uint16_t off);
 void fake_writable(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mask);
 /* Make bits write-1-to-clear (error status registers). */
 void fake_w1c(struct fake_fn *f, uint16_t off, unsigned width, uint32_t mask);
+/* Set bits of a 1, 2 or 4 byte register, raw as fake_set* (a status bit
+ * the device raises). */
+void fake_or(struct fake_fn *f, uint16_t off, unsigned width, uint32_t bits);
 
 void fake_fn_ids(struct fake_fn *f, uint16_t vendor, uint16_t device,
 		 uint32_t class_code, uint8_t revision);

@@ -161,23 +161,27 @@ void model_pci_sync(struct model_igb *g)
 	}
 }
 
+/* An error f logs (PCIe r5.0 6.2.5): its bit in the AER status register
+ * at aer_status, and DEVSTA's detected bit for its severity (exp: the
+ * PCI Express capability). Logged whatever the masks say. */
+static void err_log(struct fake_fn *f, uint16_t aer_status, uint32_t bit, uint16_t exp,
+		    uint16_t detected)
+{
+	fake_or(f, aer_status, 4, bit);
+	fake_or(f, exp + PCI_EXP_DEVSTA, 2, detected);
+}
+
+/* Non-fatal by default severity. */
 void model_pci_completion_timeout(struct model_igb *g)
 {
-	uint16_t ue = FAKE_82576_AER_CAP + PCI_ERR_UNCOR_STATUS;
-	uint16_t devsta = FAKE_82576_PCIE_CAP + PCI_EXP_DEVSTA;
-
-	/* Logged whatever the masks say; non-fatal by default severity. */
-	fake_set32(g->fn, ue, fake_get32(g->fn, ue) | PCI_ERR_UNC_COMP_TIME);
-	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_NFED);
+	err_log(g->fn, FAKE_82576_AER_CAP + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_COMP_TIME,
+		FAKE_82576_PCIE_CAP, PCI_EXP_DEVSTA_NFED);
 }
 
 void model_pci_bad_tlp(struct model_igb *g)
 {
-	uint16_t ce = FAKE_82576_AER_CAP + PCI_ERR_COR_STATUS;
-	uint16_t devsta = FAKE_82576_PCIE_CAP + PCI_EXP_DEVSTA;
-
-	fake_set32(g->fn, ce, fake_get32(g->fn, ce) | PCI_ERR_COR_BAD_TLP);
-	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_CED);
+	err_log(g->fn, FAKE_82576_AER_CAP + PCI_ERR_COR_STATUS, PCI_ERR_COR_BAD_TLP,
+		FAKE_82576_PCIE_CAP, PCI_EXP_DEVSTA_CED);
 }
 
 void model_set_port(struct model_igb *g, struct fake_fn *port)
@@ -195,8 +199,6 @@ void model_set_port(struct model_igb *g, struct fake_fn *port)
 void model_pci_port_error(struct model_igb *g)
 {
 	uint16_t ue = FAKE_BRIDGE_AER_CAP + PCI_ERR_UNCOR_STATUS;
-	uint16_t ce = FAKE_BRIDGE_AER_CAP + PCI_ERR_COR_STATUS;
-	uint16_t devsta = FAKE_BRIDGE_PCIE_CAP + PCI_EXP_DEVSTA;
 	uint16_t log = FAKE_BRIDGE_AER_CAP + PCI_ERR_HEADER_LOG;
 	uint32_t rid = (uint32_t)g->fn->bdf.bus << 8 | (uint32_t)g->fn->bdf.dev << 3 |
 		       g->fn->bdf.fn;
@@ -211,25 +213,19 @@ void model_pci_port_error(struct model_igb *g)
 			fake_set32(g->port, log + 8, 0x00000001u);
 			fake_set32(g->port, log + 12, 0xdead0000u);
 		}
-		fake_set32(g->port, ue, fake_get32(g->port, ue) | PCI_ERR_UNC_UNSUP);
-		fake_set16(g->port, devsta, fake_get16(g->port, devsta) |
-			   PCI_EXP_DEVSTA_URD | PCI_EXP_DEVSTA_NFED);
+		err_log(g->port, ue, PCI_ERR_UNC_UNSUP, FAKE_BRIDGE_PCIE_CAP,
+			PCI_EXP_DEVSTA_URD | PCI_EXP_DEVSTA_NFED);
 	}
-	if (g->faults & MODEL_FAULT_PORT_BAD_DLLP) {
-		fake_set32(g->port, ce, fake_get32(g->port, ce) | PCI_ERR_COR_BAD_DLLP);
-		fake_set16(g->port, devsta, fake_get16(g->port, devsta) | PCI_EXP_DEVSTA_CED);
-	}
+	if (g->faults & MODEL_FAULT_PORT_BAD_DLLP)
+		err_log(g->port, FAKE_BRIDGE_AER_CAP + PCI_ERR_COR_STATUS, PCI_ERR_COR_BAD_DLLP,
+			FAKE_BRIDGE_PCIE_CAP, PCI_EXP_DEVSTA_CED);
 }
 
 void model_pci_poisoned_tlp(struct model_igb *g)
 {
-	uint16_t ue = FAKE_82576_AER_CAP + PCI_ERR_UNCOR_STATUS;
-	uint16_t devsta = FAKE_82576_PCIE_CAP + PCI_EXP_DEVSTA;
-
-	fake_set32(g->fn, ue, fake_get32(g->fn, ue) | PCI_ERR_UNC_POISON_TLP);
-	fake_set16(g->fn, devsta, fake_get16(g->fn, devsta) | PCI_EXP_DEVSTA_NFED);
-	fake_set16(g->fn, PCI_STATUS, fake_get16(g->fn, PCI_STATUS) |
-		   PCI_STATUS_DETECTED_PARITY);
+	err_log(g->fn, FAKE_82576_AER_CAP + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_POISON_TLP,
+		FAKE_82576_PCIE_CAP, PCI_EXP_DEVSTA_NFED);
+	fake_or(g->fn, PCI_STATUS, 2, PCI_STATUS_DETECTED_PARITY);
 }
 
 void model_pci_attach(struct model_igb *g)

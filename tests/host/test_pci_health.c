@@ -28,8 +28,7 @@ TEST(health_reads_every_error_register_and_clears_only_those_bits)
 	char s[300];
 
 	pci_decode_caps(p.fn->bdf, &c);
-	fake_set16(p.fn, PCI_STATUS, fake_get16(p.fn, PCI_STATUS) |
-		   PCI_STATUS_REC_MASTER_ABORT | PCI_STATUS_INTERRUPT);
+	fake_or(p.fn, PCI_STATUS, 2, PCI_STATUS_REC_MASTER_ABORT | PCI_STATUS_INTERRUPT);
 	fake_set16(p.fn, EXP + PCI_EXP_DEVSTA, PCI_EXP_DEVSTA_NFED | PCI_EXP_DEVSTA_TRPND);
 	fake_set32(p.fn, AER + PCI_ERR_UNCOR_STATUS, PCI_ERR_UNC_COMP_TIME);
 	fake_set32(p.fn, AER + PCI_ERR_COR_STATUS, PCI_ERR_COR_BAD_TLP | 0x10000);
