@@ -10,7 +10,8 @@ void errwatch_reset(void);
  * from then on its siblings' checks know it. */
 void errwatch_begin(struct igb_dev *d);
 /* A case begins on d (name), or its check is over (NULL): what the
- * siblings' checks share a port error with. */
+ * siblings' checks share a port error with. The case holds its port's
+ * lock meanwhile (shared; exclusive from test_expect_pcie on). */
 void errwatch_case(struct igb_dev *d, const char *name);
 /* After a case: errors it did not declare turn *r into a failure; so do
  * errors of the port that a sibling's check passed to it, and those its

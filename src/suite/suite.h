@@ -44,7 +44,10 @@ struct test_run {
  * The harness reads the PCIe error status of the device and of the port
  * above it after every case and fails a case that raised errors it did
  * not expect. A case that provokes errors on purpose (a DMA fault) says
- * which bits it may raise, and why, before it does.
+ * which bits it may raise, and why, before it does; with port bits, from
+ * then until its check no other function below that port runs a case
+ * (side by side: it waits for theirs to end), since the port may log the
+ * error without saying whose it is (errwatch.c).
  */
 void test_expect_pcie(struct test_run *t, const struct pci_err *dev,
 		      const struct pci_err *port, const char *why);

@@ -73,12 +73,21 @@ void *dma_map(struct model_igb *g, uint64_t addr, size_t len, bool write,
 	}
 	p = fake_dma_ptr(phys, len);
 	/* Nothing behind it (--unclaimed-dma): the root complex answers
-	 * Unsupported Request; anywhere else it is memory we do not own. */
-	if (!p && fake_dma_unbacked(phys, len))
+	 * Unsupported Request, which on silicon the port that carried the
+	 * request logs (PCIe r5.0 6.2.7; where a port is modelled); anywhere
+	 * else it is memory we do not own. */
+	if (!p && fake_dma_unbacked(phys, len)) {
 		g->unsupported_requests++;
-	else if (!p)
+		if (g->port && model_silicon(g))
+			model_pci_port_ur(g);
+	} else if (!p)
 		model_violate(g, outside);
 	return p;
+}
+
+bool model_dma_read(struct model_igb *g, uint64_t addr, void *buf, size_t len)
+{
+	return dma_read(g, addr, buf, len);
 }
 
 /* Silicon: the read gets no completion. The descriptor engine stops for

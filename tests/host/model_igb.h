@@ -287,6 +287,9 @@ void model_set_lan(struct model_igb *g, unsigned lan);
  * (at each TDT write, or now by model_pci_port_error). */
 void model_set_port(struct model_igb *g, struct fake_fn *port);
 void model_pci_port_error(struct model_igb *g);
+/* A read by g's DMA engine, as a descriptor fetch does it (what the model
+ * does about the address: IOMMU, nothing behind it): false if refused. */
+bool model_dma_read(struct model_igb *g, uint64_t addr, void *buf, size_t len);
 /* Silicon: a SerDes port (device 0x10E7, NVM-loaded CTRL_EXT.LINK_MODE
  * link_mode: SerDes, 1000BASE-KX or SGMII) with no copper PHY: MDIC reads fail, writes go nowhere, both are
  * violations; the link is the PCS's forced one (PCS_LCTL) with CTRL.SLU,

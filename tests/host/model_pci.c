@@ -196,26 +196,30 @@ void model_set_port(struct model_igb *g, struct fake_fn *port)
  * 64-bit memory read whose second dword carries our requester ID. A Bad
  * DLLP is the link's, correctable, with no header (6.2.7 table 6-3).
  */
-void model_pci_port_error(struct model_igb *g)
+void model_pci_port_ur(struct model_igb *g)
 {
 	uint16_t ue = FAKE_BRIDGE_AER_CAP + PCI_ERR_UNCOR_STATUS;
 	uint16_t log = FAKE_BRIDGE_AER_CAP + PCI_ERR_HEADER_LOG;
 	uint32_t rid = (uint32_t)g->fn->bdf.bus << 8 | (uint32_t)g->fn->bdf.dev << 3 |
 		       g->fn->bdf.fn;
 
+	if (!fake_get32(g->port, ue)) {
+		fake_set32(g->port, FAKE_BRIDGE_AER_CAP + PCI_ERR_CAP, 20); /* UR's bit */
+		fake_set32(g->port, log, 0x20000001u); /* MRd, 4 DW header, 1 DW */
+		fake_set32(g->port, log + 4, rid << 16 | 0x00ffu);
+		fake_set32(g->port, log + 8, 0x00000001u);
+		fake_set32(g->port, log + 12, 0xdead0000u);
+	}
+	err_log(g->port, ue, PCI_ERR_UNC_UNSUP, FAKE_BRIDGE_PCIE_CAP,
+		PCI_EXP_DEVSTA_URD | PCI_EXP_DEVSTA_NFED);
+}
+
+void model_pci_port_error(struct model_igb *g)
+{
 	if (!g->port)
 		harness_fatal(__FILE__, __LINE__, "MODEL_FAULT_PORT_*: no model_set_port");
-	if (g->faults & MODEL_FAULT_PORT_UR) {
-		if (!fake_get32(g->port, ue)) {
-			fake_set32(g->port, FAKE_BRIDGE_AER_CAP + PCI_ERR_CAP, 20); /* UR's bit */
-			fake_set32(g->port, log, 0x20000001u); /* MRd, 4 DW header, 1 DW */
-			fake_set32(g->port, log + 4, rid << 16 | 0x00ffu);
-			fake_set32(g->port, log + 8, 0x00000001u);
-			fake_set32(g->port, log + 12, 0xdead0000u);
-		}
-		err_log(g->port, ue, PCI_ERR_UNC_UNSUP, FAKE_BRIDGE_PCIE_CAP,
-			PCI_EXP_DEVSTA_URD | PCI_EXP_DEVSTA_NFED);
-	}
+	if (g->faults & MODEL_FAULT_PORT_UR)
+		model_pci_port_ur(g);
 	if (g->faults & MODEL_FAULT_PORT_BAD_DLLP)
 		err_log(g->port, FAKE_BRIDGE_AER_CAP + PCI_ERR_COR_STATUS, PCI_ERR_COR_BAD_DLLP,
 			FAKE_BRIDGE_PCIE_CAP, PCI_EXP_DEVSTA_CED);

@@ -204,6 +204,9 @@ void model_pci_sync(struct model_igb *g);
 /* Silicon: a read that got no completion (PCIe 4.0 2.8): AER UE
  * Completion Timeout and DEVSTA Non-Fatal Error Detected, sticky. */
 void model_pci_completion_timeout(struct model_igb *g);
+/* The port above (model_set_port) logs an Unsupported Request of ours,
+ * naming us in its AER header log when it is the first (model_pci.c). */
+void model_pci_port_ur(struct model_igb *g);
 /* A marginal link: the device logs a correctable Bad TLP (AER CE, DEVSTA). */
 void model_pci_bad_tlp(struct model_igb *g);
 /* A poisoned TLP received (PCIe 4.0 2.7.2.2): AER UE Poisoned TLP, DEVSTA
