@@ -502,6 +502,22 @@ static bool evt_written(void *ctx)
 	return AMDVI_EVT_CODE(u->evt[u->evt_head / 8] >> 32) != 0;
 }
 
+/*
+ * After an overflow the unit writes no event (EventLogRun clear) until
+ * logging is restarted: EventLogEn off, EventOverflow cleared, EventLogEn
+ * on (spec 48882 MMIO 2020h; Linux amd_iommu_restart_log, called from
+ * amd_iommu_int_thread). Clearing EventOverflow alone leaves it stopped,
+ * and every later fault unseen.
+ */
+static void restart_event_log(struct amdvi_unit *u)
+{
+	uint64_t ctl = rd64(u, AMDVI_CONTROL);
+
+	wr64(u, AMDVI_CONTROL, ctl & ~AMDVI_CTRL_EVT_LOG_EN);
+	wr64(u, AMDVI_STATUS, AMDVI_STATUS_EVT_OVERFLOW);
+	wr64(u, AMDVI_CONTROL, ctl | AMDVI_CTRL_EVT_LOG_EN);
+}
+
 /* The oldest event off the log (Linux iommu_poll_events/iommu_print_event):
  * wait for a half-written entry, decode, zero it, move the head on. */
 static bool amdvi_fault_take(void *ctx, struct iommu_fault *f)
@@ -529,7 +545,7 @@ static bool amdvi_fault_take(void *ctx, struct iommu_fault *f)
 	u->evt_head = (u->evt_head + AMDVI_EVT_BYTES) % (AMDVI_LOG_ENTRIES * AMDVI_EVT_BYTES);
 	wr64(u, AMDVI_EVT_HEAD, u->evt_head);
 	if (rd64(u, AMDVI_STATUS) & AMDVI_STATUS_EVT_OVERFLOW)
-		wr64(u, AMDVI_STATUS, AMDVI_STATUS_EVT_OVERFLOW); /* the log goes on */
+		restart_event_log(u);
 	u->faults_seen++;
 	return true;
 }

@@ -28,6 +28,7 @@
 #define  AMDVI_STATUS_EVT_OVERFLOW (1u << 0)	/* W1C */
 #define  AMDVI_STATUS_EVT_INT	(1u << 1)	/* W1C */
 #define  AMDVI_STATUS_COMWAIT_INT (1u << 2)	/* W1C */
+#define  AMDVI_STATUS_EVT_RUN	(1u << 3)	/* RO: the event log is being written */
 #define AMDVI_MMIO_SIZE		0x4000
 
 /* Log2 entries of the command buffer and event log: 256 (the minimum,

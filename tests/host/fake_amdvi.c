@@ -38,10 +38,14 @@ static void log_event(struct fake_amdvi *u, uint16_t devid, unsigned code, unsig
 	uint32_t head = (uint32_t)get64(u, AMDVI_EVT_HEAD) & AMDVI_PTR_MASK;
 	uint64_t *e;
 
-	if (!on(u, AMDVI_CTRL_EVT_LOG_EN))
+	if (!(get64(u, AMDVI_STATUS) & AMDVI_STATUS_EVT_RUN)) {
+		u->overflows += on(u, AMDVI_CTRL_EVT_LOG_EN); /* stopped by an overflow */
 		return;
+	}
 	if ((tail + AMDVI_EVT_BYTES) % size == head) {
-		put64(u, AMDVI_STATUS, get64(u, AMDVI_STATUS) | AMDVI_STATUS_EVT_OVERFLOW);
+		/* Full: the event is lost and logging stops until restarted. */
+		put64(u, AMDVI_STATUS, (get64(u, AMDVI_STATUS) | AMDVI_STATUS_EVT_OVERFLOW) &
+				       ~(uint64_t)AMDVI_STATUS_EVT_RUN);
 		u->overflows++;
 		return;
 	}
@@ -94,12 +98,18 @@ static void unit_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 	uint32_t reg = off & ~7u;
 
 	if (reg == AMDVI_STATUS) {
-		m->regs[off / 4] &= ~v; /* W1C */
+		m->regs[off / 4] &= ~(v & ~AMDVI_STATUS_EVT_RUN); /* W1C; EventLogRun RO */
 		return;
 	}
 	if (reg == AMDVI_EXT_FEATURES || reg == AMDVI_EVT_TAIL)
 		return; /* read-only to software */
+	bool log_was_on = on(u, AMDVI_CTRL_EVT_LOG_EN);
 	m->regs[off / 4] = v;
+	/* EventLogEn 0 -> 1 starts the log running, 1 -> 0 stops it (3.4). */
+	if (reg == AMDVI_CONTROL && log_was_on != on(u, AMDVI_CTRL_EVT_LOG_EN))
+		put64(u, AMDVI_STATUS, log_was_on ?
+		      get64(u, AMDVI_STATUS) & ~(uint64_t)AMDVI_STATUS_EVT_RUN :
+		      get64(u, AMDVI_STATUS) | AMDVI_STATUS_EVT_RUN);
 	if (reg == AMDVI_CMD_BUF || reg == AMDVI_EVT_LOG) {
 		/* a new base resets the ring's pointers (3.4.2) */
 		put64(u, reg == AMDVI_CMD_BUF ? AMDVI_CMD_HEAD : AMDVI_EVT_HEAD, 0);

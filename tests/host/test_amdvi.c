@@ -361,6 +361,43 @@ TEST(amdvi_event_log_decoded)
 	CHECK(!iommu_fault_pending(dev));
 }
 
+/* A full log loses the next event and stops the log (EventLogRun clear);
+ * after we drain it, the next fault must be logged again: the unit stays
+ * stopped unless we restart it, not merely clear EventOverflow. */
+TEST(amdvi_event_log_restarts_after_overflow)
+{
+	struct pci_bdf dev = machine();
+	struct fake_amdvi *fa = unit();
+	struct dma_buf *hidden;
+	struct iommu_fault f;
+	uint64_t out;
+	char why[160];
+	unsigned taken = 0;
+
+	REQUIRE(iommu_start(IOMMU_STRICT, dev, &inv, why, sizeof(why)) == RC_OK);
+	REQUIRE(dma_alloc_flags(dev, 4096, DMA_UNMAPPED, &hidden) == RC_OK);
+	CHECK(rd64(AMDVI_STATUS) & AMDVI_STATUS_EVT_RUN);
+	for (unsigned i = 0; i < AMDVI_LOG_ENTRIES; i++) /* one more than it holds */
+		CHECK(!fake_dma_translate(0x0100, hidden->bus, 64, true, &out));
+	CHECK_EQ(fa->overflows, 1);
+	CHECK(rd64(AMDVI_STATUS) & AMDVI_STATUS_EVT_OVERFLOW);
+	CHECK(!(rd64(AMDVI_STATUS) & AMDVI_STATUS_EVT_RUN));
+	while (iommu_fault_take(dev, &f))
+		taken++;
+	CHECK(taken >= 1); /* the newest the store holds; the log is empty */
+	CHECK_EQ(rd64(AMDVI_EVT_HEAD), rd64(AMDVI_EVT_TAIL));
+	CHECK(!(rd64(AMDVI_STATUS) & AMDVI_STATUS_EVT_OVERFLOW));
+	CHECK(rd64(AMDVI_STATUS) & AMDVI_STATUS_EVT_RUN);
+	CHECK(!fake_dma_translate(0x0100, hidden->bus, 64, false, &out));
+	CHECK(iommu_fault_pending(dev));
+	REQUIRE(iommu_fault_take(dev, &f));
+	CHECK(f.read);
+	CHECK_EQ(f.addr, hidden->bus);
+	CHECK_EQ(fa->overflows, 1);
+	dma_free(hidden);
+	iommu_stop();
+}
+
 /* ---- the 82576 model behind the unit ---------------------------------- */
 
 static struct mt m;
