@@ -526,21 +526,24 @@ static int phy_sw_reset(struct igb_dev *d)
  * leaves the PHY after the ethtool test: loopback off in BMCR, then
  * igb_phy_sw_reset(); then autonegotiation enabled and restarted (Linux
  * igb_copper_link_autoneg()), so that an OS booted after us gets a link.
- * No PHY reset while the firmware forbids one (igb_check_reset_block);
- * loopback still goes off.
+ * A PHY that was not looped back and negotiates already (wire mode) is
+ * left alone: a restart would only drop its link. No PHY reset while the
+ * firmware forbids one (igb_check_reset_block); loopback still goes off.
  */
 static int phy_loopback_stop(struct igb_dev *d)
 {
 	uint16_t bmcr;
 	int rc = igb_phy_read(d, IGB_PHY_BMCR, &bmcr);
 
-	if (!rc && (bmcr & IGB_BMCR_LOOPBACK)) {
+	if (rc || (!(bmcr & IGB_BMCR_LOOPBACK) && (bmcr & IGB_BMCR_AUTONEG_EN)))
+		return rc;
+	if (bmcr & IGB_BMCR_LOOPBACK) {
 		rc = igb_phy_write(d, IGB_PHY_BMCR, bmcr & ~IGB_BMCR_LOOPBACK);
 		if (!rc && !igb_phy_reset_blocked(d))
 			rc = phy_sw_reset(d);
+		if (!rc)
+			rc = igb_phy_read(d, IGB_PHY_BMCR, &bmcr);
 	}
-	if (!rc)
-		rc = igb_phy_read(d, IGB_PHY_BMCR, &bmcr);
 	if (!rc)
 		rc = igb_phy_write(d, IGB_PHY_BMCR, bmcr | IGB_BMCR_AUTONEG_EN |
 							 IGB_BMCR_RESTART_AN);
@@ -612,29 +615,52 @@ bool igb_autoneg_poll(struct igb_dev *d, struct igb_autoneg *an)
 	       (an->status & IGB_STATUS_LU);
 }
 
-int igb_autoneg_start(struct igb_dev *d)
+/* A link the PHY negotiated on its own (power-up, firmware, an earlier OS
+ * or run) that can be taken as it is: autonegotiation on, out of
+ * loopback, isolation and power-down, completed with a link, on at least
+ * what a restart would advertise. Only reads. */
+static bool phy_link_found(struct igb_dev *d)
+{
+	struct igb_autoneg an = { 0 };
+	uint16_t bmcr;
+
+	if (igb_phy_read(d, IGB_PHY_BMCR, &bmcr) || !(bmcr & IGB_BMCR_AUTONEG_EN) ||
+	    (bmcr & (IGB_BMCR_LOOPBACK | IGB_BMCR_ISOLATE | IGB_BMCR_POWER_DOWN)))
+		return false;
+	igb_autoneg_poll(d, &an);
+	igb_autoneg_abilities(d, &an);
+	return an.an_done && (an.bmsr & IGB_BMSR_LINK) &&
+	       (an.adv & IGB_AUTONEG_ADV) == IGB_AUTONEG_ADV &&
+	       (an.adv1000 & IGB_AUTONEG_ADV_1000) == IGB_AUTONEG_ADV_1000;
+}
+
+int igb_autoneg_start(struct igb_dev *d, bool *taken)
 {
 	uint32_t ctrl;
 	int rc;
 
+	*taken = false;
 	if (igb_link_mode(d))
 		return RC_ENOTSUP; /* no copper PHY behind MDIC: not these steps */
-	/* Linux igb_phy_setup_autoneg(): everything the PHY can do. */
-	if ((rc = igb_phy_write(d, IGB_PHY_ANAR, IGB_ANAR_SELECTOR_8023 | IGB_ANAR_10_HD |
-							 IGB_ANAR_10_FD | IGB_ANAR_100_HD |
-							 IGB_ANAR_100_FD)) ||
-	    (rc = igb_phy_write(d, IGB_PHY_1000T_CTRL, IGB_1000T_CTRL_HD | IGB_1000T_CTRL_FD)))
-		return rc;
 	/* Linux igb_setup_copper_link_82575(): the MAC takes speed and
 	 * duplex from the PHY. */
 	ctrl = igb_rd32(d, IGB_CTRL);
 	ctrl &= ~(IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX | IGB_CTRL_SPD_SEL);
 	igb_wr32(d, IGB_CTRL, ctrl | IGB_CTRL_SLU);
+	if (phy_link_found(d))
+		return *taken = true, RC_OK;
+	/* Linux igb_phy_setup_autoneg(); writing BMCR whole also powers the
+	 * PHY up (igb_power_up_phy_copper) and ends loopback and isolation. */
+	if ((rc = igb_phy_write(d, IGB_PHY_ANAR, IGB_AUTONEG_ADV)) ||
+	    (rc = igb_phy_write(d, IGB_PHY_1000T_CTRL, IGB_AUTONEG_ADV_1000)))
+		return rc;
 	return igb_phy_write(d, IGB_PHY_BMCR, IGB_BMCR_AUTONEG_EN | IGB_BMCR_RESTART_AN);
 }
 
-void igb_autoneg_partner(struct igb_dev *d, struct igb_autoneg *an)
+void igb_autoneg_abilities(struct igb_dev *d, struct igb_autoneg *an)
 {
+	igb_phy_read(d, IGB_PHY_ANAR, &an->adv);
+	igb_phy_read(d, IGB_PHY_1000T_CTRL, &an->adv1000);
 	igb_phy_read(d, IGB_PHY_ANLPAR, &an->lpa);
 	igb_phy_read(d, IGB_PHY_1000T_STAT, &an->stat1000);
 }
@@ -856,6 +882,7 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 				 .max_frame = wire ? IGB_WIRE_MAX_FRAME : IGB_MAX_FRAME };
 	drv->seen.auto_rd_seen = false;
 	drv->seen.link_up_us = 0;
+	drv->seen.link_taken = false;
 	drv->seen.last_error[0] = '\0';
 	txq = drv->cfg.tx_queue;
 	rxq = drv->cfg.rx_queue;
@@ -893,7 +920,8 @@ static int igb_init(struct igb_drv *drv, struct igb_dev *d)
 	if (rc)
 		goto err_alloc;
 	drv->link_t0 = plat_now_us();
-	rc = wire ? igb_autoneg_start(d) : loopback_start(d, &drv->link_settle_us);
+	rc = wire ? igb_autoneg_start(d, &drv->seen.link_taken) :
+		    loopback_start(d, &drv->link_settle_us);
 	if (rc)
 		goto err_link;
 	drv->link_forced_at = plat_now_us();

@@ -112,6 +112,8 @@ struct igb_drv_seen {
 	bool auto_rd_seen;        /* EECD.AUTO_RD after reset (silicon) */
 	uint64_t link_up_us;      /* LU after init's loopback set-up, when first
 				   * waited for (igb_link_settle) */
+	bool link_taken;          /* wire mode: init took the PHY's link as it
+				   * was (igb_autoneg_start) */
 	char last_error[240];     /* what the last failure said */
 	bool faulted;             /* the last copy ended on an IOMMU fault */
 	struct iommu_fault fault; /* that fault (ours) */
@@ -246,37 +248,48 @@ void igb_irq_ack(struct igb_drv *drv, uint32_t vectors);
 
 /*
  * A link through the PHY to a partner, as an OS brings it up (Linux
- * igb_setup_copper_link_82575() / igb_copper_link_autoneg()), for ports
- * brought up together in wire mode (drv->wire): after the MAC reset of
- * init the PHY advertises 10/100/1000 (full and half duplex) and restarts
- * autonegotiation out of loopback, and the MAC link follows the PHY's
- * (CTRL.SLU, speed and duplex not forced): igb_autoneg_start, RC_ENOTSUP
+ * igb_setup_copper_link_82575() / igb_copper_link_autoneg()).
+ * igb_autoneg_start: the MAC link follows the PHY's (CTRL.SLU, speed and
+ * duplex not forced); then a link the PHY already negotiated, on at least
+ * what IGB_AUTONEG_ADV* advertise, is taken as it is (*taken; Linux
+ * igb_diag_test runs its link test before any reset "so autoneg doesn't
+ * interfere"), and otherwise the PHY advertises IGB_AUTONEG_ADV* and
+ * restarts autonegotiation out of loopback and power-down. RC_ENOTSUP
  * when the port's link is not the internal copper PHY's (igb_link_mode),
  * and nothing was written. igb_autoneg_poll: one look at PHY status and
  * STATUS into an, true once negotiated with the MAC link up, waited for
- * within IGB_AUTONEG_TIMEOUT_US; igb_autoneg_partner: the partner's
- * abilities into an.
+ * within IGB_AUTONEG_TIMEOUT_US; igb_autoneg_abilities: what both ends
+ * advertised (ours and the partner's) into an.
  */
 struct igb_autoneg {
-	uint64_t took_us;        /* restart to link (or to the bound) */
+	uint64_t took_us;        /* restart to link (or to the bound); 0 taken */
 	uint16_t bmsr, lpa, stat1000; /* PHY status, partner's abilities */
+	uint16_t adv, adv1000;   /* our advertisement (ANAR, 1000BASE-T control) */
 	uint32_t status;         /* STATUS at the end */
 	bool an_done;            /* the PHY completed autonegotiation */
+	bool taken;              /* already up: no restart */
 };
+/* Linux igb_phy_setup_autoneg() with its default autoneg_advertised
+ * (E1000_ALL_SPEED_DUPLEX): 10 and 100 Mb/s both duplexes, 1000 Mb/s full
+ * only ("Advertise 1000mb Half duplex request denied"). */
+#define IGB_AUTONEG_ADV		(IGB_ANAR_SELECTOR_8023 | IGB_ANAR_10_HD | IGB_ANAR_10_FD | \
+				 IGB_ANAR_100_HD | IGB_ANAR_100_FD)
+#define IGB_AUTONEG_ADV_1000	IGB_1000T_CTRL_FD
 /* Linux igb_link_test() gives autonegotiation 5 s (msleep(5000)) before it
  * reads STATUS.LU. */
 #define IGB_AUTONEG_TIMEOUT_US	5000000
 #define IGB_AUTONEG_POLL_US	10000
-int igb_autoneg_start(struct igb_dev *d);
+int igb_autoneg_start(struct igb_dev *d, bool *taken);
 bool igb_autoneg_poll(struct igb_dev *d, struct igb_autoneg *an);
-void igb_autoneg_partner(struct igb_dev *d, struct igb_autoneg *an);
+void igb_autoneg_abilities(struct igb_dev *d, struct igb_autoneg *an);
 /* Mb/s from STATUS (10, 100 or 1000). */
 unsigned igb_status_speed(uint32_t status);
 
 /*
  * Wire mode: the port faces its cable, as an OS brings it up, instead of
  * looping back. With drv->cfg.wire set before init, init resets the MAC,
- * starts autonegotiation (igb_autoneg_start) without waiting for it (ports
+ * takes the PHY's link or starts autonegotiation (igb_autoneg_start,
+ * drv->seen.link_taken) without waiting for it (ports
  * brought up together wait together: igb_autoneg_poll), sets up the rings
  * and turns the receiver on accepting every frame, as Linux
  * igb_setup_rctl() and igb_set_rx_mode() do for a promiscuous interface

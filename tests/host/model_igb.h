@@ -311,6 +311,11 @@ void model_set_serdes(struct model_igb *g, uint32_t link_mode);
  */
 void model_cable(struct model_igb *a, struct model_igb *b);
 
+/* Silicon: the PHY negotiated with its partner before the driver came
+ * (power-up, the firmware or an earlier OS), advertising adv (ANAR) and
+ * adv1000 (1000BASE-T control); the MAC follows it (CTRL.SLU). STATUS
+ * then shows the mode both ends' abilities resolve to. */
+void model_link_before(struct model_igb *g, uint16_t adv, uint16_t adv1000);
 /* After changing nvm[] words below 0x3F: make the checksum right again. */
 void model_nvm_fix_checksum(struct model_igb *g);
 /* The same with where the fault strikes; frame counting starts now. */

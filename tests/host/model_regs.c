@@ -21,6 +21,14 @@
 #define PHY_BMSR_AN_DONE 0x0020
 #define PHY_BMCR_RESET_VALUE (IGB_BMCR_AUTONEG_EN | IGB_BMCR_SPEED_1000 | IGB_BMCR_FULL_DUPLEX)
 #define PHY_BMSR_RESET_VALUE 0x794d /* igb_phy_reg_init: capabilities + link */
+/* What the PHY advertises out of reset. QEMU: igb_phy_reg_init's MII_ANAR
+ * (10/100 both duplexes, pause) and MII_CTRL1000 (1000 both duplexes,
+ * port type, master), read back as 0x0de1 and 0x0f00 on QEMU 10.0.2.
+ * Silicon: every ability it has (10/100 and 1000BASE-T, both duplexes). */
+#define PHY_ANAR_RESET_QEMU 0x0de1
+#define PHY_1000T_CTRL_RESET_QEMU 0x0f00
+#define PHY_ANAR_RESET_SI 0x01e1
+#define PHY_1000T_CTRL_RESET_SI 0x0300
 /* QEMU clears BMCR bits 5:0 and the self-clearing RESET/RESTART_AN. */
 #define PHY_BMCR_QEMU_KEEP (~(0x3fu | IGB_BMCR_RESET | IGB_BMCR_RESTART_AN) & 0xffff)
 
@@ -74,6 +82,9 @@ static void phy_reset(struct model_igb *g)
 	g->phy[PHY_BMSR] = PHY_BMSR_RESET_VALUE;
 	g->phy[IGB_PHY_ID1] = MODEL_PHY_ID1;
 	g->phy[IGB_PHY_ID2] = MODEL_PHY_ID2;
+	g->phy[IGB_PHY_ANAR] = model_silicon(g) ? PHY_ANAR_RESET_SI : PHY_ANAR_RESET_QEMU;
+	g->phy[IGB_PHY_1000T_CTRL] = model_silicon(g) ? PHY_1000T_CTRL_RESET_SI :
+							PHY_1000T_CTRL_RESET_QEMU;
 }
 
 /* Silicon: the MAC link is the forced one (no cable here); a SerDes
@@ -443,7 +454,8 @@ void model_device_reset(struct model_igb *g, bool hard)
 	if (hard || !model_silicon(g))
 		phy_reset(g);
 	g->lu = false; /* every reset drops the link (no LSC: IMS is 0) */
-	g->phy[PHY_BMSR] &= ~PHY_BMSR_LINK;
+	if (model_silicon(g)) /* QEMU's PHY reset leaves BMSR's link bit set */
+		g->phy[PHY_BMSR] &= ~PHY_BMSR_LINK;
 	dma_reset(g, hard);
 	if (model_silicon(g) && !hard) {
 		g->in_reset = true;
@@ -666,6 +678,32 @@ static void bar0_write(struct fake_mmio *m, uint32_t off, uint32_t v)
 	REG(g, off) = v;
 }
 
+/* Silicon: the mode the PHY resolved from both ends' abilities (IEEE 802.3
+ * Annex 28B.3 priority), as STATUS reports it (speed, FD). */
+static uint32_t phy_resolved(const struct model_igb *g)
+{
+	static const struct {
+		uint8_t ours, theirs;  /* PHY registers */
+		uint16_t our, their;   /* their bits */
+		uint32_t status;
+	} prio[] = {
+		{ IGB_PHY_1000T_CTRL, IGB_PHY_1000T_STAT, IGB_1000T_CTRL_FD, IGB_1000T_STAT_LP_FD,
+		  IGB_STATUS_SPEED_1000 | IGB_STATUS_FD },
+		{ IGB_PHY_1000T_CTRL, IGB_PHY_1000T_STAT, IGB_1000T_CTRL_HD, IGB_1000T_STAT_LP_HD,
+		  IGB_STATUS_SPEED_1000 },
+		{ IGB_PHY_ANAR, IGB_PHY_ANLPAR, IGB_ANAR_100_FD, IGB_ANAR_100_FD,
+		  IGB_STATUS_SPEED_100 | IGB_STATUS_FD },
+		{ IGB_PHY_ANAR, IGB_PHY_ANLPAR, IGB_ANAR_100_HD, IGB_ANAR_100_HD,
+		  IGB_STATUS_SPEED_100 },
+		{ IGB_PHY_ANAR, IGB_PHY_ANLPAR, IGB_ANAR_10_FD, IGB_ANAR_10_FD, IGB_STATUS_FD },
+	};
+
+	for (unsigned i = 0; i < sizeof(prio) / sizeof(prio[0]); i++)
+		if ((g->phy[prio[i].ours] & prio[i].our) && (g->phy[prio[i].theirs] & prio[i].their))
+			return prio[i].status;
+	return 0; /* 10BASE-T half duplex, the last resort */
+}
+
 static uint32_t status_read(struct model_igb *g)
 {
 	uint32_t s = FAKE_82576_STATUS & ~(IGB_STATUS_LU | IGB_STATUS_GIO_MASTER_ENABLE);
@@ -673,6 +711,9 @@ static uint32_t status_read(struct model_igb *g)
 	s |= g->lan << IGB_STATUS_FUNC_SHIFT; /* silicon: the port's LAN ID */
 	if (g->lu)
 		s |= IGB_STATUS_LU;
+	if (model_silicon(g) && g->lu && g->partner_link && !forced_link(g))
+		s = (s & ~(IGB_STATUS_SPEED_1000 | IGB_STATUS_SPEED_100 | IGB_STATUS_FD)) |
+		    phy_resolved(g);
 	/* Both follow CTRL.GIO_MASTER_DISABLE (QEMU igb_get_status); silicon
 	 * keeps the bit while a read is still being resent. */
 	if (!(REG(g, IGB_CTRL) & IGB_CTRL_GIO_MASTER_DISABLE) ||
@@ -749,15 +790,11 @@ struct model_igb *model_igb_attach(struct fake_fn *fn, struct fake_mmio *bar0,
 	msix_attach(g);
 	model_device_reset(g, true);
 	sriov_attach(g);
-	/* As the firmware left it: on QEMU, OVMF's autonegotiation finished
-	 * (link up, as -device igb boots); silicon's cable (unless unplugged)
-	 * links once autonegotiation is restarted. */
-	if (!model_silicon(g)) {
-		g->lu = true;
-		g->phy[PHY_BMSR] |= PHY_BMSR_LINK | PHY_BMSR_AN_DONE;
-		g->phy[IGB_PHY_ANLPAR] = MODEL_QEMU_ANLPAR;
-		g->phy[IGB_PHY_1000T_STAT] = MODEL_QEMU_1000T_STAT;
-	}
+	/* As the firmware leaves it. QEMU: no autonegotiation has completed
+	 * when the app starts (seen on 10.0.2 under OVMF: BMSR 0x794d, STATUS
+	 * 0x80080481), so LU waits for a restart. Silicon: the cable (unless
+	 * unplugged) links once autonegotiation is restarted, or as
+	 * model_link_before says. */
 	fake_on_tick(tick, g);
 	return g;
 }
@@ -794,6 +831,19 @@ void model_released(struct model_igb *g)
 	if ((bmcr & IGB_BMCR_LOOPBACK) || g->phy_looped || !(bmcr & IGB_BMCR_AUTONEG_EN) ||
 	    (REG(g, IGB_CTRL) & (IGB_CTRL_FRCSPD | IGB_CTRL_FRCDPX)))
 		model_violate(g, MV_PHY_LEFT_LOOPBACK);
+}
+
+void model_link_before(struct model_igb *g, uint16_t adv, uint16_t adv1000)
+{
+	g->phy[IGB_PHY_ANAR] = adv;
+	g->phy[IGB_PHY_1000T_CTRL] = adv1000;
+	g->partner_an_ns = 0;
+	g->partner_link = true;
+	g->phy[PHY_BMSR] |= PHY_BMSR_AN_DONE;
+	g->phy[IGB_PHY_ANLPAR] = MODEL_PARTNER_ANLPAR;
+	g->phy[IGB_PHY_1000T_STAT] = MODEL_PARTNER_1000T_STAT;
+	REG(g, IGB_CTRL) |= IGB_CTRL_SLU;
+	link_sync(g);
 }
 
 void model_mng_session(struct model_igb *g, bool on)

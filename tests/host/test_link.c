@@ -31,7 +31,7 @@ static bool autoneg(struct igb_autoneg *an)
 	       fake_now_us() - t0 < IGB_AUTONEG_TIMEOUT_US)
 		mt_wait_us(IGB_AUTONEG_POLL_US);
 	an->took_us = fake_now_us() - t0;
-	igb_autoneg_partner(&m.d, an);
+	igb_autoneg_abilities(&m.d, an);
 	return up;
 }
 
@@ -131,4 +131,109 @@ TEST(silicon_neg_forced_link_taken_for_partner)
 	forced_link_taken_for_partner(MODEL_QEMU);
 	fake_reset();
 	forced_link_taken_for_partner(MODEL_SILICON);
+}
+
+/* A link the PHY negotiated before the run, on everything the driver
+ * advertises: link_partner and then status_sane, as a quick run orders
+ * them. */
+static enum ktap_result run_link_before(uint16_t adv, uint16_t adv1000)
+{
+	unsigned seq[2] = { mt_case_index("link_partner"), mt_case_index("status_sane") };
+	enum ktap_result out[2];
+
+	mt_open(&m, MODEL_SILICON);
+	model_link_before(m.g, adv, adv1000);
+	mt_capture_ktap();
+	REQUIRE(suite_run_sequence(m.d.fn, seq, 2, out) == RC_OK);
+	CHECK_EQ(out[1], KTAP_PASS);
+	CHECK_EQ(model_violations(m.g), 0);
+	return out[0];
+}
+
+/* Taken as it is (Linux igb_diag_test tests the link before any reset):
+ * no restart, only the hold; nothing the pass did drops the link, so
+ * status_sane after it reads it up. */
+TEST(link_partner_takes_a_link_already_up)
+{
+	CHECK_EQ(run_link_before(IGB_AUTONEG_ADV, IGB_AUTONEG_ADV_1000), KTAP_PASS);
+	CHECK_EQ(m.g->an_restarts, 0);
+	CHECK(fake_output_contains("link_partner: link already up, autonegotiated on "
+				   "everything we advertise (0x01e1, 1000BASE-T control "
+				   "0x0200): 1000 Mb/s full duplex"));
+	/* the hold and the MDIO reads */
+	CHECK(fake_output_contains("link_partner took 520 ms"));
+	CHECK(fake_output_contains("link_partner.autoneg pass 0 ms"));
+	CHECK(fake_output_contains("(link up)"));
+}
+
+/* Wrong: trusting a link negotiated on a restricted advertisement (an
+ * earlier OS's `ethtool -s advertise`, here 100 Mb/s only). On silicon it
+ * is the best mode of what was advertised, 100/full, and says nothing of
+ * the port's 1000 Mb/s; QEMU links at 1000 whatever ANAR says. The driver
+ * does not take it: it advertises everything, restarts, and gets 1000. */
+static void restricted_link_taken(enum model_personality pers)
+{
+	uint16_t adv = IGB_ANAR_SELECTOR_8023 | IGB_ANAR_100_HD | IGB_ANAR_100_FD;
+	struct igb_autoneg an = { 0 };
+	uint64_t t0;
+	bool taken;
+
+	mt_open(&m, pers);
+	if (pers == MODEL_SILICON) {
+		model_link_before(m.g, adv, 0);
+	} else {
+		REQUIRE(igb_phy_write(&m.d, IGB_PHY_ANAR, adv) == RC_OK);
+		REQUIRE(igb_phy_write(&m.d, IGB_PHY_1000T_CTRL, 0) == RC_OK);
+		REQUIRE(igb_phy_write(&m.d, IGB_PHY_BMCR,
+				      IGB_BMCR_AUTONEG_EN | IGB_BMCR_RESTART_AN) == RC_OK);
+		mt_wait_us(600000);
+	}
+	REQUIRE(igb_autoneg_poll(&m.d, &an)); /* up: taken as it is, ... */
+	CHECK_EQ(igb_status_speed(an.status), pers == MODEL_SILICON ? 100 : 1000);
+	REQUIRE(igb_autoneg_start(&m.d, &taken) == RC_OK); /* ... or the driver's way */
+	CHECK(!taken);
+	t0 = fake_now_us();
+	while (!igb_autoneg_poll(&m.d, &an) && fake_now_us() - t0 < IGB_AUTONEG_TIMEOUT_US)
+		mt_wait_us(IGB_AUTONEG_POLL_US);
+	CHECK_EQ(igb_status_speed(an.status), 1000);
+	CHECK_EQ(m.g->an_restarts, pers == MODEL_SILICON ? 1 : 2);
+}
+
+TEST(silicon_neg_link_taken_on_restricted_advertisement)
+{
+	restricted_link_taken(MODEL_QEMU);
+	fake_reset();
+	restricted_link_taken(MODEL_SILICON);
+}
+
+/* The same in a run: link_partner restarts and reports 1000/full. */
+TEST(link_partner_restarts_on_a_restricted_advertisement)
+{
+	CHECK_EQ(run_link_before(IGB_ANAR_SELECTOR_8023 | IGB_ANAR_100_HD | IGB_ANAR_100_FD, 0),
+		 KTAP_PASS);
+	CHECK_EQ(m.g->an_restarts, 1);
+	CHECK(fake_output_contains("link_partner: link up 3"));
+	CHECK(fake_output_contains("ms after the autonegotiation restart: 1000 Mb/s full "
+				   "duplex"));
+}
+
+/* The mode a taken link has is judged from both ends' abilities: a MAC
+ * that shows less than the best common mode (STATUS says 100 Mb/s) fails
+ * the case, whoever negotiated the link. */
+TEST(link_partner_fails_a_taken_link_below_the_best_mode)
+{
+	unsigned seq[1] = { mt_case_index("link_partner") };
+	enum ktap_result out[1];
+	struct model_injection how = { .reg = IGB_STATUS,
+				       .stuck_mask = IGB_STATUS_SPEED_1000 | IGB_STATUS_SPEED_100,
+				       .stuck_value = IGB_STATUS_SPEED_100 };
+
+	mt_open(&m, MODEL_SILICON);
+	model_link_before(m.g, IGB_AUTONEG_ADV, IGB_AUTONEG_ADV_1000);
+	model_inject_with(m.g, MODEL_FAULT_REG_STUCK, &how);
+	mt_capture_ktap();
+	REQUIRE(suite_run_sequence(m.d.fn, seq, 1, out) == RC_OK);
+	CHECK_EQ(out[0], KTAP_FAIL);
+	CHECK(fake_output_contains("negotiated 100 Mb/s full duplex; both ends advertise "
+				   "1000 Mb/s full duplex (ours 0x01e1, 1000BASE-T 0x0200"));
 }

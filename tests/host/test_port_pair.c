@@ -92,11 +92,11 @@ TEST(port_pair_dual_port_cabled_qemu)
 	dual_port_cabled(MODEL_QEMU);
 }
 
-/* One autonegotiation per port and round for both link cases: link_partner
- * holds, and the probes and data frames cross, on the same link-up (~3 s
- * on silicon), the port's only other restart being the return to
- * autonegotiation when its driver is removed (as an OS finds the PHY).
- * Two rounds: two of each, every frame crossed, both cases passed. */
+/* One autonegotiation for both link cases: link_partner holds, and the
+ * probes and data frames cross, on the same link-up (~3 s on silicon).
+ * Removing the driver leaves the PHY negotiating as it is, and the second
+ * round takes the link the PHY kept through the MAC resets: no restart
+ * there. Two rounds: every frame crossed twice, both cases passed. */
 TEST(link_cases_one_autoneg_per_round)
 {
 	unsigned passed = 0;
@@ -106,7 +106,7 @@ TEST(link_cases_one_autoneg_per_round)
 	CHECK_EQ(mt_run(NULL, "--only=link_partner,port_pair --iommu=off --repeat=2"),
 		 IGBTEST_EXIT_PASS);
 	for (unsigned i = 0; i < 2; i++) {
-		CHECK_EQ(port[i]->an_restarts, 2 * 2);
+		CHECK_EQ(port[i]->an_restarts, 1);
 		CHECK_EQ(port[i]->frames_cabled, 2 * (1 + 128));
 	}
 	for (unsigned i = 0; i < suite_record_count(); i++)
@@ -378,7 +378,8 @@ static bool far_end_restart_keeps_link(enum model_personality pers)
 	wire_pair(pers);
 	for (unsigned i = 0; i < 2; i++)
 		REQUIRE(link_wait_ms(i, &an) < 5000);
-	REQUIRE(igb_autoneg_start(&dev[1]) == RC_OK);
+	REQUIRE(igb_phy_write(&dev[1], IGB_PHY_BMCR,
+			      IGB_BMCR_AUTONEG_EN | IGB_BMCR_RESTART_AN) == RC_OK);
 	kept = igb_autoneg_poll(&dev[0], &an);
 	if (pers == MODEL_SILICON) {
 		CHECK(!(igb_rd32(&dev[0], IGB_STATUS) & IGB_STATUS_LU));

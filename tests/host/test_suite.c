@@ -34,9 +34,9 @@ static const struct {
 	{ "cap_msix", "cap_msix: MSI-X at 0x70, 10 vectors, table BAR3+0x0, PBA BAR3+0x2000" },
 	{ "cap_pcie_flr", "cap_pcie_flr: PCIe at 0xa0, FLR capable" },
 	{ "cap_sriov", "cap_sriov: SR-IOV at 0x160, TotalVFs 8" },
-	/* link down: the round's pass over the ports (link_partner) has just
-	 * removed the driver, which restarts autonegotiation (QEMU: 500 ms) */
-	{ "status_sane", "status_sane: STATUS 0x80080781 (link down)" },
+	/* link up: the round's pass over the ports (link_partner) brought it
+	 * up touching only the PHY and the MAC's link, and left it so */
+	{ "status_sane", "status_sane: STATUS 0x80080783 (link up)" },
 	{ "mac_address", "mac_address: RAL0 0x12005452 RAH0 0x80005634 -> 52:54:00:12:34:56" },
 	{ "register_pattern", NULL },
 	{ "nvm_checksum", NULL },
