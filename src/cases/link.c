@@ -10,6 +10,7 @@
 #include "igb/igb_drv.h"
 #include "igb/igb_regs.h"
 #include "suite/suite.h"
+#include "task.h"
 #include "wait_bound.h"
 
 /* After the link comes up it must stay up this long: a partner that goes
@@ -135,6 +136,7 @@ static struct {
 	unsigned round; /* suite_round_id() it holds for */
 	unsigned n;
 	uint64_t up_us, pair_us; /* the pass: up and held; probes and traffic */
+	uint64_t up_idle_us, pair_idle_us; /* of which the CPU idled */
 	struct pair_port p[SUITE_MAX_DEVICES];
 } pairs;
 
@@ -427,13 +429,13 @@ static void cable_pass(const struct test_run *t)
 	bool hold = options_case_selected(t->opt, "link_partner");
 	bool pair = options_case_selected(t->opt, "port_pair") &&
 		    options_iommu_selected(t->opt, "off") && w.n >= 2;
-	uint64_t t0 = plat_now_us();
+	uint64_t t0 = plat_now_us(), idle0 = task_idle_us();
 
 	if (pairs.round == suite_round_id())
 		return; /* the other case's call made it */
 	pairs.round = suite_round_id();
 	pairs.n = w.n;
-	pairs.up_us = pairs.pair_us = 0;
+	pairs.up_us = pairs.pair_us = pairs.up_idle_us = pairs.pair_idle_us = 0;
 	for (unsigned i = 0; i < w.n; i++)
 		pp[i] = &pairs.p[i], pp[i]->d = devs[i];
 	if (!hold && !pair)
@@ -442,6 +444,7 @@ static void cable_pass(const struct test_run *t)
 	if (hold)
 		wait_until(links_lost, &w, LINK_HOLD_US, LINK_HOLD_POLL_US);
 	pairs.up_us = plat_now_us() - t0;
+	pairs.up_idle_us = task_idle_us() - idle0;
 	if (pair) {
 		for (unsigned i = 0; i < w.n; i++) {
 			if (!pp[i]->linked)
@@ -458,6 +461,7 @@ static void cable_pass(const struct test_run *t)
 				pair_traffic(i, j, w.nonce);
 		}
 		pairs.pair_us = plat_now_us() - t0;
+		pairs.pair_idle_us = task_idle_us() - idle0;
 	}
 	ports_down(pp, w.n);
 }
@@ -532,6 +536,7 @@ static enum ktap_result case_link_partner(struct igb_dev *d, struct test_run *t)
 	if (!p) /* the runner's doing, never the port's */
 		SKIP(t, "not tested: %s was not in the round's pass over the ports", d->name);
 	t->us_before = pairs.up_us;
+	t->idle_us_before = pairs.up_idle_us;
 	TRY(port_up(t, p));
 	if (!p->linked && !p->an.an_done)
 		return no_partner(t, "", &p->an);
@@ -600,6 +605,7 @@ static enum ktap_result case_port_pair(struct igb_dev *d, struct test_run *t)
 		SKIP(t, "result in %s's block (port pair %s - %s)", q->d->name, q->d->name,
 		     d->name);
 	t->us_before = pairs.pair_us;
+	t->idle_us_before = pairs.pair_idle_us;
 	ASSERT(t, (p->heard & 1u << j) && (q->heard & 1u << i), "frames pass one way "
 	       "only: %s heard %s's probe, not the other way round (%u and %u other frames "
 	       "received)", (p->heard & 1u << j) ? d->name : q->d->name,

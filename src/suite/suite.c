@@ -377,7 +377,8 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 	if (us >= 100000)
 		ktap_diag("%s took %llu ms, the CPU idle %llu ms of it", tc->name,
 			  (unsigned long long)(us / 1000),
-			  (unsigned long long)((task_idle_us() - idle0) / 1000));
+			  (unsigned long long)((task_idle_us() - idle0 + t.idle_us_before) /
+					       1000));
 	ktap_result(r, tc->name, r == KTAP_SKIP ? t.reason : NULL);
 	summary_result_line(d, &t, round, r, us);
 	summary_record(rec, &t, r, us, round ? round : 1);

@@ -35,6 +35,7 @@ struct test_run {
 	bool removed;                 /* the device's removal (its one failure) */
 	uint64_t us_before;           /* time its result took before the case
 				       * was called (a NEEDS_PORTS pass) */
+	uint64_t idle_us_before;      /* of which the CPU idled */
 	/* PCIe error bits the case expects to raise (test_expect_pcie). */
 	struct pci_err allow_dev, allow_port;
 	const char *allow_why;
