@@ -633,8 +633,9 @@ static enum ktap_result case_port_pair(struct igb_dev *d, struct test_run *t)
 
 static const struct igb_test cases[] = {
 	IGB_CASE(link_partner, NEEDS_BAR0 | NEEDS_PORTS, MODES_ONCE,
-		 "autonegotiation with a link partner through the cable completes at the "
-		 "best common speed within 5 s and holds; skips with no partner"),
+		 "a link with a partner through the cable, taken if already up or else "
+		 "autonegotiated within 5 s, at the best mode both ends advertise, holds; "
+		 "skips with no partner"),
 	IGB_CASE(port_pair, NEEDS_BAR0 | NEEDS_PORTS, MODES_OFF,
 		 "frames both ways, byte for byte, at 1000/full through a cable between two "
 		 "ports under test, found by probes; skips when no pair is found"),
