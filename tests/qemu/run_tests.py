@@ -31,6 +31,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -916,17 +917,24 @@ def t_profile_quick(ctx: Ctx) -> None:
           f"verdict {sc.get('verdict_at')}")
 
 
+_load_lock = threading.Lock()
+
+
 def load_script(name: str):
-    """scripts/NAME, a Python tool without .py, as a module (once)."""
+    """scripts/NAME, a Python tool without .py, as a module (once). Locked:
+    tests run in threads, and another must not see it half executed."""
     import importlib.machinery
     import importlib.util
     mod_name = "script_" + name.replace("-", "_")
-    if mod_name not in sys.modules:
-        loader = importlib.machinery.SourceFileLoader(mod_name, str(ROOT / "scripts" / name))
-        mod = importlib.util.module_from_spec(importlib.util.spec_from_loader(mod_name, loader))
-        sys.modules[mod_name] = mod   # its dataclasses look their module up
-        loader.exec_module(mod)
-    return sys.modules[mod_name]
+    with _load_lock:
+        if mod_name not in sys.modules:
+            loader = importlib.machinery.SourceFileLoader(mod_name,
+                                                          str(ROOT / "scripts" / name))
+            mod = importlib.util.module_from_spec(
+                importlib.util.spec_from_loader(mod_name, loader))
+            sys.modules[mod_name] = mod   # its dataclasses look their module up
+            loader.exec_module(mod)
+        return sys.modules[mod_name]
 
 
 def t_bench_ethtool_parts(ctx: Ctx) -> None:
