@@ -238,6 +238,13 @@ void msi_mask_written(struct model_igb *g)
 	}
 }
 
+/* Legacy causes set and enabled, with what an injected stuck IMS bit
+ * (MODEL_FAULT_REG_STUCK on IMS) enables whatever was written. */
+static uint32_t enabled_causes(const struct model_igb *g)
+{
+	return REG(g, IGB_ICR) & inject_reg_read(g, IGB_IMS, REG(g, IGB_IMS));
+}
+
 /* INTx is a level: asserted while an enabled legacy cause is set and
  * neither MSI-X nor MSI is on (QEMU igb_raise_legacy_irq / igb_lower_
  * interrupts). PCI_STATUS.Interrupt_Status shows it whatever INTx
@@ -248,8 +255,7 @@ static void intx_sync(struct model_igb *g)
 	struct fake_fn *f = g->fn;
 	uint16_t status = fake_get16(f, PCI_STATUS);
 	bool level = !msix_mode(g) && !(msix_flags(g) & PCI_MSIX_FLAGS_ENABLE) &&
-		     !(msi_flags(g) & PCI_MSI_FLAGS_ENABLE) &&
-		     (REG(g, IGB_ICR) & REG(g, IGB_IMS));
+		     !(msi_flags(g) & PCI_MSI_FLAGS_ENABLE) && enabled_causes(g);
 
 	if (level && !(status & PCI_STATUS_INTERRUPT)) {
 		g->intx_asserts++;
@@ -360,12 +366,12 @@ static void other_cause(struct model_igb *g, uint32_t raised)
 /* Set causes (or enables) in reg and send what that newly unmasked. */
 static void raise_in(struct model_igb *g, uint32_t reg, uint32_t causes)
 {
-	uint32_t old_c = REG(g, IGB_ICR) & REG(g, IGB_IMS);
+	uint32_t old_c = enabled_causes(g);
 	uint32_t old_e = REG(g, IGB_EICR) & REG(g, IGB_EIMS);
 	uint32_t raised;
 
 	REG(g, reg) |= causes;
-	raised = REG(g, IGB_ICR) & REG(g, IGB_IMS) & ~old_c;
+	raised = enabled_causes(g) & ~old_c;
 	if (!msix_mode(g)) {
 		if (raised)
 			one_vector(g);
