@@ -201,10 +201,13 @@ int igbtest_run(const struct options *o, const char *platform_banner)
 		return nothing_run("PCI scan failed", IGBTEST_EXIT_ERROR);
 	}
 	/* Every device to be tested is taken from the firmware's drivers
-	 * before anything touches it, printed or not (--quiet). */
+	 * before anything touches it, printed or not (--quiet), and then at
+	 * once: what it waits for (an autonegotiation) runs while the header
+	 * prints, which on a lab's serial console takes a while. */
 	for (unsigned i = 0; i < inventory.n; i++)
 		if (suite_device_selected(&inventory.f[i]))
 			plat_pci_claim(inventory.f[i].bdf, NULL, 0);
+	suite_prepare(&inventory);
 	pci_print_inventory(&inventory, inventory_mark);
 	char unit[160];
 	iommu_describe(unit, sizeof(unit));

@@ -253,11 +253,16 @@ static const char *err_str(const struct igb_dev *d, const struct pci_err *dev,
 
 void errwatch_begin(struct igb_dev *d)
 {
-	char s[400], bdf[16] = "";
-
 	if (!watch_of(d) && nwatch < SUITE_MAX_DEVICES)
 		watch[nwatch++] = (struct watch){ .d = d };
 	read_both(d, &d->err_before, &d->port_err_before);
+	clear_both(d, &d->err_before, &d->port_err_before);
+}
+
+void errwatch_say(const struct igb_dev *d)
+{
+	char s[400], bdf[16] = "";
+
 	if (d->port)
 		pci_bdf_str(d->port->bdf, bdf, sizeof(bdf));
 	ktap_diag("PCIe error check: after every case, on %s and the port above it (%s), "
@@ -266,7 +271,6 @@ void errwatch_begin(struct igb_dev *d)
 		    s, sizeof(s))[0])
 		ktap_diag_at(KTAP_ALWAYS, "PCIe errors found before the run (cleared, not "
 			     "blamed on any case): %s", s);
-	clear_both(d, &d->err_before, &d->port_err_before);
 }
 
 /* The errors t's case is answerable for, found when: said if it

@@ -6,9 +6,11 @@
 
 /* A new run: no device known yet. */
 void errwatch_reset(void);
-/* Before the device's first case: record (d->err_before), report, clear;
- * from then on its siblings' checks know it. */
+/* Before anything touches the device: record (d->err_before) and clear;
+ * from then on its siblings' checks know it. errwatch_say reports what
+ * was found, once every device of the run is recorded. */
 void errwatch_begin(struct igb_dev *d);
+void errwatch_say(const struct igb_dev *d);
 /* A case begins on d (name), or its check is over (NULL): what the
  * siblings' checks share a port error with. The case holds its port's
  * lock meanwhile (shared; exclusive from test_expect_pcie on). */

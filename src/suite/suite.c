@@ -713,6 +713,17 @@ static bool mode_selected(unsigned m)
 	return options_iommu_selected(run_opt(), iommu_mode_name((enum iommu_mode)m));
 }
 
+/* A NEEDS_PORTS case this run makes its pass for: selected, in a selected
+ * mode it runs in. */
+static bool ports_case_runs(const struct igb_test *tc)
+{
+	bool runs = false;
+
+	for (unsigned m = 0; m < IOMMU_NMODES; m++)
+		runs |= mode_selected(m) && (tc->modes & MODE(m));
+	return (tc->needs & NEEDS_PORTS) && options_case_selected(run_opt(), tc->name) && runs;
+}
+
 /*
  * The NEEDS_PORTS cases' pass over every port of the run (suite.h), once
  * a round before its device blocks, for each such case selected in a
@@ -725,11 +736,7 @@ static void ports_pass(void)
 	for (unsigned i = 0; i < suite_case_count(); i++) {
 		const struct igb_test *tc = suite_case(i);
 		struct test_run t = { .name = tc->name, .opt = run_opt() };
-		bool runs = false;
-		for (unsigned m = 0; m < IOMMU_NMODES; m++)
-			runs |= mode_selected(m) && (tc->modes & MODE(m));
-		if (!(tc->needs & NEEDS_PORTS) || !options_case_selected(run_opt(), tc->name) ||
-		    !runs)
+		if (!ports_case_runs(tc))
 			continue;
 		ktap_diag_at(KTAP_VERBOSE, "[pass] %s: over every port, before the device "
 			     "blocks", tc->name);
@@ -737,6 +744,25 @@ static void ports_pass(void)
 		errwatch_pass_end(tc->name);
 		for (unsigned b = 0; b < TEST_MAX_BUFS; b++)
 			dma_free(t.bufs[b]);
+	}
+}
+
+/* The first round's pass a head start (suite.h, NEEDS_PORTS), on every
+ * port it will drive, as soon as all are prepared and their PCIe errors
+ * recorded: what the pass then waits for runs while the run prints its
+ * header. */
+static void ports_ahead(void)
+{
+	struct igb_dev *ports[SUITE_MAX_DEVICES];
+	unsigned n = suite_ports(ports, SUITE_MAX_DEVICES);
+
+	for (unsigned i = 0; i < suite_case_count(); i++) {
+		const struct igb_test *tc = suite_case(i);
+		struct test_run t = { .name = tc->name, .opt = run_opt(), .ahead = true };
+		if (!ports_case_runs(tc))
+			continue;
+		for (unsigned k = 0; k < n; k++)
+			tc->run(ports[k], &t);
 	}
 }
 
@@ -971,16 +997,39 @@ static unsigned modes_not_run(void)
 	return n;
 }
 
+void suite_prepare(const struct pci_inventory *inv)
+{
+	summary_reset();
+	errwatch_reset();
+	nic_failures = removals = tested = 0;
+	ndevices = 0;
+	wait_bound_set_scale(run_opt()->timeout_pct);
+	for (unsigned i = 0; i < inv->n && ndevices < SUITE_MAX_DEVICES; i++) {
+		if (!suite_device_selected(&inv->f[i]))
+			continue;
+		struct suite_device *sd = &devices[ndevices++];
+		char why[PLAT_CLAIM_WHY];
+		*sd = (struct suite_device){ 0 };
+		if (plat_pci_claim(inv->f[i].bdf, why, sizeof(why)) == RC_OK) {
+			fixture_prepare(&sd->d, &inv->f[i]);
+			sd->d.port = inv->f[i].parent == PCI_NO_PARENT ? NULL :
+				     &inv->f[inv->f[i].parent];
+			errwatch_begin(&sd->d);
+			continue;
+		}
+		/* Held by a firmware driver: named, never touched. */
+		sd->d = (struct igb_dev){ .fn = &inv->f[i], .bdf = inv->f[i].bdf };
+		pci_bdf_str(inv->f[i].bdf, sd->d.name, sizeof(sd->d.name));
+		fmt_snprintf(sd->held, sizeof(sd->held), "not tested: %s", why);
+	}
+	ports_ahead();
+}
+
 int suite_run(const struct pci_inventory *inv)
 {
 	const struct options *o = run_opt();
 	unsigned count = 0, igbs = 0;
 
-	summary_reset();
-	errwatch_reset();
-	nic_failures = removals = tested = 0;
-	ndevices = 0;
-	wait_bound_set_scale(o->timeout_pct);
 	for (unsigned i = 0; i < inv->n; i++) {
 		igbs += igb_func_is_82576(&inv->f[i]);
 		count += suite_device_selected(&inv->f[i]);
@@ -1011,24 +1060,11 @@ int suite_run(const struct pci_inventory *inv)
 	if (count > SUITE_MAX_DEVICES)
 		ktap_diag_at(KTAP_ALWAYS, "%u 82576s selected: only the first %u are tested "
 			     "(--device picks others)", count, SUITE_MAX_DEVICES);
-	for (unsigned i = 0; i < inv->n && ndevices < SUITE_MAX_DEVICES; i++) {
-		if (!suite_device_selected(&inv->f[i]))
+	for (unsigned i = 0; i < ndevices; i++) {
+		if (devices[i].held[0])
 			continue;
-		struct suite_device *sd = &devices[ndevices++];
-		char why[PLAT_CLAIM_WHY];
-		*sd = (struct suite_device){ 0 };
-		if (plat_pci_claim(inv->f[i].bdf, why, sizeof(why)) == RC_OK) {
-			fixture_prepare(&sd->d, &inv->f[i]);
-			sd->d.port = inv->f[i].parent == PCI_NO_PARENT ? NULL :
-				     &inv->f[inv->f[i].parent];
-			errwatch_begin(&sd->d);
-			summary_board(&sd->d);
-			continue;
-		}
-		/* Held by a firmware driver: named, never touched. */
-		sd->d = (struct igb_dev){ .fn = &inv->f[i], .bdf = inv->f[i].bdf };
-		pci_bdf_str(inv->f[i].bdf, sd->d.name, sizeof(sd->d.name));
-		fmt_snprintf(sd->held, sizeof(sd->held), "not tested: %s", why);
+		errwatch_say(&devices[i].d);
+		summary_board(&devices[i].d);
 	}
 	/* The rounds' resource figures count from here. */
 	dma_usage_take();

@@ -36,6 +36,7 @@ struct test_run {
 	uint64_t us_before;           /* time its result took before the case
 				       * was called (a NEEDS_PORTS pass) */
 	uint64_t idle_us_before;      /* of which the CPU idled */
+	bool ahead;                   /* a NEEDS_PORTS head start (d: the port) */
 	/* PCIe error bits the case expects to raise (test_expect_pcie). */
 	struct pci_err allow_dev, allow_port;
 	const char *allow_why;
@@ -174,7 +175,10 @@ enum test_needs {
 	 * translation off, the runner calls it with d NULL: its pass over the
 	 * ports (suite_ports). Then in each device's block it is called as
 	 * every case is and says what the pass found for that port. The
-	 * blocks themselves run side by side.
+	 * blocks themselves run side by side. Before the first round, once
+	 * every port is prepared and its PCIe errors recorded, it is called
+	 * with t->ahead set for each port: it may start there what its pass
+	 * will wait for, nothing that changes what the pass finds.
 	 */
 	NEEDS_PORTS = 1 << 4,
 };
@@ -324,7 +328,13 @@ unsigned suite_ports(struct igb_dev **out, unsigned max);
 #define SUITE_MAX_DEVICES 32 /* 82576s tested in one run */
 unsigned suite_round_id(void);
 
-/* Run every case on every 82576 in inv; returns an igbtest_exit status. */
+/*
+ * Take every 82576 in inv that is selected, as soon as it is claimed:
+ * prepared (fixture_prepare), its PCIe errors recorded, and its
+ * NEEDS_PORTS head start begun; nothing is printed. Then suite_run runs
+ * every case on each; it returns an igbtest_exit status.
+ */
+void suite_prepare(const struct pci_inventory *inv);
 int suite_run(const struct pci_inventory *inv);
 
 /*

@@ -397,6 +397,7 @@ TEST(suite_device_gone_at_test_time)
 	p.fn->all_ones = true;
 	ktap_init(ktap_to_plat);
 	ktap_version();
+	suite_prepare(&inv);
 	CHECK_EQ(suite_run(&inv), IGBTEST_EXIT_FAIL);
 	parse(&d);
 	REQUIRE(d.nb == 1);
