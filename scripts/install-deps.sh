@@ -42,7 +42,9 @@ needs (default: x86_64; repeat --arch, or --arch all, for several):
             never installed or started: lava-run's tftp deploy checks
             for in.tftpd; QEMU's user network serves the files),
             clang and libclang-rt-dev (make fuzz: libFuzzer)
-  x86_64    gcc, binutils, gnu-efi, ovmf, qemu-system-x86 >= 8 (backports)
+  x86_64    gcc, binutils, gnu-efi, ovmf, qemu-system-x86 >= 8 (backports),
+            swtpm (the TPM scripts/igbtest-qemu gives OVMF, which
+            otherwise waits 1.5 s per boot for one)
   aarch64   gcc-aarch64-linux-gnu, qemu-efi-aarch64 (AAVMF),
             qemu-system-arm >= 8 (backports), and gnu-efi for arm64:
             gnu-efi:arm64 cannot be installed next to gnu-efi:amd64 (same
@@ -104,6 +106,7 @@ if want x86_64; then
         /usr/include/efi/efi.h
         /usr/share/OVMF/OVMF_CODE_4M.fd
         /usr/share/OVMF/OVMF_VARS_4M.fd
+        /usr/bin/swtpm
     )
 fi
 if want aarch64; then
@@ -163,7 +166,7 @@ pkgs=(make mtools dosfstools python3 gdisk sbsigntool openssl lava-common clang
       libclang-rt-dev lava-dispatcher ipxe socat)
 backports=()
 if want x86_64; then
-    pkgs+=(gcc binutils gnu-efi ovmf)
+    pkgs+=(gcc binutils gnu-efi ovmf swtpm)
     qemu_ok qemu-system-x86_64 || backports+=(qemu-system-x86)
 fi
 if want aarch64; then
