@@ -17,6 +17,8 @@
 #define FR_WRITE	0x5	/* write without write permission */
 #define FR_READ		0x6	/* read without read permission */
 #define FR_TABLE	0x7	/* a table address with no memory behind it */
+/* Where a stray (fake_vtd_stray_before) wrote: no context entry for it. */
+#define FAKE_VTD_STRAY_ADDR 0xdead0000ull
 #define CTX_TT(lo)	(((lo) >> 2) & 3)
 #define CTX_TT_PT	2
 #define CTX_AW(hi)	((hi) & 7)
@@ -120,6 +122,11 @@ static bool fault(struct fake_vtd *u, uint16_t sid, uint64_t addr, bool write,
 		  uint8_t reason)
 {
 	u->faults++;
+	if (u->stray_armed && sid == u->stray_before) {
+		u->stray_armed = false;
+		u->faults++;
+		record(u, u->stray_sid, FAKE_VTD_STRAY_ADDR, true, FR_CONTEXT);
+	}
 	if (!u->record_delay_us) {
 		record(u, sid, addr, write, reason);
 		return false;
@@ -271,4 +278,11 @@ void fake_vtd_set_nfr(struct fake_vtd *u, unsigned n)
 		harness_fatal(__FILE__, __LINE__, "fake_vtd_set_nfr: %u records", n);
 	u->nfr = n;
 	put64(u, VTD_CAP, cap | (uint64_t)(n - 1) << 40);
+}
+
+void fake_vtd_stray_before(struct fake_vtd *u, uint16_t stray_sid, uint16_t sid)
+{
+	u->stray_sid = stray_sid;
+	u->stray_before = sid;
+	u->stray_armed = true;
 }

@@ -31,6 +31,10 @@ struct fake_vtd {
 	 * once), as a unit whose fault recording trails the DMA it refused;
 	 * the device's later writes (a DD write-back) are not held back. */
 	uint64_t record_delay_us;
+	/* A device not under test (stray_sid) faults just before the next
+	 * refused access of stray_before (fake_vtd_stray_before). */
+	uint16_t stray_sid, stray_before;
+	bool stray_armed;
 	struct {
 		uint64_t due_us;
 		uint64_t addr;
@@ -46,5 +50,9 @@ struct fake_vtd *fake_vtd_add(uint64_t base);
 /* n (1 to FAKE_VTD_NFR) fault recording registers, as CAP.NFR says
  * (QEMU 10's intel-iommu has one). */
 void fake_vtd_set_nfr(struct fake_vtd *u, unsigned n);
+/* Once: a write fault from stray_sid (a function not under test, DMA to
+ * nothing) recorded just before the next fault of sid, which with one
+ * record it crowds out. */
+void fake_vtd_stray_before(struct fake_vtd *u, uint16_t stray_sid, uint16_t sid);
 
 #endif

@@ -91,14 +91,18 @@ bool model_dma_read(struct model_igb *g, uint64_t addr, void *buf, size_t len)
 }
 
 /* Silicon: the read gets no completion. The descriptor engine stops for
- * good (until FLR); with GCR.Completion_Timeout_Resend it keeps
- * re-issuing the read every completion timeout (dma_sync counts them). */
+ * good (until FLR); the request stays pending until the completion
+ * timeout in force expires, and only then is Completion Timeout logged
+ * (PCIe r5.0 2.8: the requester's timer detects it; model_pci_sync).
+ * With GCR.Completion_Timeout_Resend it keeps re-issuing the read every
+ * completion timeout (dma_sync counts them). */
 static void wedge(struct model_igb *g, uint64_t addr)
 {
 	g->wedged = true;
 	g->wedge_addr = addr;
 	g->tx.valid = false;
-	model_pci_completion_timeout(g);
+	if (!g->cpl_due_ns)
+		g->cpl_due_ns = g->now_ns + model_cpl_timeout_ns(g);
 	if (REG(g, IGB_GCR) & IGB_GCR_CMPL_TMOUT_RESEND) {
 		g->resending = true;
 		g->next_retry_ns = g->now_ns + model_cpl_timeout_ns(g);
@@ -635,4 +639,6 @@ void dma_reset(struct model_igb *g, bool hard)
 		g->wedged = false;
 		g->resending = false;
 	}
+	if (hard) /* FLR drops the function's outstanding requests */
+		g->cpl_due_ns = 0;
 }

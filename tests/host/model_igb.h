@@ -28,7 +28,9 @@
  *                  SRRCTL.DESCTYPE 0 gives the legacy RX write-back; EICR
  *                  read with EIAC set recorded; a DMA read outside mapped
  *                  memory wedges the descriptor engine until FLR (CTRL.RST
- *                  leaves it wedged), endlessly retried while
+ *                  leaves it wedged), the read pending (GIO master
+ *                  enabled, TRPND) until its completion timeout logs
+ *                  Completion Timeout, endlessly retried while
  *                  GCR.Completion_Timeout_Resend is set; AUTO_RD after
  *                  reset; frames take their 1 Gb/s wire time; EIAM/EIAME
  *                  auto-mask; MDIC/EERD take time; FLR takes 100 ms;
@@ -230,6 +232,7 @@ struct model_igb {
 	unsigned pm_transitions;       /* D0 <-> D3hot changes that took */
 	unsigned flr_undecoded;        /* BAR accesses refused before FLR */
 	uint16_t devctl_reset;         /* PCIe Device Control after FLR */
+	uint64_t cpl_due_ns;           /* silicon: a lost read's timeout, 0 = none */
 	uint64_t next_retry_ns;        /* silicon resend of a faulting read */
 	bool resending;
 	uint32_t eitr_running;         /* throttle timers armed */

@@ -147,10 +147,17 @@ static void cfg_written(struct fake_fn *f, uint16_t off, unsigned width, void *p
 void model_pci_sync(struct model_igb *g)
 {
 	uint16_t devsta = FAKE_82576_PCIE_CAP + PCI_EXP_DEVSTA;
-	uint16_t sta = fake_get16(g->fn, devsta) & ~PCI_EXP_DEVSTA_TRPND;
+	uint16_t sta;
 
-	/* A read being resent is a request still waiting for completion. */
-	fake_set16(g->fn, devsta, sta | (g->resending ? PCI_EXP_DEVSTA_TRPND : 0));
+	if (g->cpl_due_ns && g->now_ns >= g->cpl_due_ns) {
+		g->cpl_due_ns = 0;
+		model_pci_completion_timeout(g);
+	}
+	sta = fake_get16(g->fn, devsta) & ~PCI_EXP_DEVSTA_TRPND;
+	/* A read awaiting its completion (or timeout), or being resent, is a
+	 * request still pending. */
+	fake_set16(g->fn, devsta, sta | (g->resending || g->cpl_due_ns ?
+					 PCI_EXP_DEVSTA_TRPND : 0));
 	if (g->in_flr && g->now_ns >= g->flr_done_ns) {
 		unsigned refused = g->bar0->undecoded + g->bar3->undecoded;
 		g->in_flr = false;

@@ -76,6 +76,9 @@
 #define MODEL_SI_CPL_TIMEOUT_DEFAULT_NS	1000000ull
 #define MODEL_SI_CPL_TIMEOUT_GCR_10MS_NS 10000000ull
 #define MODEL_SI_CPL_TIMEOUT_16MS_NS	16000000ull
+/* DEVCTL2 values above 16-55 ms (range B's 65-210 ms, ranges C and D),
+ * which firmware may leave and the driver keeps: modelled as 65 ms. */
+#define MODEL_SI_CPL_TIMEOUT_65MS_NS	65000000ull
 /* Silicon: a pending MSI-X message released by an unmask is sent (and
  * its PBA bit cleared) a little later, not inside the unmask: a posted
  * write queued behind others. 2 us is the model's figure. */

@@ -245,7 +245,9 @@ uint64_t model_cpl_timeout_ns(const struct model_igb *g)
 
 	if (REG(g, IGB_GCR) & IGB_GCR_CMPL_TMOUT_MASK)
 		return MODEL_SI_CPL_TIMEOUT_GCR_10MS_NS;
-	if ((devctl2 & PCI_EXP_DEVCTL2_COMP_TIMEOUT) >= PCI_EXP_DEVCTL2_COMP_TMOUT_16MS)
+	if ((devctl2 & PCI_EXP_DEVCTL2_COMP_TIMEOUT) > PCI_EXP_DEVCTL2_COMP_TMOUT_16MS)
+		return MODEL_SI_CPL_TIMEOUT_65MS_NS;
+	if ((devctl2 & PCI_EXP_DEVCTL2_COMP_TIMEOUT) == PCI_EXP_DEVCTL2_COMP_TMOUT_16MS)
 		return MODEL_SI_CPL_TIMEOUT_16MS_NS;
 	return MODEL_SI_CPL_TIMEOUT_DEFAULT_NS;
 }
@@ -715,9 +717,10 @@ static uint32_t status_read(struct model_igb *g)
 		s = (s & ~(IGB_STATUS_SPEED_1000 | IGB_STATUS_SPEED_100 | IGB_STATUS_FD)) |
 		    phy_resolved(g);
 	/* Both follow CTRL.GIO_MASTER_DISABLE (QEMU igb_get_status); silicon
-	 * keeps the bit while a read is still being resent. */
+	 * keeps the bit while a read waits for its completion or its
+	 * timeout, or is still being resent. */
 	if (!(REG(g, IGB_CTRL) & IGB_CTRL_GIO_MASTER_DISABLE) ||
-	    (model_silicon(g) && g->resending))
+	    (model_silicon(g) && (g->resending || g->cpl_due_ns)))
 		s |= IGB_STATUS_GIO_MASTER_ENABLE;
 	return s;
 }

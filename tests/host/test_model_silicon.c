@@ -263,6 +263,46 @@ TEST(silicon_neg_resend_left_on)
 	resend(&m, false); /* the driver as it is: one timeout, no retries */
 }
 
+/* ---- a lost read's Completion Timeout comes when its timer expires ----- */
+
+/*
+ * Silicon: a read that gets no completion is called lost, and Completion
+ * Timeout logged, only when the requester's timer expires (PCIe r5.0
+ * 2.8); with the 65-210 ms a firmware may leave in Device Control 2
+ * (which the driver keeps) that is after a copy's 20 ms bound. The
+ * request stays pending meanwhile, so quiescing the device (igb_reset
+ * waits for master requests, Linux igb_disable_pcie_master) is what
+ * brings it out. Wrong: checking the error bits right after the copy
+ * failed (the runner must quiesce first): nothing there yet.
+ */
+static void errors_checked_before_quiesce(struct mt *m, bool quiesce_first)
+{
+	uint16_t aer = FAKE_82576_AER_CAP + PCI_ERR_UNCOR_STATUS;
+
+	fake_set16(m->p.fn, FAKE_82576_PCIE_CAP + PCI_EXP_DEVCTL2, 0x6);
+	mt_up(m);
+	mt_post(m, MT_UNMAPPED, adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT, bus(m->dst));
+	mt_wait_us(20000);
+	CHECK(m->g->wedged);
+	if (quiesce_first)
+		igb_ops.remove(&m->drv);
+	CHECK_EQ((pci_read32(m->d.bdf, aer) & PCI_ERR_UNC_COMP_TIME) != 0, quiesce_first);
+	if (!quiesce_first)
+		igb_ops.remove(&m->drv);
+	CHECK(pci_read32(m->d.bdf, aer) & PCI_ERR_UNC_COMP_TIME);
+}
+
+TEST(silicon_neg_errors_checked_before_quiesce)
+{
+	static struct mt m;
+
+	mt_open(&m, MODEL_SILICON);
+	errors_checked_before_quiesce(&m, false);
+	fake_reset();
+	mt_open(&m, MODEL_SILICON);
+	errors_checked_before_quiesce(&m, true);
+}
+
 /* ---- a 4 MiB copy takes its 1 Gb/s wire time --------------------------- */
 
 #define COPY_4M (4u << 20)
