@@ -178,8 +178,10 @@ static enum ktap_result case_sriov_enable(struct igb_dev *d, struct test_run *t)
 						    "is 0x%04x", x.s.vf_device,
 						    IGB_82576_VF_DEVICE));
 	ktap_diag("%s: %u VFs (TotalVFs %u, InitialVFs %u), First VF Offset %u, VF Stride "
-		  "%u, ARI %s", t->name, x.n, x.s.total_vfs, x.s.initial_vfs, x.s.offset,
-		  x.s.stride, x.s.ari ? "on (the port above forwards it)" : "off");
+		  "%u, ARI Capable Hierarchy %s (the device's, in its lowest PF), the port "
+		  "above %s ARI", t->name, x.n, x.s.total_vfs, x.s.initial_vfs, x.s.offset,
+		  x.s.stride, x.s.ari_hier ? "on" : "off",
+		  x.s.ari ? "forwards" : "does not forward");
 	report_bars(t, &x);
 	for (unsigned v = 0; v < x.n; v++) {
 		struct pci_bdf vb = x.s.vf[v];

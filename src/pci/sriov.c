@@ -378,11 +378,57 @@ static bool bars_assigned(const struct sriov *s)
 	return true;
 }
 
+/* The control as saved, VFs off; ARI Capable Hierarchy as it is now
+ * (set_ari and pay_ari alone change it). */
 static uint16_t ctrl_base(const struct sriov *s)
 {
 	uint16_t c = s->saved.ctrl & ~(PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE |
 				      PCI_SRIOV_CTRL_ARI);
-	return c | (s->ari ? PCI_SRIOV_CTRL_ARI : 0);
+	return c | (rd16(s, PCI_SRIOV_CTRL) & PCI_SRIOV_CTRL_ARI);
+}
+
+/* The device's lowest PF (function 0 of pf's device), which holds ARI
+ * Capable Hierarchy for all its PFs (SR-IOV 1.1 3.3.3.5: RsvdP in the
+ * others); pf itself when function 0 has no SR-IOV capability. */
+static struct sriov lowest_pf(const struct sriov *s)
+{
+	struct sriov o = { .pf = s->pf, .cap = s->cap };
+
+	o.pf.fn = 0;
+	if (!bdf_eq(o.pf, s->pf))
+		o.cap = pci_find_ext_cap(o.pf, PCI_EXT_CAP_ID_SRIOV);
+	return o.cap ? o : (struct sriov){ .pf = s->pf, .cap = s->cap };
+}
+
+static bool sibling_live(struct pci_bdf pf);
+
+/*
+ * ARI Capable Hierarchy as Linux sriov_init sets it (on when the port
+ * above forwards ARI), written where it lives, the device's lowest PF,
+ * before NumVFs: it sets every PF's First VF Offset and VF Stride (3.3.10,
+ * 3.3.11), so each PF's VFs get the same routing IDs whichever PF enables
+ * first, serial or side by side. Left as it is while another PF of the
+ * device has VFs on (changing it would move their routing IDs), and when
+ * the lowest PF is not one under test (not ours to write). What it was
+ * goes back once no PF of the device has VFs (pay_ari). Returns the bit
+ * in effect.
+ */
+static bool set_ari(const struct sriov *s)
+{
+	struct sriov o = lowest_pf(s);
+	uint16_t c = rd16(&o, PCI_SRIOV_CTRL);
+	bool on = c & PCI_SRIOV_CTRL_ARI;
+	struct pf_space *q = bdf_eq(o.pf, s->pf) ? space_of(o.pf) : space_find(o.pf);
+
+	if (c == 0xffff || on == s->ari || sibling_live(s->pf) || !q)
+		return on;
+	if (!q->ari_owed) {
+		q->ari_owed = true;
+		q->ari_saved = on;
+		q->cap = o.cap;
+	}
+	wr16(&o, PCI_SRIOV_CTRL, c ^ PCI_SRIOV_CTRL_ARI);
+	return rd16(&o, PCI_SRIOV_CTRL) & PCI_SRIOV_CTRL_ARI;
 }
 
 int sriov_enable(struct sriov *s, uint16_t n)
@@ -396,6 +442,7 @@ int sriov_enable(struct sriov *s, uint16_t n)
 	if (s->num_vfs)
 		return fail(s, RC_EINVAL, "VFs are already enabled");
 	/* ARI Capable Hierarchy first: it may change offset and stride. */
+	s->ari_hier = set_ari(s);
 	wr16(s, PCI_SRIOV_CTRL, ctrl_base(s));
 	wr16(s, PCI_SRIOV_NUM_VF, n);
 	got = rd16(s, PCI_SRIOV_NUM_VF);
@@ -491,26 +538,15 @@ static void pay_ari(struct pci_bdf pf)
 
 int sriov_restore(struct sriov *s)
 {
-	struct pf_space *p = space_find(s->pf);
-	uint16_t ctrl = s->saved.ctrl;
+	uint16_t ctrl;
 	int rc = RC_OK;
 
 	if (s->num_vfs)
 		rc = sriov_disable(s);
-	/*
-	 * ARI Capable Hierarchy is the device's, kept in its lowest PF, and
-	 * sets the routing IDs of every PF's VFs (SR-IOV 1.1 3.3.3.5, 3.3.10;
-	 * Linux sriov_init sets it once per bus): while a sibling's VFs are
-	 * on it stays as it is, and the last PF out puts it back (pay_ari).
-	 */
-	if (p && sibling_live(s->pf)) {
-		ctrl = (uint16_t)((ctrl & ~PCI_SRIOV_CTRL_ARI) |
-				  (rd16(s, PCI_SRIOV_CTRL) & PCI_SRIOV_CTRL_ARI));
-		p->cap = s->cap;
-		p->ari_saved = s->saved.ctrl & PCI_SRIOV_CTRL_ARI;
-		p->ari_owed = ctrl != s->saved.ctrl;
-	}
-	/* VF Enable and VF MSE were clear when saved: BARs may be written. */
+	/* ARI Capable Hierarchy is the device's (set_ari): it goes back when
+	 * the last PF of the device is out (pay_ari), not here. VF Enable
+	 * and VF MSE were clear when saved: BARs may be written. */
+	ctrl = ctrl_base(s);
 	wr16(s, PCI_SRIOV_CTRL, ctrl);
 	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++)
 		wr32(s, bar_reg(i), s->saved.bar[i]);

@@ -65,6 +65,8 @@ struct sriov {
 	uint16_t offset, stride;
 	bool ari;               /* ARI Capable Hierarchy, as Linux sets it:
 				 * when the port above forwards ARI */
+	bool ari_hier;          /* the bit in effect at enable: the lowest
+				 * PF's, which sets every PF's VF layout */
 	bool below_port;        /* a PCIe port above (not a root bus) */
 	struct pci_bdf port;
 	struct sriov_saved saved;
@@ -129,10 +131,14 @@ int sriov_vf_flr(struct sriov *s, unsigned vf, bool *pending_timeout);
  * and what they share is the memory their bus receives: a window one PF
  * finds free must not be found by another before the first has written
  * its BARs, nor overlap where another PF's VFs decode or will decode.
- * Routing IDs need nothing: First VF Offset and VF Stride are the
+ * Routing IDs need one thing: First VF Offset and VF Stride are the
  * device's (SR-IOV 1.1 3.3.10-11; on a dual-port 82576 the ports' VFs
- * interleave, PF0's even and PF1's odd), and bus numbers are not ours to
- * give (check_vfs_reachable refuses VFs on another bus).
+ * interleave, PF0's even and PF1's odd), and follow ARI Capable Hierarchy,
+ * which only the lowest PF holds (3.3.3.5): whichever PF enables first
+ * sets it there, it stays while any PF of the device has VFs on, and the
+ * last one out puts it back, so every PF's VFs land where a serial run
+ * puts them. Bus numbers are not ours to give (check_vfs_reachable
+ * refuses VFs on another bus).
  *
  * So sriov.c keeps what each PF under test occupies: its own BARs and ROM
  * and its VF BARs (per VF size times TotalVFs, as Linux sriov_init

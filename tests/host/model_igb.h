@@ -119,6 +119,7 @@ enum model_violation {
 	MV_PHY_RESET_BLOCKED,    /* PHY reset or loopback while MANC blocks it */
 	MV_PHY_LEFT_LOOPBACK,    /* given back with the PHY looped or the MAC forced */
 	MV_VF_BAR_OVERLAP,       /* VF memory enabled over another's memory */
+	MV_ARI_CHANGED_LIVE,     /* ARI Capable Hierarchy changed while VFs are on */
 	MV_COUNT
 };
 

@@ -904,6 +904,9 @@ static const char *const violation_names[MV_COUNT] = {
 	[MV_VF_BAR_OVERLAP] = "VF memory enabled where another function's BAR or "
 			      "another PF's live VFs decode (PCIe 4.0 7.5.1.2.1: "
 			      "a range is one function's)",
+	[MV_ARI_CHANGED_LIVE] = "ARI Capable Hierarchy changed while a PF of the device "
+				"had VF Enable set (SR-IOV 1.1 3.3.3.5: it moves their "
+				"routing IDs)",
 };
 
 const char *model_violation_name(enum model_violation v)

@@ -24,6 +24,15 @@
 #define PORT_WINDOW		0x100000ull /* bridge windows are 1 MiB grained */
 #define VF_CLASS		0x020000u
 #define FOUR_GIB		0x100000000ull
+/* First VF Offset with ARI Capable Hierarchy set (QEMU IGB_VF_OFFSET,
+ * facts/82576.md) and, silicon, with it clear: the model's non-ARI layout,
+ * the VFs on the next bus (a port without ARI forwarding reaches device 0
+ * only). The 82576's non-ARI value is not in our sources; what the model
+ * keeps is that it differs, and that the bit read is the lowest PF's
+ * (SR-IOV 1.1 3.3.3.5, 3.3.10). Stride 2 either way. */
+#define VF_OFFSET_ARI		0x80
+#define VF_OFFSET_NO_ARI	0x180
+#define VF_STRIDE		2
 
 static const unsigned vf_bars[] = { 0, 3 };
 
@@ -35,6 +44,23 @@ static bool touches(uint16_t off, unsigned width, uint16_t reg, unsigned reg_wid
 static uint16_t ctrl(const struct model_sriov *sv)
 {
 	return fake_get16(sv->g->fn, CAP + PCI_SRIOV_CTRL);
+}
+
+/* The device's lowest PF (function 0 of the PF's device), where silicon
+ * keeps ARI Capable Hierarchy for every PF (SR-IOV 1.1 3.3.3.5). */
+static struct fake_fn *lowest_pf(const struct model_sriov *sv)
+{
+	struct pci_bdf b = sv->g->fn->bdf;
+	struct fake_fn *f;
+
+	b.fn = 0;
+	f = fake_fn_find(b);
+	return f ? f : sv->g->fn;
+}
+
+static bool ari_hierarchy(const struct model_sriov *sv)
+{
+	return fake_get16(lowest_pf(sv), CAP + PCI_SRIOV_CTRL) & PCI_SRIOV_CTRL_ARI;
 }
 
 static uint64_t vf_bar(const struct model_sriov *sv, unsigned bar)
@@ -347,6 +373,45 @@ bool sriov_write(struct model_igb *g, uint32_t off, uint32_t val)
 	}
 }
 
+/* Silicon, VFs off: First VF Offset as the lowest PF's ARI bit says now,
+ * and the VF functions at the routing IDs that gives. */
+static void place_vfs(struct model_sriov *sv)
+{
+	struct fake_fn *f = sv->g->fn;
+	uint32_t rid = (uint32_t)f->bdf.bus << 8 | (uint32_t)f->bdf.dev << 3 | f->bdf.fn;
+	uint16_t offset = ari_hierarchy(sv) ? VF_OFFSET_ARI : VF_OFFSET_NO_ARI;
+
+	if (!model_silicon(sv->g) || sv->enabled ||
+	    fake_get16(f, CAP + PCI_SRIOV_VF_OFFSET) == offset)
+		return;
+	fake_set16(f, CAP + PCI_SRIOV_VF_OFFSET, offset);
+	for (unsigned v = 0; v < IGB_MAX_VFS; v++) {
+		uint32_t r = rid + offset + v * VF_STRIDE;
+		struct pci_bdf b = { f->bdf.seg, (uint8_t)(r >> 8), (uint8_t)((r >> 3) & 0x1f),
+				     (uint8_t)(r & 7) };
+		if (sv->vf[v] && r <= 0xffff && !fake_fn_find(b))
+			sv->vf[v]->bdf = b;
+	}
+}
+
+/* The lowest PF's ARI bit written: on silicon it moves every PF's VF
+ * routing IDs, so it must not change while any PF has VFs on. */
+static void ari_written(struct model_sriov *sv)
+{
+	bool ari = ari_hierarchy(sv);
+	struct pci_bdf b = sv->g->fn->bdf;
+
+	if (!model_silicon(sv->g) || b.fn || ari == sv->ari_seen)
+		return;
+	sv->ari_seen = ari;
+	for (b.fn = 0; b.fn < 8; b.fn++) {
+		struct fake_fn *pf = fake_fn_find(b);
+		if (pf && pci_find_ext_cap(b, PCI_EXT_CAP_ID_SRIOV) == CAP &&
+		    (fake_get16(pf, CAP + PCI_SRIOV_CTRL) & PCI_SRIOV_CTRL_VFE))
+			model_violate(sv->g, MV_ARI_CHANGED_LIVE);
+	}
+}
+
 void sriov_cfg_written(struct model_igb *g, uint16_t off, unsigned width)
 {
 	struct model_sriov *sv = &g->sriov;
@@ -354,6 +419,8 @@ void sriov_cfg_written(struct model_igb *g, uint16_t off, unsigned width)
 
 	if (!sv->g || !touches(off, width, CAP, PCI_EXT_CAP_SRIOV_SIZEOF))
 		return;
+	ari_written(sv);
+	place_vfs(sv);
 	c = ctrl(sv);
 	if (touches(off, width, CAP + PCI_SRIOV_BAR, 4 * PCI_SRIOV_NUM_BARS) &&
 	    (c & PCI_SRIOV_CTRL_VFE) && (c & PCI_SRIOV_CTRL_MSE))
@@ -430,7 +497,8 @@ static void firmware_port(struct model_sriov *sv, struct fake_fn *port)
 			   fake_get32(port, exp + PCI_EXP_DEVCAP2) | PCI_EXP_DEVCAP2_ARI);
 		fake_set16(port, exp + PCI_EXP_DEVCTL2,
 			   fake_get16(port, exp + PCI_EXP_DEVCTL2) | PCI_EXP_DEVCTL2_ARI);
-		fake_set16(sv->g->fn, CAP + PCI_SRIOV_CTRL, PCI_SRIOV_CTRL_ARI);
+		if (!model_silicon(sv->g) || !sv->g->fn->bdf.fn) /* silicon: RsvdP */
+			fake_set16(sv->g->fn, CAP + PCI_SRIOV_CTRL, PCI_SRIOV_CTRL_ARI);
 	}
 	/* An unset window (base and limit 0) gets 1 MiB around BAR0. */
 	if (!fake_get16(port, PCI_MEMORY_BASE) && !fake_get16(port, PCI_MEMORY_LIMIT) && bar0) {
@@ -449,8 +517,10 @@ void sriov_attach(struct model_igb *g)
 
 	memset(sv, 0, sizeof(*sv));
 	sv->g = g;
-	fake_writable(f, CAP + PCI_SRIOV_CTRL, 2,
-		      PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE | PCI_SRIOV_CTRL_ARI);
+	/* QEMU: ARI Capable Hierarchy writable in every PF (pcie_sriov_pf_init);
+	 * silicon: only in the lowest, RsvdP in the others (SR-IOV 3.3.3.5). */
+	fake_writable(f, CAP + PCI_SRIOV_CTRL, 2, PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE |
+		      (model_silicon(g) && f->bdf.fn ? 0 : PCI_SRIOV_CTRL_ARI));
 	fake_writable(f, CAP + PCI_SRIOV_NUM_VF, 2, 0xffff);
 	fake_set32(f, CAP + PCI_SRIOV_SYS_PGSIZE, 1); /* 4 KiB */
 	fake_writable(f, CAP + PCI_SRIOV_SYS_PGSIZE, 4, SYS_PGSIZE_WMASK);
@@ -473,6 +543,7 @@ void sriov_attach(struct model_igb *g)
 	port = port_above(f->bdf);
 	if (port)
 		firmware_port(sv, port);
+	sv->ari_seen = ari_hierarchy(sv);
 	sriov_reset(g, false);
 }
 

@@ -27,6 +27,7 @@ struct model_igb;
 struct model_sriov {
 	struct model_igb *g;                /* NULL until sriov_attach */
 	bool enabled;                       /* VF Enable seen set */
+	bool ari_seen;                      /* silicon, lowest PF: its ARI bit */
 	unsigned nvfs;                      /* VFs present */
 	struct fake_fn *vf[IGB_MAX_VFS];   /* NULL: the slot was taken */
 	struct fake_mmio *region[MODEL_SRIOV_REGIONS]; /* where VF BARs were */

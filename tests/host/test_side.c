@@ -609,7 +609,7 @@ static const char *const sriov_cases[] = {
  * QEMU's q35 puts them (00:01.0 and 00:03.0: the first's VFs end at
  * 00:12.6, the second's begin at 00:13.0). QEMU's personality, so every
  * PF moves its VF BARs below 4 GiB. */
-static void sriov_machine(unsigned n, struct model_igb **g)
+static void sriov_machine(unsigned n, struct model_igb **g, enum model_personality pers)
 {
 	static const struct plat_range aperture[] = { { 0xc0000000u, 0x100000 } };
 	struct fake_82576 p;
@@ -617,19 +617,23 @@ static void sriov_machine(unsigned n, struct model_igb **g)
 	fake_host_bridge_add(0, 0, 0);
 	if (!n) {
 		fake_root_mmio_set(aperture, 1);
-		g[0] = fake_82576_add_as(0, 1, 0, 0xc0020000u, MODEL_QEMU).model;
-		g[1] = fake_82576_add_as(0, 3, 0, 0xc0040000u, MODEL_QEMU).model;
+		g[0] = fake_82576_add_as(0, 1, 0, 0xc0020000u, pers).model;
+		g[1] = fake_82576_add_as(0, 3, 0, 0xc0040000u, pers).model;
 		return;
 	}
 	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
-	p = fake_82576_add_as(1, 0, 0, bar0s[0], MODEL_QEMU);
+	p = fake_82576_add_as(1, 0, 0, bar0s[0], pers);
 	fake_fn_multifunction(p.fn);
 	g[0] = p.model;
-	g[1] = fake_82576_add_as(1, 0, 1, bar0s[0] + 0x20000, MODEL_QEMU).model;
+	g[1] = fake_82576_add_as(1, 0, 1, bar0s[0] + 0x20000, pers).model;
+	/* Silicon, as a firmware may leave it: the port forwards ARI, but
+	 * ARI Capable Hierarchy (port 0's, for both) is clear. */
+	if (pers == MODEL_SILICON)
+		fake_set16(p.fn, FAKE_82576_SRIOV_CAP + PCI_SRIOV_CTRL, 0);
 	for (unsigned i = 2; i < n; i++) {
 		fake_bridge_add(0, (uint8_t)(1 + i), 0, (uint8_t)i, (uint8_t)i,
 				PCI_EXP_TYPE_ROOT_PORT);
-		g[i] = fake_82576_add_as((uint8_t)i, 0, 0, bar0s[i - 1], MODEL_QEMU).model;
+		g[i] = fake_82576_add_as((uint8_t)i, 0, 0, bar0s[i - 1], pers).model;
 	}
 }
 
@@ -658,7 +662,7 @@ static void sriov_placement(char vfs[][16], unsigned *nvfs, uint64_t win[][2], u
  * model violation (MV_VF_BAR_OVERLAP among them), and the side-by-side
  * run shorter on the model's clock: the VF enable waits, handshakes and
  * VF FLRs of different PFs overlapped. */
-static void sriov_side_as_serial(unsigned layout)
+static void sriov_side_as_serial(unsigned layout, enum model_personality pers)
 {
 	unsigned n = layout ? layout : 2;
 	struct model_igb *g[4];
@@ -666,7 +670,7 @@ static void sriov_side_as_serial(unsigned layout)
 	uint64_t t0, serial_us, side_us, win[4][2], serial_win[4][2];
 	unsigned nvfs, nwin;
 
-	sriov_machine(layout, g);
+	sriov_machine(layout, g, pers);
 	t0 = fake_now_us();
 	CHECK_EQ(run("--serial " SRIOV_ONLY), IGBTEST_EXIT_PASS);
 	serial_us = fake_now_us() - t0;
@@ -674,7 +678,7 @@ static void sriov_side_as_serial(unsigned layout)
 	sriov_placement(vfs, &nvfs, serial_win, &nwin);
 
 	fake_reset();
-	sriov_machine(layout, g);
+	sriov_machine(layout, g, pers);
 	t0 = fake_now_us();
 	CHECK_EQ(run(SRIOV_ONLY), IGBTEST_EXIT_PASS);
 	side_us = fake_now_us() - t0;
@@ -689,10 +693,13 @@ static void sriov_side_as_serial(unsigned layout)
 	}
 	sriov_placement(vfs, &nvfs, win, &nwin);
 	CHECK_EQ(nvfs, 8 * n);
-	for (unsigned i = 0; i < nvfs; i++)
+	for (unsigned i = 0; i < nvfs; i++) {
 		for (unsigned j = i + 1; j < nvfs; j++)
 			CHECK(strcmp(vfs[i], vfs[j]));
-	CHECK_EQ(nwin, n);
+		if (layout == 2) /* the ARI layout, interleaved on the PFs' bus */
+			CHECK(!strncmp(vfs[i], "0000:01:1", 9));
+	}
+	CHECK_EQ(nwin, pers == MODEL_QEMU ? n : 0); /* silicon decodes them above 4 GiB */
 	for (unsigned i = 0; i < nwin; i++)
 		for (unsigned j = i + 1; j < nwin; j++)
 			CHECK(win[i][1] < win[j][0] || win[j][1] < win[i][0]);
@@ -709,17 +716,29 @@ static void sriov_side_as_serial(unsigned layout)
 
 TEST(side_by_side_sriov_dual_port_pair)
 {
-	sriov_side_as_serial(2);
+	sriov_side_as_serial(2, MODEL_QEMU);
 }
 
 TEST(side_by_side_sriov_root_bus_neighbours)
 {
-	sriov_side_as_serial(0);
+	sriov_side_as_serial(0, MODEL_QEMU);
 }
 
 TEST(side_by_side_sriov_four_pfs)
 {
-	sriov_side_as_serial(4);
+	sriov_side_as_serial(4, MODEL_QEMU);
+}
+
+/* Silicon, the firmware having left ARI Capable Hierarchy clear in port 0
+ * (where it lives for both ports, SR-IOV 1.1 3.3.3.5) below a port that
+ * forwards ARI: whichever port enables first sets it there and it stays
+ * while either has VFs, so port 1's VFs take the same ARI routing IDs
+ * serial and side by side (01:10.1-01:11.7). Set in port 1's own control
+ * (RsvdP), serial put port 1's VFs at the non-ARI offset on the next bus,
+ * and its SR-IOV cases failed. */
+TEST(side_by_side_sriov_dual_port_silicon_ari_clear)
+{
+	sriov_side_as_serial(2, MODEL_SILICON);
 }
 
 /*

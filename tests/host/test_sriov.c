@@ -293,17 +293,23 @@ TEST(sriov_root_bus_window_from_platform)
  * host's doing), and the model sees A's VFs come back over B's.
  */
 /* Both ports of a dual-port 82576 under root port 0:2.0; scanned. */
-static void dual_open(struct fake_82576 *a, struct fake_82576 *b, struct igb_dev *da,
-		      struct igb_dev *db)
+static void dual_open_as(struct fake_82576 *a, struct fake_82576 *b, struct igb_dev *da,
+			 struct igb_dev *db, enum model_personality pers)
 {
 	fake_host_bridge_add(0, 0, 0);
 	fake_bridge_add(0, 2, 0, 1, 1, PCI_EXP_TYPE_ROOT_PORT);
-	*a = fake_82576_add_as(1, 0, 0, BAR0, MODEL_QEMU);
+	*a = fake_82576_add_as(1, 0, 0, BAR0, pers);
 	fake_fn_multifunction(a->fn);
-	*b = fake_82576_add_as(1, 0, 1, BAR0 + FAKE_82576_BAR0_SIZE, MODEL_QEMU);
+	*b = fake_82576_add_as(1, 0, 1, BAR0 + FAKE_82576_BAR0_SIZE, pers);
 	*da = (struct igb_dev){ .bdf = a->fn->bdf, .bar0 = BAR0 };
 	*db = (struct igb_dev){ .bdf = b->fn->bdf, .bar0 = BAR0 + FAKE_82576_BAR0_SIZE };
 	REQUIRE(pci_scan(&inv) == RC_OK);
+}
+
+static void dual_open(struct fake_82576 *a, struct fake_82576 *b, struct igb_dev *da,
+		      struct igb_dev *db)
+{
+	dual_open_as(a, b, da, db, MODEL_QEMU);
 }
 
 static unsigned overlaps_after_b_moves(bool forget, int *rc_b, uint64_t *wa, uint64_t *wb)
@@ -386,6 +392,69 @@ TEST(sriov_ari_bit_kept_while_the_other_port_has_vfs)
 	REQUIRE(sriov_enable(&sa, 8) == RC_OK);
 	CHECK_EQ(sriov_restore(&sa), RC_OK);
 	CHECK_EQ(fake_get16(a.fn, CAP + PCI_SRIOV_CTRL), 0);
+}
+
+/*
+ * Silicon keeps ARI Capable Hierarchy in the lowest PF only (SR-IOV 1.1
+ * 3.3.3.5: RsvdP in PF1), and every PF's First VF Offset follows it
+ * (3.3.10). The firmware left it clear below a port that forwards ARI:
+ * port 1, enabling alone (port 0 is under test, between its cases), sets
+ * it in port 0, so its VFs take the ARI routing IDs, the ones a serial
+ * and a side-by-side run both give; port 0's bit goes back once port 1 is
+ * done. Writing it in port 1's own control (RsvdP) left port 1's VFs at
+ * the non-ARI offset, on the next bus: refused, a NIC failure for the
+ * firmware's setting.
+ */
+TEST(sriov_ari_bit_set_where_it_lives_for_port_1)
+{
+	struct fake_82576 a, b;
+	struct igb_dev da, db;
+	struct sriov sb;
+
+	dual_open_as(&a, &b, &da, &db, MODEL_SILICON);
+	fake_set16(a.fn, CAP + PCI_SRIOV_CTRL, 0);
+	CHECK_EQ(fake_get16(b.fn, CAP + PCI_SRIOV_CTRL), 0);
+	REQUIRE(sriov_note_pf(da.bdf, NULL, 0) == RC_OK);
+	REQUIRE(sriov_note_pf(db.bdf, NULL, 0) == RC_OK);
+	REQUIRE(sriov_open(&sb, &inv, db.bdf) == RC_OK);
+	CHECK(sb.ari);
+	CHECK_EQ(sriov_enable(&sb, 8), RC_OK);
+	CHECK(sb.ari_hier);
+	CHECK_EQ(sb.offset, 0x80);
+	CHECK(fake_bdf_eq(sb.vf[0], fake_bdf(1, 0x10, 1)));
+	CHECK(fake_bdf_eq(sb.vf[7], fake_bdf(1, 0x11, 7)));
+	CHECK_EQ(fake_get16(a.fn, CAP + PCI_SRIOV_CTRL), PCI_SRIOV_CTRL_ARI);
+	CHECK_EQ(sriov_restore(&sb), RC_OK);
+	CHECK_EQ(fake_get16(a.fn, CAP + PCI_SRIOV_CTRL), 0);
+	CHECK_EQ(fake_get16(b.fn, CAP + PCI_SRIOV_CTRL), 0);
+	CHECK_EQ(model_violations(a.model) + model_violations(b.model), 0);
+}
+
+/*
+ * Silicon: port 0's ARI Capable Hierarchy moves port 1's VFs (SR-IOV 1.1
+ * 3.3.3.5, 3.3.10). Wrong: changing it while port 1 has VFs on (port 0's
+ * own restore putting back what the firmware left, as a per-PF restore
+ * would): the model flags it; QEMU's VF layout is fixed.
+ */
+static void ari_changed_under_sibling(enum model_personality pers)
+{
+	struct fake_82576 a, b;
+	struct igb_dev da, db;
+	struct sriov sb;
+
+	dual_open_as(&a, &b, &da, &db, pers);
+	REQUIRE(sriov_open(&sb, &inv, db.bdf) == RC_OK);
+	REQUIRE(sriov_enable(&sb, 8) == RC_OK);
+	pci_write16(da.bdf, CAP + PCI_SRIOV_CTRL, 0);
+	CHECK_EQ(a.model->violations[MV_ARI_CHANGED_LIVE], pers == MODEL_SILICON);
+	CHECK_EQ(sriov_restore(&sb), RC_OK);
+}
+
+TEST(silicon_neg_ari_changed_while_a_sibling_has_vfs)
+{
+	ari_changed_under_sibling(MODEL_SILICON);
+	fake_reset();
+	ari_changed_under_sibling(MODEL_QEMU);
 }
 
 /* Without ARI forwarding in the port above, VFs past device 0 cannot be

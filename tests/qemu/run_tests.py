@@ -1156,7 +1156,8 @@ def check_sriov_device(dev: ktap.Test, ari: bool) -> tuple[int, int]:
     old, lo, hi = (int(x, 16) for x in moved[0].groups())
     check(old >= 1 << 32 and lo < hi < 1 << 32,
           f"{dev.name}: moved from {old:#x} to {lo:#x}-{hi:#x}")
-    want = "ARI on" if ari else "ARI off"
+    want = (f"ARI Capable Hierarchy {'on' if ari else 'off'} (the device's, in its lowest "
+            f"PF), the port above {'forwards' if ari else 'does not forward'} ARI")
     check(any(want in d for d in diags), f"{dev.name}: not '{want}'")
     check(any("reproduced the 2011 report exactly" in d for d in diags),
           f"{dev.name}: race not reported as reproduced")
