@@ -607,6 +607,31 @@ static void add_busy(struct layout *l, uint64_t base, uint64_t size)
 		l->busy[l->nbusy++] = (struct plat_range){ base, size };
 }
 
+/*
+ * An SR-IOV function not under test: where the firmware put its VF BARs,
+ * TotalVFs copies each, avoided as any BAR is (its VFs may be enabled
+ * later, there). Their per-VF size cannot be read without writing the
+ * function; each copy is aligned to its size (SR-IOV 1.1 3.3.14), so the
+ * address's own alignment bounds it.
+ */
+static void add_vf_bars_of(struct layout *l, const struct pci_func *f)
+{
+	uint16_t cap = f->caps.sriov;
+	uint16_t total = pci_read16(f->bdf, cap + PCI_SRIOV_TOTAL_VF);
+
+	for (unsigned i = 0; total != 0xffff && i < PCI_SRIOV_NUM_BARS; i++) {
+		uint32_t lo = pci_read32(f->bdf, cap + bar_reg(i));
+		uint64_t a = lo & PCI_BASE_ADDRESS_MEM_MASK;
+
+		if (lo & PCI_BASE_ADDRESS_SPACE_IO)
+			continue;
+		if ((lo & PCI_BASE_ADDRESS_MEM_TYPE_MASK) == PCI_BASE_ADDRESS_MEM_TYPE_64 &&
+		    i + 1 < PCI_SRIOV_NUM_BARS)
+			a |= (uint64_t)pci_read32(f->bdf, cap + bar_reg(++i)) << 32;
+		add_busy(l, a, extent(a, 0) * total);
+	}
+}
+
 /* A bridge's memory and (when 32-bit addressable) prefetchable windows. */
 static unsigned bridge_windows(struct pci_bdf b, struct plat_range *w)
 {
@@ -688,6 +713,8 @@ static int collect_layout(struct sriov *s, const struct pci_inventory *inv, stru
 			return fail(s, RC_EIO, "%s has VFs enabled: their BARs' sizes cannot "
 				    "be read without writing it, so no window is safe",
 				    pci_bdf_str(f->bdf, b, sizeof(b)));
+		if (f->caps.sriov && f != pf && !other) /* a noted PF's: below */
+			add_vf_bars_of(l, f);
 	}
 	for (unsigned i = 0; i < SRIOV_MAX_PFS; i++) {
 		for (unsigned k = 0; k < spaces[i].n; k++)

@@ -280,6 +280,46 @@ TEST(sriov_root_bus_window_from_platform)
 }
 
 /*
+ * An SR-IOV function not under test (a second 82576 on the root bus, not
+ * selected): where the firmware put its VF BARs, TotalVFs copies each,
+ * is avoided as any BAR is, though its VFs are off (an OS may enable them
+ * there). Its per-VF size is not read (that writes it): the address's
+ * alignment bounds it. Here its VF BAR0 and BAR3 lie where the window
+ * would otherwise be (0xc0040000, first free 256 KiB-aligned place after
+ * the PF's BARs); nothing of it is written.
+ */
+TEST(sriov_window_avoids_vf_bars_of_a_function_not_under_test)
+{
+	static const struct plat_range ap[] = { { 0xc0000000, 0x400000 } };
+	struct sriov s;
+	struct fake_82576 p, q;
+	struct igb_dev d;
+	uint64_t end;
+
+	fake_host_bridge_add(0, 0, 0);
+	p = fake_82576_add_as(0, 1, 0, 0xc0020000, MODEL_QEMU);
+	q = fake_82576_add_as(0, 5, 0, 0xc0300000, MODEL_QEMU);
+	/* 16 KiB-aligned: 8 copies of at most 16 KiB from each */
+	fake_set32(q.fn, CAP + PCI_SRIOV_BAR, 0xc0044000u | 0xc);
+	fake_set32(q.fn, CAP + PCI_SRIOV_BAR + 4, 0);
+	fake_set32(q.fn, CAP + PCI_SRIOV_BAR + 12, 0xc0064000u | 0xc);
+	fake_set32(q.fn, CAP + PCI_SRIOV_BAR + 16, 0);
+	fake_root_mmio_set(ap, 1);
+	d = (struct igb_dev){ .bdf = p.fn->bdf, .bar0 = 0xc0020000 };
+	REQUIRE(pci_scan(&inv) == RC_OK);
+	REQUIRE(sriov_open(&s, &inv, d.bdf) == RC_OK);
+	REQUIRE(sriov_enable(&s, 8) == RC_OK);
+	CHECK_EQ(sriov_make_bars_usable(&s, &inv, probe, &d), RC_OK);
+	CHECK(s.reloc.done);
+	end = s.reloc.window_base + s.reloc.window_size;
+	CHECK(s.reloc.window_base >= 0xc0064000u + 8 * 0x4000 || end <= 0xc0044000u);
+	CHECK_EQ(s.reloc.to, 0xc0084000u); /* right after its VF BAR3 copies */
+	CHECK_EQ(fake_cfg_writes_to(q.fn->bdf), 0);
+	CHECK_EQ(sriov_restore(&s), RC_OK);
+	CHECK_EQ(model_violations(p.model) + model_violations(q.model), 0);
+}
+
+/*
  * Side by side, two PFs move their VF BARs at once: the window one found
  * is claimed before it is written, so another PF's search cannot land on
  * it. Both ports of a dual-port 82576 under one root port (01:00.0 and
@@ -288,9 +328,11 @@ TEST(sriov_root_bus_window_from_platform)
  * between two steps of a session (sriov_make_bars_usable disables and
  * re-enables around the move); B searches meanwhile; A's VFs come back.
  * Kept apart, nothing overlaps. Then the same with the claims forgotten
- * (as before they existed): B lands on A's window, where A's VFs still
- * take its accesses (B's VFs "do not answer": a NIC blamed for the
- * host's doing), and the model sees A's VFs come back over B's.
+ * (as before they existed) while A's VF BARs read 0, as during an FLR of
+ * A (PCIe 4.0 6.6.2; otherwise B would avoid them as any function's):
+ * B lands on A's window, where A's VFs still take its accesses (B's VFs
+ * "do not answer": a NIC blamed for the host's doing), and the model sees
+ * A's VFs come back over B's.
  */
 /* Both ports of a dual-port 82576 under root port 0:2.0; scanned. */
 static void dual_open_as(struct fake_82576 *a, struct fake_82576 *b, struct igb_dev *da,
@@ -325,6 +367,12 @@ static unsigned overlaps_after_b_moves(bool forget, int *rc_b, uint64_t *wa, uin
 	REQUIRE(sriov_enable(&sa, 8) == RC_OK);
 	REQUIRE(sriov_make_bars_usable(&sa, &inv, probe, &da) == RC_OK);
 	REQUIRE(sriov_disable(&sa) == RC_OK);
+	uint32_t abar[PCI_SRIOV_NUM_BARS];
+	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++) {
+		abar[i] = fake_get32(a.fn, (uint16_t)(CAP + PCI_SRIOV_BAR + 4 * i));
+		if (forget)
+			fake_set32(a.fn, (uint16_t)(CAP + PCI_SRIOV_BAR + 4 * i), 0);
+	}
 	if (forget)
 		sriov_forget_pfs();
 	REQUIRE(sriov_enable(&sb, 8) == RC_OK);
@@ -333,6 +381,8 @@ static unsigned overlaps_after_b_moves(bool forget, int *rc_b, uint64_t *wa, uin
 	CHECK(fake_bdf_eq(sb.vf[0], fake_bdf(1, 0x10, 1)));
 	CHECK(fake_bdf_eq(sb.vf[7], fake_bdf(1, 0x11, 7)));
 	*rc_b = sriov_make_bars_usable(&sb, &inv, probe, &db);
+	for (unsigned i = 0; i < PCI_SRIOV_NUM_BARS; i++)
+		fake_set32(a.fn, (uint16_t)(CAP + PCI_SRIOV_BAR + 4 * i), abar[i]);
 	REQUIRE(sriov_enable(&sa, 8) == RC_OK);
 	*wa = sa.reloc.to;
 	*wb = sb.reloc.to;
