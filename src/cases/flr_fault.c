@@ -213,6 +213,7 @@ static enum ktap_result completed_unlogged(struct test_run *t, const uint8_t *ds
 {
 	const uint8_t *seen = read ? dst : page;
 	size_t same = 0;
+	char strays[200];
 
 	for (size_t i = 0; i < FAULT_BYTES; i++)
 		same += seen[i] == FAULT_PATTERN;
@@ -221,6 +222,10 @@ static enum ktap_result completed_unlogged(struct test_run *t, const uint8_t *ds
 				 "bytes %s) and no IOMMU fault was logged", read ? "from" : "to",
 				 read ? same : FAULT_BYTES - same, FAULT_BYTES,
 				 read ? "delivered" : "changed");
+	if (test_fault_strays(t, strays, sizeof(strays))[0])
+		return test_skip(t, "the unit refused the %s of 0x%llx (the data shows it) but "
+				 "logged no fault of ours%s", read ? "read" : "write",
+				 (unsigned long long)(uintptr_t)page, strays);
 	return test_skip(t, "the unit refused the %s of 0x%llx (the data shows it) but "
 			 "logged no fault (QEMU 10.0's AMD-Vi never writes its event log)",
 			 read ? "read" : "write", (unsigned long long)(uintptr_t)page);
@@ -234,12 +239,17 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 {
 	struct igb_drv *drv = t->drv;
 	uint64_t t0 = plat_now_us();
+	char strays[200];
 
 	ASSERT_OK(t, test_fault_start(t, src, dst, FAULT_BYTES), "memcpy_start");
 	int rc = test_memcpy_wait(t);
 	uint64_t us = plat_now_us() - t0;
 	if (!rc)
 		return completed_unlogged(t, dst, page, read);
+	/* Another's faults in the log it needed: not the NIC's doing. */
+	if (!drv->seen.faulted && test_fault_strays(t, strays, sizeof(strays))[0])
+		return test_skip(t, "not tested: the copy failed (%s) but no IOMMU fault of "
+				 "ours was recorded%s", rc_name(rc), strays);
 	ASSERT(t, drv->seen.faulted, "the copy failed (%s) but no IOMMU fault was recorded: %s",
 	       rc_name(rc), drv->seen.last_error);
 	ASSERT(t, drv->seen.fault.sid == iommu_sid(d->bdf) && drv->seen.fault.read == read &&

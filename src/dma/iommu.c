@@ -513,6 +513,13 @@ bool iommu_fault_take(struct pci_bdf dev, struct iommu_fault *f)
 	return fault_of(dev, f, true);
 }
 
+unsigned iommu_strays(struct pci_bdf dev)
+{
+	const struct attached *a = attached(dev);
+
+	return a ? a->unit->strays : 0;
+}
+
 unsigned iommu_fault_records(struct pci_bdf dev)
 {
 	const struct attached *a = attached(dev);

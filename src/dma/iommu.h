@@ -57,6 +57,9 @@ bool iommu_fault_pending(struct pci_bdf dev);
 bool iommu_fault_take(struct pci_bdf dev, struct iommu_fault *f);
 /* Every fault of dev's that its unit's log and store hold, dropped: how many. */
 unsigned iommu_fault_discard(struct pci_bdf dev);
+/* Faults from ids with no domain (not a device under test) that dev's
+ * unit's log gave so far (0: off). */
+unsigned iommu_strays(struct pci_bdf dev);
 /* The most faults one drain of dev's unit's log can return (0: off). */
 unsigned iommu_fault_records(struct pci_bdf dev);
 /* The id b's unit records for it (not in a mode that translates: its

@@ -142,8 +142,10 @@ int test_fault_start(struct test_run *t, const void *src, void *dst, size_t size
 {
 	int rc;
 
-	if (!t->fault_window)
+	if (!t->fault_window) {
 		task_lock_excl(&fault_lock);
+		t->strays_at = iommu_strays(t->drv->dev->bdf);
+	}
 	t->fault_window = true;
 	rc = igb_ops.memcpy_start(t->drv, src, dst, size, 1);
 	if (rc) /* nothing was started */
@@ -159,6 +161,19 @@ void test_fault_end(struct test_run *t)
 		iommu_fault_discard(t->drv->dev->bdf);
 	t->fault_window = false;
 	task_unlock_excl(&fault_lock);
+}
+
+const char *test_fault_strays(struct test_run *t, char *buf, size_t n)
+{
+	unsigned strays = t->drv->dev ? iommu_strays(t->drv->dev->bdf) - t->strays_at : 0;
+
+	buf[0] = '\0';
+	if (strays)
+		fmt_snprintf(buf, n, "; meanwhile the IOMMU recorded %u DMA fault%s from ids "
+			     "with no domain (DMA from something not under test): the fault "
+			     "log they share drops faults when full, so it may have had no "
+			     "room for this one", strays, strays == 1 ? "" : "s");
+	return buf;
 }
 
 /* The run's options (suite_configure), or the defaults. */

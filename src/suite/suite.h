@@ -29,6 +29,7 @@ struct test_run {
 	const struct options *opt;    /* the run's options (e.g. storm size) */
 	bool no_recover;              /* leave a failed copy's device as it is */
 	bool fault_window;            /* holds the fault window (test_fault_start) */
+	unsigned strays_at;           /* its unit's stray faults when it took it */
 	uint64_t progress_at;         /* test_progress: when it last printed */
 	struct test_measure measures[TEST_MAX_MEASURES];
 	unsigned nmeasures;
@@ -102,6 +103,12 @@ int test_memcpy_wait(struct test_run *t);
  * window a case left open, removing the driver first.
  */
 int test_fault_start(struct test_run *t, const void *src, void *dst, size_t size);
+/* A faulting copy that found no fault of its device's: "" or, when the
+ * unit recorded faults from ids with no domain (DMA from something not
+ * under test) since t took its last fault window, a note saying they may
+ * have crowded it out (the log they share drops faults when full), for
+ * the case's reason. */
+const char *test_fault_strays(struct test_run *t, char *buf, size_t n);
 /* The device's remaining faults (the rest of the faulting copy's) dropped,
  * the window given back; nothing when t holds none. The device must be
  * quiesced or its copy complete. */
