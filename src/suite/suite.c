@@ -375,7 +375,7 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 	 * its removal, not its failure (one config read after every case). */
 	bool left = ran && (d->gone || igb_gone(d, "after %s", tc->name));
 	/*
-	 * A window left open (the case failed with its faulting copy as it
+	 * A window left open (the case ended with its faulting copy as it
 	 * was): the device quiesced, the window closed and the device
 	 * recovered by FLR before the check, so what the copy still raises
 	 * meanwhile (a completion timeout) is this case's, not the next
@@ -393,7 +393,7 @@ static enum ktap_result run_one(struct igb_dev *d, struct igb_drv *drv,
 		fmt_snprintf(d->dead_why, sizeof(d->dead_why), "not recovered after %s left "
 			     "its faulting copy (FLR + init failed)", tc->name);
 	}
-	if (left)
+	if (ran && d->gone) /* found gone after it, or in its recovery */
 		r = removal(d, &t, true);
 	else if (!d->gone)
 		errwatch_after(d, &t, &r);

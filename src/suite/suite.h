@@ -100,7 +100,8 @@ int test_memcpy_wait(struct test_run *t);
  * driver is removed (the device quiesced), before the FLR. A case that
  * keeps the device as it is (t->no_recover) closes it itself with
  * test_fault_end once it has removed the driver; the runner closes a
- * window a case left open, removing the driver first.
+ * window a case left open, removing the driver first, and recovers the
+ * device by FLR (test_recover) before the case's PCIe error check.
  */
 int test_fault_start(struct test_run *t, const void *src, void *dst, size_t size);
 /* A faulting copy that found no fault of its device's: "" or, when the
