@@ -53,9 +53,11 @@ static enum ktap_result case_memcpy_success(struct igb_dev *d, struct test_run *
 	return KTAP_PASS;
 }
 
-/* The ethtool loopback test's frame: 0xFF, then 0xAA from the middle, with
- * markers 0xBE and 0xAF at middle+10 and middle+12; we add the frame's
- * number at bytes 14..15 and its complement at 16..17. */
+/* The ethtool loopback test's frame (igb_create_lbtest_frame): 0xFF, then
+ * 0xAA from the middle, with markers 0xBE and 0xAF at middle+10 and
+ * middle+12; its first 14 bytes the copy header (as igb_copy_hdr, Linux's
+ * are a fixed 0xFF header), and we add the frame's number at bytes 14..15
+ * and its complement at 16..17. */
 #define LB_FRAME	256
 #define LB_PER_ROUND	64
 #define LB_ROUNDS	10
@@ -63,7 +65,7 @@ static enum ktap_result case_memcpy_success(struct igb_dev *d, struct test_run *
 static void lb_frame(uint8_t *f, unsigned id)
 {
 	for (unsigned i = 0; i < LB_FRAME; i++)
-		f[i] = i < LB_FRAME / 2 ? 0xFF : 0xAA;
+		f[i] = i < IGB_COPY_HDR_LEN ? igb_copy_hdr[i] : i < LB_FRAME / 2 ? 0xFF : 0xAA;
 	f[LB_FRAME / 2 + 10] = 0xBE;
 	f[LB_FRAME / 2 + 12] = 0xAF;
 	f[14] = (uint8_t)id;
@@ -74,7 +76,8 @@ static void lb_frame(uint8_t *f, unsigned id)
 
 static bool lb_frame_ok(const uint8_t *f, unsigned id)
 {
-	return f[3] == 0xFF && f[LB_FRAME / 2 + 10] == 0xBE &&
+	return test_first_diff(f, igb_copy_hdr, IGB_COPY_HDR_LEN) == IGB_COPY_HDR_LEN &&
+	       f[LB_FRAME / 2 + 10] == 0xBE &&
 	       f[LB_FRAME / 2 + 12] == 0xAF && f[14] == (uint8_t)id &&
 	       f[15] == (uint8_t)(id >> 8) && f[16] == (uint8_t)~id &&
 	       f[17] == (uint8_t)(~id >> 8);
@@ -194,7 +197,7 @@ static enum ktap_result case_memcpy_bad_input(struct igb_dev *d, struct test_run
 	return KTAP_PASS;
 }
 
-/* One jumbo frame per pair; its first byte is made unicast for VMDq. */
+/* One jumbo frame per pair; its header is unicast, for VMDq. */
 #define QUEUE_COPY 8192u
 
 static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
@@ -204,13 +207,9 @@ static enum ktap_result case_all_queues(struct igb_dev *d, struct test_run *t)
 	enum ktap_result r = KTAP_PASS;
 
 	TRY(test_bufs_alloc(t, d, QUEUE_COPY, &b));
-	/* One frame per copy: only its first byte is made unicast below; with
-	 * smaller frames (loopback_frames used to leave 256) the others go
-	 * to VMDq as whatever their first byte says, and are lost. */
 	igb_drv_set_frame_size(drv, drv->max_frame);
 	for (unsigned q = 0; q < IGB_NUM_QUEUES && r == KTAP_PASS; q++) {
-		/* a unicast destination: the default pool's */
-		struct test_copy c = { .size = QUEUE_COPY, .unicast = true };
+		struct test_copy c = { .size = QUEUE_COPY };
 		unsigned rxq = q % IGB_NUM_POOLS;
 
 		EXPECT(t, r, !igb_drv_switch_queues(drv, q, rxq), "%s", drv->seen.last_error);
@@ -382,7 +381,8 @@ static const struct igb_test cases[] = {
 	IGB_CASE(memcpy_bad_input, NEEDS_LINK, MODES_ANY,
 		 "zero size, overlap and foreign buffers are refused, with no DMA issued"),
 	IGB_CASE(memcpy_success, NEEDS_LINK, MODES_ANY,
-		 "copies of 1 B..4 MiB, aligned and not, byte-exact with guard bytes intact"),
+		 "copies of 1 B..4 MiB, aligned and not, byte-exact with guard bytes intact "
+		 "(payloads: every frame starts with the fixed copy header)"),
 	IGB_CASE(loopback_frames, NEEDS_LINK, MODES_ANY,
 		 "640 frames of 256 bytes with marker bytes, each checked (ethtool style)"),
 	IGB_CASE(ring_wrap, NEEDS_LINK, MODES_ANY,

@@ -267,12 +267,17 @@ static enum ktap_result expect_fault(struct test_run *t, struct igb_dev *d, cons
 	return KTAP_PASS;
 }
 
-/* Either kind of target: exact under strict, bounded otherwise. */
-static enum ktap_result fault_copy(struct test_run *t, struct igb_dev *d, const void *src,
+/* Either kind of target: exact under strict, bounded otherwise. The
+ * source's frames start with the copy header as every copy's do (an
+ * unbacked source is never touched by the CPU, nor looked at by the
+ * driver). */
+static enum ktap_result fault_copy(struct test_run *t, struct igb_dev *d, uint8_t *src,
 				   void *dst, const struct fault_page *fp, bool read,
 				   bool *completed)
 {
 	*completed = false;
+	if (!read || fp->owned)
+		igb_copy_put_headers(t->drv, src, FAULT_BYTES);
 	if (fp->owned)
 		return expect_fault(t, d, src, dst, fp->p, read);
 	return expect_unbacked(t, src, dst, read, completed);

@@ -75,7 +75,7 @@ static enum ktap_result case_stats_consistency(struct igb_dev *d, struct test_ru
 	struct stats_wait w = { .d = d };
 	struct igb_stats again, zero = { 0 };
 	struct test_bufs b;
-	struct test_copy c = { .size = size, .unicast = true };
+	struct test_copy c = { .size = size };
 	char s[480];
 
 	/* Good and total, packets and octets, TX and RX: the copy's frames
@@ -87,8 +87,8 @@ static enum ktap_result case_stats_consistency(struct igb_dev *d, struct test_ru
 	ASSERT(t, igb_drv_set_frame_size(t->drv, STATS_FRAME) == STATS_FRAME,
 	       "the driver does not take %u-byte frames", STATS_FRAME);
 	igb_stats_read(d, &again); /* clear on read: the count starts here */
-	/* Every frame is a good one whatever its destination address: the
-	 * driver receives unicast and multicast promiscuously (RCTL UPE, MPE). */
+	/* Every frame is a good one: its header's destination is unicast,
+	 * which the driver receives promiscuously (RCTL UPE). */
 	TRY(test_memcpy(t, &b, &c));
 	const char *short_by = wait_until(counted, &w, STATS_SETTLE_US, STATS_POLL_US) ?
 			       "" : " (still short when the wait's bound passed)";

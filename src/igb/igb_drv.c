@@ -820,9 +820,11 @@ static void free_buffers(struct igb_drv *drv)
 	drv->pad = drv->rx.mem = drv->tx.mem = NULL;
 }
 
-/* One page: zeros for padding short frames in the first half, the RX
- * bounce for copies below the minimum frame in the second. */
+/* One page: zeros for padding short frames and the copy header
+ * (igb_copy_hdr) in the first half, the RX bounce for copies below the
+ * minimum frame in the second. */
 #define IGB_PAD_BYTES	2048
+#define IGB_PAD_HDR	64 /* past the IGB_MIN_FRAME zeros */
 
 static int alloc_buffers(struct igb_drv *drv)
 {
@@ -834,6 +836,9 @@ static int alloc_buffers(struct igb_drv *drv)
 	    (rc = dma_alloc_flags(b, IGB_RING_DESCS * IGB_DESC_SIZE, f, &drv->rx.mem)) ||
 	    (rc = dma_alloc_flags(b, 2 * IGB_PAD_BYTES, f, &drv->pad)))
 		free_buffers(drv);
+	else
+		__builtin_memcpy((uint8_t *)drv->pad->cpu + IGB_PAD_HDR, igb_copy_hdr,
+				 IGB_COPY_HDR_LEN);
 	return rc;
 }
 
@@ -1040,6 +1045,27 @@ fail:
 
 /* ---- copy planning ----------------------------------------------------- */
 
+/*
+ * The header every frame of a copy starts with. The MAC and QEMU act on
+ * header bytes: QEMU's TX drops an IPv4-typed frame whose IHL is below 5
+ * (hw/net/igb_core.c igb_process_tx_desc(): net_tx_pkt_parse() fails, DD
+ * is written all the same), the 82576 takes pause frames for its flow
+ * control (8.10.1 RCTL.PMCF passes only MAC control frames without the
+ * pause opcode), VMDq drops multicast frames no pool asks for (7.10.3),
+ * and type 0x8100 (VET), 0x8808, IP and ARP meet VLAN, flow control,
+ * checksum and manageability filters. So, as Linux igb_create_lbtest_frame()
+ * builds its frames with a fixed header, no copy sends arbitrary header
+ * bytes: a locally administered unicast destination that no receive
+ * address holds (UPE, or the VMDq default pool, takes it), and EtherType
+ * 0x88B5, IEEE 802's local experimental type, which no filter of ours
+ * knows and which is above 0x5FF (not an 802.3 length).
+ */
+const uint8_t igb_copy_hdr[IGB_COPY_HDR_LEN] = {
+	0x02, 0x00, 0x00, 0x00, 0x82, 0x76, /* destination */
+	0x02, 0x00, 0x00, 0x00, 0x82, 0x75, /* source */
+	0x88, 0xb5,                         /* EtherType */
+};
+
 unsigned igb_copy_frames(size_t size, unsigned max_frame)
 {
 	if (size <= IGB_MIN_FRAME)
@@ -1067,10 +1093,56 @@ static struct igb_frame frame_of(size_t size, unsigned max_frame, unsigned f)
 	return fr;
 }
 
-/* TX descriptors a frame needs: a short copy gets a second, padding one. */
+/* TX descriptors a frame needs: a short copy's is the driver's header,
+ * the source bytes and, up to the minimum frame, zeros. */
 static unsigned tx_descs_per_frame(const struct igb_copy *c)
 {
-	return c->bounce ? 2 : 1;
+	return c->bounce ? 3 : 1;
+}
+
+/* A short copy's frame: the header, the source bytes, padded. */
+static unsigned bounce_len(size_t size)
+{
+	unsigned len = IGB_COPY_HDR_LEN + (unsigned)size;
+
+	return len < IGB_MIN_FRAME ? IGB_MIN_FRAME : len;
+}
+
+struct igb_frame igb_copy_frame(const struct igb_drv *drv, size_t size, unsigned f)
+{
+	return frame_of(size, drv->frame_size, f);
+}
+
+bool igb_copy_headed(size_t size)
+{
+	return size >= IGB_MIN_FRAME;
+}
+
+void igb_copy_put_headers(const struct igb_drv *drv, void *src, size_t size)
+{
+	unsigned n = igb_copy_frames(size, drv->frame_size);
+
+	for (unsigned f = 0; igb_copy_headed(size) && f < n; f++)
+		__builtin_memcpy((uint8_t *)src + frame_of(size, drv->frame_size, f).off,
+				 igb_copy_hdr, IGB_COPY_HDR_LEN);
+}
+
+/* Every frame of the source starts with the header. An unbacked fault
+ * target is never read by the CPU, and has nothing the engine could send. */
+static bool src_headed(const struct igb_drv *drv, const struct dma_buf *b,
+		       const uint8_t *src, size_t size)
+{
+	unsigned n = igb_copy_frames(size, drv->frame_size);
+
+	if (!igb_copy_headed(size) || (b->flags & DMA_UNBACKED))
+		return true;
+	for (unsigned f = 0; f < n; f++) {
+		const uint8_t *h = src + frame_of(size, drv->frame_size, f).off;
+		for (unsigned i = 0; i < IGB_COPY_HDR_LEN; i++)
+			if (h[i] != igb_copy_hdr[i])
+				return false;
+	}
+	return true;
 }
 
 /* The named bound, before --timeout-scale. */
@@ -1141,9 +1213,15 @@ static void post_batch(struct igb_drv *drv)
 		bool rs = i == n - 1;
 
 		if (c->bounce) {
+			unsigned len = bounce_len(c->size);
+			unsigned pad = len - IGB_COPY_HDR_LEN - fr.len;
+
 			put_rx(drv, drv->pad->bus + IGB_PAD_BYTES);
-			put_tx(drv, c->src_bus, fr.len, IGB_MIN_FRAME, true, false, false);
-			put_tx(drv, drv->pad->bus, IGB_MIN_FRAME - fr.len, 0, false, true, rs);
+			put_tx(drv, drv->pad->bus + IGB_PAD_HDR, IGB_COPY_HDR_LEN, len, true,
+			       false, false);
+			put_tx(drv, c->src_bus, fr.len, 0, false, !pad, rs && !pad);
+			if (pad)
+				put_tx(drv, drv->pad->bus, pad, 0, false, true, rs);
 		} else {
 			put_rx(drv, c->dst_bus + fr.off);
 			put_tx(drv, c->src_bus + fr.off, fr.len, fr.len, true, true, rs);
@@ -1178,6 +1256,12 @@ static int igb_memcpy_start(struct igb_drv *drv, const void *src, void *dst,
 	db = dma_lookup(dst, size);
 	if (!sb || !db)
 		return RC_EINVAL; /* not memory from our allocator: no DMA */
+	if (!src_headed(drv, sb, src, size)) {
+		fmt_snprintf(drv->seen.last_error, sizeof(drv->seen.last_error),
+			     "a frame of the source does not start with the copy header "
+			     "(igb_copy_put_headers)");
+		return RC_EINVAL;
+	}
 	rc = igb_link_settle(drv);
 	if (rc)
 		return rc;
@@ -1196,9 +1280,10 @@ static int igb_memcpy_start(struct igb_drv *drv, const void *src, void *dst,
 static unsigned batch_bytes(const struct igb_drv *drv)
 {
 	const struct igb_copy *c = &drv->copy;
-	unsigned per = c->size < drv->frame_size ? (unsigned)c->size : drv->frame_size;
+	unsigned per = c->bounce ? bounce_len(c->size) :
+		       c->size < drv->frame_size ? (unsigned)c->size : drv->frame_size;
 
-	return (per < IGB_MIN_FRAME ? IGB_MIN_FRAME : per) * c->batch_len;
+	return per * c->batch_len;
 }
 
 void igb_describe_rings(const struct igb_drv *drv, char *buf, size_t n)
@@ -1293,7 +1378,7 @@ static int wait_batch(struct igb_drv *drv)
 	}
 	for (unsigned i = 0; i < c->batch_len; i++) {
 		unsigned f = (unsigned)((c->done + i) % c->frames);
-		uint16_t want = c->bounce ? IGB_MIN_FRAME :
+		uint16_t want = c->bounce ? bounce_len(c->size) :
 				frame_of(c->size, drv->frame_size, f).len;
 		volatile union igb_rx_desc *r = rx_desc(drv, (c->batch_first + i) % drv->rx.count);
 		uint32_t st = r->wb.status_error;
@@ -1402,7 +1487,7 @@ static int igb_memcpy_wait(struct igb_drv *drv)
 	}
 	if (!rc && c->bounce)
 		for (size_t i = 0; i < c->size; i++)
-			c->dst[i] = bounce(drv)[i];
+			c->dst[i] = bounce(drv)[IGB_COPY_HDR_LEN + i];
 	c->active = false;
 	return rc;
 }

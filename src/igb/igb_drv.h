@@ -186,7 +186,7 @@ void igb_mng_describe(const struct igb_dev *dev, char *buf, size_t n);
  * Use TX queue tx (0..15) and RX queue rx (0..7) from the next init. RX
  * queues other than 0 are reached through VMDq: the RX queue's pool is the
  * default pool, which takes every unicast frame that matches no receive
- * address; copies through it must carry a unicast first byte (bit 0 clear).
+ * address, as every copy's header (igb_copy_hdr) is.
  */
 int igb_drv_set_queues(struct igb_drv *drv, unsigned tx, unsigned rx);
 /* The same on a running driver: rings moved, no reset, link kept. */
@@ -196,6 +196,23 @@ int igb_drv_switch_queues(struct igb_drv *drv, unsigned tx, unsigned rx);
 unsigned igb_drv_set_frame_size(struct igb_drv *drv, unsigned bytes);
 /* Frames a copy of size bytes is split into. */
 unsigned igb_copy_frames(size_t size, unsigned max_frame);
+/*
+ * A copy moves payloads: each frame on the wire starts with the fixed,
+ * safe header igb_copy_hdr (igb_drv.c says why), never with arbitrary
+ * bytes. A copy of IGB_MIN_FRAME bytes or more (igb_copy_headed) goes
+ * frame by frame from source to destination, so the source holds each
+ * frame's header in its first IGB_COPY_HDR_LEN bytes: the caller lays them
+ * (igb_copy_put_headers, at igb_copy_frame's offsets) and memcpy_start
+ * refuses a source without them (RC_EINVAL, nothing posted). A shorter
+ * copy goes as the driver's header, the source bytes and padding, and
+ * only the source bytes reach the destination.
+ */
+#define IGB_COPY_HDR_LEN	14
+extern const uint8_t igb_copy_hdr[IGB_COPY_HDR_LEN];
+bool igb_copy_headed(size_t size);
+/* Frame f of a copy of size bytes at the frame size in force. */
+struct igb_frame igb_copy_frame(const struct igb_drv *drv, size_t size, unsigned f);
+void igb_copy_put_headers(const struct igb_drv *drv, void *src, size_t size);
 /* The completion bound for a batch of frames totalling bytes. */
 uint64_t igb_copy_timeout_us(uint64_t bytes, uint64_t frames);
 /*

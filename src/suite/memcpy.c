@@ -131,6 +131,59 @@ static size_t check_copy(const uint8_t *src, const uint8_t *dst, size_t from, si
 	return n;
 }
 
+/*
+ * What a copy's source holds, as test_memcpy lays it: the copy header at
+ * each frame's start (igb_copy_put_headers), the pattern elsewhere. Byte i
+ * of a copy of n bytes; the frames in force are drv's.
+ */
+static bool in_header(const struct igb_drv *drv, size_t n, size_t i, uint8_t *b)
+{
+	unsigned frames = igb_copy_headed(n) ? igb_copy_frames(n, drv->frame_size) : 0;
+
+	/* frame i / frame_size, or the next: the last moves back (frame_of) */
+	for (size_t f = i / drv->frame_size; f < frames && f <= i / drv->frame_size + 1; f++) {
+		size_t h = igb_copy_frame(drv, n, (unsigned)f).off;
+		if (i >= h && i < h + IGB_COPY_HDR_LEN) {
+			*b = igb_copy_hdr[i - h];
+			return true;
+		}
+	}
+	return false;
+}
+
+static uint8_t copy_byte(const struct igb_drv *drv, size_t n, size_t from, size_t i,
+			 uint32_t seed)
+{
+	uint8_t b;
+
+	return in_header(drv, n, i, &b) ? b : pat_byte(seed, from + i);
+}
+
+/* check_copy over a copy's frames: the header where each starts. */
+static size_t check_frames(const struct igb_drv *drv, const uint8_t *src, const uint8_t *dst,
+			   size_t from, size_t n, uint32_t seed)
+{
+	unsigned frames = igb_copy_headed(n) ? igb_copy_frames(n, drv->frame_size) : 0;
+	size_t at = 0;
+
+	for (unsigned f = 0; f <= frames; f++) {
+		size_t h = f < frames ? igb_copy_frame(drv, n, f).off : n;
+		size_t e = f < frames ? h + IGB_COPY_HDR_LEN : n;
+
+		if (h > at) {
+			size_t i = check_copy(src, dst + at, from + at, h - at, seed);
+			if (i < h - at)
+				return at + i;
+			at = h;
+		}
+		for (; at < e; at++) /* headers may overlap: the last frame's */
+			if (src[from + at] != igb_copy_hdr[at - h] ||
+			    dst[at] != igb_copy_hdr[at - h])
+				return at;
+	}
+	return n;
+}
+
 size_t test_first_diff(const uint8_t *a, const uint8_t *b, size_t n)
 {
 	size_t i = 0;
@@ -280,13 +333,14 @@ enum ktap_result test_bufs_fit(struct test_run *t, struct igb_dev *d, size_t wan
 
 /*
  * Each copy fills only the source bytes it reads, and the guard bytes
- * around them, with a pattern of its own, and poisons the destination's
- * guard bytes. What a copy's destination held before it is then zeros
- * (DMA memory comes zeroed, and no pattern word is 0) or an earlier
- * copy's bytes, every word unlike this copy's: a frame not written, or
- * one left from an earlier copy, is caught as surely as with the whole
- * buffers refilled for every copy, which under emulation cost 4 MiB of
- * filling and checking for a copy of one byte.
+ * around them, with a pattern of its own, then lays the copy header at
+ * each frame's start (the payload is the pattern), and poisons the
+ * destination's guard bytes. What a copy's destination held before it is
+ * then zeros (DMA memory comes zeroed, and no pattern word is 0) or an
+ * earlier copy's bytes, every payload word unlike this copy's: a frame
+ * not written, or one left from an earlier copy, is caught as surely as
+ * with the whole buffers refilled for every copy, which under emulation
+ * cost 4 MiB of filling and checking for a copy of one byte.
  */
 enum ktap_result test_memcpy(struct test_run *t, struct test_bufs *b, struct test_copy *c)
 {
@@ -295,16 +349,13 @@ enum ktap_result test_memcpy(struct test_run *t, struct test_bufs *b, struct tes
 	size_t so = TEST_GUARD + c->so, before = TEST_GUARD + c->doff;
 	size_t end = before + c->size, send = so + c->size, i;
 	uint8_t *s = b->src + so, *dd = b->dst + before;
-	uint8_t first;
 	uint64_t t0;
 	int rc;
 
 	fill(b->src, c->so, send + TEST_GUARD, sseed);
+	igb_copy_put_headers(drv, s, c->size);
 	fill(b->dst, c->doff, before, dseed);
 	fill(b->dst, end, end + TEST_GUARD, dseed);
-	first = s[0];
-	if (c->unicast)
-		s[0] &= 0xfe;
 	t0 = plat_now_us();
 	rc = igb_ops.memcpy_start(drv, s, dd, c->size, c->count ? c->count : 1);
 	if (!rc)
@@ -312,18 +363,10 @@ enum ktap_result test_memcpy(struct test_run *t, struct test_bufs *b, struct tes
 	c->us = plat_now_us() - t0;
 	ASSERT(t, !rc, "copy of %zu bytes (+%zu -> +%zu): %s%s%s", c->size, c->so,
 	       c->doff, rc_name(rc), drv->seen.last_error[0] ? ": " : "", drv->seen.last_error);
-	if (c->unicast) { /* the one source byte that is not the pattern's */
-		ASSERT(t, s[0] == (first & 0xfe), "copy of %zu bytes changed the source at "
-		       "%zu", c->size, so);
-		ASSERT(t, dd[0] == s[0], "copy of %zu bytes: byte 0 is 0x%02x, source 0x%02x",
-		       c->size, dd[0], s[0]);
-		s[0] = first;
-	}
 	/* The destination holds exactly the source bytes, the source is as
-	 * filled, and the guard bytes either side of both are untouched. */
-	i = c->unicast ? 1 : 0;
-	i += check_copy(b->src, dd + i, so + i, c->size - i, sseed);
-	ASSERT(t, i == c->size || s[i] == pat_byte(sseed, so + i),
+	 * laid, and the guard bytes either side of both are untouched. */
+	i = check_frames(drv, b->src, dd, so, c->size, sseed);
+	ASSERT(t, i == c->size || s[i] == copy_byte(drv, c->size, so, i, sseed),
 	       "copy of %zu bytes changed the source at %zu", c->size, so + i);
 	ASSERT(t, i == c->size, "copy of %zu bytes: byte %zu is 0x%02x, source 0x%02x",
 	       c->size, i, dd[i], s[i]);

@@ -119,6 +119,8 @@ void test_fault_end(struct test_run *t);
  * The checked copy, the one way cases copy data through the NIC. Buffers
  * from test_bufs_alloc (freed with the case); test_memcpy fills the source
  * bytes it copies with a pattern no earlier copy into these buffers had,
+ * the copy header at each frame's start (a copy moves payloads: every
+ * frame starts with igb_copy_hdr, never with pattern bytes, igb_drv.h),
  * poisons the destination's guard bytes, copies size bytes from
  * src+TEST_GUARD+so to dst+TEST_GUARD+doff count times (ops.memcpy_start,
  * test_memcpy_wait) and checks the destination holds exactly the source
@@ -136,7 +138,6 @@ struct test_bufs {
 struct test_copy {
 	size_t size, so, doff;
 	unsigned count;    /* repetitions (0: one) */
-	bool unicast;      /* first byte even: VMDq steers it to the default pool */
 	uint64_t us;       /* out: memcpy_start to completion */
 };
 /* Buffers for copies of max_size bytes; a host without that much DMA

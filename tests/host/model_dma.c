@@ -307,9 +307,24 @@ static bool rx_to_queue(struct model_igb *g, unsigned q, uint8_t *f, uint32_t le
 	return true;
 }
 
+static uint16_t be16_at(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
 static bool mac_control(const uint8_t *f)
 {
-	return (uint16_t)(f[12] << 8 | f[13]) == MODEL_ETH_TYPE_MAC_CONTROL;
+	return be16_at(f + 12) == MODEL_ETH_TYPE_MAC_CONTROL;
+}
+
+/* A PAUSE frame: to the MAC control multicast 01-80-C2-00-00-01, type
+ * 0x8808, opcode 0x0001 (datasheet 3.7.5: the three comparisons). */
+static bool pause_frame(const uint8_t *f)
+{
+	static const uint8_t da[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x01 };
+
+	return !memcmp(f, da, sizeof(da)) && mac_control(f) &&
+	       be16_at(f + 14) == MODEL_MAC_CONTROL_PAUSE;
 }
 
 /* A frame arrives from the (looped) wire. */
@@ -326,8 +341,12 @@ static void rx_frame(struct model_igb *g, uint8_t *f, uint32_t len)
 		return;
 	}
 	stats_rx(g, len);
-	if (model_silicon(g) && mac_control(f) && !(rctl & IGB_RCTL_PMCF)) {
-		g->rx_drop_filter++; /* the MAC consumes control frames */
+	/* Silicon's MAC consumes control frames; RCTL.PMCF passes those
+	 * without the PAUSE opcode, never a PAUSE frame (8.10.1). QEMU has
+	 * no flow control and passes them all. */
+	if (model_silicon(g) && mac_control(f) &&
+	    (!(rctl & IGB_RCTL_PMCF) || pause_frame(f))) {
+		g->rx_drop_filter++;
 		return;
 	}
 	if (!(rctl & IGB_RCTL_SBP) &&
@@ -354,6 +373,35 @@ static void rx_frame(struct model_igb *g, uint8_t *f, uint32_t len)
 }
 
 /* ---- transmit ---------------------------------------------------------- */
+
+/*
+ * QEMU 10.0 hw/net/igb_core.c igb_process_tx_desc() sends a frame only
+ * when net_tx_pkt_parse() takes its headers, and writes DD either way:
+ * net_tx_pkt_parse_headers() (hw/net/net_tx_pkt.c) refuses an IPv4 frame
+ * (type 0x0800, after an 802.1Q or 802.1ad tag too) whose IHL is below 5
+ * or whose options run past the frame. Silicon parses nothing it is not
+ * asked to offload (no context descriptor): it sends the bytes.
+ */
+static bool qemu_tx_unparsable(const uint8_t *f, uint32_t len)
+{
+	uint32_t l2 = 14;
+	unsigned ihl;
+
+	if (len < l2)
+		return true;
+	if (be16_at(f + 12) == MODEL_ETH_TYPE_VLAN)
+		l2 = 18;
+	else if (be16_at(f + 12) == MODEL_ETH_TYPE_DVLAN)
+		l2 = len >= 18 && be16_at(f + 16) == MODEL_ETH_TYPE_VLAN ? 22 : 18;
+	if (len < l2)
+		return true;
+	if (be16_at(f + l2 - 2) != MODEL_ETH_TYPE_IPV4)
+		return false;
+	if (len < l2 + 4 * MODEL_IPV4_MIN_IHL)
+		return true;
+	ihl = f[l2] & 0xf;
+	return ihl < MODEL_IPV4_MIN_IHL || len < l2 + 4 * ihl;
+}
 
 /* QEMU: BMCR loopback or RCTL.LBM_MAC. Silicon: MAC loopback is not
  * implemented (3.5.6.2); PHY loopback needs the forced link; a SerDes
@@ -534,15 +582,18 @@ static void complete(struct model_igb *g)
 	g->frames_tx++;
 	for (unsigned i = 0; i < f->legacy; i++)
 		model_violate(g, MV_LEGACY_TX_DESC);
-	if (f->has_data)
+	bool sent = f->has_data && (model_silicon(g) || !qemu_tx_unparsable(f->data, f->len));
+
+	g->frames_unparsed += f->has_data && !sent;
+	if (sent)
 		stats_tx(g, f->len);
-	if (f->has_data && loopback(g) && model_silicon(g) && !model_phy_settled(g)) {
+	if (sent && loopback(g) && model_silicon(g) && !model_phy_settled(g)) {
 		g->frames_unsettled++;
-	} else if (f->has_data && loopback(g)) {
+	} else if (sent && loopback(g)) {
 		if (inject_frame_sent(g, f->data, f->len))
 			rx_frame(g, f->data, f->len);
 		inject_tx_sent(g, f->src, f->len);
-	} else if (f->has_data) {
+	} else if (sent) {
 		wire_send(g, f->data, f->len);
 		inject_tx_sent(g, f->src, f->len);
 	}

@@ -199,6 +199,7 @@ struct model_igb {
 	unsigned resend_retries;
 	unsigned cpl_timeouts;         /* silicon: reads slower than the timeout */
 	uint64_t frames_unsettled;     /* silicon: lost before the PHY settled */
+	uint64_t frames_unparsed;      /* QEMU: headers its TX parser refused */
 	bool wedged;                   /* silicon: descriptor engine stuck */
 	uint64_t wedge_addr;
 	uint64_t msi_sent[MODEL_VECTORS]; /* messages written, per vector */

@@ -25,6 +25,11 @@
 #define MODEL_MSIX_ENTRY_CTRL_MASKBIT 0x1 /* PCI_MSIX_ENTRY_CTRL_MASKBIT */
 #define MODEL_MSIX_PBA_OFF	0x2000	/* PBA in BAR3 (facts/82576.md) */
 #define MODEL_ETH_TYPE_MAC_CONTROL 0x8808 /* IEEE 802.3 MAC control */
+#define MODEL_MAC_CONTROL_PAUSE	0x0001	/* its PAUSE opcode (802.3 Annex 31B) */
+#define MODEL_ETH_TYPE_IPV4	0x0800
+#define MODEL_ETH_TYPE_VLAN	0x8100	/* QEMU ETH_P_VLAN */
+#define MODEL_ETH_TYPE_DVLAN	0x88a8	/* QEMU ETH_P_DVLAN */
+#define MODEL_IPV4_MIN_IHL	5	/* 32-bit words: 20 bytes */
 #define MODEL_82576_SERDES_ID	0x10E7	/* E1000_DEV_ID_82576_SERDES */
 
 /* Reset values of registers the driver relies on. */

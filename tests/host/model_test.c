@@ -85,7 +85,7 @@ int mt_copy(struct mt *m, size_t n)
 		m->src[i] = (uint8_t)(i * 31 + 7);
 		m->dst[i] = (uint8_t)~m->src[i];
 	}
-	m->src[0] &= 0xfe; /* a unicast destination */
+	igb_copy_put_headers(&m->drv, m->src, n);
 	rc = igb_ops.memcpy_start(&m->drv, m->src, m->dst, n, 1);
 	if (!rc)
 		rc = igb_ops.memcpy_wait(&m->drv);
@@ -164,6 +164,7 @@ void mt_strict_fault(struct mt *m, enum model_personality pers, const unsigned *
 	REQUIRE(dma_alloc(m->d.bdf, 8192, &page) == RC_OK);
 	memset(page->cpu, 0x5a, 4096);
 	uint8_t *src = page->cpu, *dst = (uint8_t *)page->cpu + 4096;
+	igb_copy_put_headers(&m->drv, src, 1500);
 	REQUIRE(igb_ops.memcpy_start(&m->drv, src, dst, 1500, 1) == RC_OK);
 	CHECK_EQ(igb_ops.memcpy_wait(&m->drv), RC_OK);
 	CHECK(!memcmp(src, dst, 1500));

@@ -142,12 +142,12 @@ INJECT(dd_before_data_storm, BOTH, false, "memcpy_storm", MODEL_FAULT_DD_BEFORE_
 /* memcpy_throughput's frame 8192: the last of its second 4 MiB copy in
  * 1 KiB frames, whose data lands after its DD, over the same bytes of
  * the first copy: a frame left from an earlier copy of the same size and
- * place must fail (each copy has a pattern of its own), as must one over
- * zeros. The last frame: on silicon a late frame's data lands while later
+ * place must fail (each copy's payload has a pattern of its own; the 14
+ * bytes of header before it are every copy's), as must one over zeros. The last frame: on silicon a late frame's data lands while later
  * frames are still on their way. */
 INJECT(dd_before_data_over_earlier_copy, BOTH, false, "memcpy_throughput",
        MODEL_FAULT_DD_BEFORE_DATA, { .frame = 8192 },
-       { { "memcpy_throughput", "copy of 4194304 bytes: byte 4193280 " } })
+       { { "memcpy_throughput", "copy of 4194304 bytes: byte 4193294 " } })
 
 /* MSI-X: a vector lost, or sent twice. */
 INJECT(msix_vector_never_fires, BOTH, false, NULL, MODEL_FAULT_MSI_LOST, { .vector = 8 },
@@ -253,11 +253,13 @@ INJECT(ctrl_rst_unwedges, SILICON, true, "fault_recovery_needs_flr",
        { { "fault_recovery_needs_flr", "CTRL.RST + re-init brought copies back" } })
 
 /* QEMU only: silicon's driver stops the engine on the IOMMU fault (FLR)
- * before the leaked frame has crossed the wire. */
+ * before the leaked frame has crossed the wire. The page's first half
+ * leaks, less its frame's 14 header bytes (the copy header, not the
+ * page's pattern). */
 INJECT(unmapped_read_leaks_half, QEMU, true, "memcpy_from_unmapped_iova",
        MODEL_FAULT_LEAK_READ, { 0 },
-       { { "memcpy_from_unmapped_iova", "the destination holds 2048 bytes of the "
-	   "unreachable page's pattern (the first at byte 0)" } })
+       { { "memcpy_from_unmapped_iova", "the destination holds 2034 bytes of the "
+	   "unreachable page's pattern (the first at byte 14)" } })
 
 INJECT(unmapped_write_lands_half, BOTH, true, "memcpy_to_unmapped_iova",
        MODEL_FAULT_LEAK_WRITE, { 0 },

@@ -315,6 +315,7 @@ static void short_completion_bound(struct mt *m)
 	bool in_1ms;
 
 	mt_up(m);
+	igb_copy_put_headers(&m->drv, m->src, COPY_4M);
 	t0 = plat_now_us();
 	REQUIRE(igb_ops.memcpy_start(&m->drv, m->src, m->dst, COPY_4M, 1) == RC_OK);
 	/* (4 MiB + 24 bytes of preamble, FCS and gap per frame) at 8 ns/byte */
@@ -754,6 +755,7 @@ static void write_fault_after_dd(struct mt *m)
 	CHECK(!f.read);
 	CHECK_EQ(f.addr, dst->bus);
 	/* the driver looks for it after DD, within its settle */
+	igb_copy_put_headers(&m->drv, page->cpu, 256);
 	REQUIRE(igb_ops.memcpy_start(&m->drv, page->cpu, dst->cpu, 256, 1) == RC_OK);
 	CHECK_EQ(igb_ops.memcpy_wait(&m->drv), RC_EIO);
 	CHECK(m->drv.seen.faulted);
@@ -968,4 +970,71 @@ static void phy_left_in_loopback(struct mt *m)
 TEST(silicon_neg_phy_left_in_loopback)
 {
 	each(phy_left_in_loopback);
+}
+
+/* ---- a frame's header is the driver's, not the source's bytes --------- */
+
+/* The first bytes of the frame a large memcpy_storm lost on QEMU (copy 78,
+ * frame 2491: pattern seed 0x5eed0000 + 2 * 77 at 64 + 2491 * 9000):
+ * IPv4-typed with IHL 0. */
+static const uint8_t storm_lost[16] = { 0xb5, 0xb8, 0x7c, 0xa3, 0x4e, 0x86, 0xc8, 0x19,
+					0x18, 0xbb, 0xfe, 0x81, 0x08, 0x00, 0x00, 0xb8 };
+/* A PAUSE frame's: 01-80-C2-00-00-01, a source, 0x8808, opcode 1. */
+static const uint8_t pause_head[16] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x01, 0x02, 0x00,
+					0x00, 0x00, 0x00, 0x01, 0x88, 0x08, 0x00, 0x01 };
+
+/* One 256-byte frame of the source's own bytes, head first, as the driver
+ * sent copies before igb_copy_hdr; whether it arrived. */
+static bool raw_frame_arrives(struct mt *m, const uint8_t *head)
+{
+	unsigned idx;
+
+	igb_ops.remove(&m->drv);
+	mt_up(m); /* fresh rings: a lost frame leaves the RX ring a frame short */
+	for (unsigned i = 0; i < 256; i++)
+		m->src[i] = (uint8_t)(i * 7 + 1);
+	memcpy(m->src, head, 16);
+	idx = mt_post(m, bus(m->src), adv_data(256), 256u << IGB_ADVTXD_PAYLEN_SHIFT,
+		      bus(m->dst));
+	return mt_rx_done(m, idx, 20000) && !memcmp(m->src, m->dst, 256);
+}
+
+static void source_bytes_as_header(struct mt *m)
+{
+	uint64_t unparsed, dropped;
+	size_t n = 2 * IGB_MAX_FRAME;
+
+	mt_up(m);
+	/* Wrong: the source's bytes as the header. Silicon's MAC takes a
+	 * PAUSE frame for flow control; QEMU has none and passes it. */
+	dropped = m->g->rx_drop_filter;
+	CHECK_EQ(raw_frame_arrives(m, pause_head), !silicon(m));
+	CHECK_EQ(m->g->rx_drop_filter - dropped, silicon(m) ? 1 : 0);
+	/* The storm's frame: QEMU's TX parser drops it (DD all the same);
+	 * silicon parses nothing it offloads nothing for, and sends it. */
+	unparsed = m->g->frames_unparsed;
+	CHECK_EQ(raw_frame_arrives(m, storm_lost), silicon(m));
+	CHECK_EQ(m->g->frames_unparsed - unparsed, silicon(m) ? 0 : 1);
+	CHECK_EQ(mt_rd(m, IGB_TDH(m->drv.tx.queue)), m->drv.tx.tail);
+	/* Right: the driver's header on every frame; those bytes are payload
+	 * now and arrive on both. */
+	igb_ops.remove(&m->drv);
+	mt_up(m);
+	for (size_t i = 0; i < n; i++)
+		m->src[i] = (uint8_t)(i * 11 + 3);
+	memcpy(m->src + IGB_COPY_HDR_LEN, pause_head, sizeof(pause_head));
+	memcpy(m->src + IGB_MAX_FRAME + IGB_COPY_HDR_LEN, storm_lost, sizeof(storm_lost));
+	igb_copy_put_headers(&m->drv, m->src, n);
+	dropped = m->g->rx_drop_filter;
+	unparsed = m->g->frames_unparsed;
+	REQUIRE(igb_ops.memcpy_start(&m->drv, m->src, m->dst, n, 1) == RC_OK);
+	CHECK_EQ(igb_ops.memcpy_wait(&m->drv), RC_OK);
+	CHECK(!memcmp(m->src, m->dst, n));
+	CHECK_EQ(m->g->rx_drop_filter, dropped);
+	CHECK_EQ(m->g->frames_unparsed, unparsed);
+}
+
+TEST(silicon_neg_source_bytes_as_header)
+{
+	each(source_bytes_as_header);
 }
