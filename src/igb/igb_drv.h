@@ -210,6 +210,8 @@ unsigned igb_copy_frames(size_t size, unsigned max_frame);
 #define IGB_COPY_HDR_LEN	14
 extern const uint8_t igb_copy_hdr[IGB_COPY_HDR_LEN];
 bool igb_copy_headed(size_t size);
+/* p starts with igb_copy_hdr. */
+bool igb_copy_is_header(const uint8_t *p);
 /* Frame f of a copy of size bytes at the frame size in force. */
 struct igb_frame igb_copy_frame(const struct igb_drv *drv, size_t size, unsigned f);
 void igb_copy_put_headers(const struct igb_drv *drv, void *src, size_t size);

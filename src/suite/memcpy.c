@@ -23,6 +23,15 @@
  */
 #define PAT_K 0x9e3779b97f4a7c15ull
 
+/*
+ * QEMU accommodation (inert on silicon): TCG chains a jump only within one
+ * 4 KiB guest page, so a hot loop whose code straddles a page boundary runs
+ * through a lookup every turn. The storm's check ran 2.5 times slower for
+ * nothing but where the linker had put it. The long loops are functions of
+ * their own, shorter than 512 bytes and aligned to 512: never across a page.
+ */
+#define HOT_LOOP __attribute__((noinline, aligned(512)))
+
 static uint64_t pat_z(uint32_t seed, size_t w)
 {
 	return ((uint64_t)seed << 32 | (uint32_t)w) * PAT_K;
@@ -56,7 +65,7 @@ static void st64(uint8_t *p, uint64_t v)
 }
 
 /* Bytes [from, to) of p as the pattern has them. */
-static void fill(uint8_t *p, size_t from, size_t to, uint32_t seed)
+HOT_LOOP static void fill(uint8_t *p, size_t from, size_t to, uint32_t seed)
 {
 	size_t i = from;
 	uint64_t z;
@@ -99,7 +108,7 @@ static size_t check_fill(const uint8_t *p, size_t from, size_t to, uint32_t seed
  * for both): the first i in [0, n) where source byte from + i of src, or
  * dst[i], is not the pattern's byte from + i; or n.
  */
-static size_t check_copy(const uint8_t *src, const uint8_t *dst, size_t from, size_t n,
+HOT_LOOP static size_t check_copy(const uint8_t *src, const uint8_t *dst, size_t from, size_t n,
 			 uint32_t seed)
 {
 	const uint8_t *s = src + from;
@@ -176,10 +185,13 @@ static size_t check_frames(const struct igb_drv *drv, const uint8_t *src, const 
 				return at + i;
 			at = h;
 		}
-		for (; at < e; at++) /* headers may overlap: the last frame's */
-			if (src[from + at] != igb_copy_hdr[at - h] ||
-			    dst[at] != igb_copy_hdr[at - h])
-				return at;
+		if (f < frames && !(igb_copy_is_header(src + from + h) &&
+				    igb_copy_is_header(dst + h)))
+			for (size_t j = h; j < e; j++)
+				if (src[from + j] != igb_copy_hdr[j - h] ||
+				    dst[j] != igb_copy_hdr[j - h])
+					return j;
+		at = e > at ? e : at; /* headers may overlap: the last frame's */
 	}
 	return n;
 }
