@@ -320,6 +320,31 @@ TEST(sriov_window_avoids_vf_bars_of_a_function_not_under_test)
 }
 
 /*
+ * A host with no free place below 4 GiB for VF BARs that must move (QEMU's
+ * personality: above 4 GiB; a platform that cannot say where its root bus
+ * decodes): the SR-IOV cases are not tested, with the reason, and the NIC
+ * is not blamed.
+ */
+TEST(sriov_no_window_is_not_tested)
+{
+	static struct options o;
+	static const char only[] = "--only=sriov_enable";
+	static struct kp_doc d;
+
+	fake_host_bridge_add(0, 0, 0);
+	(void)fake_82576_add_as(0, 1, 0, 0xc0020000, MODEL_QEMU);
+	fake_root_mmio_set(NULL, 0);
+	options_defaults(&o);
+	REQUIRE(options_parse_cmdline(&o, only, sizeof(only) - 1) == RC_OK);
+	igbtest_run(&o, NULL);
+	REQUIRE(kp_parse(&d));
+	REQUIRE(d.nb == 1);
+	CHECK_EQ(kp_verdict_of(&d.b[0], "sriov_enable"), KP_SKIP);
+	CHECK(fake_output_contains("not tested: no place for the VF BARs: no free "
+				   "256 KiB window below 4 GiB"));
+}
+
+/*
  * Side by side, two PFs move their VF BARs at once: the window one found
  * is claimed before it is written, so another PF's search cannot land on
  * it. Both ports of a dual-port 82576 under one root port (01:00.0 and
