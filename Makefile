@@ -22,7 +22,7 @@ ARCH_LDFLAGS :=
 OBJCOPY_FMT  := --target efi-app-$(ARCH) --subsystem=10
 EFI_OBJCOPY  := objcopy
 EFI_PAD      :=
-EFI_MAX_BYTES:= 204800
+EFI_MAX_BYTES:= 229376
 else ifeq ($(ARCH),aarch64)
 EFI_ROOT     := $(GNU_EFI_ARM64)
 CROSS        ?= aarch64-linux-gnu-
@@ -54,7 +54,8 @@ CRT0      := $(EFI_LIBDIR)/crt0-efi-$(ARCH).o
 EFI_LDS   := linker/$(ARCH).lds
 # The image holds code and initialised data only (zeros live in .bss):
 # the build fails past EFI_MAX_BYTES (set per ARCH above), so a static
-# table cannot bloat it unnoticed.
+# table cannot bloat it unnoticed. Each limit sits about a tenth above the
+# code it holds (x86_64 raised to 224 KiB at 203,264 bytes of code).
 
 WARN      := -Wall -Wextra -Werror
 PORTABLE  := $(wildcard src/*.c src/*/*.c)
