@@ -256,6 +256,7 @@ struct model_igb {
 	uint8_t held_data[MODEL_WIRE_HELD][MODEL_WIRE_HELD_FRAME];
 	uint64_t unplug_at_ns;         /* silicon: the cable is pulled then (0: never) */
 	uint64_t partner_an_ns;        /* silicon: autoneg with the partner done at */
+	uint64_t autoneg_ns;           /* silicon: how long it takes (0: MODEL_SI_AUTONEG_NS) */
 	bool partner_link;             /* silicon: the PHY has a link to the partner */
 	uint64_t forced_link_ns;       /* silicon: CTRL forced the link at */
 	uint64_t fw_phy_until_ns;      /* silicon: firmware holds the PHY bit */

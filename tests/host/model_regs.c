@@ -134,6 +134,11 @@ static bool far_end_negotiates(const struct model_igb *g)
  * stops negotiating takes the PHY's link with it; a PHY still
  * negotiating keeps trying, and links MODEL_SI_AUTONEG_NS after the far
  * end is back (IEEE 802.3 28.3: autonegotiation restarts on link loss). */
+static uint64_t si_autoneg_ns(const struct model_igb *g)
+{
+	return g->autoneg_ns ? g->autoneg_ns : MODEL_SI_AUTONEG_NS;
+}
+
 static void silicon_link_sync(struct model_igb *g)
 {
 	if (g->unplug_at_ns && g->now_ns >= g->unplug_at_ns)
@@ -144,7 +149,7 @@ static void silicon_link_sync(struct model_igb *g)
 		g->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
 		if (!g->unplugged && (g->phy[IGB_PHY_BMCR] & IGB_BMCR_AUTONEG_EN) &&
 		    !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK))
-			g->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
+			g->partner_an_ns = g->now_ns + si_autoneg_ns(g);
 	} else if (g->partner_an_ns && g->now_ns >= g->partner_an_ns) {
 		g->partner_an_ns = 0;
 		g->partner_link = true;
@@ -198,7 +203,7 @@ static void far_end_relinks(struct model_igb *g)
 	p->phy[PHY_BMSR] &= ~PHY_BMSR_AN_DONE;
 	if ((p->phy[IGB_PHY_BMCR] & IGB_BMCR_AUTONEG_EN) &&
 	    !(p->phy[IGB_PHY_BMCR] & (IGB_BMCR_LOOPBACK | IGB_BMCR_RESET)))
-		p->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
+		p->partner_an_ns = g->now_ns + si_autoneg_ns(p);
 	link_set(p, forced_link(p));
 }
 
@@ -220,7 +225,7 @@ static void silicon_bmcr(struct model_igb *g, uint16_t v)
 	    !(v & IGB_BMCR_LOOPBACK)) {
 		g->an_restarts++;
 		if (!g->unplugged)
-			g->partner_an_ns = g->now_ns + MODEL_SI_AUTONEG_NS;
+			g->partner_an_ns = g->now_ns + si_autoneg_ns(g);
 		far_end_relinks(g);
 	}
 	if ((v & IGB_BMCR_LOOPBACK) && !(g->phy[IGB_PHY_BMCR] & IGB_BMCR_LOOPBACK)) {
