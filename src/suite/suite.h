@@ -106,9 +106,9 @@ int test_memcpy_wait(struct test_run *t);
 int test_fault_start(struct test_run *t, const void *src, void *dst, size_t size);
 /* A faulting copy that found no fault of its device's: "" or, when the
  * unit recorded faults from ids with no domain (DMA from something not
- * under test) since t took its last fault window, a note saying they may
- * have crowded it out (the log they share drops faults when full), for
- * the case's reason. */
+ * under test) since t took its last fault window, at least as many as
+ * its log holds, a note saying they may have crowded it out (the log
+ * they share drops faults when full), for the case's reason. */
 const char *test_fault_strays(struct test_run *t, char *buf, size_t n);
 /* The device's remaining faults (the rest of the faulting copy's) dropped,
  * the window given back; nothing when t holds none. The device must be

@@ -560,6 +560,34 @@ TEST(stray_fault_crowding_out_ours_skips_saying_so)
 }
 
 /*
+ * A stray cannot crowd out a fault in a log it leaves room in: with two
+ * fault records, one stray before ours leaves one free. A read-fault copy
+ * that then times out with no fault of ours recorded (here the unit
+ * records it only 10 s later, long after the case) is the case's failure
+ * as it was before strays were counted, not a skip excused by the stray.
+ * Wrong, and failing here: any stray in the window taken as the reason.
+ */
+TEST(stray_with_room_in_the_log_excuses_no_missing_fault)
+{
+	struct model_igb *g[1];
+	struct fake_vtd *u = machine(1, g, false);
+
+	fake_vtd_set_nfr(u, 2);
+	fake_vtd_stray_before(u, 0x00f8, 0x0100);
+	u->record_delay_us = 10000000;
+	CHECK_EQ(run("--iommu=strict --only=memcpy_success,memcpy_from_unmapped_iova"),
+		 IGBTEST_EXIT_FAIL);
+	REQUIRE(doc.nb == 1);
+	CHECK_EQ(u->crowded_out, 0);
+	CHECK_EQ(kp_verdict_of(&doc.b[0], "memcpy_from_unmapped_iova"), KP_NOT_OK);
+	CHECK(fake_output_contains("IOMMU: Intel VT-d recorded a DMA fault from id 0xf8, which "
+				   "has no domain"));
+	CHECK(fake_output_contains("the copy failed (timed out) but no IOMMU fault was "
+				   "recorded"));
+	CHECK(!fake_output_contains("meanwhile the IOMMU recorded"));
+}
+
+/*
  * A fault case that returns with its fault window open, on a dual-port
  * 82576 below one root port, side by side with its sibling. The firmware
  * left a completion timeout of 65-210 ms in Device Control 2 (the driver
