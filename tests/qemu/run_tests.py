@@ -921,31 +921,6 @@ def t_profile_quick(ctx: Ctx) -> None:
         check(str(sc.get("tpm")).startswith(want), f"TPM {sc.get('tpm')!r}, expected {want!r}")
 
 
-def t_boot_profile(ctx: Ctx) -> None:
-    """scripts/boot-profile samples a real boot and names OVMF's modules:
-    SEC from the flash file, a PEIM and the DXE core and BDS from the RAM
-    dump, loaded images matched to their firmware volume files."""
-    if ctx.arch != "x86_64":
-        raise Skip("boot-profile reads x86 registers and OVMF's flash layout")
-    d = ctx.out / "boot_profile"
-    shutil.rmtree(d, ignore_errors=True)
-    p = subprocess.run([sys.executable, str(ROOT / "scripts" / "boot-profile"), "--out", str(d),
-                        "--", "--efi", str(ctx.efi), "--timeout", str(ctx.boot_timeout),
-                        # a run that goes on after its KTAP line: the profiler
-                        # stops the guest then to dump its RAM (--version would
-                        # shut QEMU down first)
-                        "--append=--only=link_loopback_up --iommu=off"],
-                       capture_output=True, text=True, timeout=ctx.boot_timeout + 60)
-    check(p.returncode == 0, f"boot-profile exit {p.returncode}: {p.stderr.strip()[-300:]}")
-    m = re.search(r"^(\d+) samples", p.stdout, re.M)
-    check(m and int(m.group(1)) >= 20, f"too few samples: {p.stdout[:200]!r}")
-    names = {l.split(None, 2)[2] for l in (d / "map.txt").read_text().splitlines()}
-    for want in ("SecMain", "PeiCore", "DxeCore (loaded)", "BdsDxe (loaded)"):
-        check(want in names, f"{want} not in the module map ({len(names)} names)")
-    check("SecMain" in p.stdout and "DxeCore (loaded)" in p.stdout,
-          f"samples not named: {p.stdout[:600]!r}")
-
-
 _load_lock = threading.Lock()
 
 
@@ -1534,7 +1509,6 @@ CASES = [
     Case("faults_side_by_side_smmuv3", lambda ctx: t_faults_side_by_side(ctx, "smmuv3"), True),
     Case("igb_with_smmuv3", t_igb_with_smmuv3, True),
     Case("profile_quick", t_profile_quick, True),
-    Case("boot_profile", t_boot_profile, True),
     Case("igb_with_netdev", t_igb_with_netdev, True),
     Case("igb_pair_on_a_hub", t_igb_pair_on_a_hub, True),
     Case("igb_pair_two_hubs", t_igb_pair_two_hubs, True),
